@@ -1,0 +1,115 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings for our own targets: Swift 6 language mode (the tools version sets it), the upcoming features the
+/// hummingbird anchors enable, and warnings as errors when CI asks for it (`CREDIT_STRICT=1`), so that a warning
+/// in a dependency never fails our build.
+let strict = Context.environment["CREDIT_STRICT"] == "1"
+let swiftSettings: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ] + (strict ? [.unsafeFlags(["-warnings-as-errors"])] : [])
+
+let package = Package(
+    name: "credit-platform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "credit", targets: ["credit"]),
+        .library(name: "CreditCore", targets: ["CreditCore"]),
+        .library(name: "CreditStore", targets: ["CreditStore"]),
+        .library(name: "CreditWeb", targets: ["CreditWeb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(
+            name: "CreditCore",
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CreditStore",
+            dependencies: [
+                "CreditCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CreditWeb",
+            dependencies: [
+                "CreditCore",
+                "CreditStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "credit",
+            dependencies: [
+                "CreditCore",
+                "CreditStore",
+                "CreditWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "credit-bench",
+            dependencies: [
+                "CreditCore",
+                "CreditStore",
+                "CreditWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CreditBench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CreditCoreTests",
+            dependencies: ["CreditCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CreditStoreTests",
+            dependencies: ["CreditCore", "CreditStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CreditWebTests",
+            dependencies: [
+                "CreditCore",
+                "CreditStore",
+                "CreditWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

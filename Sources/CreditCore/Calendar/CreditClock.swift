@@ -1,0 +1,36 @@
+import Foundation
+
+/// The platform's source of "now": injected everywhere, so tests can run a year of deadlines in a second.
+public protocol CreditClock: Sendable {
+    /// The current instant.
+    func now() -> Date
+}
+
+extension CreditClock {
+    /// Today's date in Asia/Shanghai (UTC+8, no daylight saving), the zone of every legal date.
+    public func today() -> LocalDate {
+        LocalDate(dayNumber: Int((now().timeIntervalSince1970 + 8 * 3600).rounded(.down)) / 86_400)
+    }
+}
+
+/// The real clock.
+public struct SystemClock: CreditClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// A clock that says what a test tells it.
+public final class FixedClock: CreditClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var instant: Date
+
+    public init(_ instant: Date) { self.instant = instant }
+    /// A clock at noon (Asia/Shanghai) of a date.
+    public convenience init(date: LocalDate) {
+        self.init(Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + 4 * 3600)))
+    }
+
+    public func now() -> Date { lock.withLock { instant } }
+    public func advance(by seconds: TimeInterval) { lock.withLock { instant += seconds } }
+    public func set(_ date: LocalDate) { lock.withLock { instant = Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + 4 * 3600)) } }
+}

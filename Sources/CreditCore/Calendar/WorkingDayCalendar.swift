@@ -1,0 +1,105 @@
+/// The working-day engine every deadline goes through: weekends, official holidays and 调休.
+///
+/// ```swift
+/// let calendar = WorkingDayCalendar.bundled()
+/// calendar.adding(workingDays: 7, to: LocalDate("2026-02-12")!)   // 2026-02-28, a make-up Saturday
+/// ```
+///
+/// Counting starts the day after the start date. A year with no holiday data falls back to
+/// "weekends only": the result is still returned, and ``onFallback`` is called with the year so the
+/// outer layers can log a warning and count it in a metric.
+public struct WorkingDayCalendar: Sendable {
+    /// Called with a year each time a computation needs a year that has no data.
+    public typealias FallbackHandler = @Sendable (Int) -> Void
+
+    public private(set) var years: [Int: HolidayYear]
+    private var daysOff: [Int: Set<LocalDate>] = [:]
+    private var workdays: [Int: Set<LocalDate>] = [:]
+    private let onFallback: FallbackHandler?
+
+    public init(years: [HolidayYear], onFallback: FallbackHandler? = nil) {
+        self.years = [:]
+        self.onFallback = onFallback
+        for y in years { load(y) }
+    }
+
+    /// Adds or replaces one year's arrangement.
+    public mutating func load(_ year: HolidayYear) {
+        years[year.year] = year
+        daysOff[year.year] = year.daysOff
+        workdays[year.year] = year.makeUpWorkdays
+    }
+
+    /// Returns a copy with a different fallback handler.
+    public func withFallbackHandler(_ handler: FallbackHandler?) -> WorkingDayCalendar {
+        WorkingDayCalendar(years: Array(years.values), onFallback: handler)
+    }
+
+    /// Whether a year has holiday data.
+    public func hasData(for year: Int) -> Bool { years[year] != nil }
+
+    /// The years after `year` (inclusive) up to `through` that have no data: the next year's missing
+    /// arrangement is something the credit office must be told about.
+    public func missingYears(from year: Int, through last: Int) -> [Int] {
+        (year...max(year, last)).filter { years[$0] == nil }
+    }
+
+    /// Whether a date is a working day.
+    public func isWorkingDay(_ date: LocalDate) -> Bool {
+        guard let off = daysOff[date.year], let on = workdays[date.year] else {
+            onFallback?(date.year)
+            return !date.isWeekend
+        }
+        if on.contains(date) { return true }
+        if off.contains(date) { return false }
+        return !date.isWeekend
+    }
+
+    /// The date that is `n` working days after `date` (counting starts the next day). `n == 0`
+    /// returns `date` itself. Negative `n` counts backwards.
+    public func adding(workingDays n: Int, to date: LocalDate) -> LocalDate {
+        var d = date
+        var remaining = abs(n)
+        let step = n >= 0 ? 1 : -1
+        while remaining > 0 {
+            d = d.adding(days: step)
+            if isWorkingDay(d) { remaining -= 1 }
+        }
+        return d
+    }
+
+    /// The number of working days in the interval (start, end]: the delay of something due on
+    /// `start` and done on `end`. Negative when `end` is before `start`.
+    public func workingDays(from start: LocalDate, to end: LocalDate) -> Int {
+        if end < start { return -workingDays(from: end, to: start) }
+        var count = 0
+        var d = start
+        while d < end {
+            d = d.adding(days: 1)
+            if isWorkingDay(d) { count += 1 }
+        }
+        return count
+    }
+
+    /// The working days of a whole year.
+    public func workingDayCount(inYear year: Int) -> Int {
+        let first = LocalDate(year: year, month: 1, day: 1)!
+        return workingDays(from: first.adding(days: -1), to: LocalDate(year: year, month: 12, day: 31)!)
+    }
+
+    /// The calendar with the years shipped in the platform (2024, 2025, 2026).
+    public static func bundled(onFallback: FallbackHandler? = nil) -> WorkingDayCalendar {
+        WorkingDayCalendar(years: bundledYears, onFallback: onFallback)
+    }
+
+    /// The holiday years shipped as data in this module.
+    public static let bundledYears: [HolidayYear] = {
+        [2024, 2025, 2026].map { year in
+            do {
+                return try BundledData.decode(HolidayYear.self, named: String(year), subdirectory: "holidays")
+            } catch {
+                fatalError("bundled holiday data for \(year) is unreadable: \(error)")
+            }
+        }
+    }()
+}

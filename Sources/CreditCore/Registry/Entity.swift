@@ -1,0 +1,124 @@
+/// The kind of a market entity (市场主体类型).
+public enum EntityKind: String, Sendable, Codable, CaseIterable, Hashable {
+    case enterprise
+    case individualBusiness = "individual-business"
+    case farmersCooperative = "farmers-cooperative"
+    case socialOrganisation = "social-organisation"
+    case publicInstitution = "public-institution"
+    case governmentBody = "government-body"
+    case other
+
+    /// The Chinese label shown on pages.
+    public var label: String {
+        switch self {
+        case .enterprise: "企业"
+        case .individualBusiness: "个体工商户"
+        case .farmersCooperative: "农民专业合作社"
+        case .socialOrganisation: "社会组织"
+        case .publicInstitution: "事业单位"
+        case .governmentBody: "机关"
+        case .other: "其他"
+        }
+    }
+}
+
+/// The registration status of an entity.
+public enum EntityStatus: String, Sendable, Codable, CaseIterable, Hashable {
+    case operating
+    case deregistered
+    case revoked
+
+    public var label: String {
+        switch self {
+        case .operating: "存续（在营）"
+        case .deregistered: "注销"
+        case .revoked: "吊销"
+        }
+    }
+}
+
+/// The role that links a natural person to an entity.
+public enum PersonRole: String, Sendable, Codable, CaseIterable, Hashable {
+    case legalRepresentative = "legal-representative"
+    case principal
+    case actualController = "actual-controller"
+
+    public var label: String {
+        switch self {
+        case .legalRepresentative: "法定代表人"
+        case .principal: "主要负责人"
+        case .actualController: "实际控制人"
+        }
+    }
+}
+
+/// A natural person known to the registry. The identity number is personal data.
+public struct Person: Sendable, Hashable {
+    public var idNumber: IdentityNumber
+    public var name: String
+
+    public init(idNumber: IdentityNumber, name: String) {
+        self.idNumber = idNumber
+        self.name = name
+    }
+}
+
+/// A market entity as registered: the facts of one version.
+public struct Entity: Sendable, Hashable {
+    public var code: CreditCode
+    public var name: String
+    public var kind: EntityKind
+    public var status: EntityStatus
+    /// GB/T 2260 code of the registered region.
+    public var regionCode: String
+    /// GB/T 4754 division (two digits), whose section follows from it.
+    public var industryDivision: String
+    public var establishedOn: LocalDate
+    public var legalRepresentative: Person
+
+    public init(
+        code: CreditCode, name: String, kind: EntityKind, status: EntityStatus, regionCode: String, industryDivision: String,
+        establishedOn: LocalDate, legalRepresentative: Person
+    ) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.status = status
+        self.regionCode = regionCode
+        self.industryDivision = industryDivision
+        self.establishedOn = establishedOn
+        self.legalRepresentative = legalRepresentative
+    }
+
+    /// Whether `other` differs in a way that makes a new version (name, legal representative, or
+    /// any other registered fact).
+    public func differs(from other: Entity) -> Bool { self != other }
+}
+
+/// A role held by a person in an entity, with its dates.
+public struct RoleAssignment: Sendable, Hashable {
+    public var entityCode: CreditCode
+    public var person: Person
+    public var role: PersonRole
+    public var startsOn: LocalDate
+    public var endsOn: LocalDate?
+
+    public init(entityCode: CreditCode, person: Person, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate? = nil) {
+        self.entityCode = entityCode
+        self.person = person
+        self.role = role
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+    }
+}
+
+/// A department that provides data to the platform.
+public struct Department: Sendable, Hashable, Codable {
+    public var code: String
+    public var name: String
+
+    public init(code: CreditCode, name: String) {
+        self.code = code.rawValue
+        self.name = name
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import Synchronization
+
+/// The platform's database on either engine, behind one SQLKit code path.
+///
+/// ```swift
+/// let db = try await CreditDatabase.open(.sqlite(path: "credit.sqlite"), logger: logger)
+/// try await db.migrate()
+/// let n = try await db.read { sql in try await sql.select().column(SQLFunction("count", args: SQLLiteral.all)).from("entities").first() }
+/// await db.close()
+/// ```
+///
+/// - SQLite: one writer connection (WAL mode) whose transactions are serialised, and a few reader
+///   connections that run beside it.
+/// - PostgreSQL: a `PostgresClient` pool, run by a task this object owns.
+///
+/// SQL statements are never logged with their binds (they carry personal data).
+public final class CreditDatabase: Sendable {
+    /// Which engine is behind the database.
+    public enum Engine: String, Sendable { case sqlite, postgres }
+
+    public let engine: Engine
+    public let url: DatabaseURL
+    let logger: Logger
+    private let backend: Backend
+
+    enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], lock: AsyncLock, counter: Counter)
+        case postgres(client: PostgresClient, runner: Task<Void, Never>)
+    }
+
+    /// A thread-safe round-robin counter for choosing a reader.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+        func next() -> Int {
+            value.withLock { n in
+                n &+= 1
+                return n
+            }
+        }
+    }
+
+    private init(engine: Engine, url: DatabaseURL, logger: Logger, backend: Backend) {
+        self.engine = engine
+        self.url = url
+        self.logger = logger
+        self.backend = backend
+    }
+
+    /// Opens a database. For SQLite the file is created when missing and put in WAL mode.
+    /// - Throws: when the file cannot be opened or the server cannot be reached.
+    public static func open(_ url: DatabaseURL, readers: Int = 2, logger: Logger) async throws -> CreditDatabase {
+        switch url {
+        case .sqlite(let path):
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            let sql = writer.sql(queryLogLevel: nil)
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            try await sql.raw("PRAGMA busy_timeout=10000").run()
+            try await sql.raw("PRAGMA foreign_keys=ON").run()
+            var readerConnections: [SQLiteConnection] = []
+            for _ in 0..<max(1, readers) {
+                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+                try await reader.sql(queryLogLevel: nil).raw("PRAGMA busy_timeout=10000").run()
+                readerConnections.append(reader)
+            }
+            return CreditDatabase(
+                engine: .sqlite, url: url, logger: logger,
+                backend: .sqlite(writer: writer, readers: readerConnections, lock: AsyncLock(), counter: Counter()))
+        case .postgres(let host, let port, let username, let password, let database):
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database, tls: .disable)
+            configuration.options.maximumConnections = 16
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let runner = Task { await client.run() }
+            let db = CreditDatabase(engine: .postgres, url: url, logger: logger, backend: .postgres(client: client, runner: runner))
+            do {
+                try await db.read { sql in try await sql.raw("SELECT 1").run() }
+            } catch {
+                await db.close()
+                throw error
+            }
+            return db
+        }
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        switch backend {
+        case .sqlite(let writer, let readers, _, _):
+            for c in [writer] + readers { try? await c.close() }
+        case .postgres(_, let runner):
+            runner.cancel()
+            await runner.value
+        }
+    }
+
+    /// Runs read-only work on a reader connection.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(_, let readers, _, let counter):
+            return try await body(readers[counter.next() % readers.count].sql(queryLogLevel: nil))
+        case .postgres(let client, _):
+            return try await client.withConnection { conn in try await body(conn.sql(queryLogLevel: nil)) }
+        }
+    }
+
+    /// Runs work in one transaction: all of it is stored, or none of it.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let writer, _, let lock, _):
+            return try await lock.withLock {
+                let sql = writer.sql(queryLogLevel: nil)
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let value = try await body(sql)
+                    try await sql.raw("COMMIT").run()
+                    return value
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        case .postgres(let client, _):
+            return try await client.withConnection { conn in
+                let sql = conn.sql(queryLogLevel: nil)
+                try await sql.raw("BEGIN").run()
+                do {
+                    let value = try await body(sql)
+                    try await sql.raw("COMMIT").run()
+                    return value
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Answers whether the database responds (for `/healthz`).
+    public func ping() async -> Bool {
+        do {
+            try await read { sql in try await sql.raw("SELECT 1").run() }
+            return true
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// One schema change, named by what it does, with its statements for each engine.
+public struct Migration: Sendable {
+    public var name: String
+    public var sqlite: [String]
+    public var postgres: [String]
+
+    public init(_ name: String, sqlite: [String], postgres: [String]) {
+        self.name = name
+        self.sqlite = sqlite
+        self.postgres = postgres
+    }
+
+    /// The same statements on both engines.
+    public init(_ name: String, both: [String]) {
+        self.init(name, sqlite: both, postgres: both)
+    }
+}
+
+extension Migration {
+    /// Every migration of the platform, in order. Append; never edit one that has shipped.
+    public static let all: [Migration] = [
+        Migration(
+            "create the table of applied migrations",
+            both: ["CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"]),
+        Migration(
+            "create the department list",
+            both: ["CREATE TABLE departments (code TEXT PRIMARY KEY, name TEXT NOT NULL, registered_at TEXT NOT NULL)"]),
+        Migration(
+            "create the registry of persons, entities, their versions and roles",
+            sqlite: [
+                "CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+                """
+                CREATE TABLE entities (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, search_name TEXT NOT NULL,
+                kind TEXT NOT NULL, status TEXT NOT NULL, region_code TEXT NOT NULL, industry_division TEXT NOT NULL,
+                established_on TEXT NOT NULL, legal_rep_id INTEGER NOT NULL REFERENCES persons(id), version INTEGER NOT NULL,
+                updated_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE entity_versions (entity_id INTEGER NOT NULL REFERENCES entities(id), version INTEGER NOT NULL,
+                name TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, region_code TEXT NOT NULL, industry_division TEXT NOT NULL,
+                established_on TEXT NOT NULL, legal_rep_id INTEGER NOT NULL REFERENCES persons(id), recorded_at TEXT NOT NULL, reason TEXT,
+                PRIMARY KEY (entity_id, version))
+                """,
+                """
+                CREATE TABLE entity_roles (id INTEGER PRIMARY KEY, entity_id INTEGER NOT NULL REFERENCES entities(id),
+                person_id INTEGER NOT NULL REFERENCES persons(id), role TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT)
+                """,
+                "CREATE INDEX entity_roles_by_entity ON entity_roles (entity_id)",
+                "CREATE INDEX entity_roles_by_person ON entity_roles (person_id)",
+            ],
+            postgres: [
+                "CREATE TABLE persons (id BIGSERIAL PRIMARY KEY, id_number TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+                """
+                CREATE TABLE entities (id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, search_name TEXT NOT NULL,
+                name_grams TEXT[] NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, region_code TEXT NOT NULL,
+                industry_division TEXT NOT NULL, established_on TEXT NOT NULL, legal_rep_id BIGINT NOT NULL REFERENCES persons(id),
+                version INTEGER NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE entity_versions (entity_id BIGINT NOT NULL REFERENCES entities(id), version INTEGER NOT NULL,
+                name TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, region_code TEXT NOT NULL, industry_division TEXT NOT NULL,
+                established_on TEXT NOT NULL, legal_rep_id BIGINT NOT NULL REFERENCES persons(id), recorded_at TEXT NOT NULL, reason TEXT,
+                PRIMARY KEY (entity_id, version))
+                """,
+                """
+                CREATE TABLE entity_roles (id BIGSERIAL PRIMARY KEY, entity_id BIGINT NOT NULL REFERENCES entities(id),
+                person_id BIGINT NOT NULL REFERENCES persons(id), role TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT)
+                """,
+                "CREATE INDEX entity_roles_by_entity ON entity_roles (entity_id)",
+                "CREATE INDEX entity_roles_by_person ON entity_roles (person_id)",
+            ]),
+        Migration(
+            "index entity names by two-character grams for Chinese substring search",
+            sqlite: [
+                // A contentless FTS5 table whose "words" are the name's overlapping two-character grams:
+                // a phrase of consecutive grams is exactly a substring, for fragments of 2 or more characters.
+                "CREATE VIRTUAL TABLE entity_name_index USING fts5(grams, content='', tokenize='unicode61')"
+            ],
+            postgres: [
+                "CREATE INDEX entities_name_grams ON entities USING GIN (name_grams)"
+            ]),
+        Migration(
+            "create the table of holiday years loaded by the credit office",
+            both: ["CREATE TABLE holiday_years (year INTEGER PRIMARY KEY, arrangement TEXT NOT NULL, loaded_at TEXT NOT NULL)"]),
+    ]
+}
+
+extension CreditDatabase {
+    /// Applies every migration not yet applied, each in its own transaction, and returns the names applied.
+    @discardableResult
+    public func migrate(_ migrations: [Migration] = Migration.all) async throws -> [String] {
+        let engine = self.engine
+        try await transaction { sql in
+            try await sql.raw(SQLQueryString(migrations[0].sqlite[0])).run()
+        }
+        let applied = try await read { sql in
+            try await sql.raw("SELECT name FROM schema_migrations").all().map { try $0.decode(column: "name", as: String.self) }
+        }
+        var done: [String] = []
+        for migration in migrations.dropFirst() where !applied.contains(migration.name) {
+            try await transaction { sql in
+                for statement in engine == .sqlite ? migration.sqlite : migration.postgres {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                }
+                try await sql.insert(into: "schema_migrations").columns("name", "applied_at")
+                    .values(SQLBind(migration.name), SQLBind(Timestamp.now())).run()
+            }
+            logger.info("applied migration", metadata: ["migration": .string(migration.name)])
+            done.append(migration.name)
+        }
+        return done
+    }
+}
+
+/// UTC instants as RFC 3339 text, identical on both engines.
+enum Timestamp {
+    static func now() -> String { string(Date()) }
+    static func string(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}

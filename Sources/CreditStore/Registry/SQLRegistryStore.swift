@@ -1,0 +1,276 @@
+import CreditCore
+import Foundation
+import SQLKit
+
+/// The subject registry on SQLite or PostgreSQL.
+public struct SQLRegistryStore: RegistryStore {
+    let db: CreditDatabase
+    let clock: any CreditClock
+
+    public init(database: CreditDatabase, clock: any CreditClock = SystemClock()) {
+        self.db = database
+        self.clock = clock
+    }
+
+    /// A person's row id, inserting the person when the identity number is new.
+    static func personID(_ person: Person, sql: any SQLDatabase) async throws -> Int {
+        if let row = try await sql.select().column("id").from("persons").where("id_number", .equal, person.idNumber.rawValue).first() {
+            return try row.decode(column: "id", as: Int.self)
+        }
+        let row = try await sql.insert(into: "persons").columns("id_number", "name")
+            .values(SQLBind(person.idNumber.rawValue), SQLBind(person.name)).returning("id").first()
+        return try row!.decode(column: "id", as: Int.self)
+    }
+
+    public func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome {
+        let engine = db.engine
+        let now = Timestamp.string(clock.now())
+        let today = clock.today()
+        return try await db.transaction { sql in
+            let repID = try await Self.personID(entity.legalRepresentative, sql: sql)
+            if let row = try await sql.select().columns("id", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version")
+                .from("entities").where("code", .equal, entity.code.rawValue).first()
+            {
+                let id = try row.decode(column: "id", as: Int.self)
+                let version = try row.decode(column: "version", as: Int.self)
+                let same =
+                    try row.decode(column: "name", as: String.self) == entity.name
+                    && row.decode(column: "kind", as: String.self) == entity.kind.rawValue
+                    && row.decode(column: "status", as: String.self) == entity.status.rawValue
+                    && row.decode(column: "region_code", as: String.self) == entity.regionCode
+                    && row.decode(column: "industry_division", as: String.self) == entity.industryDivision
+                    && row.decode(column: "established_on", as: String.self) == entity.establishedOn.description
+                    && row.decode(column: "legal_rep_id", as: Int.self) == repID
+                if same { return .unchanged }
+                let oldName = try row.decode(column: "name", as: String.self)
+                try await Self.updateCurrent(id: id, entity: entity, repID: repID, version: version + 1, now: now, engine: engine, sql: sql)
+                try await Self.insertVersion(id: id, entity: entity, repID: repID, version: version + 1, now: now, reason: reason, sql: sql)
+                if oldName != entity.name, engine == .sqlite {
+                    try await Self.reindexSQLiteName(id: id, old: oldName, new: entity.name, sql: sql)
+                }
+                if try row.decode(column: "legal_rep_id", as: Int.self) != repID {
+                    try await sql.update("entity_roles").set("ends_on", to: SQLBind(today.description))
+                        .where("entity_id", .equal, id).where("role", .equal, PersonRole.legalRepresentative.rawValue)
+                        .where("ends_on", .is, SQLLiteral.null).run()
+                    try await Self.insertRole(entityID: id, personID: repID, role: .legalRepresentative, startsOn: today, endsOn: nil, sql: sql)
+                }
+                return .updated
+            }
+            let id = try await Self.insertEntity(entity, repID: repID, now: now, engine: engine, sql: sql)
+            try await Self.insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, sql: sql)
+            try await Self.insertRole(entityID: id, personID: repID, role: .legalRepresentative, startsOn: entity.establishedOn, endsOn: nil, sql: sql)
+            return .accepted
+        }
+    }
+
+    public func assign(_ role: RoleAssignment) async throws {
+        try await db.transaction { sql in
+            guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
+                throw RegistryError.unknownEntity(role.entityCode)
+            }
+            let personID = try await Self.personID(role.person, sql: sql)
+            try await Self.insertRole(
+                entityID: try row.decode(column: "id", as: Int.self), personID: personID, role: role.role, startsOn: role.startsOn,
+                endsOn: role.endsOn, sql: sql)
+        }
+    }
+
+    static func insertEntity(_ e: Entity, repID: Int, now: String, engine: CreditDatabase.Engine, sql: any SQLDatabase) async throws -> Int {
+        let searchName = NameSearch.normalize(e.name)
+        var columns = ["code", "name", "search_name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version", "updated_at"]
+        var values: [any SQLExpression] = [
+            SQLBind(e.code.rawValue), SQLBind(e.name), SQLBind(searchName), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
+            SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(1), SQLBind(now),
+        ]
+        if engine == .postgres {
+            columns.append("name_grams")
+            values.append(SQLBind(NameSearch.bigrams(searchName)))
+        }
+        let row = try await sql.insert(into: "entities").columns(columns).values(values).returning("id").first()
+        let id = try row!.decode(column: "id", as: Int.self)
+        if engine == .sqlite {
+            try await sql.raw("INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(searchName).joined(separator: " ")))").run()
+        }
+        return id
+    }
+
+    static func updateCurrent(id: Int, entity e: Entity, repID: Int, version: Int, now: String, engine: CreditDatabase.Engine, sql: any SQLDatabase) async throws {
+        let searchName = NameSearch.normalize(e.name)
+        var update = sql.update("entities")
+            .set("name", to: SQLBind(e.name)).set("search_name", to: SQLBind(searchName)).set("kind", to: SQLBind(e.kind.rawValue))
+            .set("status", to: SQLBind(e.status.rawValue)).set("region_code", to: SQLBind(e.regionCode))
+            .set("industry_division", to: SQLBind(e.industryDivision)).set("established_on", to: SQLBind(e.establishedOn.description))
+            .set("legal_rep_id", to: SQLBind(repID)).set("version", to: SQLBind(version)).set("updated_at", to: SQLBind(now))
+        if engine == .postgres { update = update.set("name_grams", to: SQLBind(NameSearch.bigrams(searchName))) }
+        try await update.where("id", .equal, id).run()
+    }
+
+    static func reindexSQLiteName(id: Int, old: String, new: String, sql: any SQLDatabase) async throws {
+        // A contentless FTS5 table is updated by a 'delete' command carrying the old text, then an insert.
+        let oldGrams = NameSearch.bigrams(NameSearch.normalize(old)).joined(separator: " ")
+        try await sql.raw("INSERT INTO entity_name_index (entity_name_index, rowid, grams) VALUES ('delete', \(bind: id), \(bind: oldGrams))").run()
+        try await sql.raw("INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(NameSearch.normalize(new)).joined(separator: " ")))").run()
+    }
+
+    static func insertVersion(id: Int, entity e: Entity, repID: Int, version: Int, now: String, reason: String?, sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "entity_versions")
+            .columns("entity_id", "version", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "recorded_at", "reason")
+            .values(
+                SQLBind(id), SQLBind(version), SQLBind(e.name), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue), SQLBind(e.regionCode),
+                SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(now), SQLBind(reason)
+            ).run()
+    }
+
+    static func insertRole(entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?, sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "entity_roles").columns("entity_id", "person_id", "role", "starts_on", "ends_on")
+            .values(SQLBind(entityID), SQLBind(personID), SQLBind(role.rawValue), SQLBind(startsOn.description), SQLBind(endsOn?.description))
+            .run()
+    }
+
+    // MARK: Reading
+
+    static let entityColumns = "e.code, e.name, e.kind, e.status, e.region_code, e.industry_division, e.established_on, e.version, p.name AS rep_name"
+
+    static func decodeEntity(_ row: any SQLRow) throws -> EntityRecord {
+        let codeText = try row.decode(column: "code", as: String.self)
+        guard let code = try? CreditCode(validating: codeText),
+            let kind = EntityKind(rawValue: try row.decode(column: "kind", as: String.self)),
+            let status = EntityStatus(rawValue: try row.decode(column: "status", as: String.self)),
+            let established = LocalDate(try row.decode(column: "established_on", as: String.self))
+        else { throw RegistryError.corruptRow(codeText) }
+        return EntityRecord(
+            code: code, name: try row.decode(column: "name", as: String.self), formerNames: [], kind: kind, status: status,
+            regionCode: try row.decode(column: "region_code", as: String.self),
+            industryDivision: try row.decode(column: "industry_division", as: String.self), establishedOn: established,
+            legalRepresentativeName: try row.decode(column: "rep_name", as: String.self), version: try row.decode(column: "version", as: Int.self))
+    }
+
+    public func fetchEntity(code: CreditCode) async throws -> EntityRecord? {
+        try await db.read { sql in
+            guard
+                let row = try await sql.raw(
+                    "SELECT e.id, \(unsafeRaw: Self.entityColumns) FROM entities e JOIN persons p ON p.id = e.legal_rep_id WHERE e.code = \(bind: code.rawValue)"
+                ).first()
+            else { return nil }
+            var record = try Self.decodeEntity(row)
+            let id = try row.decode(column: "id", as: Int.self)
+            let names = try await sql.raw("SELECT DISTINCT name FROM entity_versions WHERE entity_id = \(bind: id) ORDER BY name").all()
+                .map { try $0.decode(column: "name", as: String.self) }
+            record.formerNames = names.filter { $0 != record.name }
+            return record
+        }
+    }
+
+    public func fetchVersions(code: CreditCode) async throws -> [EntityVersion] {
+        try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT v.version, v.name, v.status, v.recorded_at, v.reason, p.name AS rep_name FROM entity_versions v
+                JOIN entities e ON e.id = v.entity_id JOIN persons p ON p.id = v.legal_rep_id
+                WHERE e.code = \(bind: code.rawValue) ORDER BY v.version
+                """
+            ).all().map { row in
+                EntityVersion(
+                    version: try row.decode(column: "version", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                    legalRepresentativeName: try row.decode(column: "rep_name", as: String.self),
+                    status: EntityStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .operating,
+                    recordedAt: try row.decode(column: "recorded_at", as: String.self), reason: try row.decode(column: "reason", as: String?.self))
+            }
+        }
+    }
+
+    public func fetchRoles(code: CreditCode) async throws -> [(role: PersonRole, name: String, startsOn: LocalDate, endsOn: LocalDate?)] {
+        let rows = try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT r.role, p.name, r.starts_on, r.ends_on FROM entity_roles r JOIN entities e ON e.id = r.entity_id
+                JOIN persons p ON p.id = r.person_id WHERE e.code = \(bind: code.rawValue) ORDER BY r.starts_on, r.id
+                """
+            ).all().map { row in
+                (
+                    try row.decode(column: "role", as: String.self), try row.decode(column: "name", as: String.self),
+                    try row.decode(column: "starts_on", as: String.self), try row.decode(column: "ends_on", as: String?.self)
+                )
+            }
+        }
+        return rows.compactMap { role, name, starts, ends in
+            guard let role = PersonRole(rawValue: role), let startsOn = LocalDate(starts) else { return nil }
+            return (role, name, startsOn, ends.flatMap { LocalDate($0) })
+        }
+    }
+
+    public func searchEntities(_ query: EntitySearchQuery) async throws -> EntitySearchPage {
+        let engine = db.engine
+        return try await db.read { sql in
+            let offset = (query.page - 1) * query.size
+            switch query.term {
+            case .code(let code):
+                let rows = try await sql.raw(
+                    "SELECT \(unsafeRaw: Self.entityColumns) FROM entities e JOIN persons p ON p.id = e.legal_rep_id WHERE e.code = \(bind: code.rawValue)"
+                ).all()
+                let items = offset == 0 ? try rows.map(Self.decodeEntity) : []
+                return EntitySearchPage(items: items, total: rows.count, totalIsLowerBound: false)
+            case .nameFragment(let fragment):
+                let grams = NameSearch.bigrams(fragment)
+                let limit = EntitySearchQuery.countLimit
+                let matches: SQLQueryString
+                if engine == .sqlite {
+                    let phrase = "\"" + grams.joined(separator: " ") + "\""
+                    matches = "SELECT rowid AS id FROM entity_name_index WHERE entity_name_index MATCH \(bind: phrase)"
+                } else {
+                    matches = "SELECT id FROM entities WHERE name_grams @> \(bind: grams) AND strpos(search_name, \(bind: fragment)) > 0"
+                }
+                let countRow = try await sql.raw("SELECT count(*) AS n FROM (\(matches) LIMIT \(unsafeRaw: String(limit + 1))) m").first()
+                let count = try countRow?.decode(column: "n", as: Int.self) ?? 0
+                let rows = try await sql.raw(
+                    """
+                    SELECT \(unsafeRaw: Self.entityColumns) FROM (\(matches) ORDER BY id LIMIT \(unsafeRaw: String(query.size)) OFFSET \(unsafeRaw: String(offset))) m
+                    JOIN entities e ON e.id = m.id JOIN persons p ON p.id = e.legal_rep_id ORDER BY e.id
+                    """
+                ).all()
+                return EntitySearchPage(items: try rows.map(Self.decodeEntity), total: min(count, limit), totalIsLowerBound: count > limit)
+            }
+        }
+    }
+
+    public func countEntities() async throws -> Int {
+        try await db.read { sql in
+            try await sql.raw("SELECT count(*) AS n FROM entities").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    // MARK: Departments
+
+    public func addDepartment(_ department: Department) async throws {
+        let now = Timestamp.string(clock.now())
+        try await db.transaction { sql in
+            try await sql.insert(into: "departments").columns("code", "name", "registered_at")
+                .values(SQLBind(department.code), SQLBind(department.name), SQLBind(now))
+                .onConflict(with: ["code"]) { $0.set(excludedValueOf: "name") }
+                .run()
+        }
+    }
+
+    public func fetchDepartments() async throws -> [Department] {
+        try await db.read { sql in
+            try await sql.raw("SELECT code, name FROM departments ORDER BY code").all().compactMap { row in
+                guard let code = try? CreditCode(validating: try row.decode(column: "code", as: String.self)) else { return nil }
+                return Department(code: code, name: try row.decode(column: "name", as: String.self))
+            }
+        }
+    }
+}
+
+/// Errors of the registry store.
+public enum RegistryError: Error, CustomStringConvertible {
+    case unknownEntity(CreditCode)
+    case corruptRow(String)
+
+    public var description: String {
+        switch self {
+        case .unknownEntity(let code): "主体 \(code) 未登记 / entity \(code) is not registered"
+        case .corruptRow(let code): "主体 \(code) 的存储记录无法读取 / the stored row of entity \(code) is unreadable"
+        }
+    }
+}
+

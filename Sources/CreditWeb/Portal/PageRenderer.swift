@@ -1,0 +1,29 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// Renders the portal's Mustache templates (resources of this module) inside the common layout.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    static func load() async throws -> PageRenderer {
+        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("Resources/templates").path else {
+            throw APIError(.internalServerError, code: "internal_error", message: "templates missing")
+        }
+        return PageRenderer(library: try await MustacheLibrary(directory: dir))
+    }
+
+    /// A whole HTML page: `template` rendered with `context`, placed in the layout under `title`.
+    func page(_ template: String, title: String, context: [String: Any], status: HTTPResponse.Status = .ok, query: String = "") -> Response {
+        let content = library.render(context, withTemplate: template) ?? ""
+        let html = library.render(["title": title, "content": content, "query": query], withTemplate: "layout") ?? content
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(status: HTTPResponse.Status, message: String) -> Response {
+        page("error", title: "出错了", context: ["status": String(status.code), "message": message], status: status)
+    }
+}

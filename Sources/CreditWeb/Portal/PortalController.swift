@@ -1,0 +1,92 @@
+import CreditCore
+import Foundation
+import Hummingbird
+
+/// The public portal: home page with one search box, result list with paging, entity page.
+struct PortalController {
+    let dependencies: AppDependencies
+    let pages: PageRenderer
+    static let pageSize = 20
+
+    func addRoutes(to router: Router<CreditRequestContext>) {
+        router.get("/", use: home)
+        router.get("search", use: search)
+        router.get("entities/{code}", use: entity)
+    }
+
+    @Sendable func home(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let count = try await dependencies.registry.countEntities()
+        let departments = try await dependencies.registry.fetchDepartments()
+        return pages.page(
+            "home", title: "信用信息公示",
+            context: ["entityCount": count.formatted(.number.locale(Locale(identifier: "zh_CN"))), "departmentCount": departments.count])
+    }
+
+    @Sendable func search(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let params = try QueryParameters(request, allowed: ["q", "page"])
+        let q = (params["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let page = try params.integer("page", default: 1, range: 1...500)
+        guard !q.isEmpty else { return pages.page("search", title: "查询", context: ["query": "", "empty": true]) }
+        let term: EntitySearchQuery.Term
+        do {
+            term = try EntitySearchTerm.parse(q)
+        } catch {
+            return pages.page("search", title: "查询", context: ["query": q, "problem": error.message], status: .badRequest, query: q)
+        }
+        let result = try await dependencies.registry.searchEntities(EntitySearchQuery(term: term, page: page, size: Self.pageSize))
+        let lastPage = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
+        let encoded = q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&+=?"))) ?? ""
+        let items: [[String: Any]] = result.items.map { e in
+            [
+                "code": e.code.rawValue, "name": e.name, "kind": e.kind.label, "status": e.status.label,
+                "operating": e.status == .operating, "region": dependencies.tables.region(e.regionCode)?.name ?? e.regionCode,
+                "representative": e.legalRepresentativeName, "establishedOn": e.establishedOn.description,
+            ]
+        }
+        var ctx: [String: Any] = [
+            "query": q, "items": items, "total": result.total, "more": result.totalIsLowerBound, "page": page, "lastPage": lastPage,
+            "none": items.isEmpty,
+        ]
+        if page > 1 { ctx["previous"] = "/search?q=\(encoded)&page=\(page - 1)" }
+        if page < lastPage && page < 500 { ctx["next"] = "/search?q=\(encoded)&page=\(page + 1)" }
+        return pages.page("search", title: "“\(q)”的查询结果", context: ctx, query: q)
+    }
+
+    @Sendable func entity(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let text = context.parameters.get("code") ?? ""
+        let code: CreditCode
+        do {
+            code = try CreditCode(validating: text)
+        } catch {
+            return pages.page("error", title: "代码无效", context: ["status": "400", "message": "统一社会信用代码无效：\(error.message)"], status: .badRequest)
+        }
+        guard let e = try await dependencies.registry.fetchEntity(code: code) else {
+            return pages.page("error", title: "未找到", context: ["status": "404", "message": "未找到统一社会信用代码为 \(code) 的主体"], status: .notFound)
+        }
+        let tables = dependencies.tables
+        let division = tables.division(e.industryDivision)
+        let roles = try await dependencies.registry.fetchRoles(code: code).map { r -> [String: Any] in
+            ["role": r.role.label, "name": r.name, "startsOn": r.startsOn.description, "endsOn": r.endsOn?.description ?? "至今"]
+        }
+        let versions = try await dependencies.registry.fetchVersions(code: code).map { v -> [String: Any] in
+            ["version": v.version, "name": v.name, "representative": v.legalRepresentativeName, "recordedAt": String(v.recordedAt.prefix(10)), "reason": v.reason ?? ""]
+        }
+        let names = tables.names(code: code)
+        let ctx: [String: Any] = [
+            "code": e.code.rawValue, "name": e.name, "formerNames": e.formerNames.joined(separator: "、"), "hasFormerNames": !e.formerNames.isEmpty,
+            "kind": e.kind.label, "status": e.status.label, "operating": e.status == .operating,
+            "region": tables.region(e.regionCode)?.name ?? e.regionCode, "regionCode": e.regionCode,
+            "industry": division.map { "\(tables.section($0.section)?.name ?? "") · \($0.name)" } ?? e.industryDivision,
+            "establishedOn": e.establishedOn.description, "representative": e.legalRepresentativeName,
+            "authority": names.authority, "category": names.category, "roles": roles, "versions": versions,
+        ]
+        return pages.page("entity", title: e.name, context: ctx)
+    }
+}
+
+extension ReferenceTables {
+    /// The registration authority and category names of a code, for the entity page.
+    func names(code: CreditCode) -> (authority: String, category: String) {
+        RegistrationAuthorityTable.standard.names(authority: code.registrationAuthority, category: code.entityCategory) ?? ("", "")
+    }
+}

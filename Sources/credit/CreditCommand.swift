@@ -1,0 +1,70 @@
+import ArgumentParser
+import CreditCore
+import CreditStore
+import Foundation
+import Logging
+
+/// `credit`: the platform's one executable.
+@main
+struct CreditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "credit",
+        abstract: "信用监管平台 / the credit-based supervision platform.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, Departments.self, CalendarCommand.self]
+    )
+}
+
+/// The `--database` option every command shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: "sqlite:PATH or postgres://user:password@host:port/database (default: $CREDIT_DATABASE, else sqlite:credit.sqlite)")
+    var database: String?
+
+    /// The URL from the flag, else the environment, else the SQLite default.
+    func resolve() throws -> DatabaseURL {
+        if let text = database ?? ProcessInfo.processInfo.environment["CREDIT_DATABASE"], !text.isEmpty {
+            do {
+                return try DatabaseURL(parsing: text)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        return .defaultSQLite
+    }
+
+    /// Opens and migrates the database.
+    func open(logger: Logger) async throws -> CreditDatabase {
+        let url = try resolve()
+        let db: CreditDatabase
+        do {
+            db = try await CreditDatabase.open(url, logger: logger)
+        } catch {
+            throw CleanExit.message("无法打开数据库 \(url) / cannot open the database \(url): \(error)")
+        }
+        do {
+            try await db.migrate()
+        } catch {
+            await db.close()
+            throw error
+        }
+        return db
+    }
+}
+
+enum Log {
+    /// Bootstraps swift-log once: structured lines on standard error, level from `CREDIT_LOG_LEVEL` (default info).
+    static func make(_ label: String) -> Logger {
+        bootstrap
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["CREDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+
+    static let bootstrap: Void = LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+}
+
+/// Prints to standard error (progress, messages) so standard output stays machine-readable.
+func printError(_ text: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((text + terminator).utf8))
+}

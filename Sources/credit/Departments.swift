@@ -1,0 +1,105 @@
+import ArgumentParser
+import CreditCore
+import CreditStore
+import Foundation
+
+struct Departments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "信息提供部门 / data-providing departments.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "登记部门 / register a department (or rename it).")
+
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The department's own unified social credit code.") var code: String
+        @Option(help: "The department's name.") var name: String
+
+        func validate() throws {
+            do {
+                _ = try CreditCode(validating: code)
+            } catch {
+                throw ValidationError("统一社会信用代码无效 / invalid credit code: \(error.message)")
+            }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
+                throw ValidationError("部门名称不能为空且不超过 100 字 / the name must be 1 to 100 characters")
+            }
+        }
+
+        func run() async throws {
+            let database = try await db.open(logger: Log.make("credit"))
+            let code = try CreditCode(validating: self.code)
+            do {
+                try await SQLRegistryStore(database: database).addDepartment(Department(code: code, name: name.trimmingCharacters(in: .whitespaces)))
+            } catch {
+                await database.close()
+                throw error
+            }
+            await database.close()
+            print("已登记部门 / registered: \(code) \(name)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "列出部门 / list the departments.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let database = try await db.open(logger: Log.make("credit"))
+            let departments = try await SQLRegistryStore(database: database).fetchDepartments()
+            await database.close()
+            for d in departments { print("\(d.code)\t\(d.name)") }
+        }
+    }
+}
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "工作日历 / the working-day calendar.", subcommands: [Load.self, Show.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "载入一年的节假日安排 / load a year's holiday arrangement from a JSON file (see docs/operations.md).")
+
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "The JSON file of one year.") var file: String
+
+        func run() async throws {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                throw CleanExit.message("无法读取文件 \(file) / cannot read \(file)")
+            }
+            let year: HolidayYear
+            do {
+                year = try JSONDecoder().decode(HolidayYear.self, from: data)
+            } catch {
+                throw ValidationError("文件不是有效的节假日安排 / \(file) is not a holiday arrangement: \(error)")
+            }
+            let database = try await db.open(logger: Log.make("credit"))
+            do {
+                try await SQLCalendarStore(database: database).load(year)
+            } catch let error as CalendarLoadError {
+                await database.close()
+                throw ValidationError(error.description)
+            }
+            await database.close()
+            let calendar = WorkingDayCalendar(years: [year])
+            print("已载入 \(year.year) 年节假日安排，全年 \(calendar.workingDayCount(inYear: year.year)) 个工作日 / loaded \(year.year): \(calendar.workingDayCount(inYear: year.year)) working days")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "显示已有年份 / list the years the calendar knows.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let database = try await db.open(logger: Log.make("credit"))
+            let calendar = try await SQLCalendarStore(database: database).calendar()
+            await database.close()
+            for year in calendar.years.keys.sorted() {
+                print("\(year)\t\(calendar.workingDayCount(inYear: year)) 个工作日 / working days\t\(calendar.years[year]!.source)")
+            }
+        }
+    }
+}

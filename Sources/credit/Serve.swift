@@ -1,0 +1,57 @@
+import ArgumentParser
+import CreditCore
+import CreditStore
+import CreditWeb
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "运行平台 / run the platform (HTTP server).")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Seed a small demo city (about 2,000 entities) when the database is empty.") var demo = false
+
+    func run() async throws {
+        let logger = Log.make("credit")
+        let database = try await db.open(logger: logger)
+        do {
+            let dependencies = try await AppDependencies.standard(database: database, logger: logger)
+            if demo, try await dependencies.registry.countEntities() == 0 {
+                logger.info("seeding the demo city", metadata: ["entities": "2000"])
+                try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }
+            }
+            let app = try await buildApplication(
+                configuration: AppConfiguration(host: host, port: port), dependencies: dependencies, logger: logger)
+            logger.info("listening", metadata: ["address": "http://\(host):\(port)", "database": .string(database.url.description)])
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "更新数据库结构 / bring the schema up to date and exit.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let logger = Log.make("credit")
+        let url = try db.resolve()
+        let database = try await CreditDatabase.open(url, logger: logger)
+        let applied: [String]
+        do {
+            applied = try await database.migrate()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+        print(applied.isEmpty ? "数据库结构已是最新 / schema is up to date" : applied.map { "applied: \($0)" }.joined(separator: "\n"))
+    }
+}
