@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
@@ -89,6 +90,12 @@ let package = Package(
             path: "Benchmarks/CreditBench",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CreditTestSupport",
+            dependencies: ["CreditCore", "CreditStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/CreditTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CreditCoreTests",
             dependencies: ["CreditCore"],
@@ -96,7 +103,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditStoreTests",
-            dependencies: ["CreditCore", "CreditStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CreditCore", "CreditStore", "CreditTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -105,6 +115,9 @@ let package = Package(
                 "CreditCore",
                 "CreditStore",
                 "CreditWeb",
+                "CreditTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -45,7 +45,7 @@ public struct CreditCode: Hashable, Sendable, Comparable, CustomStringConvertibl
             throw IdentifierProblem(kind: .wrongLength, expected: "18", found: String(count))
         }
         var sum = 0
-        for i in 0..<18 {
+        for i in 0..<17 {
             let byte = bytes[i]
             let value = byte < 128 ? Self.values[Int(byte)] : -1
             if value < 0 {
@@ -59,7 +59,7 @@ public struct CreditCode: Hashable, Sendable, Comparable, CustomStringConvertibl
                     kind: .invalidCharacter, position: i + 1, expected: "0–9",
                     found: String(Character(Unicode.Scalar(byte))))
             }
-            if i < 17 { sum += value * Self.weights[i] }
+            sum += value * Self.weights[i]
         }
         let authority = Character(Unicode.Scalar(bytes[0]))
         let category = Character(Unicode.Scalar(bytes[1]))

@@ -9,10 +9,14 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
 
     static func load() async throws -> PageRenderer {
-        guard let dir = Bundle.module.resourceURL?.appendingPathComponent("Resources/templates").path else {
-            throw APIError(.internalServerError, code: "internal_error", message: "templates missing")
+        guard let dir = Bundle.module.url(forResource: "templates", withExtension: nil, subdirectory: "Resources") else {
+            throw TemplatesMissing(detail: "Resources/templates is not in the CreditWeb bundle")
         }
-        return PageRenderer(library: try await MustacheLibrary(directory: dir))
+        let library = try await MustacheLibrary(directory: dir.path)
+        for name in ["layout", "home", "search", "entity", "error"] where library.getTemplate(named: name) == nil {
+            throw TemplatesMissing(detail: "template \(name).mustache not found in \(dir.path)")
+        }
+        return PageRenderer(library: library)
     }
 
     /// A whole HTML page: `template` rendered with `context`, placed in the layout under `title`.
@@ -21,6 +25,11 @@ struct PageRenderer: Sendable {
         let html = library.render(["title": title, "content": content, "query": query], withTemplate: "layout") ?? content
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    struct TemplatesMissing: Error, CustomStringConvertible {
+        var detail: String
+        var description: String { "页面模板缺失 / page templates missing: \(detail)" }
     }
 
     func errorPage(status: HTTPResponse.Status, message: String) -> Response {

@@ -27,12 +27,18 @@ struct SystemController {
         var calendarMissingYears: [Int]
     }
 
-    @Sendable func health(_ request: Request, context: CreditRequestContext) async throws -> Response {
+    /// Checks the database and the calendar and records both in their gauges.
+    func refreshGauges() async -> (databaseUp: Bool, missingYears: [Int]) {
         let up = await dependencies.database.ping()
         let thisYear = dependencies.clock.today().year
         let missing = dependencies.calendar.missingYears(from: thisYear, through: thisYear + 1)
         Gauge(label: "credit_database_up").record(up ? 1 : 0)
         Gauge(label: "credit_calendar_next_year_missing").record(missing.contains(thisYear + 1) ? 1 : 0)
+        return (up, missing)
+    }
+
+    @Sendable func health(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let (up, missing) = await refreshGauges()
         let body = Health(
             status: up ? "ok" : "unavailable", database: up ? "ok" : "unreachable", engine: dependencies.database.engine.rawValue,
             calendarMissingYears: missing)
@@ -42,7 +48,7 @@ struct SystemController {
     }
 
     @Sendable func metrics(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        _ = await dependencies.database.ping()
+        _ = await refreshGauges()
         var buffer: [UInt8] = []
         CreditMetrics.registry.emit(into: &buffer)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))

@@ -1,0 +1,97 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import CreditWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("System routes")
+struct SystemTests {
+    @Test("/healthz answers when the database does, and names next year's missing calendar", arguments: TestEngine.available)
+    func health(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 5) { client, _ in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try response.body.json()
+                #expect(body["status"] as? String == "ok")
+                #expect(body["engine"] as? String == engine.rawValue)
+                #expect(body["calendarMissingYears"] as? [Int] == [2027], "the clock says 2026 and 2027 has not been loaded")
+            }
+        }
+    }
+
+    @Test("/metrics is Prometheus text with request counts by route")
+    func metrics() async throws {
+        try await withTestApp(.sqlite, entities: 5) { client, _ in
+            try await client.execute(uri: "/api/v1/departments", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = response.body.text
+                #expect(text.contains("# TYPE hb_requests counter"))
+                #expect(text.contains("http_route=\"/api/v1/departments\""))
+                #expect(text.contains("credit_database_up 1"))
+                #expect(text.contains("http_server_request_duration_bucket"))
+            }
+        }
+    }
+
+    @Test("the OpenAPI document describes every /api route the router serves")
+    func openAPICoversRoutes() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            let dependencies = AppDependencies(database: db, registry: SQLRegistryStore(database: db), calendar: .bundled())
+            let router = try await buildRouter(dependencies: dependencies)
+            let app = Application(router: router)
+            let buffer = try await app.test(.router) { client in
+                let json = try await client.execute(uri: "/openapi.json", method: .get) { response in
+                    #expect(response.status == .ok)
+                    return response.body
+                }
+                try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/yaml")
+                }
+                return json
+            }
+            let document = try buffer.json()
+            #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
+            let paths = document["paths"] as? [String: [String: Any]] ?? [:]
+            let apiRoutes = router.routes.filter { $0.path.description.hasPrefix("/api") }
+            #expect(!apiRoutes.isEmpty)
+            for route in apiRoutes {
+                let operations = paths[route.path.description]
+                #expect(operations?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(route.path) is not in openapi.json")
+            }
+            #expect(paths.keys.allSatisfy { path in apiRoutes.contains { $0.path.description == path } }, "openapi.json names a route that does not exist")
+        }
+    }
+
+    @Test("request logs carry a request id and never the query string or an identity number")
+    func logsHoldNoPersonalData() async throws {
+        let logs = CollectingLogHandler()
+        try await withTestApp(.sqlite, entities: 5, logs: logs) { client, items in
+            let id = items[0].entity.legalRepresentative.idNumber.rawValue
+            try await client.execute(uri: "/api/v1/entities?q=\(id)", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
+            }
+            try await client.execute(uri: "/search?q=\(id)", method: .get) { _ in }
+        }
+        let lines = logs.lines
+        #expect(lines.contains { $0.contains("http.path=/api/v1/entities") && $0.contains("hb.request.id=") })
+        #expect(!lines.contains { $0.contains("11010519") || $0.range(of: #"\d{17}[\dX]"#, options: .regularExpression) != nil })
+    }
+
+    @Test("responses carry security headers")
+    func securityHeaders() async throws {
+        try await withTestApp(.sqlite, entities: 5) { client, _ in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            }
+        }
+    }
+}
