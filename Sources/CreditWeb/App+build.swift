@@ -27,7 +27,10 @@ public struct AppDependencies: Sendable {
     public var tables: ReferenceTables
 
     public init(
-        database: CreditDatabase, registry: any RegistryStore, calendar: WorkingDayCalendar, clock: any CreditClock = SystemClock(),
+        database: CreditDatabase,
+        registry: any RegistryStore,
+        calendar: WorkingDayCalendar,
+        clock: any CreditClock = SystemClock(),
         tables: ReferenceTables = .standard
     ) {
         self.database = database
@@ -52,13 +55,16 @@ public struct AppDependencies: Sendable {
 ///   - dependencies: the database and services.
 ///   - logger: the server's logger; request logs carry a request id and never personal data.
 public func buildApplication(
-    configuration: AppConfiguration, dependencies: AppDependencies, logger: Logger
+    configuration: AppConfiguration,
+    dependencies: AppDependencies,
+    logger: Logger
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(dependencies: dependencies)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
-        logger: logger)
+        logger: logger
+    )
 }
 
 /// The router with every route and middleware; exposed so tests can walk its routes.

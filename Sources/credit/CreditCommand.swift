@@ -18,7 +18,8 @@ struct CreditCommand: AsyncParsableCommand {
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "sqlite:PATH or postgres://user:password@host:port/database (default: $CREDIT_DATABASE, else sqlite:credit.sqlite)")
+        help: "sqlite:PATH or postgres://user:password@host:port/database (default: $CREDIT_DATABASE, else sqlite:credit.sqlite)"
+    )
     var database: String?
 
     /// The URL from the flag, else the environment, else the SQLite default.

@@ -6,7 +6,8 @@ import Logging
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "生成演示城市 / generate a deterministic synthetic city (the same N and seed give the same data).")
+        abstract: "生成演示城市 / generate a deterministic synthetic city (the same N and seed give the same data)."
+    )
 
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Number of entities to generate.") var entities: Int
@@ -24,7 +25,8 @@ struct Demo: AsyncParsableCommand {
             let existing = try await registry.countEntities()
             guard existing == 0 else {
                 throw CleanExit.message(
-                    "数据库中已有 \(existing) 户主体，演示数据只写入空库 / the database already holds \(existing) entities; the demo city is only generated into an empty database")
+                    "数据库中已有 \(existing) 户主体，演示数据只写入空库 / the database already holds \(existing) entities; the demo city is only generated into an empty database"
+                )
             }
             let start = ContinuousClock.now
             let interactive = isatty(2) != 0
@@ -32,7 +34,11 @@ struct Demo: AsyncParsableCommand {
                 let percent = done * 100 / total
                 let elapsed = (ContinuousClock.now - start).components.seconds
                 let line = "生成中 / generating: \(done)/\(total) (\(percent)%) \(elapsed)s"
-                if interactive { printError("\r" + line, terminator: "") } else if done == total || done % (max(total / 20, 1)) < 1000 { printError(line) }
+                if interactive {
+                    printError("\r" + line, terminator: "")
+                } else if done == total || done % (max(total / 20, 1)) < 1000 {
+                    printError(line)
+                }
             }
             if interactive { printError("") }
             let elapsed = ContinuousClock.now - start

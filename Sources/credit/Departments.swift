@@ -5,7 +5,9 @@ import Foundation
 
 struct Departments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "信息提供部门 / data-providing departments.", subcommands: [Add.self, List.self])
+        abstract: "信息提供部门 / data-providing departments.",
+        subcommands: [Add.self, List.self]
+    )
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "登记部门 / register a department (or rename it).")
@@ -54,11 +56,15 @@ struct Departments: AsyncParsableCommand {
 
 struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "工作日历 / the working-day calendar.", subcommands: [Load.self, Show.self])
+        commandName: "calendar",
+        abstract: "工作日历 / the working-day calendar.",
+        subcommands: [Load.self, Show.self]
+    )
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "载入一年的节假日安排 / load a year's holiday arrangement from a JSON file (see docs/operations.md).")
+            abstract: "载入一年的节假日安排 / load a year's holiday arrangement from a JSON file (see docs/operations.md)."
+        )
 
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "The JSON file of one year.") var file: String
@@ -85,7 +91,9 @@ struct CalendarCommand: AsyncParsableCommand {
             }
             await database.close()
             let calendar = WorkingDayCalendar(years: [year])
-            print("已载入 \(year.year) 年节假日安排，全年 \(calendar.workingDayCount(inYear: year.year)) 个工作日 / loaded \(year.year): \(calendar.workingDayCount(inYear: year.year)) working days")
+            print(
+                "已载入 \(year.year) 年节假日安排，全年 \(calendar.workingDayCount(inYear: year.year)) 个工作日 / loaded \(year.year): \(calendar.workingDayCount(inYear: year.year)) working days"
+            )
         }
     }
 

@@ -24,7 +24,10 @@ struct Serve: AsyncParsableCommand {
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }
             }
             let app = try await buildApplication(
-                configuration: AppConfiguration(host: host, port: port), dependencies: dependencies, logger: logger)
+                configuration: AppConfiguration(host: host, port: port),
+                dependencies: dependencies,
+                logger: logger
+            )
             logger.info("listening", metadata: ["address": "http://\(host):\(port)", "database": .string(database.url.description)])
             try await app.runService()
         } catch {

@@ -3,10 +3,13 @@ import Testing
 
 @Suite("统一社会信用代码 (GB 32100-2015)")
 struct CreditCodeTests {
-    @Test("vectors of domain-rules.md §1 that are valid", arguments: [
-        "914403001922038216", "9144030071526726XG", "91440300708461136T", "91330100799655058B", "91110108551385082Q",
-        "91440300192241158P", "91350100M000100Y43",
-    ])
+    @Test(
+        "vectors of domain-rules.md §1 that are valid",
+        arguments: [
+            "914403001922038216", "9144030071526726XG", "91440300708461136T", "91330100799655058B", "91110108551385082Q",
+            "91440300192241158P", "91350100M000100Y43",
+        ]
+    )
     func validVectors(_ text: String) throws {
         let code = try CreditCode(validating: text)
         #expect(code.rawValue == text)
@@ -32,16 +35,22 @@ struct CreditCodeTests {
         #expect(try CreditCode(validating: "  91350100m000100y43\u{3000}").rawValue == "91350100M000100Y43")
     }
 
-    @Test("each wrong input says what is wrong and where", arguments: [
-        ("", IdentifierProblem(kind: .empty)),
-        ("9144030019220382", IdentifierProblem(kind: .wrongLength, expected: "18", found: "16")),
-        ("9144030019220382161", IdentifierProblem(kind: .wrongLength, expected: "18", found: "19")),
-        ("91440300I922038216", IdentifierProblem(kind: .invalidCharacter, position: 9, expected: "0–9, A–Y (no I/O/S/V/Z)", found: "I")),
-        ("9144A3001922038216", IdentifierProblem(kind: .invalidCharacter, position: 5, expected: "0–9", found: "A")),
-        ("B14403001922038216", IdentifierProblem(kind: .unknownRegistrationAuthority, position: 1, expected: "1 2 3 4 5 6 7 8 9 A N Y", found: "B")),
-        ("94440300192203821X", IdentifierProblem(kind: .unknownEntityCategory, position: 2, expected: "123", found: "4")),
-        ("91440300192203821中", IdentifierProblem(kind: .wrongLength, expected: "18", found: "18")),
-    ])
+    @Test(
+        "each wrong input says what is wrong and where",
+        arguments: [
+            ("", IdentifierProblem(kind: .empty)),
+            ("9144030019220382", IdentifierProblem(kind: .wrongLength, expected: "18", found: "16")),
+            ("9144030019220382161", IdentifierProblem(kind: .wrongLength, expected: "18", found: "19")),
+            ("91440300I922038216", IdentifierProblem(kind: .invalidCharacter, position: 9, expected: "0–9, A–Y (no I/O/S/V/Z)", found: "I")),
+            ("9144A3001922038216", IdentifierProblem(kind: .invalidCharacter, position: 5, expected: "0–9", found: "A")),
+            (
+                "B14403001922038216",
+                IdentifierProblem(kind: .unknownRegistrationAuthority, position: 1, expected: "1 2 3 4 5 6 7 8 9 A N Y", found: "B")
+            ),
+            ("94440300192203821X", IdentifierProblem(kind: .unknownEntityCategory, position: 2, expected: "123", found: "4")),
+            ("91440300192203821中", IdentifierProblem(kind: .wrongLength, expected: "18", found: "18")),
+        ]
+    )
     func problems(_ text: String, _ expected: IdentifierProblem) {
         #expect(throws: expected) { try CreditCode(validating: text) }
     }

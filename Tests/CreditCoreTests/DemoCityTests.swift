@@ -5,7 +5,9 @@ import Testing
 struct DemoCityTests {
     @Test("the same seed gives the same city; another seed another")
     func deterministic() {
-        let a = DemoCity(seed: 7), b = DemoCity(seed: 7), c = DemoCity(seed: 8)
+        let a = DemoCity(seed: 7)
+        let b = DemoCity(seed: 7)
+        let c = DemoCity(seed: 8)
         for i in [0, 1, 999, 123_456] {
             #expect(a.item(at: i) == b.item(at: i))
         }
@@ -16,7 +18,9 @@ struct DemoCityTests {
     func realistic() throws {
         let city = DemoCity(seed: 2019)
         let items = (0..<20_000).map(city.item(at:))
-        var codes = Set<String>(), ids = Set<String>(), representatives: [String: Int] = [:]
+        var codes = Set<String>()
+        var ids = Set<String>()
+        var representatives: [String: Int] = [:]
         for item in items {
             let code = try CreditCode(validating: item.entity.code.rawValue)
             #expect(code.warnings.isEmpty)

@@ -6,10 +6,13 @@ import Testing
 struct WorkingDayCalendarTests {
     let calendar = WorkingDayCalendar.bundled()
 
-    @Test("N working days after D (domain-rules.md §9)", arguments: [
-        ("2025-01-24", 7, "2025-02-10"), ("2025-09-26", 7, "2025-10-13"), ("2025-09-30", 20, "2025-11-04"),
-        ("2026-02-12", 7, "2026-02-28"), ("2026-09-30", 3, "2026-10-10"), ("2026-04-30", 7, "2026-05-13"),
-    ])
+    @Test(
+        "N working days after D (domain-rules.md §9)",
+        arguments: [
+            ("2025-01-24", 7, "2025-02-10"), ("2025-09-26", 7, "2025-10-13"), ("2025-09-30", 20, "2025-11-04"),
+            ("2026-02-12", 7, "2026-02-28"), ("2026-09-30", 3, "2026-10-10"), ("2026-04-30", 7, "2026-05-13"),
+        ]
+    )
     func vectors(_ start: String, _ n: Int, _ expected: String) throws {
         let result = calendar.adding(workingDays: n, to: try #require(LocalDate(start)))
         #expect(result.description == expected)
@@ -67,7 +70,8 @@ struct WorkingDayCalendarTests {
     func loadYear() {
         var calendar = WorkingDayCalendar.bundled()
         calendar.load(
-            HolidayYear(year: 2027, source: "test", periods: [.init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!)]))
+            HolidayYear(year: 2027, source: "test", periods: [.init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!)])
+        )
         #expect(!calendar.isWorkingDay(LocalDate("2027-01-01")!))
         #expect(calendar.hasData(for: 2027))
     }
@@ -75,8 +79,10 @@ struct WorkingDayCalendarTests {
     @Test("a malformed arrangement lists its problems")
     func validation() {
         let year = HolidayYear(
-            year: 2027, source: "test",
-            periods: [.init(name: "春节", from: LocalDate("2027-02-10")!, to: LocalDate("2027-02-05")!, workdays: [LocalDate("2027-02-03")!])])
+            year: 2027,
+            source: "test",
+            periods: [.init(name: "春节", from: LocalDate("2027-02-10")!, to: LocalDate("2027-02-05")!, workdays: [LocalDate("2027-02-03")!])]
+        )
         let problems = year.validationProblems()
         #expect(problems.count == 2)
         #expect(problems.contains { $0.contains("starts after it ends") })

@@ -12,8 +12,15 @@ struct RegistryStoreTests {
 
     static func entity(_ code: String, _ name: String, rep: Person, status: EntityStatus = .operating) throws -> Entity {
         Entity(
-            code: try CreditCode(validating: code), name: name, kind: .enterprise, status: status, regionCode: "370102", industryDivision: "65",
-            establishedOn: LocalDate("2015-06-01")!, legalRepresentative: rep)
+            code: try CreditCode(validating: code),
+            name: name,
+            kind: .enterprise,
+            status: status,
+            regionCode: "370102",
+            industryDivision: "65",
+            establishedOn: LocalDate("2015-06-01")!,
+            legalRepresentative: rep
+        )
     }
     static let zhang = Person(idNumber: try! IdentityNumber(validating: "11010519491231002X"), name: "张三")
     static let li = Person(idNumber: try! IdentityNumber(validating: "440524188001010014"), name: "李四")
@@ -124,7 +131,8 @@ struct RegistryStoreTests {
             for item in theirs {
                 #expect(try await registry.fetchEntity(code: item.entity.code)?.legalRepresentativeName == item.entity.legalRepresentative.name)
             }
-            let persons = try await db.read { sql in try await sql.raw("SELECT count(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self) }
+            let persons = try await db.read { sql in try await sql.raw("SELECT count(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self)
+            }
             #expect(persons == Set(items.flatMap { $0.newPersons.map(\.idNumber) }).count)
         }
     }
@@ -168,8 +176,10 @@ struct CalendarStoreTests {
             #expect(stored.isEmpty)
 
             let year = HolidayYear(
-                year: 2027, source: "test",
-                periods: [.init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!, workdays: [])])
+                year: 2027,
+                source: "test",
+                periods: [.init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!, workdays: [])]
+            )
             try await store.load(year)
             let calendar = try await store.calendar()
             #expect(calendar.hasData(for: 2027))

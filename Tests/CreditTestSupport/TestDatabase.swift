@@ -35,7 +35,9 @@ public enum TestDatabase {
 
     /// Runs `body` with a new database on `engine`, then removes it.
     public static func with<T>(
-        _ engine: TestEngine, migrate: Bool = true, _ body: (CreditDatabase) async throws -> T
+        _ engine: TestEngine,
+        migrate: Bool = true,
+        _ body: (CreditDatabase) async throws -> T
     ) async throws -> T {
         let name = "credit_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         switch engine {
@@ -58,7 +60,9 @@ public enum TestDatabase {
             }
         case .postgres:
             let admin = try DatabaseURL(parsing: TestEngine.postgresAdminURL!)
-            guard case .postgres(let host, let port, let user, let password, _) = admin else { fatalError("CREDIT_TEST_POSTGRES_URL is not postgres://") }
+            guard case .postgres(let host, let port, let user, let password, _) = admin else {
+                fatalError("CREDIT_TEST_POSTGRES_URL is not postgres://")
+            }
             let adminDB = try await CreditDatabase.open(admin, logger: logger)
             try await adminDB.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name) ENCODING 'UTF8' TEMPLATE template0").run() }
             let url = DatabaseURL.postgres(host: host, port: port, username: user, password: password, database: name)

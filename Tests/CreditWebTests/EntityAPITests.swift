@@ -112,7 +112,8 @@ struct EntityAPITests {
             ("/api/v1/entities?q=\(q("'; DROP TABLE entities; --"))", 200, ""),
             ("/api/v1/entities/%E4%B8%AD", 400, "invalid_credit_code"),
             ("/api/v1/nothing-here", 404, "not_found"),
-        ] as [(String, Int, String)])
+        ] as [(String, Int, String)]
+    )
     func badInput(_ uri: String, _ status: Int, _ code: String) async throws {
         try await withTestApp(.sqlite, entities: 20) { client, _ in
             try await client.execute(uri: uri, method: .get) { response in

@@ -65,7 +65,10 @@ struct SystemTests {
                 let operations = paths[route.path.description]
                 #expect(operations?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(route.path) is not in openapi.json")
             }
-            #expect(paths.keys.allSatisfy { path in apiRoutes.contains { $0.path.description == path } }, "openapi.json names a route that does not exist")
+            #expect(
+                paths.keys.allSatisfy { path in apiRoutes.contains { $0.path.description == path } },
+                "openapi.json names a route that does not exist"
+            )
         }
     }
 

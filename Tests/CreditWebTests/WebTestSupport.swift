@@ -11,8 +11,11 @@ import NIOCore
 /// Builds the real application over a fresh database seeded with a small demo city, and runs `body`
 /// against it in process (no socket).
 func withTestApp(
-    _ engine: TestEngine, entities: Int = 300, clock: any CreditClock = FixedClock(date: LocalDate("2026-11-26")!),
-    logs: CollectingLogHandler? = nil, _ body: @escaping @Sendable (any TestClientProtocol, [DemoCity.Item]) async throws -> Void
+    _ engine: TestEngine,
+    entities: Int = 300,
+    clock: any CreditClock = FixedClock(date: LocalDate("2026-11-26")!),
+    logs: CollectingLogHandler? = nil,
+    _ body: @escaping @Sendable (any TestClientProtocol, [DemoCity.Item]) async throws -> Void
 ) async throws {
     try await TestDatabase.with(engine) { db in
         let registry = SQLRegistryStore(database: db, clock: clock)

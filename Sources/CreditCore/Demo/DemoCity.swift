@@ -45,7 +45,8 @@ public struct DemoCity: Sendable {
         ("370115", 5), ("370116", 7), ("370117", 3), ("370124", 5), ("370126", 7),
     ]
     static let brandCharacters = Array(
-        "华鑫泰盛恒丰源鼎诚信达通宏远顺利安康隆昌祥瑞福寿明德润泽嘉和美佳兴旺金银玉宝星辰海天山泉齐鲁泉城舜耕历山大明湖千佛趵突章丘莱芜黄河济水济阳商河平阴长清钢城槐荫天桥新东方中联正邦浩宇博远聚力同创致远卓越创新科技")
+        "华鑫泰盛恒丰源鼎诚信达通宏远顺利安康隆昌祥瑞福寿明德润泽嘉和美佳兴旺金银玉宝星辰海天山泉齐鲁泉城舜耕历山大明湖千佛趵突章丘莱芜黄河济水济阳商河平阴长清钢城槐荫天桥新东方中联正邦浩宇博远聚力同创致远卓越创新科技"
+    )
     static let enterpriseTrades: [(String, String)] = [
         ("食品", "14"), ("农副产品", "13"), ("服饰", "18"), ("化工", "26"), ("医药", "27"), ("机械设备", "34"), ("汽车配件", "36"),
         ("电气", "38"), ("电子科技", "39"), ("热力", "44"), ("燃气", "45"), ("建筑工程", "47"), ("市政工程", "48"), ("装饰工程", "50"),
@@ -85,8 +86,15 @@ public struct DemoCity: Sendable {
             }
         }
         let entity = Entity(
-            code: code, name: name, kind: kind, status: status, regionCode: region, industryDivision: division,
-            establishedOn: established, legalRepresentative: rep)
+            code: code,
+            name: name,
+            kind: kind,
+            status: status,
+            regionCode: region,
+            industryDivision: division,
+            establishedOn: established,
+            legalRepresentative: rep
+        )
         return Item(entity: entity, newPersons: newPersons, roles: roles)
     }
 
@@ -104,7 +112,8 @@ public struct DemoCity: Sendable {
 
     func makeName(kind: EntityKind, region: String, rng: inout SplitMix64) -> (String, String) {
         let district = String((tables.region(region)?.name ?? "").trimmingPrefix("济南市"))
-        let brand = String(Self.brandCharacters[rng.below(Self.brandCharacters.count)]) + String(Self.brandCharacters[rng.below(Self.brandCharacters.count)])
+        let brand =
+            String(Self.brandCharacters[rng.below(Self.brandCharacters.count)]) + String(Self.brandCharacters[rng.below(Self.brandCharacters.count)])
         switch kind {
         case .enterprise:
             let (trade, division) = Self.enterpriseTrades[rng.below(Self.enterpriseTrades.count)]
@@ -168,8 +177,10 @@ public struct DemoCity: Sendable {
 
     static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
         .map(String.init)
-    static let givenCharacters = Array("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽")
-        .map(String.init)
+    static let givenCharacters = Array(
+        "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽"
+    )
+    .map(String.init)
 
     /// The person with a given index: a plausible name and a valid-format synthetic identity number,
     /// unique per index (born 1950–1999 in a 济南 district).
@@ -201,7 +212,7 @@ public struct DemoCity: Sendable {
         ]
         return names.enumerated().map { i, name in
             let body = "00" + String(String(100_000 + 4_217 * (i + 1)).suffix(6))
-            let code = CreditCode.completing((i == 12 ? "11" : "11") + "370100" + body + String(OrganizationCode.checkCharacter(for: body)!))!
+            let code = CreditCode.completing("11370100" + body + String(OrganizationCode.checkCharacter(for: body)!))!
             return Department(code: code, name: name)
         }
     }

@@ -50,14 +50,19 @@ public struct CreditCode: Hashable, Sendable, Comparable, CustomStringConvertibl
             let value = byte < 128 ? Self.values[Int(byte)] : -1
             if value < 0 {
                 throw IdentifierProblem(
-                    kind: .invalidCharacter, position: i + 1,
+                    kind: .invalidCharacter,
+                    position: i + 1,
                     expected: "0–9, A–Y (no I/O/S/V/Z)",
-                    found: String(Character(Unicode.Scalar(byte))))
+                    found: String(Character(Unicode.Scalar(byte)))
+                )
             }
             if (2...7).contains(i) && value > 9 {
                 throw IdentifierProblem(
-                    kind: .invalidCharacter, position: i + 1, expected: "0–9",
-                    found: String(Character(Unicode.Scalar(byte))))
+                    kind: .invalidCharacter,
+                    position: i + 1,
+                    expected: "0–9",
+                    found: String(Character(Unicode.Scalar(byte)))
+                )
             }
             sum += value * Self.weights[i]
         }
@@ -65,11 +70,19 @@ public struct CreditCode: Hashable, Sendable, Comparable, CustomStringConvertibl
         let category = Character(Unicode.Scalar(bytes[1]))
         guard let categories = table.categories(of: authority) else {
             throw IdentifierProblem(
-                kind: .unknownRegistrationAuthority, position: 1, expected: table.authorityCodes, found: String(authority))
+                kind: .unknownRegistrationAuthority,
+                position: 1,
+                expected: table.authorityCodes,
+                found: String(authority)
+            )
         }
         guard categories.contains(where: { $0.code == category }) else {
             throw IdentifierProblem(
-                kind: .unknownEntityCategory, position: 2, expected: String(categories.map(\.code)), found: String(category))
+                kind: .unknownEntityCategory,
+                position: 2,
+                expected: String(categories.map(\.code)),
+                found: String(category)
+            )
         }
         let check = Self.alphabet[(31 - sum % 31) % 31]
         let found = Character(Unicode.Scalar(bytes[17]))

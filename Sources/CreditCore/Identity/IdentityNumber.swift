@@ -30,14 +30,22 @@ public struct IdentityNumber: Hashable, Sendable, CustomStringConvertible {
             let b = bytes[i]
             guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else {
                 throw IdentifierProblem(
-                    kind: .invalidCharacter, position: i + 1, expected: "0–9", found: String(Character(Unicode.Scalar(b))))
+                    kind: .invalidCharacter,
+                    position: i + 1,
+                    expected: "0–9",
+                    found: String(Character(Unicode.Scalar(b)))
+                )
             }
             sum += Int(b - UInt8(ascii: "0")) * Self.weights[i]
         }
         let last = bytes[17]
         guard (last >= UInt8(ascii: "0") && last <= UInt8(ascii: "9")) || last == UInt8(ascii: "X") else {
             throw IdentifierProblem(
-                kind: .invalidCharacter, position: 18, expected: "0–9, X", found: String(Character(Unicode.Scalar(last))))
+                kind: .invalidCharacter,
+                position: 18,
+                expected: "0–9, X",
+                found: String(Character(Unicode.Scalar(last)))
+            )
         }
         let birth = String(trimmed.dropFirst(6).prefix(8))
         guard let date = LocalDate(compact: birth), date.year >= 1850 else {
@@ -47,7 +55,11 @@ public struct IdentityNumber: Hashable, Sendable, CustomStringConvertible {
         let expected = Self.checkCharacters[sum % 11]
         guard expected == Character(Unicode.Scalar(last)) else {
             throw IdentifierProblem(
-                kind: .checkCharacterMismatch, position: 18, expected: String(expected), found: String(Character(Unicode.Scalar(last))))
+                kind: .checkCharacterMismatch,
+                position: 18,
+                expected: String(expected),
+                found: String(Character(Unicode.Scalar(last)))
+            )
         }
         self.rawValue = trimmed
     }

@@ -77,8 +77,14 @@ public struct Entity: Sendable, Hashable {
     public var legalRepresentative: Person
 
     public init(
-        code: CreditCode, name: String, kind: EntityKind, status: EntityStatus, regionCode: String, industryDivision: String,
-        establishedOn: LocalDate, legalRepresentative: Person
+        code: CreditCode,
+        name: String,
+        kind: EntityKind,
+        status: EntityStatus,
+        regionCode: String,
+        industryDivision: String,
+        establishedOn: LocalDate,
+        legalRepresentative: Person
     ) {
         self.code = code
         self.name = name

@@ -20,7 +20,10 @@ public struct IndustrySection: Sendable, Codable, Hashable {
     public var divisions: [IndustryDivision]
 
     enum CodingKeys: String, CodingKey { case section, name, divisions }
-    struct RawDivision: Codable { var division: String; var name: String }
+    struct RawDivision: Codable {
+        var division: String
+        var name: String
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

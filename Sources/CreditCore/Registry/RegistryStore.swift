@@ -13,8 +13,16 @@ public struct EntityRecord: Sendable, Hashable {
     public var version: Int
 
     public init(
-        code: CreditCode, name: String, formerNames: [String], kind: EntityKind, status: EntityStatus, regionCode: String,
-        industryDivision: String, establishedOn: LocalDate, legalRepresentativeName: String, version: Int
+        code: CreditCode,
+        name: String,
+        formerNames: [String],
+        kind: EntityKind,
+        status: EntityStatus,
+        regionCode: String,
+        industryDivision: String,
+        establishedOn: LocalDate,
+        legalRepresentativeName: String,
+        version: Int
     ) {
         self.code = code
         self.name = name

@@ -22,7 +22,7 @@ public struct SQLCalendarStore: Sendable {
         try await db.transaction { sql in
             try await sql.insert(into: "holiday_years").columns("year", "arrangement", "loaded_at")
                 .values(SQLBind(year.year), SQLBind(json), SQLBind(now))
-                .onConflict(with: ["year"]) { try $0.set(excludedValueOf: "arrangement").set(excludedValueOf: "loaded_at") }
+                .onConflict(with: ["year"]) { $0.set(excludedValueOf: "arrangement").set(excludedValueOf: "loaded_at") }
                 .run()
         }
     }

@@ -73,11 +73,20 @@ public final class CreditDatabase: Sendable {
                 readerConnections.append(reader)
             }
             return CreditDatabase(
-                engine: .sqlite, url: url, logger: logger,
-                backend: .sqlite(writer: writer, readers: readerConnections, lock: AsyncLock(), counter: Counter()))
+                engine: .sqlite,
+                url: url,
+                logger: logger,
+                backend: .sqlite(writer: writer, readers: readerConnections, lock: AsyncLock(), counter: Counter())
+            )
         case .postgres(let host, let port, let username, let password, let database):
             var configuration = PostgresClient.Configuration(
-                host: host, port: port, username: username, password: password, database: database, tls: .disable)
+                host: host,
+                port: port,
+                username: username,
+                password: password,
+                database: database,
+                tls: .disable
+            )
             configuration.options.maximumConnections = 16
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             let runner = Task { await client.run() }

@@ -32,8 +32,12 @@ public enum DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         else { throw Invalid(text: text) }
         let database = String(url.path.drop(while: { $0 == "/" }))
         self = .postgres(
-            host: host, port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
-            database: database.isEmpty ? (url.user ?? "postgres") : database)
+            host: host,
+            port: url.port ?? 5432,
+            username: url.user ?? "postgres",
+            password: url.password,
+            database: database.isEmpty ? (url.user ?? "postgres") : database
+        )
     }
 
     public var description: String {

@@ -25,10 +25,12 @@ extension Migration {
     public static let all: [Migration] = [
         Migration(
             "create the table of applied migrations",
-            both: ["CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"]),
+            both: ["CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"]
+        ),
         Migration(
             "create the department list",
-            both: ["CREATE TABLE departments (code TEXT PRIMARY KEY, name TEXT NOT NULL, registered_at TEXT NOT NULL)"]),
+            both: ["CREATE TABLE departments (code TEXT PRIMARY KEY, name TEXT NOT NULL, registered_at TEXT NOT NULL)"]
+        ),
         Migration(
             "create the registry of persons, entities, their versions and roles",
             sqlite: [
@@ -72,7 +74,8 @@ extension Migration {
                 """,
                 "CREATE INDEX entity_roles_by_entity ON entity_roles (entity_id)",
                 "CREATE INDEX entity_roles_by_person ON entity_roles (person_id)",
-            ]),
+            ]
+        ),
         Migration(
             "index entity names by two-character grams for Chinese substring search",
             sqlite: [
@@ -82,10 +85,12 @@ extension Migration {
             ],
             postgres: [
                 "CREATE INDEX entities_name_grams ON entities USING GIN (name_grams)"
-            ]),
+            ]
+        ),
         Migration(
             "create the table of holiday years loaded by the credit office",
-            both: ["CREATE TABLE holiday_years (year INTEGER PRIMARY KEY, arrangement TEXT NOT NULL, loaded_at TEXT NOT NULL)"]),
+            both: ["CREATE TABLE holiday_years (year INTEGER PRIMARY KEY, arrangement TEXT NOT NULL, loaded_at TEXT NOT NULL)"]
+        ),
     ]
 }
 

@@ -27,18 +27,19 @@ extension SQLRegistryStore {
             var rows: [[any SQLExpression]] = []
             for item in chunk {
                 let e = item.entity
-                rows.append([
-                    SQLBind(try lookup(entityIDs, e.code.rawValue)), SQLBind(1), SQLBind(e.name), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
-                    SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description),
-                    SQLBind(try lookup(personIDs, e.legalRepresentative.idNumber.rawValue)), SQLBind(now), SQLBind("首次登记 / first registration"),
-                ])
-            }
-            try await sql.insert(into: "entity_versions")
-                .columns(
-                    "entity_id", "version", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id",
-                    "recorded_at", "reason"
+                let repID = try lookup(personIDs, e.legalRepresentative.idNumber.rawValue)
+                rows.append(
+                    versionRow(
+                        entityID: try lookup(entityIDs, e.code.rawValue),
+                        e,
+                        repID: repID,
+                        version: 1,
+                        now: now,
+                        reason: "首次登记 / first registration"
+                    )
                 )
-                .rows(expressions: rows).run()
+            }
+            try await sql.insert(into: "entity_versions").columns(versionColumns).rows(expressions: rows).run()
         }
         let roles: [RoleAssignment] = items.flatMap(\.roles)
         for chunk in roles.chunked(500) {
@@ -80,26 +81,19 @@ extension SQLRegistryStore {
     }
 
     static func insertEntities(
-        _ items: [DemoCity.Item], personIDs: [String: Int], engine: CreditDatabase.Engine, now: String, sql: any SQLDatabase
+        _ items: [DemoCity.Item],
+        personIDs: [String: Int],
+        engine: CreditDatabase.Engine,
+        now: String,
+        sql: any SQLDatabase
     ) async throws -> [String: Int] {
         var entityIDs: [String: Int] = [:]
-        var columns = [
-            "code", "name", "search_name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version",
-            "updated_at",
-        ]
-        if engine == .postgres { columns.append("name_grams") }
+        let columns = entityColumns(engine)
         for chunk in items.chunked(400) {
             var rows: [[any SQLExpression]] = []
             for item in chunk {
-                let e = item.entity
-                let searchName = NameSearch.normalize(e.name)
-                var values: [any SQLExpression] = [
-                    SQLBind(e.code.rawValue), SQLBind(e.name), SQLBind(searchName), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
-                    SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description),
-                    SQLBind(try lookup(personIDs, e.legalRepresentative.idNumber.rawValue)), SQLBind(1), SQLBind(now),
-                ]
-                if engine == .postgres { values.append(SQLBind(NameSearch.bigrams(searchName))) }
-                rows.append(values)
+                let repID = try lookup(personIDs, item.entity.legalRepresentative.idNumber.rawValue)
+                rows.append(entityRow(item.entity, repID: repID, now: now, engine: engine))
             }
             let inserted = try await sql.insert(into: "entities").columns(columns).rows(expressions: rows).returning("id", "code").all()
             for row in inserted { entityIDs[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self) }

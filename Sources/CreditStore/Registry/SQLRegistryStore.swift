@@ -28,9 +28,18 @@ public struct SQLRegistryStore: RegistryStore {
         let today = clock.today()
         return try await db.transaction { sql in
             let repID = try await Self.personID(entity.legalRepresentative, sql: sql)
-            if let row = try await sql.select().columns("id", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version")
-                .from("entities").where("code", .equal, entity.code.rawValue).first()
-            {
+            if let row = try await sql.select().columns(
+                "id",
+                "name",
+                "kind",
+                "status",
+                "region_code",
+                "industry_division",
+                "established_on",
+                "legal_rep_id",
+                "version"
+            )
+            .from("entities").where("code", .equal, entity.code.rawValue).first() {
                 let id = try row.decode(column: "id", as: Int.self)
                 let version = try row.decode(column: "version", as: Int.self)
                 let same =
@@ -58,7 +67,14 @@ public struct SQLRegistryStore: RegistryStore {
             }
             let id = try await Self.insertEntity(entity, repID: repID, now: now, engine: engine, sql: sql)
             try await Self.insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, sql: sql)
-            try await Self.insertRole(entityID: id, personID: repID, role: .legalRepresentative, startsOn: entity.establishedOn, endsOn: nil, sql: sql)
+            try await Self.insertRole(
+                entityID: id,
+                personID: repID,
+                role: .legalRepresentative,
+                startsOn: entity.establishedOn,
+                endsOn: nil,
+                sql: sql
+            )
             return .accepted
         }
     }
@@ -70,31 +86,39 @@ public struct SQLRegistryStore: RegistryStore {
             }
             let personID = try await Self.personID(role.person, sql: sql)
             try await Self.insertRole(
-                entityID: try row.decode(column: "id", as: Int.self), personID: personID, role: role.role, startsOn: role.startsOn,
-                endsOn: role.endsOn, sql: sql)
+                entityID: try row.decode(column: "id", as: Int.self),
+                personID: personID,
+                role: role.role,
+                startsOn: role.startsOn,
+                endsOn: role.endsOn,
+                sql: sql
+            )
         }
     }
 
     static func insertEntity(_ e: Entity, repID: Int, now: String, engine: CreditDatabase.Engine, sql: any SQLDatabase) async throws -> Int {
         let searchName = NameSearch.normalize(e.name)
-        var columns = ["code", "name", "search_name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version", "updated_at"]
-        var values: [any SQLExpression] = [
-            SQLBind(e.code.rawValue), SQLBind(e.name), SQLBind(searchName), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
-            SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(1), SQLBind(now),
-        ]
-        if engine == .postgres {
-            columns.append("name_grams")
-            values.append(SQLBind(NameSearch.bigrams(searchName)))
-        }
+        let columns = entityColumns(engine)
+        let values = entityRow(e, repID: repID, now: now, engine: engine)
         let row = try await sql.insert(into: "entities").columns(columns).values(values).returning("id").first()
         let id = try row!.decode(column: "id", as: Int.self)
         if engine == .sqlite {
-            try await sql.raw("INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(searchName).joined(separator: " ")))").run()
+            try await sql.raw(
+                "INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(searchName).joined(separator: " ")))"
+            ).run()
         }
         return id
     }
 
-    static func updateCurrent(id: Int, entity e: Entity, repID: Int, version: Int, now: String, engine: CreditDatabase.Engine, sql: any SQLDatabase) async throws {
+    static func updateCurrent(
+        id: Int,
+        entity e: Entity,
+        repID: Int,
+        version: Int,
+        now: String,
+        engine: CreditDatabase.Engine,
+        sql: any SQLDatabase
+    ) async throws {
         let searchName = NameSearch.normalize(e.name)
         var update = sql.update("entities")
             .set("name", to: SQLBind(e.name)).set("search_name", to: SQLBind(searchName)).set("kind", to: SQLBind(e.kind.rawValue))
@@ -109,19 +133,50 @@ public struct SQLRegistryStore: RegistryStore {
         // A contentless FTS5 table is updated by a 'delete' command carrying the old text, then an insert.
         let oldGrams = NameSearch.bigrams(NameSearch.normalize(old)).joined(separator: " ")
         try await sql.raw("INSERT INTO entity_name_index (entity_name_index, rowid, grams) VALUES ('delete', \(bind: id), \(bind: oldGrams))").run()
-        try await sql.raw("INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(NameSearch.normalize(new)).joined(separator: " ")))").run()
+        try await sql.raw(
+            "INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(NameSearch.normalize(new)).joined(separator: " ")))"
+        ).run()
     }
 
     static func insertVersion(id: Int, entity e: Entity, repID: Int, version: Int, now: String, reason: String?, sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "entity_versions")
-            .columns("entity_id", "version", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "recorded_at", "reason")
-            .values(
-                SQLBind(id), SQLBind(version), SQLBind(e.name), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue), SQLBind(e.regionCode),
-                SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(now), SQLBind(reason)
-            ).run()
+        try await sql.insert(into: "entity_versions").columns(versionColumns)
+            .values(versionRow(entityID: id, e, repID: repID, version: version, now: now, reason: reason)).run()
     }
 
-    static func insertRole(entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?, sql: any SQLDatabase) async throws {
+    /// The columns of `entities` on an engine (PostgreSQL also stores the name's grams for its GIN index).
+    static func entityColumns(_ engine: CreditDatabase.Engine) -> [String] {
+        let columns = [
+            "code", "name", "search_name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version",
+            "updated_at",
+        ]
+        return engine == .postgres ? columns + ["name_grams"] : columns
+    }
+
+    /// The values of a first version's `entities` row, in the order of ``entityColumns(_:)``.
+    static func entityRow(_ e: Entity, repID: Int, now: String, engine: CreditDatabase.Engine) -> [any SQLExpression] {
+        let searchName = NameSearch.normalize(e.name)
+        let values: [any SQLExpression] = [
+            SQLBind(e.code.rawValue), SQLBind(e.name), SQLBind(searchName), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
+            SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(1), SQLBind(now),
+        ]
+        return engine == .postgres ? values + [SQLBind(NameSearch.bigrams(searchName))] : values
+    }
+
+    static let versionColumns = [
+        "entity_id", "version", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "recorded_at",
+        "reason",
+    ]
+
+    /// The values of an `entity_versions` row, in the order of ``versionColumns``.
+    static func versionRow(entityID: Int, _ e: Entity, repID: Int, version: Int, now: String, reason: String?) -> [any SQLExpression] {
+        [
+            SQLBind(entityID), SQLBind(version), SQLBind(e.name), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue), SQLBind(e.regionCode),
+            SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(now), SQLBind(reason),
+        ]
+    }
+
+    static func insertRole(entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?, sql: any SQLDatabase) async throws
+    {
         try await sql.insert(into: "entity_roles").columns("entity_id", "person_id", "role", "starts_on", "ends_on")
             .values(SQLBind(entityID), SQLBind(personID), SQLBind(role.rawValue), SQLBind(startsOn.description), SQLBind(endsOn?.description))
             .run()
@@ -139,10 +194,17 @@ public struct SQLRegistryStore: RegistryStore {
             let established = LocalDate(try row.decode(column: "established_on", as: String.self))
         else { throw RegistryError.corruptRow(codeText) }
         return EntityRecord(
-            code: code, name: try row.decode(column: "name", as: String.self), formerNames: [], kind: kind, status: status,
+            code: code,
+            name: try row.decode(column: "name", as: String.self),
+            formerNames: [],
+            kind: kind,
+            status: status,
             regionCode: try row.decode(column: "region_code", as: String.self),
-            industryDivision: try row.decode(column: "industry_division", as: String.self), establishedOn: established,
-            legalRepresentativeName: try row.decode(column: "rep_name", as: String.self), version: try row.decode(column: "version", as: Int.self))
+            industryDivision: try row.decode(column: "industry_division", as: String.self),
+            establishedOn: established,
+            legalRepresentativeName: try row.decode(column: "rep_name", as: String.self),
+            version: try row.decode(column: "version", as: Int.self)
+        )
     }
 
     public func fetchEntity(code: CreditCode) async throws -> EntityRecord? {
@@ -171,10 +233,13 @@ public struct SQLRegistryStore: RegistryStore {
                 """
             ).all().map { row in
                 EntityVersion(
-                    version: try row.decode(column: "version", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                    version: try row.decode(column: "version", as: Int.self),
+                    name: try row.decode(column: "name", as: String.self),
                     legalRepresentativeName: try row.decode(column: "rep_name", as: String.self),
                     status: EntityStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .operating,
-                    recordedAt: try row.decode(column: "recorded_at", as: String.self), reason: try row.decode(column: "reason", as: String?.self))
+                    recordedAt: try row.decode(column: "recorded_at", as: String.self),
+                    reason: try row.decode(column: "reason", as: String?.self)
+                )
             }
         }
     }
@@ -273,4 +338,3 @@ public enum RegistryError: Error, CustomStringConvertible {
         }
     }
 }
-

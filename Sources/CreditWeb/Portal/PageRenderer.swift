@@ -24,7 +24,10 @@ struct PageRenderer: Sendable {
         let content = library.render(context, withTemplate: template) ?? ""
         let html = library.render(["title": title, "content": content, "query": query], withTemplate: "layout") ?? content
         return Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
     }
 
     struct TemplatesMissing: Error, CustomStringConvertible {

@@ -18,8 +18,10 @@ struct PortalController {
         let count = try await dependencies.registry.countEntities()
         let departments = try await dependencies.registry.fetchDepartments()
         return pages.page(
-            "home", title: "信用信息公示",
-            context: ["entityCount": count.formatted(.number.locale(Locale(identifier: "zh_CN"))), "departmentCount": departments.count])
+            "home",
+            title: "信用信息公示",
+            context: ["entityCount": count.formatted(.number.locale(Locale(identifier: "zh_CN"))), "departmentCount": departments.count]
+        )
     }
 
     @Sendable func search(_ request: Request, context: CreditRequestContext) async throws -> Response {
@@ -69,7 +71,10 @@ struct PortalController {
             ["role": r.role.label, "name": r.name, "startsOn": r.startsOn.description, "endsOn": r.endsOn?.description ?? "至今"]
         }
         let versions = try await dependencies.registry.fetchVersions(code: code).map { v -> [String: Any] in
-            ["version": v.version, "name": v.name, "representative": v.legalRepresentativeName, "recordedAt": String(v.recordedAt.prefix(10)), "reason": v.reason ?? ""]
+            [
+                "version": v.version, "name": v.name, "representative": v.legalRepresentativeName, "recordedAt": String(v.recordedAt.prefix(10)),
+                "reason": v.reason ?? "",
+            ]
         }
         let names = tables.names(code: code)
         let ctx: [String: Any] = [

@@ -1,4 +1,5 @@
 import CreditCore
+import Foundation
 import Hummingbird
 
 /// The registry's JSON API: entity search, one entity, the department list.
@@ -16,13 +17,21 @@ struct EntityController {
         let page = try params.integer("page", default: 1, range: 1...500)
         let size = try params.integer("size", default: 20, range: 1...100)
         guard let q = params["q"] else {
-            throw APIError(.badRequest, code: "missing_parameter", message: "缺少参数 q（名称片段或统一社会信用代码） / parameter q (a name fragment or a credit code) is required")
+            throw APIError(
+                .badRequest,
+                code: "missing_parameter",
+                message: "缺少参数 q（名称片段或统一社会信用代码） / parameter q (a name fragment or a credit code) is required"
+            )
         }
         let term = try EntitySearchTerm.parse(q)
         let result = try await dependencies.registry.searchEntities(EntitySearchQuery(term: term, page: page, size: size))
         return EntityPageDTO(
-            items: result.items.map { EntityDTO($0, tables: dependencies.tables) }, total: result.total,
-            totalIsLowerBound: result.totalIsLowerBound, page: page, size: size)
+            items: result.items.map { EntityDTO($0, tables: dependencies.tables) },
+            total: result.total,
+            totalIsLowerBound: result.totalIsLowerBound,
+            page: page,
+            size: size
+        )
     }
 
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> EntityDTO {
@@ -52,8 +61,10 @@ enum EntitySearchTerm {
         let fragment = NameSearch.normalize(trimmed)
         guard fragment.count >= 2 else {
             throw APIError(
-                .badRequest, code: "query_too_short",
-                message: "请输入至少两个字的名称片段，或完整的 18 位统一社会信用代码 / enter at least two characters of a name, or a whole 18-character credit code")
+                .badRequest,
+                code: "query_too_short",
+                message: "请输入至少两个字的名称片段，或完整的 18 位统一社会信用代码 / enter at least two characters of a name, or a whole 18-character credit code"
+            )
         }
         return .nameFragment(fragment)
     }
@@ -66,5 +77,3 @@ enum EntitySearchTerm {
         }
     }
 }
-
-import Foundation

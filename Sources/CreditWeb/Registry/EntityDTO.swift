@@ -3,8 +3,16 @@ import Hummingbird
 
 /// An entity as the JSON API shows it (lowerCamelCase, dates as `YYYY-MM-DD`).
 struct EntityDTO: ResponseEncodable, Sendable {
-    struct RegionDTO: Codable, Sendable { var code: String; var name: String? }
-    struct IndustryDTO: Codable, Sendable { var section: String?; var sectionName: String?; var division: String; var name: String? }
+    struct RegionDTO: Codable, Sendable {
+        var code: String
+        var name: String?
+    }
+    struct IndustryDTO: Codable, Sendable {
+        var section: String?
+        var sectionName: String?
+        var division: String
+        var name: String?
+    }
     struct RepresentativeDTO: Codable, Sendable { var name: String }
 
     var code: String
@@ -31,8 +39,11 @@ struct EntityDTO: ResponseEncodable, Sendable {
         statusLabel = e.status.label
         region = RegionDTO(code: e.regionCode, name: tables.region(e.regionCode)?.name)
         industry = IndustryDTO(
-            section: division?.section, sectionName: division.flatMap { tables.section($0.section)?.name }, division: e.industryDivision,
-            name: division?.name)
+            section: division?.section,
+            sectionName: division.flatMap { tables.section($0.section)?.name },
+            division: e.industryDivision,
+            name: division?.name
+        )
         establishedOn = e.establishedOn.description
         legalRepresentative = RepresentativeDTO(name: e.legalRepresentativeName)
         version = e.version

@@ -23,13 +23,18 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     static func jsonResponse(status: HTTPResponse.Status, code: String, message: String) -> Response {
         struct Body: Encodable {
-            struct Inner: Encodable { var code: String; var message: String }
+            struct Inner: Encodable {
+                var code: String
+                var message: String
+            }
             var error: Inner
         }
         let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message)))) ?? Data()
         return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 
     // MARK: Common errors

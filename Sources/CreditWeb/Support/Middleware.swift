@@ -20,7 +20,11 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
             return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])
-            let internalError = APIError(.internalServerError, code: "internal_error", message: "服务器内部错误，请稍后重试 / internal error, please try again later")
+            let internalError = APIError(
+                .internalServerError,
+                code: "internal_error",
+                message: "服务器内部错误，请稍后重试 / internal error, please try again later"
+            )
             return isAPI ? Self.json(internalError) : pages.errorPage(status: internalError.status, message: internalError.message)
         }
     }
@@ -59,7 +63,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             metadata: [
                 "http.method": .string(request.method.rawValue), "http.path": .string(request.uri.path),
                 "http.status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.2f", ms)),
-            ])
+            ]
+        )
         return response
     }
 }

@@ -16,15 +16,21 @@ struct QueryParameters {
             let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
             guard allowed.contains(name) else {
                 throw APIError(
-                    .badRequest, code: "unknown_parameter",
-                    message: "未知参数“\(name.prefix(40))”，可用参数：\(allowed.sorted().joined(separator: ", ")) / unknown parameter, allowed: \(allowed.sorted().joined(separator: ", "))")
+                    .badRequest,
+                    code: "unknown_parameter",
+                    message:
+                        "未知参数“\(name.prefix(40))”，可用参数：\(allowed.sorted().joined(separator: ", ")) / unknown parameter, allowed: \(allowed.sorted().joined(separator: ", "))"
+                )
             }
             guard values[name] == nil else {
                 throw APIError(.badRequest, code: "duplicate_parameter", message: "参数 \(name) 重复出现 / parameter \(name) is given more than once")
             }
             guard value.count <= maxLength else {
                 throw APIError(
-                    .badRequest, code: "parameter_too_long", message: "参数 \(name) 过长（最多 \(maxLength) 个字符） / parameter \(name) is longer than \(maxLength) characters")
+                    .badRequest,
+                    code: "parameter_too_long",
+                    message: "参数 \(name) 过长（最多 \(maxLength) 个字符） / parameter \(name) is longer than \(maxLength) characters"
+                )
             }
             values[name] = value
         }
@@ -36,7 +42,10 @@ struct QueryParameters {
     func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
         guard let text = values[name] else { return value }
         guard let n = Int(text), range.contains(n) else {
-            throw APIError.invalidParameter(name, "应为 \(range.lowerBound) 到 \(range.upperBound) 之间的整数，实为“\(text.prefix(20))” / must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw APIError.invalidParameter(
+                name,
+                "应为 \(range.lowerBound) 到 \(range.upperBound) 之间的整数，实为“\(text.prefix(20))” / must be a whole number from \(range.lowerBound) to \(range.upperBound)"
+            )
         }
         return n
     }

@@ -1,4 +1,6 @@
 import CoreMetrics
+import CreditCore
+import Logging
 import Metrics
 import Prometheus
 import Synchronization
@@ -24,13 +26,11 @@ public enum CreditMetrics {
             if first {
                 logger.warning(
                     "no holiday data for year; counting weekends only",
-                    metadata: ["year": .stringConvertible(year), "action": "load the State Council notice with `credit calendar load`"])
+                    metadata: ["year": .stringConvertible(year), "action": "load the State Council notice with `credit calendar load`"]
+                )
             }
         }
     }
 }
-
-import CreditCore
-import Logging
 
 public typealias WorkingDayCalendarFallback = WorkingDayCalendar.FallbackHandler

@@ -40,8 +40,11 @@ struct SystemController {
     @Sendable func health(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let (up, missing) = await refreshGauges()
         let body = Health(
-            status: up ? "ok" : "unavailable", database: up ? "ok" : "unreachable", engine: dependencies.database.engine.rawValue,
-            calendarMissingYears: missing)
+            status: up ? "ok" : "unavailable",
+            database: up ? "ok" : "unreachable",
+            engine: dependencies.database.engine.rawValue,
+            calendarMissingYears: missing
+        )
         var response = try body.response(from: request, context: context)
         response.status = up ? .ok : .serviceUnavailable
         return response
@@ -51,7 +54,11 @@ struct SystemController {
         _ = await refreshGauges()
         var buffer: [UInt8] = []
         CreditMetrics.registry.emit(into: &buffer)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+        )
     }
 
     static func openAPI(contentType: String) throws -> Response {
@@ -73,6 +80,9 @@ struct SystemController {
         else { throw HTTPError(.notFound) }
         let data = try Data(contentsOf: url)
         return Response(
-            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

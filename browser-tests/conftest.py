@@ -1,0 +1,83 @@
+"""Fixtures for the real-browser tests: the built `credit` server on a fresh demo city, and headless Chromium.
+
+Environment:
+  CREDIT_BIN               path of the built `credit` executable (required)
+  CREDIT_BROWSER_DATABASE  database URL for the server (default: a temporary SQLite file)
+  CREDIT_SCREENSHOTS       folder for screenshots (default: test-output/screenshots)
+"""
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = os.environ["CREDIT_BIN"]
+    tmp = tempfile.mkdtemp(prefix="credit-browser-")
+    database = os.environ.get("CREDIT_BROWSER_DATABASE") or f"sqlite:{tmp}/browser.sqlite"
+    port = _free_port()
+    log = open(os.path.join(tmp, "server.log"), "w")
+    process = subprocess.Popen(
+        [binary, "serve", "--demo", "--database", database, "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, cwd=tmp,
+    )
+    base = f"http://127.0.0.1:{port}"
+    # Readiness probe: the demo city is seeded before the server listens; give up after 120 s.
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError("server exited early:\n" + open(log.name).read())
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("server did not become ready:\n" + open(log.name).read())
+        time.sleep(0.2)
+    yield {"base": base, "process": process, "log": log.name}
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CREDIT_CHROMIUM", "/usr/bin/chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CREDIT_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    folder = pathlib.Path(os.environ.get("CREDIT_SCREENSHOTS", "test-output/screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def save(driver, name):
+        path = folder / f"{name}.png"
+        driver.save_screenshot(str(path))
+        return path
+
+    return save
