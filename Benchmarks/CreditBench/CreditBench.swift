@@ -1,0 +1,193 @@
+import CreditCore
+import CreditStore
+import CreditWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SQLKit
+
+/// `credit-bench`: measures the foundation's hot paths on a generated city.
+///
+///     swift run -c release credit-bench --entities 1000000 --database sqlite:/tmp/bench.sqlite
+///     swift run -c release credit-bench --entities 1000000 --database postgres://postgres@127.0.0.1:5432/bench
+///
+/// An empty database is filled with `DemoCity` first (timed); a database that already holds the
+/// requested number of entities is reused. Every figure is printed with a baseline measured in the
+/// same run, because the machines are shared and bare times are noisy.
+@main
+struct CreditBench {
+    static func main() async throws {
+        var entities = 1_000_000
+        var database = "sqlite:bench-\(entities).sqlite"
+        var seed: UInt64 = 2019
+        var args = CommandLine.arguments.dropFirst()
+        var databaseGiven = false
+        while let arg = args.popFirst() {
+            switch arg {
+            case "--entities": entities = Int(args.popFirst() ?? "") ?? entities
+            case "--database":
+                database = args.popFirst() ?? database
+                databaseGiven = true
+            case "--seed": seed = UInt64(args.popFirst() ?? "") ?? seed
+            default:
+                print("usage: credit-bench [--entities N] [--database URL] [--seed S]")
+                return
+            }
+        }
+        if !databaseGiven { database = "sqlite:bench-\(entities).sqlite" }
+        var logger = Logger(label: "credit-bench")
+        logger.logLevel = .warning
+        let url = try DatabaseURL(parsing: database)
+        let db = try await CreditDatabase.open(url, readers: 2, logger: logger)
+        try await db.migrate()
+        let registry = SQLRegistryStore(database: db)
+        var report = Report()
+        report.emit("## credit-bench: \(entities) entities on \(db.engine.rawValue) (\(url))")
+        report.emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
+
+        try await benchmarkCodes(&report, seed: seed)
+        try await fillCity(&report, registry: registry, entities: entities, seed: seed)
+        try await benchmarkLookups(&report, db: db, registry: registry, entities: entities, seed: seed)
+        try await benchmarkSearch(&report, db: db, registry: registry, entities: entities, seed: seed)
+        try await benchmarkHTTP(&report, db: db, registry: registry, entities: entities, seed: seed, logger: logger)
+        await db.close()
+    }
+
+    /// Credit-code validations per second, against copying the same strings' bytes (the floor of touching the input).
+    static func benchmarkCodes(_ report: inout Report, seed: UInt64) async throws {
+        let city = DemoCity(seed: seed)
+        let codes = (0..<100_000).map { city.item(at: $0).entity.code.rawValue.lowercased() }
+        let clock = ContinuousClock()
+        var valid = 0
+        let rounds = 10
+        let start = clock.now
+        for _ in 0..<rounds {
+            for c in codes where (try? CreditCode(validating: c)) != nil { valid += 1 }
+        }
+        let elapsed = clock.now - start
+        var bytes = 0
+        let baseStart = clock.now
+        for _ in 0..<rounds {
+            for c in codes { bytes &+= Array(c.uppercased().utf8).count }
+        }
+        let base = clock.now - baseStart
+        precondition(valid == codes.count * rounds && bytes > 0)
+        let perSecond = Double(codes.count * rounds) / seconds(elapsed)
+        let basePerSecond = Double(codes.count * rounds) / seconds(base)
+        report.header("Credit-code validation (in process)")
+        report.row(
+            "validations per second",
+            String(format: "%.0f", perSecond),
+            String(format: "%.0f upper-case + byte copies/s", basePerSecond),
+            basePerSecond / perSecond
+        )
+    }
+
+    /// Generates the city into an empty database, timing it, or reuses a full one.
+    static func fillCity(_ report: inout Report, registry: SQLRegistryStore, entities: Int, seed: UInt64) async throws {
+        let existing = try await registry.countEntities()
+        report.header("Demo city generation")
+        if existing >= entities {
+            report.emit("| reused an existing database of \(existing) entities | – | – | – |")
+            return
+        }
+        precondition(existing == 0, "the benchmark database holds \(existing) entities; use an empty one or one of \(entities)")
+        let clock = ContinuousClock()
+        // Baseline: generating the same items without storing them.
+        let city = DemoCity(seed: seed)
+        let genStart = clock.now
+        var checksum = 0
+        for i in 0..<entities { checksum &+= city.item(at: i).entity.name.utf8.count }
+        let generateOnly = clock.now - genStart
+        precondition(checksum > 0)
+        let start = clock.now
+        let batch = 2000
+        var pending: Task<[DemoCity.Item], Never>? = Task { (0..<min(batch, entities)).map(city.item(at:)) }
+        for from in stride(from: 0, to: entities, by: batch) {
+            let items = await pending!.value
+            let next = from + batch
+            pending = next < entities ? Task { (next..<min(next + batch, entities)).map(city.item(at:)) } : nil
+            try await registry.registerNew(items)
+            if (from / batch) % 50 == 0 { FileHandle.standardError.write(Data("  stored \(from + items.count)/\(entities)\n".utf8)) }
+        }
+        let total = clock.now - start
+        report.row(
+            "generate and store \(entities) entities",
+            String(format: "%.1f s (%.0f entities/s)", seconds(total), Double(entities) / seconds(total)),
+            String(format: "%.1f s to generate only", seconds(generateOnly)),
+            seconds(total) / seconds(generateOnly)
+        )
+        report.row("peak resident memory of the process", String(format: "%.0f MiB", peakMemoryMiB()), "–", 1)
+    }
+
+    /// Entity lookup by code, in process, against `SELECT 1` on the same connection pool.
+    static func benchmarkLookups(_ report: inout Report, db: CreditDatabase, registry: SQLRegistryStore, entities: Int, seed: UInt64) async throws {
+        let city = DemoCity(seed: seed)
+        var rng = SplitMix64(seed: 99)
+        let codes = (0..<2000).map { _ in city.item(at: rng.below(entities)).entity.code }
+        let lookup = try await measure("lookup", count: codes.count) { i in
+            guard try await registry.fetchEntity(code: codes[i]) != nil else { fatalError("missing \(codes[i])") }
+        }
+        let floor = try await measure("select 1", count: codes.count) { _ in
+            try await db.read { sql in try await sql.raw("SELECT 1").run() }
+        }
+        report.header("Entity lookup by code (in process, \(codes.count) random codes)")
+        report.row("p50", micros(lookup.p50), micros(floor.p50) + " (SELECT 1)", lookup.p50 / floor.p50)
+        report.row("p99", micros(lookup.p99), micros(floor.p99) + " (SELECT 1)", lookup.p99 / floor.p99)
+    }
+
+    /// Name search for 2-, 3- and 4-character fragments of real names, against lookup by code.
+    static func benchmarkSearch(_ report: inout Report, db: CreditDatabase, registry: SQLRegistryStore, entities: Int, seed: UInt64) async throws {
+        let city = DemoCity(seed: seed)
+        var rng = SplitMix64(seed: 7)
+        let codes = (0..<300).map { _ in city.item(at: rng.below(entities)).entity.code }
+        let floor = try await measure("code", count: codes.count) { i in
+            _ = try await registry.searchEntities(.init(term: .code(codes[i]), page: 1, size: 20))
+        }
+        report.header("Name search, first page of 20 with total (300 fragments of random names each)")
+        for length in [2, 3, 4] {
+            let fragments: [String] = (0..<300).map { _ in
+                let name = Array(NameSearch.normalize(city.item(at: rng.below(entities)).entity.name))
+                let start = rng.below(name.count - length + 1)
+                return String(name[start..<(start + length)])
+            }
+            var totals = 0
+            let search = try await measure("search \(length)", count: fragments.count) { i in
+                totals += try await registry.searchEntities(.init(term: .nameFragment(fragments[i]), page: 1, size: 20)).total
+            }
+            report.row("\(length) characters p50", millis(search.p50), millis(floor.p50) + " (search by code)", search.p50 / floor.p50)
+            report.row("\(length) characters p99", millis(search.p99), millis(floor.p99) + " (search by code)", search.p99 / floor.p99)
+        }
+    }
+
+    /// Lookup and search over HTTP on loopback, against a 404 under /api (the HTTP stack with no database work).
+    static func benchmarkHTTP(
+        _ report: inout Report,
+        db: CreditDatabase,
+        registry: SQLRegistryStore,
+        entities: Int,
+        seed: UInt64,
+        logger: Logger
+    ) async throws {
+        let city = DemoCity(seed: seed)
+        var rng = SplitMix64(seed: 5)
+        let codes = (0..<1000).map { _ in city.item(at: rng.below(entities)).entity.code.rawValue }
+        let dependencies = AppDependencies(database: db, registry: registry, calendar: .bundled())
+        let app = try await buildApplication(configuration: AppConfiguration(port: 0), dependencies: dependencies, logger: logger)
+        let (lookup, floor) = try await app.test(.live) { client in
+            let lookup = try await measure("http lookup", count: codes.count) { i in
+                try await client.execute(uri: "/api/v1/entities/\(codes[i])", method: .get) { precondition($0.status == .ok) }
+            }
+            let floor = try await measure("http 404", count: codes.count) { _ in
+                try await client.execute(uri: "/api/v1/no-such-route", method: .get) { precondition($0.status == .notFound) }
+            }
+            return (lookup, floor)
+        }
+        report.header("Entity lookup over HTTP (loopback, one connection)")
+        report.row("p50", micros(lookup.p50), micros(floor.p50) + " (404 under /api)", lookup.p50 / floor.p50)
+        report.row("p99", micros(lookup.p99), micros(floor.p99) + " (404 under /api)", lookup.p99 / floor.p99)
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+}
