@@ -152,10 +152,14 @@ struct CreditBench {
                 let start = rng.below(name.count - length + 1)
                 return String(name[start..<(start + length)])
             }
-            var totals = 0
-            let search = try await measure("search \(length)", count: fragments.count) { i in
-                totals += try await registry.searchEntities(.init(term: .nameFragment(fragments[i]), page: 1, size: 20)).total
+            var totals: [Int] = []
+            let search = try await measure("search \(length)", count: fragments.count, warmup: 0) { i in
+                totals.append(try await registry.searchEntities(.init(term: .nameFragment(fragments[i]), page: 1, size: 20)).total)
             }
+            // The slowest fragments, to standard error: where a plan needs work.
+            let slowest = search.nanos.enumerated().sorted { $0.element > $1.element }.prefix(4)
+            let lines = slowest.map { "\(fragments[$0.offset]) (\(totals[$0.offset]) matches) \(millis($0.element))" }
+            FileHandle.standardError.write(Data("  slowest \(length)-character fragments: \(lines.joined(separator: ", "))\n".utf8))
             report.row("\(length) characters p50", millis(search.p50), millis(floor.p50) + " (search by code)", search.p50 / floor.p50)
             report.row("\(length) characters p99", millis(search.p99), millis(floor.p99) + " (search by code)", search.p99 / floor.p99)
         }

@@ -68,5 +68,6 @@ struct DemoLoader {
             try await registry.registerNew(items)
             progress(range.upperBound, entities)
         }
+        try await registry.refreshStatistics()
     }
 }

@@ -120,6 +120,34 @@ struct RegistryStoreTests {
         }
     }
 
+    @Test("every search plan (probe, walk, index) gives the exact answer", arguments: TestEngine.available)
+    func searchPlans(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            // A small probe and count limits make a 1,500-entity city exercise every branch of the PostgreSQL plan.
+            let registry = SQLRegistryStore(database: db, clock: Self.clock, probeRows: 100)
+            let items = try await TestDatabase.seedDemo(registry, count: 1500, seed: 21)
+            try await registry.refreshStatistics()
+            let rare = NameSearch.normalize(items[1234].entity.name)
+            let fragments = ["有限", "济南", "有限责任", "合作社", "小吃", String(rare.dropFirst(2).prefix(3)), "不存在的名字"]
+            for fragment in fragments {
+                let expected = items.filter { NameSearch.normalize($0.entity.name).contains(fragment) }.map(\.entity.code)
+                for limit in [5, 12, 25, 40, 70, 2000] {
+                    for page in [1, 2, 8] {
+                        let result = try await registry.searchEntities(
+                            .init(term: .nameFragment(fragment), page: page, size: 10, countLimit: limit)
+                        )
+                        #expect(
+                            result.items.map(\.code) == Array(expected.dropFirst((page - 1) * 10).prefix(10)),
+                            "\(fragment) limit \(limit) page \(page)"
+                        )
+                        #expect(result.totalIsLowerBound == (expected.count > limit), "\(fragment) limit \(limit)")
+                        #expect(result.total == min(expected.count, limit), "\(fragment) limit \(limit)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("bulk registration stores persons once even when they represent several entities", arguments: TestEngine.available)
     func bulkSharedPersons(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

@@ -69,7 +69,7 @@ public enum RegistrationOutcome: String, Sendable, Hashable {
 /// A page of search results.
 public struct EntitySearchPage: Sendable, Hashable {
     public var items: [EntityRecord]
-    /// The number of matches, counted up to ``EntitySearchQuery/countLimit``.
+    /// The number of matches, counted up to the query's ``EntitySearchQuery/countLimit``.
     public var total: Int
     /// True when there are more matches than ``total`` says.
     public var totalIsLowerBound: Bool
@@ -90,18 +90,21 @@ public struct EntitySearchQuery: Sendable, Hashable {
         case nameFragment(String)
     }
 
-    /// Matches are counted up to this many; beyond it the total is "more than".
-    public static let countLimit = 10_000
+    /// Matches are counted up to this many by default; beyond it the total is "more than".
+    public static let defaultCountLimit = 1_000
 
     public var term: Term
     /// 1-based.
     public var page: Int
     public var size: Int
+    /// Matches are counted up to this many; beyond it the total is "more than".
+    public var countLimit: Int
 
-    public init(term: Term, page: Int, size: Int) {
+    public init(term: Term, page: Int, size: Int, countLimit: Int = EntitySearchQuery.defaultCountLimit) {
         self.term = term
         self.page = page
         self.size = size
+        self.countLimit = countLimit
     }
 }
 
@@ -118,6 +121,8 @@ public protocol RegistryStore: Sendable {
     func fetchRoles(code: CreditCode) async throws -> [(role: PersonRole, name: String, startsOn: LocalDate, endsOn: LocalDate?)]
     func searchEntities(_ query: EntitySearchQuery) async throws -> EntitySearchPage
     func countEntities() async throws -> Int
+    /// Refreshes the database's planner statistics after a bulk load.
+    func refreshStatistics() async throws
 
     /// Registers a department, or renames it when the code exists.
     func addDepartment(_ department: Department) async throws

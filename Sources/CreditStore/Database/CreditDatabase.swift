@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -33,12 +34,12 @@ public final class CreditDatabase: Sendable {
     private let backend: Backend
 
     enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], lock: AsyncLock, counter: Counter)
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], lock: AsyncLock, counter: RoundRobin)
         case postgres(client: PostgresClient, runner: Task<Void, Never>)
     }
 
     /// A thread-safe round-robin counter for choosing a reader.
-    final class Counter: Sendable {
+    final class RoundRobin: Sendable {
         private let value = Mutex(0)
         func next() -> Int {
             value.withLock { n in
@@ -76,7 +77,7 @@ public final class CreditDatabase: Sendable {
                 engine: .sqlite,
                 url: url,
                 logger: logger,
-                backend: .sqlite(writer: writer, readers: readerConnections, lock: AsyncLock(), counter: Counter())
+                backend: .sqlite(writer: writer, readers: readerConnections, lock: AsyncLock(), counter: RoundRobin())
             )
         case .postgres(let host, let port, let username, let password, let database):
             var configuration = PostgresClient.Configuration(
@@ -114,6 +115,39 @@ public final class CreditDatabase: Sendable {
 
     /// Runs read-only work on a reader connection.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await observed(.read) { try await self.unobservedRead(body) }
+    }
+
+    /// Runs work in one transaction: all of it is stored, or none of it.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await observed(.transaction) { try await self.unobservedTransaction(body) }
+    }
+
+    enum OperationKind: String { case read, transaction }
+
+    /// Records an operation in `credit_database_operations_in_flight`, `credit_database_operation_duration`
+    /// (from asking for a connection to giving it back, so time spent waiting for the pool or the SQLite
+    /// writer is included) and `credit_database_errors_total`.
+    private func observed<T>(_ kind: OperationKind, _ body: () async throws -> T) async throws -> T {
+        let dimensions = [("engine", engine.rawValue), ("kind", kind.rawValue)]
+        let inFlight = Meter(label: "credit_database_operations_in_flight", dimensions: dimensions)
+        inFlight.increment()
+        let start = ContinuousClock.now
+        defer {
+            inFlight.decrement()
+            let elapsed = ContinuousClock.now - start
+            Timer(label: "credit_database_operation_duration", dimensions: dimensions)
+                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        do {
+            return try await body()
+        } catch {
+            Metrics.Counter(label: "credit_database_errors_total", dimensions: dimensions).increment()
+            throw error
+        }
+    }
+
+    private func unobservedRead<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(_, let readers, _, let counter):
             return try await body(readers[counter.next() % readers.count].sql(queryLogLevel: nil))
@@ -122,8 +156,7 @@ public final class CreditDatabase: Sendable {
         }
     }
 
-    /// Runs work in one transaction: all of it is stored, or none of it.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private func unobservedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, _, let lock, _):
             return try await lock.withLock {
@@ -151,6 +184,15 @@ public final class CreditDatabase: Sendable {
                     throw error
                 }
             }
+        }
+    }
+
+    /// Refreshes the planner's statistics after a bulk load: SQLite `ANALYZE`; PostgreSQL `VACUUM ANALYZE`
+    /// (outside a transaction), which also sets the visibility map that index-only scans need.
+    public func analyze() async throws {
+        switch engine {
+        case .sqlite: try await transaction { sql in try await sql.raw("ANALYZE").run() }
+        case .postgres: try await read { sql in try await sql.raw("VACUUM ANALYZE").run() }
         }
     }
 

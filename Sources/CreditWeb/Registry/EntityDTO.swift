@@ -53,7 +53,7 @@ struct EntityDTO: ResponseEncodable, Sendable {
 struct EntityPageDTO: ResponseEncodable, Sendable {
     var items: [EntityDTO]
     var total: Int
-    /// True when there are more matches than `total` (counting stops at 10,000).
+    /// True when there are more matches than `total` (counting stops at 1,000).
     var totalIsLowerBound: Bool
     var page: Int
     var size: Int
