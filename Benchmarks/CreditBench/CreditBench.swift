@@ -111,6 +111,7 @@ struct CreditBench {
             try await registry.registerNew(items)
             if (from / batch) % 50 == 0 { FileHandle.standardError.write(Data("  stored \(from + items.count)/\(entities)\n".utf8)) }
         }
+        try await registry.refreshStatistics()  // as `credit demo` does after a bulk load
         let total = clock.now - start
         report.row(
             "generate and store \(entities) entities",
