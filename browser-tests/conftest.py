@@ -51,7 +51,7 @@ def server():
             process.kill()
             raise RuntimeError("server did not become ready:\n" + open(log.name).read())
         time.sleep(0.2)
-    yield {"base": base, "process": process, "log": log.name}
+    yield {"base": base, "process": process, "log": log.name, "database": database, "binary": binary, "cwd": tmp}
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -22,6 +22,7 @@ public struct AppConfiguration: Sendable {
 public struct AppDependencies: Sendable {
     public var database: CreditDatabase
     public var registry: any RegistryStore
+    public var accounts: any AccountStore
     public var calendar: WorkingDayCalendar
     public var clock: any CreditClock
     public var tables: ReferenceTables
@@ -29,12 +30,14 @@ public struct AppDependencies: Sendable {
     public init(
         database: CreditDatabase,
         registry: any RegistryStore,
+        accounts: any AccountStore,
         calendar: WorkingDayCalendar,
         clock: any CreditClock = SystemClock(),
         tables: ReferenceTables = .standard
     ) {
         self.database = database
         self.registry = registry
+        self.accounts = accounts
         self.calendar = calendar
         self.clock = clock
         self.tables = tables
@@ -45,7 +48,13 @@ public struct AppDependencies: Sendable {
     public static func standard(database: CreditDatabase, clock: any CreditClock = SystemClock(), logger: Logger) async throws -> AppDependencies {
         let calendar = try await SQLCalendarStore(database: database, clock: clock)
             .calendar(onFallback: CreditMetrics.calendarFallbackHandler(logger: logger))
-        return AppDependencies(database: database, registry: SQLRegistryStore(database: database, clock: clock), calendar: calendar, clock: clock)
+        return AppDependencies(
+            database: database,
+            registry: SQLRegistryStore(database: database, clock: clock),
+            accounts: SQLAccountStore(database: database, clock: clock),
+            calendar: calendar,
+            clock: clock
+        )
     }
 }
 
@@ -54,12 +63,14 @@ public struct AppDependencies: Sendable {
 ///   - configuration: address and name of the server.
 ///   - dependencies: the database and services.
 ///   - logger: the server's logger; request logs carry a request id and never personal data.
+///   - accessTable: receives the access every route declares.
 public func buildApplication(
     configuration: AppConfiguration,
     dependencies: AppDependencies,
-    logger: Logger
+    logger: Logger,
+    accessTable: AccessTable = AccessTable()
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(dependencies: dependencies)
+    let router = try await buildRouter(dependencies: dependencies, accessTable: accessTable)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
@@ -68,16 +79,20 @@ public func buildApplication(
 }
 
 /// The router with every route and middleware; exposed so tests can walk its routes.
-public func buildRouter(dependencies: AppDependencies) async throws -> Router<CreditRequestContext> {
+/// - Parameter accessTable: receives the access every route declares (the permission-matrix test reads it).
+public func buildRouter(dependencies: AppDependencies, accessTable: AccessTable = AccessTable()) async throws -> Router<CreditRequestContext> {
     _ = CreditMetrics.registry
     let pages = try await PageRenderer.load()
     let router = Router(context: CreditRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMappingMiddleware(pages: pages))
+    router.add(middleware: BearerTokenMiddleware(accounts: dependencies.accounts))
 
-    SystemController(dependencies: dependencies).addRoutes(to: router)
-    EntityController(dependencies: dependencies).addRoutes(to: router.group("api/v1"))
-    PortalController(dependencies: dependencies, pages: pages).addRoutes(to: router)
+    let routes = SecuredRoutes(router: router, table: accessTable)
+    SystemController(dependencies: dependencies).addRoutes(to: routes)
+    EntityController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
+    AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
+    PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     return router
 }

@@ -10,7 +10,7 @@ struct CreditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credit",
         abstract: "信用监管平台 / the credit-based supervision platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Departments.self, CalendarCommand.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self]
     )
 }
 
@@ -32,6 +32,23 @@ struct DatabaseOptions: ParsableArguments {
             }
         }
         return .defaultSQLite
+    }
+
+    /// Opens and migrates the database, runs `body`, and closes the database whatever happens.
+    /// An ``AccountError`` from `body` becomes a validation error (its message, exit code 64).
+    func withDatabase<T>(logger: Logger, _ body: (CreditDatabase) async throws -> T) async throws -> T {
+        let database = try await open(logger: logger)
+        do {
+            let value = try await body(database)
+            await database.close()
+            return value
+        } catch let error as AccountError {
+            await database.close()
+            throw ValidationError(error.message)
+        } catch {
+            await database.close()
+            throw error
+        }
     }
 
     /// Opens and migrates the database.

@@ -46,9 +46,9 @@ struct Departments: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let database = try await db.open(logger: Log.make("credit"))
-            let departments = try await SQLRegistryStore(database: database).fetchDepartments()
-            await database.close()
+            let departments = try await db.withDatabase(logger: Log.make("credit")) { database in
+                try await SQLRegistryStore(database: database).fetchDepartments()
+            }
             for d in departments { print("\(d.code)\t\(d.name)") }
         }
     }
@@ -102,9 +102,9 @@ struct CalendarCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let database = try await db.open(logger: Log.make("credit"))
-            let calendar = try await SQLCalendarStore(database: database).calendar()
-            await database.close()
+            let calendar = try await db.withDatabase(logger: Log.make("credit")) { database in
+                try await SQLCalendarStore(database: database).calendar()
+            }
             for year in calendar.years.keys.sorted() {
                 print("\(year)\t\(calendar.workingDayCount(inYear: year)) 个工作日 / working days\t\(calendar.years[year]!.source)")
             }

@@ -42,7 +42,12 @@ struct SystemTests {
     @Test("the OpenAPI document describes every /api route the router serves")
     func openAPICoversRoutes() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let dependencies = AppDependencies(database: db, registry: SQLRegistryStore(database: db), calendar: .bundled())
+            let dependencies = AppDependencies(
+                database: db,
+                registry: SQLRegistryStore(database: db),
+                accounts: SQLAccountStore(database: db),
+                calendar: .bundled()
+            )
             let router = try await buildRouter(dependencies: dependencies)
             let app = Application(router: router)
             let buffer = try await app.test(.router) { client in

@@ -22,7 +22,13 @@ func withTestApp(
         let items = try await TestDatabase.seedDemo(registry, count: entities)
         var logger = Logger(label: "credit-web-test") { _ in logs ?? CollectingLogHandler() }
         logger.logLevel = .trace
-        let dependencies = AppDependencies(database: db, registry: registry, calendar: WorkingDayCalendar.bundled(), clock: clock)
+        let dependencies = AppDependencies(
+            database: db,
+            registry: registry,
+            accounts: SQLAccountStore(database: db, clock: clock),
+            calendar: WorkingDayCalendar.bundled(),
+            clock: clock
+        )
         let app = try await buildApplication(configuration: AppConfiguration(port: 0), dependencies: dependencies, logger: logger)
         try await app.test(.router) { client in try await body(client, items) }
     }

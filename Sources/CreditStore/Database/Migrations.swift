@@ -91,6 +91,34 @@ extension Migration {
             "create the table of holiday years loaded by the credit office",
             both: ["CREATE TABLE holiday_years (year INTEGER PRIMARY KEY, arrangement TEXT NOT NULL, loaded_at TEXT NOT NULL)"]
         ),
+        Migration(
+            "cover entity ids with their search names so PostgreSQL's name search probes and walks without the heap",
+            sqlite: [],
+            postgres: ["CREATE INDEX entities_id_search_name ON entities (id) INCLUDE (search_name)"]
+        ),
+        Migration(
+            "create accounts and their API tokens, stored as hashes",
+            sqlite: [
+                """
+                CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                department_code TEXT REFERENCES departments(code), entity_code TEXT, created_at TEXT NOT NULL, disabled_at TEXT)
+                """,
+                """
+                CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),
+                token_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                department_code TEXT REFERENCES departments(code), entity_code TEXT, created_at TEXT NOT NULL, disabled_at TEXT)
+                """,
+                """
+                CREATE TABLE api_tokens (id BIGSERIAL PRIMARY KEY, account_id BIGINT NOT NULL REFERENCES accounts(id),
+                token_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)
+                """,
+            ]
+        ),
     ]
 }
 

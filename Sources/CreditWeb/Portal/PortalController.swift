@@ -8,10 +8,10 @@ struct PortalController {
     let pages: PageRenderer
     static let pageSize = 20
 
-    func addRoutes(to router: Router<CreditRequestContext>) {
-        router.get("/", use: home)
-        router.get("search", use: search)
-        router.get("entities/{code}", use: entity)
+    func addRoutes(to routes: SecuredRoutes) {
+        routes.get("/", .everyone, use: home)
+        routes.get("search", .everyone, use: search)
+        routes.get("entities/{code}", .everyone, use: entity)
     }
 
     @Sendable func home(_ request: Request, context: CreditRequestContext) async throws -> Response {

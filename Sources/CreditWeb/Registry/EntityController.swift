@@ -6,10 +6,10 @@ import Hummingbird
 struct EntityController {
     let dependencies: AppDependencies
 
-    func addRoutes(to group: RouterGroup<CreditRequestContext>) {
-        group.get("entities", use: search)
-        group.get("entities/{code}", use: show)
-        group.get("departments", use: departments)
+    func addRoutes(to routes: SecuredRoutes) {
+        routes.get("entities", .everyone, use: search)
+        routes.get("entities/{code}", .everyone, use: show)
+        routes.get("departments", .everyone, use: departments)
     }
 
     @Sendable func search(_ request: Request, context: CreditRequestContext) async throws -> EntityPageDTO {

@@ -1,10 +1,13 @@
+import CreditCore
 import Foundation
 import Hummingbird
 import Logging
 
-/// The request context of every route: Hummingbird's core storage (identity will be added with accounts).
+/// The request context of every route: Hummingbird's core storage and who is asking.
 public struct CreditRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The signed-in account, or nil for an anonymous visitor. Set by ``BearerTokenMiddleware``.
+    public var principal: Principal?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

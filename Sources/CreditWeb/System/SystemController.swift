@@ -11,12 +11,12 @@ import Prometheus
 struct SystemController {
     let dependencies: AppDependencies
 
-    func addRoutes(to router: Router<CreditRequestContext>) {
-        router.get("healthz", use: health)
-        router.get("metrics", use: metrics)
-        router.get("openapi.json") { _, _ in try Self.openAPI(contentType: "application/json") }
-        router.get("openapi.yaml") { _, _ in try Self.openAPI(contentType: "application/yaml") }
-        router.get("static/{file}", use: staticFile)
+    func addRoutes(to routes: SecuredRoutes) {
+        routes.get("healthz", .everyone, use: health)
+        routes.get("metrics", .everyone, use: metrics)
+        routes.get("openapi.json", .everyone) { _, _ in try Self.openAPI(contentType: "application/json") }
+        routes.get("openapi.yaml", .everyone) { _, _ in try Self.openAPI(contentType: "application/yaml") }
+        routes.get("static/{file}", .everyone, use: staticFile)
     }
 
     struct Health: ResponseEncodable {

@@ -1,0 +1,104 @@
+import ArgumentParser
+import CreditCore
+import CreditStore
+import Foundation
+
+struct Accounts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "账户与 API 令牌 / accounts and API tokens.",
+        subcommands: [Create.self, List.self, Token.self, Revoke.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "创建账户并签发令牌 / create an account; its API token is the last line of standard output (shown once)."
+        )
+
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "admin, credit-office, department, inspector, approver, entity or subscriber.") var role: String
+        @Option(help: "The account's name.") var name: String
+        @Option(help: "Credit code of the account's department (department and inspector accounts).") var department: String?
+        @Option(help: "Credit code of the account's entity (entity accounts).") var entity: String?
+        @Option(help: "Days until the token expires (default: never).") var expiresInDays: Int?
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else {
+                throw ValidationError("未知角色 \(role) / unknown role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            for (flag, code) in [("--department", department), ("--entity", entity)] {
+                if let code, (try? CreditCode(validating: code)) == nil {
+                    throw ValidationError("\(flag) 不是有效的统一社会信用代码 / \(flag) is not a valid credit code")
+                }
+            }
+            if let days = expiresInDays, !(1...3650).contains(days) { throw ValidationError("--expires-in-days must be 1 to 3650") }
+        }
+
+        func run() async throws {
+            let normalize: (String?) -> String? = { $0.flatMap { try? CreditCode(validating: $0).rawValue } }
+            let expiry = expiresInDays.map { Date().addingTimeInterval(TimeInterval($0 * 86_400)) }
+            let (account, token, info) = try await db.withDatabase(logger: Log.make("credit")) { database in
+                let store = SQLAccountStore(database: database)
+                let account = try await store.createAccount(
+                    name: name,
+                    role: Role(rawValue: role)!,
+                    departmentCode: normalize(department),
+                    entityCode: normalize(entity)
+                )
+                let (token, info) = try await store.issueToken(accountID: account.id, expiresAt: expiry)
+                return (account, token, info)
+            }
+            print("已创建账户 \(account.id)（\(account.role.label)）：\(account.name) / created account \(account.id) (\(account.role.rawValue))")
+            print("令牌只显示这一次，请妥善保存 / the token is shown only this once\(info.expiresAt.map { "; expires \($0)" } ?? "")")
+            print(token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "列出账户及其令牌（不含令牌本身） / list accounts and their tokens (never the tokens)."
+        )
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await db.withDatabase(logger: Log.make("credit")) { database in
+                let store = SQLAccountStore(database: database)
+                for account in try await store.fetchAccounts() {
+                    print("\(account.id)\t\(account.role.rawValue)\t\(account.name)\t\(account.departmentCode ?? account.entityCode ?? "-")")
+                    for t in try await store.fetchTokens(accountID: account.id) {
+                        let state = t.revokedAt.map { "revoked \($0)" } ?? t.expiresAt.map { "expires \($0)" } ?? "active"
+                        print("\ttoken \(t.id)\t\(t.prefix)…\tcreated \(t.createdAt)\t\(state)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "为账户签发新令牌 / issue another token for an account (last line of output).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The account's id.") var account: Int
+        @Option(help: "Days until the token expires (default: never).") var expiresInDays: Int?
+
+        func run() async throws {
+            let expiry = expiresInDays.map { Date().addingTimeInterval(TimeInterval($0 * 86_400)) }
+            let token = try await db.withDatabase(logger: Log.make("credit")) { database in
+                try await SQLAccountStore(database: database).issueToken(accountID: account, expiresAt: expiry).token
+            }
+            print(token)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "吊销令牌 / revoke a token by its id (see `credit accounts list`).")
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The token's id.") var token: Int
+
+        func run() async throws {
+            let revoked = try await db.withDatabase(logger: Log.make("credit")) { database in
+                try await SQLAccountStore(database: database).revokeToken(id: token)
+            }
+            guard revoked else { throw ValidationError("没有未吊销的令牌 \(token) / no active token \(token)") }
+            print("已吊销令牌 \(token) / revoked token \(token)")
+        }
+    }
+}

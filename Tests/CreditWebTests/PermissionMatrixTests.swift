@@ -1,0 +1,123 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import CreditWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Permission on every route")
+struct PermissionMatrixTests {
+    @Test(
+        "every route declares who may call it, and each route answers each role as declared",
+        arguments: TestEngine.available
+    )
+    func matrix(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            // setup: one account of each role, and an anonymous caller
+            let clock = FixedClock(date: LocalDate("2026-11-26")!)
+            let registry = SQLRegistryStore(database: db, clock: clock)
+            let items = try await TestDatabase.seedDemo(registry, count: 5)
+            let accounts = SQLAccountStore(database: db, clock: clock)
+            let department = DemoCity.departments[1].code
+            let entity = items[0].entity.code.rawValue
+            var callers: [(Principal?, String?)] = [(nil, nil)]
+            for role in Role.allCases {
+                let account = try await accounts.createAccount(
+                    name: role.label,
+                    role: role,
+                    departmentCode: role.binding == .department ? department : nil,
+                    entityCode: role.binding == .entity ? entity : nil
+                )
+                let token = try await accounts.issueToken(accountID: account.id, expiresAt: nil).token
+                callers.append((try await accounts.authenticate(token: token), token))
+            }
+            let allCallers = callers
+            let table = AccessTable()
+            let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled(), clock: clock)
+            let router = try await buildRouter(dependencies: dependencies, accessTable: table)
+            let routes = router.routes.map { ($0.method, $0.path.description) }
+
+            // validate: no route without a declaration
+            for (method, path) in routes {
+                #expect(table.access(method: method, path: path) != nil, "\(method) \(path) declares no access")
+            }
+            #expect(table.entries.count == routes.count)
+
+            // validate: each route × each caller
+            let app = Application(router: router)
+            try await app.test(.router) { client in
+                for (method, path) in routes {
+                    guard let access = table.access(method: method, path: path) else { continue }
+                    // A valid request for each route: path parameters filled, required query parameters given.
+                    let query = ["/api/v1/entities": "?q=\(q("济南"))", "/search": "?q=\(q("济南"))"][path] ?? ""
+                    let uri =
+                        path.replacingOccurrences(of: "{code}", with: entity).replacingOccurrences(of: "{file}", with: "site.css") + query
+                    for (principal, token) in allCallers {
+                        var headers = HTTPFields()
+                        if let token { headers[.authorization] = "Bearer \(token)" }
+                        let status = try await client.execute(uri: uri, method: method, headers: headers) { Int($0.status.code) }
+                        let who = principal?.role.rawValue ?? "anonymous"
+                        if access.allows(principal) {
+                            #expect((200..<400).contains(status), "\(method) \(path) as \(who): \(status)")
+                        } else {
+                            #expect(status == (principal == nil ? 401 : 403), "\(method) \(path) as \(who): \(status)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a wrong, malformed or revoked token is refused with 401 even where no token is needed")
+    func badTokens() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            let accounts = SQLAccountStore(database: db)
+            let account = try await accounts.createAccount(name: "订阅者", role: .subscriber, departmentCode: nil, entityCode: nil)
+            let (token, info) = try await accounts.issueToken(accountID: account.id, expiresAt: nil)
+            _ = try await accounts.revokeToken(id: info.id)
+            let dependencies = AppDependencies(database: db, registry: SQLRegistryStore(database: db), accounts: accounts, calendar: .bundled())
+            let app = Application(router: try await buildRouter(dependencies: dependencies))
+            try await app.test(.router) { client in
+                for header in ["Bearer \(token)", "Bearer crd_" + String(repeating: "0", count: 64), "Basic dXNlcjpwYXNz", "Bearer"] {
+                    try await client.execute(uri: "/api/v1/departments", method: .get, headers: [.authorization: header]) { response in
+                        #expect(response.status == .unauthorized, "\(header.prefix(12))")
+                        let error = try errorBody(response.body)
+                        #expect(error.code == "invalid_token")
+                    }
+                }
+                try await client.execute(uri: "/api/v1/accounts/me", method: .get) { response in
+                    #expect(response.status == .unauthorized)
+                    let error = try errorBody(response.body)
+                    #expect(error.code == "unauthenticated")
+                }
+            }
+        }
+    }
+
+    @Test("/api/v1/accounts/me says who the token belongs to", arguments: TestEngine.available)
+    func me(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db)
+            try await TestDatabase.seedDemo(registry, count: 2)
+            let accounts = SQLAccountStore(database: db)
+            let department = DemoCity.departments[2].code
+            let account = try await accounts.createAccount(name: "税务科员", role: .department, departmentCode: department, entityCode: nil)
+            let token = try await accounts.issueToken(accountID: account.id, expiresAt: nil).token
+            let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled())
+            let app = Application(router: try await buildRouter(dependencies: dependencies))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/accounts/me", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                    #expect(response.status == .ok)
+                    let body = try response.body.json()
+                    #expect(body["name"] as? String == "税务科员")
+                    #expect(body["role"] as? String == "department")
+                    #expect(body["departmentCode"] as? String == department)
+                    #expect(!response.body.text.contains(token))
+                }
+            }
+        }
+    }
+}
