@@ -41,7 +41,7 @@ struct CreditBench {
         let url = try DatabaseURL(parsing: database)
         let db = try await CreditDatabase.open(url, readers: 2, logger: logger)
         try await db.migrate()
-        let registry = SQLRegistryStore(database: db)
+        let registry = SQLRegistryStore(database: db, keys: .ephemeral())
         var report = Report()
         report.emit("## credit-bench: \(entities) entities on \(db.engine.rawValue) (\(url))")
         report.emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")

@@ -45,12 +45,17 @@ public struct AppDependencies: Sendable {
 
     /// The usual dependencies over an open, migrated database: the SQL registry and the calendar
     /// (shipped years plus those the credit office loaded), whose fallbacks are logged and counted.
-    public static func standard(database: CreditDatabase, clock: any CreditClock = SystemClock(), logger: Logger) async throws -> AppDependencies {
+    public static func standard(
+        database: CreditDatabase,
+        keys: PersonalDataKeys,
+        clock: any CreditClock = SystemClock(),
+        logger: Logger
+    ) async throws -> AppDependencies {
         let calendar = try await SQLCalendarStore(database: database, clock: clock)
             .calendar(onFallback: CreditMetrics.calendarFallbackHandler(logger: logger))
         return AppDependencies(
             database: database,
-            registry: SQLRegistryStore(database: database, clock: clock),
+            registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
             accounts: SQLAccountStore(database: database, clock: clock),
             calendar: calendar,
             clock: clock

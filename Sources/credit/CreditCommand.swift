@@ -34,6 +34,30 @@ struct DatabaseOptions: ParsableArguments {
         return .defaultSQLite
     }
 
+    /// The keys that protect personal data: `CREDIT_DATA_KEYS` and `CREDIT_INDEX_KEY` when set (production);
+    /// otherwise a development key file beside the SQLite file (`PATH.keys.json`) or, for PostgreSQL, in the
+    /// working directory (`credit-keys.json`), created on first use with a warning.
+    func keys(logger: Logger) throws -> PersonalDataKeys {
+        do {
+            if let keys = try PersonalDataKeys(environment: ProcessInfo.processInfo.environment) { return keys }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let file: String
+        switch try resolve() {
+        case .sqlite(let path): file = path + ".keys.json"
+        case .postgres: file = "credit-keys.json"
+        }
+        let (keys, created) = try PersonalDataKeys.loadOrCreate(file: URL(fileURLWithPath: file))
+        if created {
+            logger.warning(
+                "created development keys for personal data; set CREDIT_DATA_KEYS and CREDIT_INDEX_KEY in production",
+                metadata: ["file": .string(file)]
+            )
+        }
+        return keys
+    }
+
     /// Opens and migrates the database, runs `body`, and closes the database whatever happens.
     /// An ``AccountError`` from `body` becomes a validation error (its message, exit code 64).
     func withDatabase<T>(logger: Logger, _ body: (CreditDatabase) async throws -> T) async throws -> T {

@@ -20,7 +20,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let logger = Log.make("credit")
         let database = try await db.open(logger: logger)
-        let registry = SQLRegistryStore(database: database)
+        let registry = SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit")))
         do {
             let existing = try await registry.countEntities()
             guard existing == 0 else {

@@ -31,7 +31,9 @@ struct Departments: AsyncParsableCommand {
             let database = try await db.open(logger: Log.make("credit"))
             let code = try CreditCode(validating: self.code)
             do {
-                try await SQLRegistryStore(database: database).addDepartment(Department(code: code, name: name.trimmingCharacters(in: .whitespaces)))
+                try await SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit"))).addDepartment(
+                    Department(code: code, name: name.trimmingCharacters(in: .whitespaces))
+                )
             } catch {
                 await database.close()
                 throw error
@@ -47,7 +49,7 @@ struct Departments: AsyncParsableCommand {
 
         func run() async throws {
             let departments = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLRegistryStore(database: database).fetchDepartments()
+                try await SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit"))).fetchDepartments()
             }
             for d in departments { print("\(d.code)\t\(d.name)") }
         }

@@ -38,7 +38,7 @@ struct RegistryStoreTests {
     @Test("registering, re-registering the same facts, then renaming keeps every version", arguments: TestEngine.available)
     func versions(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             // setup
             let original = try Self.entity("91350100M000100Y43", "福州鼎盛网络科技有限公司", rep: Self.zhang)
             #expect(try await registry.register(original, reason: nil) == .accepted)
@@ -64,7 +64,7 @@ struct RegistryStoreTests {
     @Test("a new legal representative ends the old role and starts a new one", arguments: TestEngine.available)
     func representativeChange(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let original = try Self.entity("914403001922038216", "深圳华为测试有限公司", rep: Self.zhang)
             _ = try await registry.register(original, reason: nil)
             var changed = original
@@ -81,7 +81,7 @@ struct RegistryStoreTests {
     @Test("Chinese substrings of 2, 3 and 4+ characters find the same names on both engines", arguments: TestEngine.available)
     func chineseSearch(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let names = ["济南泉城食品有限公司", "济南历下泉水餐饮管理有限公司", "山东鲁能城建有限公司", "济南市历城区老王面馆"]
             let codes = ["9144030071526726XG", "91440300708461136T", "91330100799655058B", "91110108551385082Q"]
             for (code, name) in zip(codes, names) { _ = try await registry.register(try Self.entity(code, name, rep: Self.zhang), reason: nil) }
@@ -102,7 +102,7 @@ struct RegistryStoreTests {
     @Test("search by code, paging, and the total", arguments: TestEngine.available)
     func codeAndPaging(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let items = try await TestDatabase.seedDemo(registry, count: 1200, seed: 5)
             let target = items[777].entity
             let byCode = try await registry.searchEntities(.init(term: .code(target.code), page: 1, size: 20))
@@ -124,7 +124,7 @@ struct RegistryStoreTests {
     func searchPlans(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
             // A small probe and count limits make a 1,500-entity city exercise every branch of the PostgreSQL plan.
-            let registry = SQLRegistryStore(database: db, clock: Self.clock, probeRows: 100)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock, probeRows: 100)
             let items = try await TestDatabase.seedDemo(registry, count: 1500, seed: 21)
             try await registry.refreshStatistics()
             let rare = NameSearch.normalize(items[1234].entity.name)
@@ -151,7 +151,7 @@ struct RegistryStoreTests {
     @Test("bulk registration stores persons once even when they represent several entities", arguments: TestEngine.available)
     func bulkSharedPersons(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let items = try await TestDatabase.seedDemo(registry, count: 3000, seed: 11)
             let counts = Dictionary(grouping: items, by: \.entity.legalRepresentative.idNumber).mapValues(\.count)
             let serial = try #require(counts.first { $0.value > 1 })
@@ -168,7 +168,7 @@ struct RegistryStoreTests {
     @Test("departments are added, renamed by code, and listed", arguments: TestEngine.available)
     func departments(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let code = try CreditCode(validating: "11370100001042173U")
             try await registry.addDepartment(Department(code: code, name: "济南市发展改革委"))
             try await registry.addDepartment(Department(code: code, name: "济南市发展和改革委员会"))
@@ -179,7 +179,7 @@ struct RegistryStoreTests {
     @Test("a failing transaction stores nothing", arguments: TestEngine.available)
     func atomicity(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, clock: Self.clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let city = DemoCity(seed: 3)
             var items = (0..<10).map(city.item(at:))
             items.append(items[0])  // the same code twice: the batch must fail as a whole

@@ -27,6 +27,9 @@ public enum TestEngine: String, CaseIterable, Sendable, CustomStringConvertible 
 /// A fresh, migrated database for one test: a temporary SQLite file, or a new PostgreSQL database
 /// created on the test server and dropped afterwards.
 public enum TestDatabase {
+    /// Keys for personal data, random for each test run.
+    public static let keys = PersonalDataKeys.ephemeral()
+
     public static let logger: Logger = {
         var logger = Logger(label: "credit-test")
         logger.logLevel = .warning

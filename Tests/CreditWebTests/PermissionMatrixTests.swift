@@ -18,7 +18,7 @@ struct PermissionMatrixTests {
         try await TestDatabase.with(engine) { db in
             // setup: one account of each role, and an anonymous caller
             let clock = FixedClock(date: LocalDate("2026-11-26")!)
-            let registry = SQLRegistryStore(database: db, clock: clock)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
             let items = try await TestDatabase.seedDemo(registry, count: 5)
             let accounts = SQLAccountStore(database: db, clock: clock)
             let department = DemoCity.departments[1].code
@@ -78,7 +78,12 @@ struct PermissionMatrixTests {
             let account = try await accounts.createAccount(name: "订阅者", role: .subscriber, departmentCode: nil, entityCode: nil)
             let (token, info) = try await accounts.issueToken(accountID: account.id, expiresAt: nil)
             _ = try await accounts.revokeToken(id: info.id)
-            let dependencies = AppDependencies(database: db, registry: SQLRegistryStore(database: db), accounts: accounts, calendar: .bundled())
+            let dependencies = AppDependencies(
+                database: db,
+                registry: SQLRegistryStore(database: db, keys: TestDatabase.keys),
+                accounts: accounts,
+                calendar: .bundled()
+            )
             let app = Application(router: try await buildRouter(dependencies: dependencies))
             try await app.test(.router) { client in
                 for header in ["Bearer \(token)", "Bearer crd_" + String(repeating: "0", count: 64), "Basic dXNlcjpwYXNz", "Bearer"] {
@@ -100,7 +105,7 @@ struct PermissionMatrixTests {
     @Test("/api/v1/accounts/me says who the token belongs to", arguments: TestEngine.available)
     func me(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
             try await TestDatabase.seedDemo(registry, count: 2)
             let accounts = SQLAccountStore(database: db)
             let department = DemoCity.departments[2].code

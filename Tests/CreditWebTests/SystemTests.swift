@@ -44,7 +44,7 @@ struct SystemTests {
         try await TestDatabase.with(.sqlite) { db in
             let dependencies = AppDependencies(
                 database: db,
-                registry: SQLRegistryStore(database: db),
+                registry: SQLRegistryStore(database: db, keys: TestDatabase.keys),
                 accounts: SQLAccountStore(database: db),
                 calendar: .bundled()
             )

@@ -18,7 +18,7 @@ func withTestApp(
     _ body: @escaping @Sendable (any TestClientProtocol, [DemoCity.Item]) async throws -> Void
 ) async throws {
     try await TestDatabase.with(engine) { db in
-        let registry = SQLRegistryStore(database: db, clock: clock)
+        let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
         let items = try await TestDatabase.seedDemo(registry, count: entities)
         var logger = Logger(label: "credit-web-test") { _ in logs ?? CollectingLogHandler() }
         logger.logLevel = .trace

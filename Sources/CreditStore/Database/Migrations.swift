@@ -32,9 +32,11 @@ extension Migration {
             both: ["CREATE TABLE departments (code TEXT PRIMARY KEY, name TEXT NOT NULL, registered_at TEXT NOT NULL)"]
         ),
         Migration(
+            // Identity numbers are stored encrypted (AES-GCM, with the key id) and found by their HMAC;
+            // the masked form is kept for display. See PersonalDataKeys.
             "create the registry of persons, entities, their versions and roles",
             sqlite: [
-                "CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+                "CREATE TABLE persons (id INTEGER PRIMARY KEY, id_number_hmac TEXT NOT NULL UNIQUE, id_number_enc TEXT NOT NULL, id_number_masked TEXT NOT NULL, name TEXT NOT NULL)",
                 """
                 CREATE TABLE entities (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, search_name TEXT NOT NULL,
                 kind TEXT NOT NULL, status TEXT NOT NULL, region_code TEXT NOT NULL, industry_division TEXT NOT NULL,
@@ -55,7 +57,7 @@ extension Migration {
                 "CREATE INDEX entity_roles_by_person ON entity_roles (person_id)",
             ],
             postgres: [
-                "CREATE TABLE persons (id BIGSERIAL PRIMARY KEY, id_number TEXT NOT NULL UNIQUE, name TEXT NOT NULL)",
+                "CREATE TABLE persons (id BIGSERIAL PRIMARY KEY, id_number_hmac TEXT NOT NULL UNIQUE, id_number_enc TEXT NOT NULL, id_number_masked TEXT NOT NULL, name TEXT NOT NULL)",
                 """
                 CREATE TABLE entities (id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, search_name TEXT NOT NULL,
                 name_grams TEXT[] NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, region_code TEXT NOT NULL,

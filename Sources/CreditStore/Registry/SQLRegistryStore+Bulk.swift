@@ -8,19 +8,26 @@ extension SQLRegistryStore {
         guard !items.isEmpty else { return }
         let engine = db.engine
         let now = Timestamp.string(clock.now())
+        let keys = keys
         try await db.transaction { sql in
-            try await Self.insertBatch(items, engine: engine, now: now, sql: sql)
+            try await Self.insertBatch(items, engine: engine, keys: keys, now: now, sql: sql)
         }
     }
 
-    static func insertBatch(_ items: [DemoCity.Item], engine: CreditDatabase.Engine, now: String, sql: any SQLDatabase) async throws {
+    static func insertBatch(
+        _ items: [DemoCity.Item],
+        engine: CreditDatabase.Engine,
+        keys: PersonalDataKeys,
+        now: String,
+        sql: any SQLDatabase
+    ) async throws {
         // Persons first seen in this batch.
         let newPersons: [Person] = items.flatMap(\.newPersons)
         for chunk in newPersons.chunked(400) {
-            let rows: [[any SQLExpression]] = chunk.map { [SQLBind($0.idNumber.rawValue), SQLBind($0.name)] }
-            try await sql.insert(into: "persons").columns("id_number", "name").rows(expressions: rows).run()
+            let rows: [[any SQLExpression]] = try chunk.map { try personRow($0, keys: keys) }
+            try await sql.insert(into: "persons").columns(personColumns).rows(expressions: rows).run()
         }
-        let personIDs = try await fetchPersonIDs(Set(items.flatMap { $0.roles.map(\.person.idNumber.rawValue) }), sql: sql)
+        let personIDs = try await fetchPersonIDs(Set(items.flatMap { $0.roles.map(\.person.idNumber.rawValue) }), keys: keys, sql: sql)
         let entityIDs = try await insertEntities(items, personIDs: personIDs, engine: engine, now: now, sql: sql)
 
         for chunk in items.chunked(400) {
@@ -69,13 +76,19 @@ extension SQLRegistryStore {
         return id
     }
 
-    static func fetchPersonIDs(_ idNumbers: Set<String>, sql: any SQLDatabase) async throws -> [String: Int] {
+    /// Row ids of persons by identity number (in memory only), found through their HMACs.
+    static func fetchPersonIDs(_ idNumbers: Set<String>, keys: PersonalDataKeys, sql: any SQLDatabase) async throws -> [String: Int] {
         var ids: [String: Int] = [:]
         for chunk in Array(idNumbers).chunked(500) {
-            let binds: [any SQLExpression] = chunk.map { SQLBind($0) }
-            let rows = try await sql.select().columns("id", "id_number").from("persons")
-                .where(SQLIdentifier("id_number"), .in, SQLGroupExpression(SQLList(binds))).all()
-            for row in rows { ids[try row.decode(column: "id_number", as: String.self)] = try row.decode(column: "id", as: Int.self) }
+            let byHMAC = Dictionary(uniqueKeysWithValues: chunk.map { (keys.index($0), $0) })
+            let binds: [any SQLExpression] = byHMAC.keys.map { SQLBind($0) }
+            let rows = try await sql.select().columns("id", "id_number_hmac").from("persons")
+                .where(SQLIdentifier("id_number_hmac"), .in, SQLGroupExpression(SQLList(binds))).all()
+            for row in rows {
+                if let number = byHMAC[try row.decode(column: "id_number_hmac", as: String.self)] {
+                    ids[number] = try row.decode(column: "id", as: Int.self)
+                }
+            }
         }
         return ids
     }

@@ -6,24 +6,38 @@ import SQLKit
 public struct SQLRegistryStore: RegistryStore {
     let db: CreditDatabase
     let clock: any CreditClock
+    let keys: PersonalDataKeys
     /// How many of the first rows (by id) the PostgreSQL name search probes before it chooses a plan.
     let probeRows: Int
 
     /// - Parameters:
+    ///   - keys: the keys that encrypt identity numbers and index them.
     ///   - probeRows: rows the PostgreSQL name search probes first (see ``postgresFragmentIDs``); tests make it small.
-    public init(database: CreditDatabase, clock: any CreditClock = SystemClock(), probeRows: Int = 20_000) {
+    public init(database: CreditDatabase, keys: PersonalDataKeys, clock: any CreditClock = SystemClock(), probeRows: Int = 20_000) {
         self.db = database
+        self.keys = keys
         self.clock = clock
         self.probeRows = probeRows
     }
 
+    static let personColumns = ["id_number_hmac", "id_number_enc", "id_number_masked", "name"]
+
+    /// A `persons` row: the identity number's HMAC (to find it), the number sealed with AES-GCM, its masked
+    /// form (to show it), and the name. The number itself is never stored in clear.
+    static func personRow(_ person: Person, keys: PersonalDataKeys) throws -> [any SQLExpression] {
+        [
+            SQLBind(keys.index(person.idNumber.rawValue)), SQLBind(try keys.seal(person.idNumber.rawValue)), SQLBind(person.idNumber.masked),
+            SQLBind(person.name),
+        ]
+    }
+
     /// A person's row id, inserting the person when the identity number is new.
-    static func personID(_ person: Person, sql: any SQLDatabase) async throws -> Int {
-        if let row = try await sql.select().column("id").from("persons").where("id_number", .equal, person.idNumber.rawValue).first() {
+    static func personID(_ person: Person, keys: PersonalDataKeys, sql: any SQLDatabase) async throws -> Int {
+        let hmac = keys.index(person.idNumber.rawValue)
+        if let row = try await sql.select().column("id").from("persons").where("id_number_hmac", .equal, hmac).first() {
             return try row.decode(column: "id", as: Int.self)
         }
-        let row = try await sql.insert(into: "persons").columns("id_number", "name")
-            .values(SQLBind(person.idNumber.rawValue), SQLBind(person.name)).returning("id").first()
+        let row = try await sql.insert(into: "persons").columns(personColumns).values(try personRow(person, keys: keys)).returning("id").first()
         return try row!.decode(column: "id", as: Int.self)
     }
 
@@ -32,7 +46,7 @@ public struct SQLRegistryStore: RegistryStore {
         let now = Timestamp.string(clock.now())
         let today = clock.today()
         return try await db.transaction { sql in
-            let repID = try await Self.personID(entity.legalRepresentative, sql: sql)
+            let repID = try await Self.personID(entity.legalRepresentative, keys: keys, sql: sql)
             if let row = try await sql.select().columns(
                 "id",
                 "name",
@@ -89,7 +103,7 @@ public struct SQLRegistryStore: RegistryStore {
             guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
                 throw RegistryError.unknownEntity(role.entityCode)
             }
-            let personID = try await Self.personID(role.person, sql: sql)
+            let personID = try await Self.personID(role.person, keys: keys, sql: sql)
             try await Self.insertRole(
                 entityID: try row.decode(column: "id", as: Int.self),
                 personID: personID,

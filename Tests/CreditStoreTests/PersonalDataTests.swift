@@ -1,0 +1,122 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@Suite("Personal data at rest")
+struct PersonalDataTests {
+    static func key(_ byte: UInt8) -> Data { Data(repeating: byte, count: 32) }
+
+    @Test("a sealed identity number opens again, never shows the number, and differs every time")
+    func sealAndOpen() throws {
+        let keys = try PersonalDataKeys(encryptionKeys: [("k1", Self.key(1))], indexKey: Self.key(9))
+        let a = try keys.seal("11010519491231002X")
+        let b = try keys.seal("11010519491231002X")
+        #expect(a.hasPrefix("k1:") && a != b)
+        #expect(!a.contains("19491231"))
+        #expect(try keys.open(a) == "11010519491231002X")
+    }
+
+    @Test("after rotation, values sealed under the old key still open and new ones use the new key")
+    func rotation() throws {
+        let old = try PersonalDataKeys(encryptionKeys: [("k1", Self.key(1))], indexKey: Self.key(9))
+        let sealed = try old.seal("440524188001010014")
+        let rotated = try PersonalDataKeys(encryptionKeys: [("k2", Self.key(2)), ("k1", Self.key(1))], indexKey: Self.key(9))
+        #expect(try rotated.open(sealed) == "440524188001010014")
+        #expect(try rotated.seal("x").hasPrefix("k2:"))
+        #expect(rotated.index("440524188001010014") == old.index("440524188001010014"), "the index key does not rotate")
+        let stranger = try PersonalDataKeys(encryptionKeys: [("k3", Self.key(3))], indexKey: Self.key(8))
+        #expect(throws: (any Error).self) { try stranger.open(sealed) }
+        #expect(stranger.index("440524188001010014") != old.index("440524188001010014"))
+    }
+
+    @Test("keys come from the environment in production; a half-set or malformed environment is refused")
+    func environment() throws {
+        let k = Self.key(5).base64EncodedString()
+        let keys = try #require(try PersonalDataKeys(environment: ["CREDIT_DATA_KEYS": "new=\(k),old=\(k)", "CREDIT_INDEX_KEY": k]))
+        #expect(keys.activeKeyID == "new")
+        #expect(try PersonalDataKeys(environment: [:]) == nil)
+        #expect(throws: PersonalDataKeys.Invalid.self) { try PersonalDataKeys(environment: ["CREDIT_DATA_KEYS": "k1=\(k)"]) }
+        #expect(throws: PersonalDataKeys.Invalid.self) {
+            try PersonalDataKeys(environment: ["CREDIT_DATA_KEYS": "k1=not-base64!", "CREDIT_INDEX_KEY": k])
+        }
+        #expect(throws: PersonalDataKeys.Invalid.self) {
+            try PersonalDataKeys(environment: ["CREDIT_DATA_KEYS": "k1=\(Data(count: 16).base64EncodedString())", "CREDIT_INDEX_KEY": k])
+        }
+    }
+
+    @Test("the development key file is created private and read back the same")
+    func keyFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (first, created) = try PersonalDataKeys.loadOrCreate(file: file)
+        let (second, createdAgain) = try PersonalDataKeys.loadOrCreate(file: file)
+        #expect(created && !createdAgain)
+        #expect(try second.open(try first.seal("110105194912310020")) == "110105194912310020")
+        let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+    }
+
+    @Test("a dump of every table reveals no identity number", arguments: TestEngine.available)
+    func dumpRevealsNothing(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            // setup: a city whose persons we know, and one registered by hand
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
+            let items = try await TestDatabase.seedDemo(registry, count: 200)
+            let known = Person(idNumber: try IdentityNumber(validating: "11010519491231002X"), name: "张三")
+            _ = try await registry.register(
+                Entity(
+                    code: try CreditCode(validating: "91350100M000100Y43"),
+                    name: "福州测试有限公司",
+                    kind: .enterprise,
+                    status: .operating,
+                    regionCode: "370102",
+                    industryDivision: "65",
+                    establishedOn: LocalDate("2020-01-01")!,
+                    legalRepresentative: known
+                ),
+                reason: nil
+            )
+            let numbers = Set(items.flatMap { $0.newPersons.map(\.idNumber.rawValue) } + [known.idNumber.rawValue])
+
+            // MUT: dump everything
+            let dump = try await Self.dump(db)
+
+            // validate
+            #expect(dump.count > 10_000, "the dump holds the data")
+            #expect(dump.contains("张三") && dump.contains(known.idNumber.masked), "names and masked numbers are there")
+            let leaked = numbers.filter { dump.contains($0) || dump.contains(String($0.prefix(14))) }
+            #expect(leaked.isEmpty, "\(leaked.count) identity numbers readable in a dump")
+            // …and yet each stored number opens with the keys.
+            let sealed = try await db.read { sql in
+                try await sql.raw("SELECT id_number_enc FROM persons").all().map { try $0.decode(column: "id_number_enc", as: String.self) }
+            }
+            #expect(Set(try sealed.map { try TestDatabase.keys.open($0) }) == numbers)
+        }
+    }
+
+    /// Every row of every table as text: the database file itself for SQLite, JSON rows for PostgreSQL.
+    static func dump(_ db: CreditDatabase) async throws -> String {
+        switch db.url {
+        case .sqlite(let path):
+            // The main file and the write-ahead log together hold every page.
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { bytes.append(wal) }
+            return String(decoding: bytes, as: UTF8.self)
+        case .postgres:
+            return try await db.read { sql in
+                let tables = try await sql.raw("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").all()
+                    .map { try $0.decode(column: "tablename", as: String.self) }
+                var text = ""
+                for table in tables {
+                    for row in try await sql.raw("SELECT row_to_json(t)::text AS j FROM \(ident: table) t").all() {
+                        text += try row.decode(column: "j", as: String.self) + "\n"
+                    }
+                }
+                return text
+            }
+        }
+    }
+}
