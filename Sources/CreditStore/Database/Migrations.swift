@@ -121,6 +121,21 @@ extension Migration {
                 """,
             ]
         ),
+        Migration(
+            "create the tamper-evident log: one leaf per change of credit data, in order",
+            sqlite: [
+                """
+                CREATE TABLE log_entries (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, subject_id INTEGER NOT NULL,
+                version INTEGER NOT NULL, leaf_hash TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (kind, subject_id, version))
+                """
+            ],
+            postgres: [
+                """
+                CREATE TABLE log_entries (seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, subject_id BIGINT NOT NULL,
+                version INTEGER NOT NULL, leaf_hash TEXT NOT NULL, recorded_at TEXT NOT NULL, UNIQUE (kind, subject_id, version))
+                """
+            ]
+        ),
     ]
 }
 

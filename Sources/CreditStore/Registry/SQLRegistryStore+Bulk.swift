@@ -42,11 +42,22 @@ extension SQLRegistryStore {
                         repID: repID,
                         version: 1,
                         now: now,
-                        reason: "首次登记 / first registration"
+                        reason: firstRegistration
                     )
                 )
             }
             try await sql.insert(into: "entity_versions").columns(versionColumns).rows(expressions: rows).run()
+            let entries: [[any SQLExpression]] = try chunk.map { item in
+                logEntry(
+                    entityID: try lookup(entityIDs, item.entity.code.rawValue),
+                    item.entity,
+                    version: 1,
+                    now: now,
+                    reason: firstRegistration,
+                    keys: keys
+                )
+            }
+            try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns).rows(expressions: entries).run()
         }
         let roles: [RoleAssignment] = items.flatMap(\.roles)
         for chunk in roles.chunked(500) {
@@ -70,6 +81,8 @@ extension SQLRegistryStore {
             }
         }
     }
+
+    static let firstRegistration = "首次登记 / first registration"
 
     static func lookup(_ ids: [String: Int], _ key: String) throws -> Int {
         guard let id = ids[key] else { throw RegistryError.corruptRow(IdentityNumber.mask(key)) }

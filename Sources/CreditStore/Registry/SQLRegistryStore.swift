@@ -72,7 +72,16 @@ public struct SQLRegistryStore: RegistryStore {
                 if same { return .unchanged }
                 let oldName = try row.decode(column: "name", as: String.self)
                 try await Self.updateCurrent(id: id, entity: entity, repID: repID, version: version + 1, now: now, engine: engine, sql: sql)
-                try await Self.insertVersion(id: id, entity: entity, repID: repID, version: version + 1, now: now, reason: reason, sql: sql)
+                try await Self.insertVersion(
+                    id: id,
+                    entity: entity,
+                    repID: repID,
+                    version: version + 1,
+                    now: now,
+                    reason: reason,
+                    keys: keys,
+                    sql: sql
+                )
                 if oldName != entity.name, engine == .sqlite {
                     try await Self.reindexSQLiteName(id: id, old: oldName, new: entity.name, sql: sql)
                 }
@@ -85,7 +94,7 @@ public struct SQLRegistryStore: RegistryStore {
                 return .updated
             }
             let id = try await Self.insertEntity(entity, repID: repID, now: now, engine: engine, sql: sql)
-            try await Self.insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, sql: sql)
+            try await Self.insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, keys: keys, sql: sql)
             try await Self.insertRole(
                 entityID: id,
                 personID: repID,
@@ -157,9 +166,39 @@ public struct SQLRegistryStore: RegistryStore {
         ).run()
     }
 
-    static func insertVersion(id: Int, entity e: Entity, repID: Int, version: Int, now: String, reason: String?, sql: any SQLDatabase) async throws {
+    /// Stores a version and appends its leaf to the tamper-evident log, in the caller's transaction.
+    static func insertVersion(
+        id: Int,
+        entity e: Entity,
+        repID: Int,
+        version: Int,
+        now: String,
+        reason: String?,
+        keys: PersonalDataKeys,
+        sql: any SQLDatabase
+    ) async throws {
         try await sql.insert(into: "entity_versions").columns(versionColumns)
             .values(versionRow(entityID: id, e, repID: repID, version: version, now: now, reason: reason)).run()
+        try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns)
+            .values(logEntry(entityID: id, e, version: version, now: now, reason: reason, keys: keys)).run()
+    }
+
+    /// The log entry of a version, computed from the same values that are stored.
+    static func logEntry(entityID: Int, _ e: Entity, version: Int, now: String, reason: String?, keys: PersonalDataKeys) -> [any SQLExpression] {
+        let leaf = TamperEvidentLog.entityVersionLeaf(
+            code: e.code.rawValue,
+            version: version,
+            name: e.name,
+            kind: e.kind.rawValue,
+            status: e.status.rawValue,
+            region: e.regionCode,
+            division: e.industryDivision,
+            established: e.establishedOn.description,
+            representativeHMAC: keys.index(e.legalRepresentative.idNumber.rawValue),
+            recordedAt: now,
+            reason: reason
+        )
+        return TamperEvidentLog.entityVersionEntry(entityID: entityID, version: version, leaf: leaf, recordedAt: now)
     }
 
     /// The columns of `entities` on an engine (PostgreSQL also stores the name's grams for its GIN index).

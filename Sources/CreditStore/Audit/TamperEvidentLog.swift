@@ -1,0 +1,147 @@
+import CreditCore
+import Foundation
+import SQLKit
+
+/// The tamper-evident log: every change of credit data appends one leaf, in the same transaction as the
+/// change, whose hash is computed from the stored row. ``verify()`` recomputes every leaf from the rows as
+/// they are now and the Merkle root over all leaves: an edit made behind the platform's back (a direct
+/// `UPDATE`) no longer matches its leaf.
+///
+/// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts). Records, list
+/// entries, decisions and checks join as their issues arrive.
+public struct TamperEvidentLog: Sendable {
+    let db: CreditDatabase
+
+    public init(database: CreditDatabase) { self.db = database }
+
+    static let entityVersionKind = "entity-version"
+
+    /// The canonical bytes of an entity version: a JSON array of its fields, the legal representative
+    /// by the HMAC of the identity number (the log never holds personal data in clear).
+    static func entityVersionLeaf(
+        code: String,
+        version: Int,
+        name: String,
+        kind: String,
+        status: String,
+        region: String,
+        division: String,
+        established: String,
+        representativeHMAC: String,
+        recordedAt: String,
+        reason: String?
+    ) -> Data {
+        let fields = [
+            entityVersionKind, code, String(version), name, kind, status, region, division, established, representativeHMAC, recordedAt,
+            reason ?? "",
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(fields)) ?? Data()
+    }
+
+    static let logColumns = ["kind", "subject_id", "version", "leaf_hash", "recorded_at"]
+
+    /// The `log_entries` row of an entity version.
+    static func entityVersionEntry(entityID: Int, version: Int, leaf: Data, recordedAt: String) -> [any SQLExpression] {
+        [
+            SQLBind(entityVersionKind), SQLBind(entityID), SQLBind(version), SQLBind(MerkleTree.hex(MerkleTree.leafHash(leaf))),
+            SQLBind(recordedAt),
+        ]
+    }
+
+    /// What ``verify()`` found.
+    public struct Verification: Sendable, CustomStringConvertible {
+        /// Number of leaves.
+        public var size: Int
+        /// Merkle root over the stored leaf hashes, hexadecimal.
+        public var rootHash: String
+        /// The first entry whose data no longer matches, or a description of what is missing.
+        public var firstMismatch: String?
+
+        public var ok: Bool { firstMismatch == nil }
+        public var description: String {
+            firstMismatch.map { "不一致 / mismatch: \($0)" } ?? "ok (\(size) entries, root \(rootHash))"
+        }
+    }
+
+    /// Recomputes every leaf from the stored rows and the root over all leaves, reading in pages so that
+    /// memory stays bounded.
+    public func verify(pageSize: Int = 20_000) async throws -> Verification {
+        var leafHashes: [Data] = []
+        var lastSeq = 0
+        var mismatch: String?
+        while mismatch == nil {
+            let after = lastSeq
+            let rows = try await db.read { sql in
+                try await sql.raw(
+                    """
+                    SELECT l.seq, l.kind, l.subject_id, l.version, l.leaf_hash, e.code, v.name, v.kind AS entity_kind, v.status, v.region_code,
+                    v.industry_division, v.established_on, v.recorded_at, v.reason, p.id_number_hmac
+                    FROM log_entries l
+                    LEFT JOIN entity_versions v ON v.entity_id = l.subject_id AND v.version = l.version
+                    LEFT JOIN entities e ON e.id = v.entity_id LEFT JOIN persons p ON p.id = v.legal_rep_id
+                    WHERE l.seq > \(bind: after) ORDER BY l.seq LIMIT \(unsafeRaw: String(pageSize))
+                    """
+                ).all()
+            }
+            if rows.isEmpty { break }
+            for row in rows {
+                let seq = try row.decode(column: "seq", as: Int.self)
+                lastSeq = seq
+                let stored = try row.decode(column: "leaf_hash", as: String.self)
+                guard let storedHash = Self.data(hex: stored) else {
+                    mismatch = "entry \(seq): stored leaf hash is malformed"
+                    break
+                }
+                leafHashes.append(storedHash)
+                let kind = try row.decode(column: "kind", as: String.self)
+                let subject = try row.decode(column: "subject_id", as: Int.self)
+                let version = try row.decode(column: "version", as: Int.self)
+                guard kind == Self.entityVersionKind, let code = try row.decode(column: "code", as: String?.self) else {
+                    mismatch = "entry \(seq) (\(kind) \(subject) v\(version)): the data it records is missing / 所记录的数据已不存在"
+                    break
+                }
+                let leaf = Self.entityVersionLeaf(
+                    code: code,
+                    version: version,
+                    name: try row.decode(column: "name", as: String.self),
+                    kind: try row.decode(column: "entity_kind", as: String.self),
+                    status: try row.decode(column: "status", as: String.self),
+                    region: try row.decode(column: "region_code", as: String.self),
+                    division: try row.decode(column: "industry_division", as: String.self),
+                    established: try row.decode(column: "established_on", as: String.self),
+                    representativeHMAC: try row.decode(column: "id_number_hmac", as: String.self),
+                    recordedAt: try row.decode(column: "recorded_at", as: String.self),
+                    reason: try row.decode(column: "reason", as: String?.self)
+                )
+                if MerkleTree.leafHash(leaf) != storedHash {
+                    mismatch = "entry \(seq) (\(kind) \(code) v\(version)): the stored data no longer matches its leaf / 数据已被改动"
+                    break
+                }
+            }
+        }
+        if mismatch == nil {
+            let versions = try await db.read { sql in
+                try await sql.raw("SELECT count(*) AS n FROM entity_versions").first()?.decode(column: "n", as: Int.self) ?? 0
+            }
+            if versions != leafHashes.count {
+                mismatch = "\(versions) entity versions but \(leafHashes.count) log entries: a change was made without the log / 有变更未入日志"
+            }
+        }
+        return Verification(size: leafHashes.count, rootHash: MerkleTree.hex(MerkleTree.root(leafHashes)), firstMismatch: mismatch)
+    }
+
+    static func data(hex: String) -> Data? {
+        guard hex.utf8.count % 2 == 0 else { return nil }
+        var data = Data(capacity: hex.utf8.count / 2)
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            data.append(byte)
+            index = next
+        }
+        return data
+    }
+}

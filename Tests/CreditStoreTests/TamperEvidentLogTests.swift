@@ -1,0 +1,79 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@Suite("Tamper-evident log")
+struct TamperEvidentLogTests {
+    @Test("RFC 6962 hashing: the empty tree, one leaf, and an unbalanced tree")
+    func hashing() {
+        #expect(MerkleTree.hex(MerkleTree.root([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let empty = MerkleTree.leafHash(Data())
+        #expect(MerkleTree.hex(empty) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d")
+        let leaves = (0..<3).map { MerkleTree.leafHash(Data([UInt8($0)])) }
+        // Three leaves split 2 + 1.
+        #expect(MerkleTree.root(leaves) == MerkleTree.nodeHash(MerkleTree.nodeHash(leaves[0], leaves[1]), leaves[2]))
+        #expect(MerkleTree.root([leaves[0]]) == leaves[0])
+    }
+
+    @Test("every registration and change is logged, and the log verifies", arguments: TestEngine.available)
+    func intact(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
+            let items = try await TestDatabase.seedDemo(registry, count: 300)
+            var renamed = items[5].entity
+            renamed.name += "（变更）"
+            _ = try await registry.register(renamed, reason: "名称变更")
+            let log = TamperEvidentLog(database: db)
+            let result = try await log.verify(pageSize: 64)  // several pages
+            #expect(result.ok, "\(result)")
+            #expect(result.size == 301)
+            let again = try await log.verify()
+            #expect(again.rootHash == result.rootHash, "the root does not depend on paging")
+        }
+    }
+
+    @Test("an edit made directly in the database is caught and named", arguments: TestEngine.available)
+    func tampered(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
+            let items = try await TestDatabase.seedDemo(registry, count: 100)
+            let victim = items[42].entity
+            // MUT: someone with database access quietly renames a company's first registration.
+            try await db.transaction { sql in
+                try await sql.raw(
+                    """
+                    UPDATE entity_versions SET name = '改过的名字有限公司'
+                    WHERE entity_id = (SELECT id FROM entities WHERE code = \(bind: victim.code.rawValue)) AND version = 1
+                    """
+                ).run()
+            }
+            let result = try await TamperEvidentLog(database: db).verify()
+            #expect(!result.ok)
+            #expect(result.firstMismatch?.contains(victim.code.rawValue) == true, "\(result)")
+            #expect(result.firstMismatch?.contains("entry 43") == true, "\(result)")
+        }
+    }
+
+    @Test("a change made without the log, or a deleted row, is caught", arguments: TestEngine.available)
+    func missing(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
+            try await TestDatabase.seedDemo(registry, count: 20)
+            try await db.transaction { sql in
+                try await sql.raw("DELETE FROM log_entries WHERE seq = (SELECT max(seq) FROM log_entries)").run()
+            }
+            let unlogged = try await TamperEvidentLog(database: db).verify()
+            #expect(unlogged.firstMismatch?.contains("without the log") == true, "\(unlogged)")
+
+            try await db.transaction { sql in
+                try await sql.raw("DELETE FROM entity_roles").run()
+                try await sql.raw("DELETE FROM entity_versions WHERE version = 1 AND entity_id = (SELECT min(id) FROM entities)").run()
+            }
+            let deleted = try await TamperEvidentLog(database: db).verify()
+            #expect(deleted.firstMismatch?.contains("entry 1 ") == true, "\(deleted)")
+        }
+    }
+}
