@@ -69,6 +69,12 @@ def test_an_unknown_code_shows_a_clear_page(server, browser, screenshots):
     screenshots(browser, "06-invalid-code")
 
 
+def test_the_server_signs_a_checkpoint_of_the_demo_city_when_it_starts(server):
+    checkpoint = requests.get(server["base"] + "/api/v1/log/checkpoint", timeout=10).json()
+    assert checkpoint["size"] == 2000
+    assert len(checkpoint["rootHash"]) == 64 and checkpoint["signature"] and checkpoint["keyId"]
+
+
 def test_zz_server_stops_gracefully_on_sigterm(server):
     """Runs last (by name): SIGTERM ends the server cleanly with exit status 0."""
     process = server["process"]

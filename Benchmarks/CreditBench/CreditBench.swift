@@ -179,7 +179,11 @@ struct CreditBench {
         var rng = SplitMix64(seed: 5)
         let codes = (0..<1000).map { _ in city.item(at: rng.below(entities)).entity.code.rawValue }
         let dependencies = AppDependencies(database: db, registry: registry, accounts: SQLAccountStore(database: db), calendar: .bundled())
-        let app = try await buildApplication(configuration: AppConfiguration(port: 0), dependencies: dependencies, logger: logger)
+        let app = try await buildApplication(
+            configuration: AppConfiguration(port: 0, checkpointInterval: nil),
+            dependencies: dependencies,
+            logger: logger
+        )
         let (lookup, floor) = try await app.test(.live) { client in
             let lookup = try await measure("http lookup", count: codes.count) { i in
                 try await client.execute(uri: "/api/v1/entities/\(codes[i])", method: .get) { precondition($0.status == .ok) }

@@ -10,11 +10,14 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var serverName: String
+    /// How often the server signs a checkpoint of the tamper-evident log (also once at start); nil: never.
+    public var checkpointInterval: Duration?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "credit") {
+    public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "credit", checkpointInterval: Duration? = .seconds(600)) {
         self.host = host
         self.port = port
         self.serverName = serverName
+        self.checkpointInterval = checkpointInterval
     }
 }
 
@@ -23,6 +26,8 @@ public struct AppDependencies: Sendable {
     public var database: CreditDatabase
     public var registry: any RegistryStore
     public var accounts: any AccountStore
+    /// Signs the tamper-evident log's checkpoints.
+    public var signer: CheckpointSigner
     public var calendar: WorkingDayCalendar
     public var clock: any CreditClock
     public var tables: ReferenceTables
@@ -31,6 +36,7 @@ public struct AppDependencies: Sendable {
         database: CreditDatabase,
         registry: any RegistryStore,
         accounts: any AccountStore,
+        signer: CheckpointSigner = .ephemeral(),
         calendar: WorkingDayCalendar,
         clock: any CreditClock = SystemClock(),
         tables: ReferenceTables = .standard
@@ -38,6 +44,7 @@ public struct AppDependencies: Sendable {
         self.database = database
         self.registry = registry
         self.accounts = accounts
+        self.signer = signer
         self.calendar = calendar
         self.clock = clock
         self.tables = tables
@@ -48,6 +55,7 @@ public struct AppDependencies: Sendable {
     public static func standard(
         database: CreditDatabase,
         keys: PersonalDataKeys,
+        signer: CheckpointSigner,
         clock: any CreditClock = SystemClock(),
         logger: Logger
     ) async throws -> AppDependencies {
@@ -57,6 +65,7 @@ public struct AppDependencies: Sendable {
             database: database,
             registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
             accounts: SQLAccountStore(database: database, clock: clock),
+            signer: signer,
             calendar: calendar,
             clock: clock
         )
@@ -79,6 +88,16 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
+        services: configuration.checkpointInterval.map { interval in
+            [
+                CheckpointService(
+                    log: TamperEvidentLog(database: dependencies.database),
+                    dependencies: dependencies,
+                    logger: logger,
+                    interval: interval
+                )
+            ]
+        } ?? [],
         logger: logger
     )
 }
@@ -98,6 +117,7 @@ public func buildRouter(dependencies: AppDependencies, accessTable: AccessTable 
     SystemController(dependencies: dependencies).addRoutes(to: routes)
     EntityController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
+    LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     return router
 }

@@ -10,7 +10,7 @@ struct CreditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credit",
         abstract: "信用监管平台 / the credit-based supervision platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self, Verify.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self, Verify.self, LogCommand.self]
     )
 }
 
@@ -56,6 +56,22 @@ struct DatabaseOptions: ParsableArguments {
             )
         }
         return keys
+    }
+
+    /// The key that signs log checkpoints: `CREDIT_SIGNING_KEY` when set; otherwise a development key file
+    /// beside the SQLite file (`PATH.signing.key`) or in the working directory (`credit-signing.key`).
+    func signer(logger: Logger) throws -> CheckpointSigner {
+        if let signer = try CheckpointSigner(environment: ProcessInfo.processInfo.environment) { return signer }
+        let file: String
+        switch try resolve() {
+        case .sqlite(let path): file = path + ".signing.key"
+        case .postgres: file = "credit-signing.key"
+        }
+        let (signer, created) = try CheckpointSigner.loadOrCreate(file: URL(fileURLWithPath: file))
+        if created {
+            logger.warning("created a development checkpoint signing key; set CREDIT_SIGNING_KEY in production", metadata: ["file": .string(file)])
+        }
+        return signer
     }
 
     /// Opens and migrates the database, runs `body`, and closes the database whatever happens.

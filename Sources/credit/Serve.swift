@@ -18,7 +18,12 @@ struct Serve: AsyncParsableCommand {
         let logger = Log.make("credit")
         let database = try await db.open(logger: logger)
         do {
-            let dependencies = try await AppDependencies.standard(database: database, keys: try db.keys(logger: logger), logger: logger)
+            let dependencies = try await AppDependencies.standard(
+                database: database,
+                keys: try db.keys(logger: logger),
+                signer: try db.signer(logger: logger),
+                logger: logger
+            )
             if demo, try await dependencies.registry.countEntities() == 0 {
                 logger.info("seeding the demo city", metadata: ["entities": "2000"])
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }

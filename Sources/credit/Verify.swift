@@ -1,4 +1,5 @@
 import ArgumentParser
+import CreditCore
 import CreditStore
 import Foundation
 
@@ -11,8 +12,10 @@ struct Verify: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let result = try await db.withDatabase(logger: Log.make("credit")) { database in
-            try await TamperEvidentLog(database: database).verify()
+        let logger = Log.make("credit")
+        let publicKey = try db.signer(logger: logger).publicKey
+        let result = try await db.withDatabase(logger: logger) { database in
+            try await TamperEvidentLog(database: database).verify(publicKey: publicKey)
         }
         if result.ok {
             print("ok")
@@ -20,6 +23,33 @@ struct Verify: AsyncParsableCommand {
         } else {
             print(result.firstMismatch ?? "mismatch")
             throw ExitCode(1)
+        }
+    }
+}
+
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "防篡改日志 / the tamper-evident log.",
+        subcommands: [SignCheckpoint.self]
+    )
+
+    struct SignCheckpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract: "立即签发检查点 / sign a checkpoint now and print it as JSON."
+        )
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let logger = Log.make("credit")
+            let signer = try db.signer(logger: logger)
+            let checkpoint = try await db.withDatabase(logger: logger) { database in
+                try await TamperEvidentLog(database: database).signCheckpoint(signer: signer, clock: SystemClock())
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(checkpoint), as: UTF8.self))
         }
     }
 }

@@ -57,6 +57,51 @@ struct TamperEvidentLogTests {
         }
     }
 
+    @Test("a signed checkpoint catches a rewrite that also fixes up the leaf hash", arguments: TestEngine.available)
+    func checkpointCatchesRewrite(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2026-11-26")!)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
+            let items = try await TestDatabase.seedDemo(registry, count: 50)
+            let log = TamperEvidentLog(database: db)
+            let signer = CheckpointSigner.ephemeral()
+            let checkpoint = try await log.signCheckpoint(signer: signer, clock: clock)
+            #expect(checkpoint.size == 50 && checkpoint.signatureIsValid)
+            #expect(try await log.signCheckpoint(signer: signer, clock: clock) == checkpoint, "no new checkpoint while the log has not grown")
+            #expect(try await log.verify(publicKey: signer.publicKey).ok)
+
+            // A thorough forger edits the row and recomputes its leaf hash, so every leaf matches again…
+            let victim = items[10].entity
+            let forged = TamperEvidentLog.entityVersionLeaf(
+                code: victim.code.rawValue,
+                version: 1,
+                name: "伪造的名字",
+                kind: victim.kind.rawValue,
+                status: victim.status.rawValue,
+                region: victim.regionCode,
+                division: victim.industryDivision,
+                established: victim.establishedOn.description,
+                representativeHMAC: TestDatabase.keys.index(victim.legalRepresentative.idNumber.rawValue),
+                recordedAt: try await db.read { sql in
+                    try await sql.raw("SELECT recorded_at FROM entity_versions WHERE version = 1 LIMIT 1").first()!
+                        .decode(column: "recorded_at", as: String.self)
+                },
+                reason: "首次登记 / first registration"
+            )
+            try await db.transaction { sql in
+                try await sql.raw("UPDATE entity_versions SET name = '伪造的名字' WHERE entity_id = 11 AND version = 1").run()
+                try await sql.raw(
+                    "UPDATE log_entries SET leaf_hash = \(bind: MerkleTree.hex(MerkleTree.leafHash(forged))) WHERE subject_id = 11"
+                ).run()
+            }
+            // …but the signed root no longer matches.
+            let result = try await log.verify(publicKey: signer.publicKey)
+            #expect(result.firstMismatch?.contains("history was rewritten") == true, "\(result)")
+            // A checkpoint signed by someone else's key is refused too.
+            #expect(try await log.verify(publicKey: CheckpointSigner.ephemeral().publicKey).firstMismatch?.contains("unknown key") == true)
+        }
+    }
+
     @Test("a change made without the log, or a deleted row, is caught", arguments: TestEngine.available)
     func missing(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

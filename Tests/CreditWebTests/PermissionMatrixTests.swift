@@ -35,6 +35,7 @@ struct PermissionMatrixTests {
                 callers.append((try await accounts.authenticate(token: token), token))
             }
             let allCallers = callers
+            try await TamperEvidentLog(database: db).signCheckpoint(signer: .ephemeral(), clock: clock)
             let table = AccessTable()
             let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled(), clock: clock)
             let router = try await buildRouter(dependencies: dependencies, accessTable: table)

@@ -92,6 +92,34 @@ struct SystemTests {
         #expect(!lines.contains { $0.contains("11010519") || $0.range(of: #"\d{17}[\dX]"#, options: .regularExpression) != nil })
     }
 
+    @Test("the latest checkpoint is public and its signature checks out", arguments: TestEngine.available)
+    func checkpoint(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 30) { client, _ in
+            try await client.execute(uri: "/api/v1/log/checkpoint", method: .get) { response in
+                #expect(response.status == .notFound, "none signed yet")
+                let error = try errorBody(response.body)
+                #expect(error.code == "no_checkpoint")
+            }
+        }
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
+            try await TestDatabase.seedDemo(registry, count: 30)
+            let signer = CheckpointSigner.ephemeral()
+            let signed = try await TamperEvidentLog(database: db).signCheckpoint(signer: signer, clock: SystemClock())
+            let dependencies = AppDependencies(database: db, registry: registry, accounts: SQLAccountStore(database: db), calendar: .bundled())
+            let app = Application(router: try await buildRouter(dependencies: dependencies))
+            let body = try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/log/checkpoint", method: .get) { $0.body }
+            }
+            let json = try body.json()
+            #expect(json["size"] as? Int == 30)
+            #expect(json["rootHash"] as? String == signed.rootHash)
+            #expect(json["keyId"] as? String == signer.keyID)
+            let served = try JSONDecoder().decode(Checkpoint.self, from: Data(body.readableBytesView))
+            #expect(served.signatureIsValid)
+        }
+    }
+
     @Test("responses carry security headers")
     func securityHeaders() async throws {
         try await withTestApp(.sqlite, entities: 5) { client, _ in

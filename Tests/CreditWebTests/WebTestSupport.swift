@@ -29,7 +29,11 @@ func withTestApp(
             calendar: WorkingDayCalendar.bundled(),
             clock: clock
         )
-        let app = try await buildApplication(configuration: AppConfiguration(port: 0), dependencies: dependencies, logger: logger)
+        let app = try await buildApplication(
+            configuration: AppConfiguration(port: 0, checkpointInterval: nil),
+            dependencies: dependencies,
+            logger: logger
+        )
         try await app.test(.router) { client in try await body(client, items) }
     }
 }

@@ -18,7 +18,7 @@ public struct TamperEvidentLog: Sendable {
 
     /// The canonical bytes of an entity version: a JSON array of its fields, the legal representative
     /// by the HMAC of the identity number (the log never holds personal data in clear).
-    static func entityVersionLeaf(
+    public static func entityVersionLeaf(
         code: String,
         version: Int,
         name: String,
@@ -65,9 +65,71 @@ public struct TamperEvidentLog: Sendable {
         }
     }
 
+    /// The stored leaf hashes, in order.
+    public func leafHashes(pageSize: Int = 50_000) async throws -> [Data] {
+        var hashes: [Data] = []
+        while true {
+            let after = hashes.count
+            let page = try await db.read { sql in
+                try await sql.raw(
+                    "SELECT leaf_hash FROM log_entries ORDER BY seq LIMIT \(unsafeRaw: String(pageSize)) OFFSET \(unsafeRaw: String(after))"
+                ).all().map { try $0.decode(column: "leaf_hash", as: String.self) }
+            }
+            hashes += page.compactMap(Self.data(hex:))
+            if page.count < pageSize { return hashes }
+        }
+    }
+
+    /// Signs a checkpoint of the log as it is now and stores it; when the log has not grown since the
+    /// latest checkpoint, returns that one instead.
+    @discardableResult
+    public func signCheckpoint(signer: CheckpointSigner, clock: any CreditClock) async throws -> Checkpoint {
+        let hashes = try await leafHashes()
+        if let latest = try await latestCheckpoint(), latest.size == hashes.count, latest.keyID == signer.keyID { return latest }
+        let checkpoint = try signer.sign(size: hashes.count, rootHash: MerkleTree.hex(MerkleTree.root(hashes)), time: Timestamp.string(clock.now()))
+        try await db.transaction { sql in
+            try await sql.insert(into: "log_checkpoints").columns("size", "root_hash", "time", "signature", "key_id", "public_key")
+                .values(
+                    SQLBind(checkpoint.size),
+                    SQLBind(checkpoint.rootHash),
+                    SQLBind(checkpoint.time),
+                    SQLBind(checkpoint.signature),
+                    SQLBind(checkpoint.keyID),
+                    SQLBind(checkpoint.publicKey)
+                ).run()
+        }
+        return checkpoint
+    }
+
+    /// The most recent checkpoint, or nil before the first.
+    public func latestCheckpoint() async throws -> Checkpoint? {
+        try await checkpoints(latestOnly: true).first
+    }
+
+    func checkpoints(latestOnly: Bool = false) async throws -> [Checkpoint] {
+        try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT size, root_hash, time, signature, key_id, public_key FROM log_checkpoints ORDER BY time DESC, size DESC
+                \(unsafeRaw: latestOnly ? "LIMIT 1" : "")
+                """
+            ).all().map { row in
+                Checkpoint(
+                    size: try row.decode(column: "size", as: Int.self),
+                    rootHash: try row.decode(column: "root_hash", as: String.self),
+                    time: try row.decode(column: "time", as: String.self),
+                    signature: try row.decode(column: "signature", as: String.self),
+                    keyID: try row.decode(column: "key_id", as: String.self),
+                    publicKey: try row.decode(column: "public_key", as: String.self)
+                )
+            }
+        }
+    }
+
     /// Recomputes every leaf from the stored rows and the root over all leaves, reading in pages so that
-    /// memory stays bounded.
-    public func verify(pageSize: Int = 20_000) async throws -> Verification {
+    /// memory stays bounded; then checks every signed checkpoint against the leaves it covers.
+    /// - Parameter publicKey: the platform's own checkpoint key (a checkpoint signed by another key fails).
+    public func verify(pageSize: Int = 20_000, publicKey: Data? = nil) async throws -> Verification {
         var leafHashes: [Data] = []
         var lastSeq = 0
         var mismatch: String?
@@ -127,6 +189,21 @@ public struct TamperEvidentLog: Sendable {
             }
             if versions != leafHashes.count {
                 mismatch = "\(versions) entity versions but \(leafHashes.count) log entries: a change was made without the log / 有变更未入日志"
+            }
+        }
+        if mismatch == nil {
+            for checkpoint in try await checkpoints() {
+                if let publicKey, checkpoint.keyID != CheckpointSigner.keyID(publicKey: publicKey) {
+                    mismatch = "checkpoint of \(checkpoint.time) is signed by an unknown key \(checkpoint.keyID) / 检查点签名密钥未知"
+                } else if !checkpoint.signatureIsValid {
+                    mismatch = "checkpoint of \(checkpoint.time): the signature is not valid / 检查点签名无效"
+                } else if checkpoint.size > leafHashes.count
+                    || MerkleTree.hex(MerkleTree.root(Array(leafHashes.prefix(checkpoint.size)))) != checkpoint.rootHash
+                {
+                    mismatch =
+                        "checkpoint of \(checkpoint.time) (size \(checkpoint.size)): the log's first \(checkpoint.size) entries no longer have the signed root; history was rewritten / 已签名的历史被改写"
+                }
+                if mismatch != nil { break }
             }
         }
         return Verification(size: leafHashes.count, rootHash: MerkleTree.hex(MerkleTree.root(leafHashes)), firstMismatch: mismatch)

@@ -136,6 +136,15 @@ extension Migration {
                 """
             ]
         ),
+        Migration(
+            "create the signed checkpoints of the tamper-evident log",
+            both: [
+                """
+                CREATE TABLE log_checkpoints (size INTEGER NOT NULL, root_hash TEXT NOT NULL, time TEXT NOT NULL, signature TEXT NOT NULL,
+                key_id TEXT NOT NULL, public_key TEXT NOT NULL, PRIMARY KEY (size, time))
+                """
+            ]
+        ),
     ]
 }
 

@@ -88,7 +88,9 @@ public struct PersonalDataKeys: Sendable {
         let random = { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() } }
         let stored = Stored(activeKeyID: "k1", keys: ["k1": random()], indexKey: random())
         let data = try JSONEncoder().encode(stored)
-        FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw Invalid(description: "cannot write the key file \(file.path) / 无法写入密钥文件")
+        }
         return (try loadOrCreate(file: file).keys, true)
     }
 
