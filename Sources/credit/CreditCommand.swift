@@ -43,35 +43,39 @@ struct DatabaseOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.description)
         }
-        let file: String
-        switch try resolve() {
-        case .sqlite(let path): file = path + ".keys.json"
-        case .postgres: file = "credit-keys.json"
+        return try developmentSecret("keys.json", logger: logger, warning: "personal data", environment: "CREDIT_DATA_KEYS and CREDIT_INDEX_KEY") {
+            try PersonalDataKeys.loadOrCreate(file: $0)
         }
-        let (keys, created) = try PersonalDataKeys.loadOrCreate(file: URL(fileURLWithPath: file))
-        if created {
-            logger.warning(
-                "created development keys for personal data; set CREDIT_DATA_KEYS and CREDIT_INDEX_KEY in production",
-                metadata: ["file": .string(file)]
-            )
-        }
-        return keys
     }
 
     /// The key that signs log checkpoints: `CREDIT_SIGNING_KEY` when set; otherwise a development key file
     /// beside the SQLite file (`PATH.signing.key`) or in the working directory (`credit-signing.key`).
     func signer(logger: Logger) throws -> CheckpointSigner {
         if let signer = try CheckpointSigner(environment: ProcessInfo.processInfo.environment) { return signer }
+        return try developmentSecret("signing.key", logger: logger, warning: "checkpoint signing", environment: "CREDIT_SIGNING_KEY") {
+            try CheckpointSigner.loadOrCreate(file: $0)
+        }
+    }
+
+    /// A development secret kept in a file beside the SQLite database (`PATH.NAME`) or, for PostgreSQL, in the
+    /// working directory (`credit-NAME`); created on first use with a warning naming the production setting.
+    func developmentSecret<T>(
+        _ name: String,
+        logger: Logger,
+        warning: String,
+        environment: String,
+        load: (URL) throws -> (T, Bool)
+    ) throws -> T {
         let file: String
         switch try resolve() {
-        case .sqlite(let path): file = path + ".signing.key"
-        case .postgres: file = "credit-signing.key"
+        case .sqlite(let path): file = path + "." + name
+        case .postgres: file = "credit-" + name
         }
-        let (signer, created) = try CheckpointSigner.loadOrCreate(file: URL(fileURLWithPath: file))
+        let (secret, created) = try load(URL(fileURLWithPath: file))
         if created {
-            logger.warning("created a development checkpoint signing key; set CREDIT_SIGNING_KEY in production", metadata: ["file": .string(file)])
+            logger.warning("created a development key for \(warning); set \(environment) in production", metadata: ["file": .string(file)])
         }
-        return signer
+        return secret
     }
 
     /// Opens and migrates the database, runs `body`, and closes the database whatever happens.

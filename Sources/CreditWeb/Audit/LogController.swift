@@ -12,21 +12,12 @@ struct LogController {
         routes.get("log/checkpoint", .everyone, use: checkpoint)
     }
 
-    struct CheckpointDTO: ResponseEncodable, Sendable {
-        var size: Int
-        var rootHash: String
-        var time: String
-        var signature: String
-        var keyId: String
-        var publicKey: String
-    }
-
-    @Sendable func checkpoint(_ request: Request, context: CreditRequestContext) async throws -> CheckpointDTO {
+    @Sendable func checkpoint(_ request: Request, context: CreditRequestContext) async throws -> Checkpoint {
         _ = try QueryParameters(request, allowed: [])
         guard let c = try await TamperEvidentLog(database: dependencies.database).latestCheckpoint() else {
             throw APIError(.notFound, code: "no_checkpoint", message: "尚未签发检查点 / no checkpoint has been signed yet")
         }
-        return CheckpointDTO(size: c.size, rootHash: c.rootHash, time: c.time, signature: c.signature, keyId: c.keyID, publicKey: c.publicKey)
+        return c
     }
 }
 
@@ -55,3 +46,6 @@ struct CheckpointService: Service {
         }
     }
 }
+
+/// A checkpoint is served as it is encoded (`keyId`, BASE64 signature and public key).
+extension Checkpoint: ResponseEncodable {}
