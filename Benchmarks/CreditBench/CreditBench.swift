@@ -51,6 +51,7 @@ struct CreditBench {
         try await benchmarkLookups(&report, db: db, registry: registry, entities: entities, seed: seed)
         try await benchmarkSearch(&report, db: db, registry: registry, entities: entities, seed: seed)
         try await benchmarkHTTP(&report, db: db, registry: registry, entities: entities, seed: seed, logger: logger)
+        try await benchmarkSecurity(&report, db: db)
         await db.close()
     }
 
@@ -196,6 +197,53 @@ struct CreditBench {
         report.header("Entity lookup over HTTP (loopback, one connection)")
         report.row("p50", micros(lookup.p50), micros(floor.p50) + " (404 under /api)", lookup.p50 / floor.p50)
         report.row("p99", micros(lookup.p99), micros(floor.p99) + " (404 under /api)", lookup.p99 / floor.p99)
+    }
+
+    /// Token authentication against `SELECT 1`; Merkle hashing in memory; verification of the whole log.
+    static func benchmarkSecurity(_ report: inout Report, db: CreditDatabase) async throws {
+        let accounts = SQLAccountStore(database: db)
+        let account = try await accounts.createAccount(name: "bench", role: .approver, departmentCode: nil, entityCode: nil)
+        let token = try await accounts.issueToken(accountID: account.id, expiresAt: nil).token
+        let auth = try await measure("auth", count: 2000) { _ in
+            guard try await accounts.authenticate(token: token) != nil else { fatalError("token refused") }
+        }
+        let floor = try await measure("select 1", count: 2000) { _ in try await db.read { sql in try await sql.raw("SELECT 1").run() } }
+        report.header("Token authentication per request (in process)")
+        report.row("p50", micros(auth.p50), micros(floor.p50) + " (SELECT 1)", auth.p50 / floor.p50)
+        report.row("p99", micros(auth.p99), micros(floor.p99) + " (SELECT 1)", auth.p99 / floor.p99)
+
+        report.header("Merkle log")
+        let clock = ContinuousClock()
+        for n in [1_000_000, 10_000_000] {
+            let start = clock.now
+            var leaves: [Data] = []
+            leaves.reserveCapacity(n)
+            for i in 0..<n { leaves.append(MerkleTree.leafHash(Data("leaf \(i)".utf8))) }
+            let hashed = clock.now - start
+            let rootStart = clock.now
+            let root = MerkleTree.root(leaves)
+            let rooted = clock.now - rootStart
+            precondition(root.count == 32)
+            report.row(
+                "hash \(n) leaves, then their root (in memory)",
+                String(format: "%.0f leaves/s; root in %.2f s", Double(n) / seconds(hashed), seconds(rooted)),
+                String(format: "%.2f s hashing", seconds(hashed)),
+                seconds(rooted) / seconds(hashed)
+            )
+        }
+        let verifyStart = clock.now
+        let result = try await TamperEvidentLog(database: db).verify()
+        let verified = clock.now - verifyStart
+        precondition(result.ok, "\(result)")
+        let lookupStart = clock.now
+        _ = try await TamperEvidentLog(database: db).leafHashes()
+        let readOnly = clock.now - lookupStart
+        report.row(
+            "credit verify over \(result.size) entries",
+            String(format: "%.1f s", seconds(verified)),
+            String(format: "%.1f s reading the stored leaf hashes", seconds(readOnly)),
+            seconds(verified) / seconds(readOnly)
+        )
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
