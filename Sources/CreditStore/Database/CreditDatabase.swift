@@ -67,6 +67,8 @@ public final class CreditDatabase: Sendable {
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout=10000").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
+            // 64 MiB of page cache for the writer: bulk loads insert into random-keyed indexes (HMACs).
+            try await sql.raw("PRAGMA cache_size=-65536").run()
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -116,6 +118,13 @@ public final class CreditDatabase: Sendable {
     /// Runs read-only work on a reader connection.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await observed(.read) { try await self.unobservedRead(body) }
+    }
+
+    /// Runs read-only work with the PostgreSQL pool itself (for prepared statements on hot paths), or
+    /// returns nil on SQLite.
+    public func withPostgresClient<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T? {
+        guard case .postgres(let client, _) = backend else { return nil }
+        return try await observed(.read) { try await body(client) }
     }
 
     /// Runs work in one transaction: all of it is stored, or none of it.
