@@ -21,7 +21,7 @@ public struct SQLAccountStore: AccountStore {
 
     /// The stored form of a token.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     public func createAccount(name: String, role: Role, departmentCode: String?, entityCode: String?) async throws -> Account {
@@ -73,7 +73,7 @@ public struct SQLAccountStore: AccountStore {
     public func issueToken(accountID: Int, expiresAt: Date?) async throws -> (token: String, info: TokenInfo) {
         var generator = SystemRandomNumberGenerator()  // getrandom(2) on Linux: cryptographically secure
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let token = Self.tokenPrefix + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = Self.tokenPrefix + Hex.encode(bytes)
         let prefix = String(token.prefix(Self.tokenPrefix.count + 8))
         let now = Timestamp.string(clock.now())
         let expires = expiresAt.map(Timestamp.string)

@@ -37,5 +37,5 @@ public enum MerkleTree {
     }
 
     /// Lower-case hexadecimal.
-    public static func hex(_ data: Data) -> String { data.map { String(format: "%02x", $0) }.joined() }
+    public static func hex(_ data: Data) -> String { Hex.encode(data) }
 }

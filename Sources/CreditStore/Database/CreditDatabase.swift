@@ -67,8 +67,6 @@ public final class CreditDatabase: Sendable {
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout=10000").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
-            // 64 MiB of page cache for the writer: bulk loads insert into random-keyed indexes (HMACs).
-            try await sql.raw("PRAGMA cache_size=-65536").run()
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)

@@ -110,6 +110,6 @@ public struct PersonalDataKeys: Sendable {
 
     /// The keyed hash that finds a value again: HMAC-SHA256, hexadecimal.
     public func index(_ value: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: indexKey).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: indexKey))
     }
 }
