@@ -6,7 +6,7 @@ import Foundation
 struct Accounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "账户与 API 令牌 / accounts and API tokens.",
-        subcommands: [Create.self, List.self, Token.self, Revoke.self]
+        subcommands: [Create.self, List.self, Token.self, Revoke.self, Disable.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -99,6 +99,24 @@ struct Accounts: AsyncParsableCommand {
             }
             guard revoked else { throw ValidationError("没有未吊销的令牌 \(token) / no active token \(token)") }
             print("已吊销令牌 \(token) / revoked token \(token)")
+        }
+    }
+}
+
+extension Accounts {
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "停用账户（不删除） / disable an account: its tokens stop working; nothing is deleted."
+        )
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The account's id.") var account: Int
+
+        func run() async throws {
+            let disabled = try await db.withDatabase(logger: Log.make("credit")) { database in
+                try await SQLAccountStore(database: database).disableAccount(id: account)
+            }
+            guard disabled else { throw ValidationError("没有启用中的账户 \(account) / no enabled account \(account)") }
+            print("已停用账户 \(account) / disabled account \(account)")
         }
     }
 }

@@ -81,6 +81,14 @@ struct AccountStoreTests {
             clock.advance(by: 3601)
             #expect(try await store.authenticate(token: expiring) == nil)
             #expect(try await store.fetchTokens(accountID: account.id).count == 2)
+
+            // A disabled account's tokens stop working at once; disabling twice says so.
+            let (fresh, _) = try await store.issueToken(accountID: account.id, expiresAt: nil)
+            #expect(try await store.authenticate(token: fresh) != nil)
+            #expect(try await store.disableAccount(id: account.id))
+            #expect(try await store.authenticate(token: fresh) == nil)
+            #expect(try await store.disableAccount(id: account.id) == false)
+            #expect(try await store.fetchAccounts().first { $0.id == account.id }?.disabledAt != nil)
         }
     }
 

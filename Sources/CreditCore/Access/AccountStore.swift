@@ -76,4 +76,7 @@ public protocol AccountStore: Sendable {
     func fetchTokens(accountID: Int) async throws -> [TokenInfo]
     /// Revokes a token; returns false when there is no such token.
     func revokeToken(id: Int) async throws -> Bool
+    /// Disables an account: none of its tokens authenticates any more. Returns false when there is no such
+    /// enabled account. Nothing is deleted.
+    func disableAccount(id: Int) async throws -> Bool
 }

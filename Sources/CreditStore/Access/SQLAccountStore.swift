@@ -149,6 +149,14 @@ public struct SQLAccountStore: AccountStore {
         }
     }
 
+    public func disableAccount(id: Int) async throws -> Bool {
+        let now = Timestamp.string(clock.now())
+        return try await db.transaction { sql in
+            try await sql.update("accounts").set("disabled_at", to: SQLBind(now)).where("id", .equal, id)
+                .where("disabled_at", .is, SQLLiteral.null).returning("id").first() != nil
+        }
+    }
+
     public func revokeToken(id: Int) async throws -> Bool {
         let now = Timestamp.string(clock.now())
         return try await db.transaction { sql in
