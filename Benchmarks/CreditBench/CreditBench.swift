@@ -183,7 +183,7 @@ struct CreditBench {
         let codes = (0..<1000).map { _ in city.item(at: rng.below(entities)).entity.code.rawValue }
         let dependencies = AppDependencies(database: db, registry: registry, accounts: SQLAccountStore(database: db), calendar: .bundled())
         let app = try await buildApplication(
-            configuration: AppConfiguration(port: 0, checkpointInterval: nil),
+            configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil),
             dependencies: dependencies,
             logger: logger
         )

@@ -12,12 +12,21 @@ public struct AppConfiguration: Sendable {
     public var serverName: String
     /// How often the server signs a checkpoint of the tamper-evident log (also once at start); nil: never.
     public var checkpointInterval: Duration?
+    /// Requests a minute allowed to each anonymous client address; nil: no limit.
+    public var anonymousRequestsPerMinute: Int?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, serverName: String = "credit", checkpointInterval: Duration? = .seconds(600)) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        serverName: String = "credit",
+        checkpointInterval: Duration? = .seconds(600),
+        anonymousRequestsPerMinute: Int? = 600
+    ) {
         self.host = host
         self.port = port
         self.serverName = serverName
         self.checkpointInterval = checkpointInterval
+        self.anonymousRequestsPerMinute = anonymousRequestsPerMinute
     }
 }
 
@@ -84,7 +93,11 @@ public func buildApplication(
     logger: Logger,
     accessTable: AccessTable = AccessTable()
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(dependencies: dependencies, accessTable: accessTable)
+    let router = try await buildRouter(
+        dependencies: dependencies,
+        accessTable: accessTable,
+        anonymousRequestsPerMinute: configuration.anonymousRequestsPerMinute
+    )
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
@@ -104,7 +117,12 @@ public func buildApplication(
 
 /// The router with every route and middleware; exposed so tests can walk its routes.
 /// - Parameter accessTable: receives the access every route declares (the permission-matrix test reads it).
-public func buildRouter(dependencies: AppDependencies, accessTable: AccessTable = AccessTable()) async throws -> Router<CreditRequestContext> {
+/// - Parameter anonymousRequestsPerMinute: the limit per anonymous client address; nil: none.
+public func buildRouter(
+    dependencies: AppDependencies,
+    accessTable: AccessTable = AccessTable(),
+    anonymousRequestsPerMinute: Int? = nil
+) async throws -> Router<CreditRequestContext> {
     _ = CreditMetrics.registry
     let pages = try await PageRenderer.load()
     let router = Router(context: CreditRequestContext.self)
@@ -112,6 +130,9 @@ public func buildRouter(dependencies: AppDependencies, accessTable: AccessTable 
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMappingMiddleware(pages: pages))
     router.add(middleware: BearerTokenMiddleware(accounts: dependencies.accounts))
+    if let perMinute = anonymousRequestsPerMinute {
+        router.add(middleware: AnonymousRateLimitMiddleware(limiter: RateLimiter(perMinute: perMinute, clock: dependencies.clock)))
+    }
 
     let routes = SecuredRoutes(router: router, table: accessTable)
     SystemController(dependencies: dependencies).addRoutes(to: routes)

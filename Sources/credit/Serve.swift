@@ -13,6 +13,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Seed a small demo city (about 2,000 entities) when the database is empty.") var demo = false
+    @Option(help: "Requests a minute allowed to each anonymous client address (0: no limit).") var anonymousRate = 600
 
     func run() async throws {
         let logger = Log.make("credit")
@@ -29,7 +30,7 @@ struct Serve: AsyncParsableCommand {
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }
             }
             let app = try await buildApplication(
-                configuration: AppConfiguration(host: host, port: port),
+                configuration: AppConfiguration(host: host, port: port, anonymousRequestsPerMinute: anonymousRate > 0 ? anonymousRate : nil),
                 dependencies: dependencies,
                 logger: logger
             )

@@ -120,6 +120,26 @@ struct SystemTests {
         }
     }
 
+    @Test("anonymous callers are limited per minute, probes are not, and the limit refills with time")
+    func rateLimit() async throws {
+        let clock = FixedClock(date: LocalDate("2026-11-26")!)
+        try await withTestApp(.sqlite, entities: 5, clock: clock, anonymousRequestsPerMinute: 3) { client, _ in
+            for _ in 0..<3 {
+                try await client.execute(uri: "/api/v1/departments", method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/api/v1/departments", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "20")
+                let error = try errorBody(response.body)
+                #expect(error.code == "rate_limited")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok, "probes are exempt") }
+            clock.advance(by: 20)
+            try await client.execute(uri: "/api/v1/departments", method: .get) { #expect($0.status == .ok, "one token back after 20 s") }
+            try await client.execute(uri: "/api/v1/departments", method: .get) { #expect($0.status == .tooManyRequests) }
+        }
+    }
+
     @Test("responses carry security headers")
     func securityHeaders() async throws {
         try await withTestApp(.sqlite, entities: 5) { client, _ in

@@ -15,6 +15,7 @@ func withTestApp(
     entities: Int = 300,
     clock: any CreditClock = FixedClock(date: LocalDate("2026-11-26")!),
     logs: CollectingLogHandler? = nil,
+    anonymousRequestsPerMinute: Int? = nil,
     _ body: @escaping @Sendable (any TestClientProtocol, [DemoCity.Item]) async throws -> Void
 ) async throws {
     try await TestDatabase.with(engine) { db in
@@ -30,7 +31,7 @@ func withTestApp(
             clock: clock
         )
         let app = try await buildApplication(
-            configuration: AppConfiguration(port: 0, checkpointInterval: nil),
+            configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: anonymousRequestsPerMinute),
             dependencies: dependencies,
             logger: logger
         )

@@ -9,8 +9,12 @@ public struct CreditRequestContext: RequestContext {
     /// The signed-in account, or nil for an anonymous visitor. Set by ``BearerTokenMiddleware``.
     public var principal: Principal?
 
-    public init(source: Source) {
+    /// The peer's IP address (nil in in-process tests). Used to rate-limit anonymous callers; never logged.
+    public var clientAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Requests larger than this are refused (413) before they reach a handler.
