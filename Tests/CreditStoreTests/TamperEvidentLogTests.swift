@@ -18,6 +18,31 @@ struct TamperEvidentLogTests {
         #expect(MerkleTree.root([leaves[0]]) == leaves[0])
     }
 
+    @Test("an inclusion proof proves every leaf of every tree size up to 40, and fails for anything else")
+    func inclusionProofs() {
+        let all = (0..<40).map { MerkleTree.leafHash(Data("entry \($0)".utf8)) }
+        for size in 1...40 {
+            let leaves = Array(all.prefix(size))
+            let root = MerkleTree.root(leaves)
+            for index in 0..<size {
+                let proof = MerkleTree.inclusionProof(index: index, leafHashes: leaves)!
+                #expect(MerkleTree.verifyInclusion(leafHash: leaves[index], index: index, size: size, proof: proof, root: root), "\(index)/\(size)")
+                // The same proof does not prove another leaf, another position, or another tree.
+                let other = leaves[(index + 1) % size]
+                if size > 1 {
+                    #expect(!MerkleTree.verifyInclusion(leafHash: other, index: index, size: size, proof: proof, root: root))
+                    #expect(!MerkleTree.verifyInclusion(leafHash: leaves[index], index: (index + 1) % size, size: size, proof: proof, root: root))
+                }
+                if !proof.isEmpty {
+                    var forged = proof
+                    forged[0] = MerkleTree.leafHash(Data("forged".utf8))
+                    #expect(!MerkleTree.verifyInclusion(leafHash: leaves[index], index: index, size: size, proof: forged, root: root))
+                }
+            }
+        }
+        #expect(MerkleTree.inclusionProof(index: 3, leafHashes: Array(all.prefix(3))) == nil)
+    }
+
     @Test("every registration and change is logged, and the log verifies", arguments: TestEngine.available)
     func intact(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

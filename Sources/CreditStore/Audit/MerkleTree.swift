@@ -36,6 +36,48 @@ public enum MerkleTree {
         return nodeHash(root(leaves[leaves.startIndex..<mid]), root(leaves[mid...]))
     }
 
+    /// The inclusion proof (audit path) of leaf `index` in the tree of `leafHashes` (RFC 6962 §2.1.1, PATH).
+    public static func inclusionProof(index: Int, leafHashes: [Data]) -> [Data]? {
+        guard index >= 0, index < leafHashes.count else { return nil }
+        return path(index, leafHashes[...])
+    }
+
+    static func path(_ m: Int, _ leaves: ArraySlice<Data>) -> [Data] {
+        if leaves.count <= 1 { return [] }
+        var k = 1
+        while k * 2 < leaves.count { k *= 2 }
+        let mid = leaves.startIndex + k
+        return m < k
+            ? path(m, leaves[leaves.startIndex..<mid]) + [root(leaves[mid...])]
+            : path(m - k, leaves[mid...]) + [root(leaves[leaves.startIndex..<mid])]
+    }
+
+    /// Checks an inclusion proof against a root, as RFC 9162 §2.1.3.2 describes: true when `leafHash` is
+    /// leaf `index` of the tree of `size` leaves whose root is `root`.
+    public static func verifyInclusion(leafHash: Data, index: Int, size: Int, proof: [Data], root: Data) -> Bool {
+        guard index >= 0, index < size else { return false }
+        var fn = index
+        var sn = size - 1
+        var r = leafHash
+        for p in proof {
+            if sn == 0 { return false }
+            if fn & 1 == 1 || fn == sn {
+                r = nodeHash(p, r)
+                if fn & 1 == 0 {
+                    while fn & 1 == 0 && fn != 0 {
+                        fn >>= 1
+                        sn >>= 1
+                    }
+                }
+            } else {
+                r = nodeHash(r, p)
+            }
+            fn >>= 1
+            sn >>= 1
+        }
+        return sn == 0 && r == root
+    }
+
     /// Lower-case hexadecimal.
     public static func hex(_ data: Data) -> String { Hex.encode(data) }
 }
