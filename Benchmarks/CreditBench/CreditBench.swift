@@ -103,16 +103,9 @@ struct CreditBench {
         let generateOnly = clock.now - genStart
         precondition(checksum > 0)
         let start = clock.now
-        let batch = 2000
-        var pending: Task<[DemoCity.Item], Never>? = Task { (0..<min(batch, entities)).map(city.item(at:)) }
-        for from in stride(from: 0, to: entities, by: batch) {
-            let items = await pending!.value
-            let next = from + batch
-            pending = next < entities ? Task { (next..<min(next + batch, entities)).map(city.item(at:)) } : nil
-            try await registry.registerNew(items)
-            if (from / batch) % 50 == 0 { FileHandle.standardError.write(Data("  stored \(from + items.count)/\(entities)\n".utf8)) }
+        try await DemoLoader(registry: registry).load(entities: entities, seed: seed) { done, total in
+            if (done / DemoLoader.batchSize) % 50 == 1 { FileHandle.standardError.write(Data("  stored \(done)/\(total)\n".utf8)) }
         }
-        try await registry.refreshStatistics()  // as `credit demo` does after a bulk load
         let total = clock.now - start
         report.row(
             "generate and store \(entities) entities",

@@ -50,24 +50,3 @@ struct Demo: AsyncParsableCommand {
         await database.close()
     }
 }
-
-/// Writes a demo city into a registry in batches, generating the next batch while the previous one is
-/// stored, so memory stays bounded whatever the size.
-struct DemoLoader {
-    let registry: any RegistryStore
-    static let batchSize = 2000
-
-    func load(entities: Int, seed: UInt64, progress: @Sendable (Int, Int) -> Void) async throws {
-        for department in DemoCity.departments { try await registry.addDepartment(department) }
-        let city = DemoCity(seed: seed)
-        let batches = stride(from: 0, to: entities, by: Self.batchSize).map { $0..<min($0 + Self.batchSize, entities) }
-        var pending: Task<[DemoCity.Item], Never>? = batches.first.map { range in Task { range.map(city.item(at:)) } }
-        for (i, range) in batches.enumerated() {
-            let items = await pending!.value
-            pending = i + 1 < batches.count ? Task { [next = batches[i + 1]] in next.map(city.item(at:)) } : nil
-            try await registry.registerNew(items)
-            progress(range.upperBound, entities)
-        }
-        try await registry.refreshStatistics()
-    }
-}

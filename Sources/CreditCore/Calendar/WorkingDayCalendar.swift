@@ -30,11 +30,6 @@ public struct WorkingDayCalendar: Sendable {
         workdays[year.year] = year.makeUpWorkdays
     }
 
-    /// Returns a copy with a different fallback handler.
-    public func withFallbackHandler(_ handler: FallbackHandler?) -> WorkingDayCalendar {
-        WorkingDayCalendar(years: Array(years.values), onFallback: handler)
-    }
-
     /// Whether a year has holiday data.
     public func hasData(for year: Int) -> Bool { years[year] != nil }
 

@@ -96,9 +96,6 @@ public struct Entity: Sendable, Hashable {
         self.legalRepresentative = legalRepresentative
     }
 
-    /// Whether `other` differs in a way that makes a new version (name, legal representative, or
-    /// any other registered fact).
-    public func differs(from other: Entity) -> Bool { self != other }
 }
 
 /// A role held by a person in an entity, with its dates.

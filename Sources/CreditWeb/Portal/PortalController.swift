@@ -76,7 +76,8 @@ struct PortalController {
                 "reason": v.reason ?? "",
             ]
         }
-        let names = tables.names(code: code)
+        let names =
+            RegistrationAuthorityTable.standard.names(authority: code.registrationAuthority, category: code.entityCategory) ?? ("", "")
         let ctx: [String: Any] = [
             "code": e.code.rawValue, "name": e.name, "formerNames": e.formerNames.joined(separator: "、"), "hasFormerNames": !e.formerNames.isEmpty,
             "kind": e.kind.label, "status": e.status.label, "operating": e.status == .operating,
@@ -86,12 +87,5 @@ struct PortalController {
             "authority": names.authority, "category": names.category, "roles": roles, "versions": versions,
         ]
         return pages.page("entity", title: e.name, context: ctx)
-    }
-}
-
-extension ReferenceTables {
-    /// The registration authority and category names of a code, for the entity page.
-    func names(code: CreditCode) -> (authority: String, category: String) {
-        RegistrationAuthorityTable.standard.names(authority: code.registrationAuthority, category: code.entityCategory) ?? ("", "")
     }
 }
