@@ -34,6 +34,36 @@ public enum Role: String, Sendable, Codable, CaseIterable, Hashable {
     public enum Binding: Sendable {
         case none, department, entity
     }
+
+    /// Checks a new account of this role: a name of 1 to 100 characters, and exactly the binding the role
+    /// needs (a department, an entity, or neither).
+    /// - Returns: the name, trimmed.
+    /// - Throws: ``AccountError`` with code `invalid_name`, `department_required`, `entity_required` or `no_binding_allowed`.
+    public func checkNewAccount(name: String, departmentCode: String?, entityCode: String?) throws(AccountError) -> String {
+        let name = name.trimmingASCIIWhitespace()
+        guard !name.isEmpty, name.count <= 100 else {
+            throw AccountError(code: "invalid_name", message: "账户名称应为 1 到 100 个字 / the account name must be 1 to 100 characters")
+        }
+        switch binding {
+        case .department where departmentCode == nil || entityCode != nil:
+            throw AccountError(
+                code: "department_required",
+                message: "角色 \(rawValue) 的账户必须属于一个部门（--department），且不能属于主体 / a \(rawValue) account needs --department and no --entity"
+            )
+        case .entity where entityCode == nil || departmentCode != nil:
+            throw AccountError(
+                code: "entity_required",
+                message: "角色 entity 的账户必须属于一个主体（--entity），且不能属于部门 / an entity account needs --entity and no --department"
+            )
+        case .none where departmentCode != nil || entityCode != nil:
+            throw AccountError(
+                code: "no_binding_allowed",
+                message: "角色 \(rawValue) 的账户不属于部门或主体 / a \(rawValue) account belongs to no department or entity"
+            )
+        default:
+            return name
+        }
+    }
 }
 
 /// Who is making a request: an account and what it is bound to.

@@ -25,33 +25,7 @@ public struct SQLAccountStore: AccountStore {
     }
 
     public func createAccount(name: String, role: Role, departmentCode: String?, entityCode: String?) async throws -> Account {
-        let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 100 else {
-            throw AccountError(code: "invalid_name", message: "账户名称应为 1 到 100 个字 / the account name must be 1 to 100 characters")
-        }
-        switch role.binding {
-        case .department:
-            guard departmentCode != nil, entityCode == nil else {
-                throw AccountError(
-                    code: "department_required",
-                    message: "角色 \(role.rawValue) 的账户必须属于一个部门（--department），且不能属于主体 / a \(role.rawValue) account needs --department and no --entity"
-                )
-            }
-        case .entity:
-            guard entityCode != nil, departmentCode == nil else {
-                throw AccountError(
-                    code: "entity_required",
-                    message: "角色 entity 的账户必须属于一个主体（--entity），且不能属于部门 / an entity account needs --entity and no --department"
-                )
-            }
-        case .none:
-            guard departmentCode == nil, entityCode == nil else {
-                throw AccountError(
-                    code: "no_binding_allowed",
-                    message: "角色 \(role.rawValue) 的账户不属于部门或主体 / a \(role.rawValue) account belongs to no department or entity"
-                )
-            }
-        }
+        let name = try role.checkNewAccount(name: name, departmentCode: departmentCode, entityCode: entityCode)
         let now = Timestamp.string(clock.now())
         return try await db.transaction { sql in
             if let code = departmentCode,
