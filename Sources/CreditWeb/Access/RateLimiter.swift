@@ -15,7 +15,7 @@ final class RateLimiter: Sendable {
     let perMinute: Int
     let clock: any CreditClock
     private let buckets = Mutex<[String: Bucket]>([:])
-    /// Keys beyond this are evicted oldest first, so a flood of addresses cannot exhaust memory.
+    /// Beyond this many keys, buckets idle for a minute are dropped, so a flood of addresses cannot exhaust memory.
     static let maximumKeys = 100_000
 
     init(perMinute: Int, clock: any CreditClock) {
@@ -33,8 +33,10 @@ final class RateLimiter: Sendable {
             bucket.updated = now
             defer {
                 buckets[key] = bucket
-                if buckets.count > Self.maximumKeys, let oldest = buckets.min(by: { $0.value.updated < $1.value.updated })?.key {
-                    buckets[oldest] = nil
+                if buckets.count > Self.maximumKeys {
+                    // A bucket idle for a minute has refilled and is the same as a new one: dropping those
+                    // changes no answer, and happens once per flood rather than on every request.
+                    buckets = buckets.filter { now.timeIntervalSince($0.value.updated) < 60 }
                 }
             }
             if bucket.tokens >= 1 {
