@@ -14,19 +14,27 @@ public struct AppConfiguration: Sendable {
     public var checkpointInterval: Duration?
     /// Requests a minute allowed to each anonymous client address; nil: no limit.
     public var anonymousRequestsPerMinute: Int?
+    /// Mark cookies Secure: set when the platform is reached over HTTPS (usually through a proxy).
+    public var secureCookies: Bool
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: Set<String>
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         serverName: String = "credit",
         checkpointInterval: Duration? = .seconds(600),
-        anonymousRequestsPerMinute: Int? = 600
+        anonymousRequestsPerMinute: Int? = 600,
+        secureCookies: Bool = false,
+        trustedProxies: Set<String> = []
     ) {
         self.host = host
         self.port = port
         self.serverName = serverName
         self.checkpointInterval = checkpointInterval
         self.anonymousRequestsPerMinute = anonymousRequestsPerMinute
+        self.secureCookies = secureCookies
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -35,6 +43,8 @@ public struct AppDependencies: Sendable {
     public var database: CreditDatabase
     public var registry: any RegistryStore
     public var accounts: any AccountStore
+    /// The append-only audit log.
+    public var audit: any AuditTrail
     /// Signs the tamper-evident log's checkpoints.
     public var signer: CheckpointSigner
     public var calendar: WorkingDayCalendar
@@ -45,6 +55,7 @@ public struct AppDependencies: Sendable {
         database: CreditDatabase,
         registry: any RegistryStore,
         accounts: any AccountStore,
+        audit: (any AuditTrail)? = nil,
         signer: CheckpointSigner = .ephemeral(),
         calendar: WorkingDayCalendar,
         clock: any CreditClock = SystemClock(),
@@ -53,6 +64,7 @@ public struct AppDependencies: Sendable {
         self.database = database
         self.registry = registry
         self.accounts = accounts
+        self.audit = audit ?? SQLAuditTrail(database: database, clock: clock)
         self.signer = signer
         self.calendar = calendar
         self.clock = clock
@@ -73,7 +85,7 @@ public struct AppDependencies: Sendable {
         return AppDependencies(
             database: database,
             registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
-            accounts: SQLAccountStore(database: database, clock: clock),
+            accounts: SQLAccountStore(database: database, clock: clock, keys: keys),
             signer: signer,
             calendar: calendar,
             clock: clock
@@ -93,11 +105,7 @@ public func buildApplication(
     logger: Logger,
     accessTable: AccessTable = AccessTable()
 ) async throws -> some ApplicationProtocol {
-    let router = try await buildRouter(
-        dependencies: dependencies,
-        accessTable: accessTable,
-        anonymousRequestsPerMinute: configuration.anonymousRequestsPerMinute
-    )
+    let router = try await buildRouter(configuration: configuration, dependencies: dependencies, accessTable: accessTable)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
@@ -117,11 +125,11 @@ public func buildApplication(
 
 /// The router with every route and middleware; exposed so tests can walk its routes.
 /// - Parameter accessTable: receives the access every route declares (the permission-matrix test reads it).
-/// - Parameter anonymousRequestsPerMinute: the limit per anonymous client address; nil: none.
+/// - Parameter configuration: the rate limit, cookie and proxy settings (the defaults: no rate limit).
 public func buildRouter(
+    configuration: AppConfiguration = AppConfiguration(checkpointInterval: nil, anonymousRequestsPerMinute: nil),
     dependencies: AppDependencies,
-    accessTable: AccessTable = AccessTable(),
-    anonymousRequestsPerMinute: Int? = nil
+    accessTable: AccessTable = AccessTable()
 ) async throws -> Router<CreditRequestContext> {
     _ = CreditMetrics.registry
     let pages = try await PageRenderer.load()
@@ -129,16 +137,25 @@ public func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMappingMiddleware(pages: pages))
-    router.add(middleware: BearerTokenMiddleware(accounts: dependencies.accounts))
-    if let perMinute = anonymousRequestsPerMinute {
+    let auditor = Auditor(trail: dependencies.audit)
+    let cookies = SessionCookies(secure: configuration.secureCookies)
+    if !configuration.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
+    }
+    router.add(middleware: AuthenticationMiddleware(accounts: dependencies.accounts, auditor: auditor, cookies: cookies))
+    if let perMinute = configuration.anonymousRequestsPerMinute {
         router.add(middleware: AnonymousRateLimitMiddleware(limiter: RateLimiter(perMinute: perMinute, clock: dependencies.clock)))
     }
+    router.add(middleware: CSRFMiddleware(auditor: auditor, cookies: cookies))
 
-    let routes = SecuredRoutes(router: router, table: accessTable)
+    let routes = SecuredRoutes(router: router, table: accessTable, auditor: auditor)
     SystemController(dependencies: dependencies).addRoutes(to: routes)
     EntityController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
+    SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
+        .addRoutes(to: routes)
+    AuditController(trail: dependencies.audit, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     return router
 }

@@ -6,7 +6,7 @@ import Foundation
 struct Accounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "账户与 API 令牌 / accounts and API tokens.",
-        subcommands: [Create.self, List.self, Token.self, Revoke.self, Disable.self]
+        subcommands: [Create.self, List.self, Token.self, Revoke.self, Disable.self, Password.self, TOTPCommand.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -117,6 +117,50 @@ extension Accounts {
             }
             guard disabled else { throw ValidationError("没有启用中的账户 \(account) / no enabled account \(account)") }
             print("已停用账户 \(account) / disabled account \(account)")
+        }
+    }
+}
+
+extension Accounts {
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "设置登录名和密码 / give an account a login name and a password for the pages.",
+            discussion: """
+                The password is read from standard input (one line), never from the command line, where other users \
+                of the machine could see it: `credit accounts password --account 1 --login admin < password.txt`. \
+                12 to 72 bytes. Setting a password also lifts a lock-out.
+                """
+        )
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The account's id.") var account: Int
+        @Option(help: "The login name: 3 to 64 lower-case letters, digits, '.', '_', '-' or '@'.") var login: String
+
+        func run() async throws {
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError("请从标准输入提供密码（一行） / give the password on standard input (one line)")
+            }
+            try await db.withDatabase(logger: Log.make("credit")) { database in
+                try await SQLAccountStore(database: database).setPassword(accountID: account, login: login, password: password)
+            }
+            print("账户 \(account) 可以用登录名 \(login) 登录 / account \(account) signs in as \(login)")
+        }
+    }
+
+    struct TOTPCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "totp",
+            abstract: "为账户启用动态口令 / turn on a second factor (TOTP) and print its otpauth:// address (shown once)."
+        )
+        @OptionGroup var db: DatabaseOptions
+        @Option(help: "The account's id.") var account: Int
+
+        func run() async throws {
+            let logger = Log.make("credit")
+            let address = try await db.withDatabase(logger: logger) { database in
+                try await SQLAccountStore(database: database, keys: try db.keys(logger: logger)).enableTOTP(accountID: account)
+            }
+            print("把下面的地址导入身份验证器（只显示这一次） / add this address to an authenticator app (shown once):")
+            print(address)
         }
     }
 }

@@ -10,7 +10,10 @@ struct CreditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credit",
         abstract: "信用监管平台 / the credit-based supervision platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self, Verify.self, LogCommand.self]
+        subcommands: [
+            Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self, Verify.self, LogCommand.self,
+            AuditCommand.self,
+        ]
     )
 }
 

@@ -14,6 +14,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Seed a small demo city (about 2,000 entities) when the database is empty.") var demo = false
     @Option(help: "Requests a minute allowed to each anonymous client address (0: no limit).") var anonymousRate = 600
+    @Flag(help: "Mark session cookies Secure: use when the platform is reached over HTTPS (usually through a proxy).")
+    var secureCookies = false
+    @Option(help: "Address of a reverse proxy whose X-Forwarded-For header is trusted (repeatable).") var trustedProxy: [String] = []
 
     func run() async throws {
         let logger = Log.make("credit")
@@ -30,7 +33,13 @@ struct Serve: AsyncParsableCommand {
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }
             }
             let app = try await buildApplication(
-                configuration: AppConfiguration(host: host, port: port, anonymousRequestsPerMinute: anonymousRate > 0 ? anonymousRate : nil),
+                configuration: AppConfiguration(
+                    host: host,
+                    port: port,
+                    anonymousRequestsPerMinute: anonymousRate > 0 ? anonymousRate : nil,
+                    secureCookies: secureCookies,
+                    trustedProxies: Set(trustedProxy)
+                ),
                 dependencies: dependencies,
                 logger: logger
             )

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("Permission on every route")
@@ -20,7 +21,7 @@ struct PermissionMatrixTests {
             let clock = FixedClock(date: LocalDate("2026-11-26")!)
             let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
             let items = try await TestDatabase.seedDemo(registry, count: 5)
-            let accounts = SQLAccountStore(database: db, clock: clock)
+            let accounts = SQLAccountStore(database: db, clock: clock, passwordCost: 4)
             let department = DemoCity.departments[1].code
             let entity = items[0].entity.code.rawValue
             var callers: [(Principal?, String?)] = [(nil, nil)]
@@ -35,6 +36,10 @@ struct PermissionMatrixTests {
                 callers.append((try await accounts.authenticate(token: token), token))
             }
             let allCallers = callers
+            // Anyone may sign in: the form posts the credentials of a real account.
+            let signInForm = "login=matrix.admin&password=\(q("correct horse battery"))"
+            try await accounts.setPassword(accountID: allCallers[1].0!.accountID, login: "matrix.admin", password: "correct horse battery")
+            let csrf = String(repeating: "ab", count: 32)
             try await TamperEvidentLog(database: db).signCheckpoint(signer: .ephemeral(), clock: clock)
             let table = AccessTable()
             let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled(), clock: clock)
@@ -53,13 +58,23 @@ struct PermissionMatrixTests {
                 for (method, path) in routes {
                     guard let access = table.access(method: method, path: path) else { continue }
                     // A valid request for each route: path parameters filled, required query parameters given.
-                    let query = ["/api/v1/entities": "?q=\(q("济南"))", "/search": "?q=\(q("济南"))"][path] ?? ""
+                    let query =
+                        [
+                            "/api/v1/entities": "?q=\(q("济南"))", "/search": "?q=\(q("济南"))", "/api/v1/audit": "?purpose=matrix",
+                            "/api/v1/audit/export": "?purpose=matrix", "/api/v1/log/consistency": "?from=1",
+                        ][path] ?? ""
                     let uri =
-                        path.replacingOccurrences(of: "{code}", with: entity).replacingOccurrences(of: "{file}", with: "site.css") + query
+                        path.replacingOccurrences(of: "{code}", with: entity).replacingOccurrences(of: "{file}", with: "site.css")
+                        .replacingOccurrences(of: "{index}", with: "0") + query
                     for (principal, token) in allCallers {
-                        var headers = HTTPFields()
+                        var headers: HTTPFields = [.cookie: "credit_csrf=\(csrf)", HTTPField.Name("X-CSRF-Token")!: csrf]
                         if let token { headers[.authorization] = "Bearer \(token)" }
-                        let status = try await client.execute(uri: uri, method: method, headers: headers) { Int($0.status.code) }
+                        var body = ByteBuffer()
+                        if method == .post && path == "/login" {
+                            headers[.contentType] = "application/x-www-form-urlencoded"
+                            body = ByteBuffer(string: signInForm)
+                        }
+                        let status = try await client.execute(uri: uri, method: method, headers: headers, body: body) { Int($0.status.code) }
                         let who = principal?.role.rawValue ?? "anonymous"
                         if access.allows(principal) {
                             #expect((200..<400).contains(status), "\(method) \(path) as \(who): \(status)")

@@ -79,4 +79,67 @@ public protocol AccountStore: Sendable {
     /// Disables an account: none of its tokens authenticates any more. Returns false when there is no such
     /// enabled account. Nothing is deleted.
     func disableAccount(id: Int) async throws -> Bool
+
+    // MARK: People signing in on the pages
+
+    /// Gives an account a login name and a password, replacing any earlier password; clears a lock-out.
+    /// - Throws: ``AccountError`` when the login name or password breaks ``SignInRules`` or the login name is taken.
+    func setPassword(accountID: Int, login: String, password: String) async throws
+    /// Turns on a second factor (TOTP, RFC 6238) and returns the secret as an `otpauth://` address, shown once.
+    func enableTOTP(accountID: Int) async throws -> String
+    /// Checks a login name, password and (when the account has one) TOTP code. Every refusal counts
+    /// towards the lock-out; a success resets the count.
+    func logIn(login: String, password: String, totp: String?) async throws -> LoginOutcome
+    /// Starts a server-side session for a signed-in account: returns its cookie value and CSRF token.
+    func startSession(accountID: Int) async throws -> (token: String, csrfToken: String)
+    /// The account and CSRF token of a live session (not ended, not expired, not idle too long, account enabled).
+    func session(token: String) async throws -> (principal: Principal, csrfToken: String)?
+    /// Ends a session on the server; returns false when it was not live.
+    func endSession(token: String) async throws -> Bool
+}
+
+/// The answer to a sign-in attempt.
+public enum LoginOutcome: Sendable, Hashable {
+    case signedIn(Principal)
+    /// Wrong login name, password or TOTP code: the same answer for each, so the page does not tell which.
+    case invalidCredentials
+    /// The password was right but the account needs a TOTP code and none was given.
+    case totpRequired
+    /// Too many failures in a row: no attempt is checked before this instant.
+    case locked(until: Date)
+}
+
+/// The rules for people signing in, in one place.
+public enum SignInRules {
+    /// Failures in a row that lock an account.
+    public static let maximumFailures = 5
+    /// How long a lock-out lasts.
+    public static let lockout: TimeInterval = 15 * 60
+    /// A session ends after this long without a request…
+    public static let idleTimeout: TimeInterval = 30 * 60
+    /// …and in any case this long after sign-in.
+    public static let absoluteTimeout: TimeInterval = 12 * 3600
+
+    /// Login names: 3 to 64 lower-case letters, digits, `.`, `_`, `-` or `@`.
+    public static func checkLogin(_ login: String) throws(AccountError) -> String {
+        let login = login.trimmingASCIIWhitespace()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+        guard (3...64).contains(login.count), login.allSatisfy(allowed.contains) else {
+            throw AccountError(
+                code: "invalid_login",
+                message: "登录名应为 3 到 64 个小写字母、数字或 . _ - @ / a login name is 3 to 64 lower-case letters, digits, '.', '_', '-' or '@'"
+            )
+        }
+        return login
+    }
+
+    /// Passwords: 12 to 72 bytes (bcrypt reads no further), not the login name.
+    public static func checkPassword(_ password: String, login: String) throws(AccountError) {
+        guard password.utf8.count >= 12, password.utf8.count <= 72 else {
+            throw AccountError(code: "weak_password", message: "密码长度应为 12 到 72 个字节 / a password is 12 to 72 bytes long")
+        }
+        guard password.lowercased() != login.lowercased() else {
+            throw AccountError(code: "weak_password", message: "密码不能与登录名相同 / the password must differ from the login name")
+        }
+    }
 }

@@ -11,10 +11,16 @@ import SQLKit
 public struct SQLAccountStore: AccountStore {
     let db: CreditDatabase
     let clock: any CreditClock
+    /// Seals TOTP secrets; without keys, accounts cannot turn TOTP on.
+    let keys: PersonalDataKeys?
+    /// bcrypt's cost (log2 of its rounds); 12 takes about a quarter of a second here.
+    let passwordCost: UInt8
 
-    public init(database: CreditDatabase, clock: any CreditClock = SystemClock()) {
+    public init(database: CreditDatabase, clock: any CreditClock = SystemClock(), keys: PersonalDataKeys? = nil, passwordCost: UInt8 = 12) {
         self.db = database
         self.clock = clock
+        self.keys = keys
+        self.passwordCost = passwordCost
     }
 
     static let tokenPrefix = "crd_"

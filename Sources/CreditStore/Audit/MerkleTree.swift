@@ -78,6 +78,58 @@ public enum MerkleTree {
         return sn == 0 && r == root
     }
 
+    /// The consistency proof between the tree of the first `size` leaves and the tree of all `leafHashes`
+    /// (RFC 6962 §2.1.2, PROOF(m, D[n])): it shows the larger tree only appended to the smaller one.
+    /// Nil when `size` is not between 1 and the number of leaves.
+    public static func consistencyProof(size m: Int, leafHashes: [Data]) -> [Data]? {
+        guard m >= 1, m <= leafHashes.count else { return nil }
+        return subproof(m, leafHashes[...], complete: true)
+    }
+
+    static func subproof(_ m: Int, _ leaves: ArraySlice<Data>, complete: Bool) -> [Data] {
+        if m == leaves.count { return complete ? [] : [root(leaves)] }
+        var k = 1
+        while k * 2 < leaves.count { k *= 2 }
+        let mid = leaves.startIndex + k
+        return m <= k
+            ? subproof(m, leaves[leaves.startIndex..<mid], complete: complete) + [root(leaves[mid...])]
+            : subproof(m - k, leaves[mid...], complete: false) + [root(leaves[leaves.startIndex..<mid])]
+    }
+
+    /// Checks a consistency proof as RFC 9162 §2.1.4.2 describes: true when the tree of `first` leaves with
+    /// root `firstRoot` is a prefix of the tree of `second` leaves with root `secondRoot`.
+    public static func verifyConsistency(first: Int, second: Int, firstRoot: Data, secondRoot: Data, proof: [Data]) -> Bool {
+        guard first >= 1, first <= second else { return false }
+        if first == second { return proof.isEmpty && firstRoot == secondRoot }
+        var proof = proof
+        if first & (first - 1) == 0 { proof.insert(firstRoot, at: 0) }  // first is a power of two
+        guard let head = proof.first else { return false }
+        var fn = first - 1
+        var sn = second - 1
+        while fn & 1 == 1 {
+            fn >>= 1
+            sn >>= 1
+        }
+        var fr = head
+        var sr = head
+        for c in proof.dropFirst() {
+            if sn == 0 { return false }
+            if fn & 1 == 1 || fn == sn {
+                fr = nodeHash(c, fr)
+                sr = nodeHash(c, sr)
+                while fn & 1 == 0 && fn != 0 {
+                    fn >>= 1
+                    sn >>= 1
+                }
+            } else {
+                sr = nodeHash(sr, c)
+            }
+            fn >>= 1
+            sn >>= 1
+        }
+        return sn == 0 && fr == firstRoot && sr == secondRoot
+    }
+
     /// Lower-case hexadecimal.
     public static func hex(_ data: Data) -> String { Hex.encode(data) }
 }

@@ -145,6 +145,81 @@ extension Migration {
                 """
             ]
         ),
+        Migration(
+            // Passwords are bcrypt hashes; the TOTP secret is sealed like personal data (AES-GCM, key id).
+            // Consecutive failures lock the account for a while (see SQLAccountStore.logIn).
+            "let people sign in: login names, password hashes, TOTP secrets, lock-out, and sessions",
+            sqlite: [
+                "ALTER TABLE accounts ADD COLUMN login TEXT",
+                "CREATE UNIQUE INDEX accounts_login ON accounts (login)",
+                "ALTER TABLE accounts ADD COLUMN password_hash TEXT",
+                "ALTER TABLE accounts ADD COLUMN totp_secret_enc TEXT",
+                "ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE accounts ADD COLUMN locked_until TEXT",
+                """
+                CREATE TABLE sessions (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, account_id INTEGER NOT NULL REFERENCES accounts(id),
+                csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL, ended_at TEXT)
+                """,
+            ],
+            postgres: [
+                "ALTER TABLE accounts ADD COLUMN login TEXT",
+                "CREATE UNIQUE INDEX accounts_login ON accounts (login)",
+                "ALTER TABLE accounts ADD COLUMN password_hash TEXT",
+                "ALTER TABLE accounts ADD COLUMN totp_secret_enc TEXT",
+                "ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE accounts ADD COLUMN locked_until TEXT",
+                """
+                CREATE TABLE sessions (id BIGSERIAL PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, account_id BIGINT NOT NULL REFERENCES accounts(id),
+                csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL, ended_at TEXT)
+                """,
+            ]
+        ),
+        Migration(
+            // Append-only: the database itself refuses any UPDATE, and any DELETE of an event younger
+            // than five years (the legal minimum; a longer retention is the application's setting).
+            "create the append-only audit log of every non-public read, every change and every refusal",
+            sqlite: [
+                """
+                CREATE TABLE audit_events (id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, account_id INTEGER,
+                account_name TEXT, role TEXT, department_code TEXT, method TEXT NOT NULL, route TEXT NOT NULL, subject TEXT, status INTEGER NOT NULL,
+                outcome TEXT NOT NULL, address TEXT, request_id TEXT NOT NULL, purpose TEXT)
+                """,
+                "CREATE INDEX audit_events_at ON audit_events (at)",
+                "CREATE INDEX audit_events_account ON audit_events (account_id, at)",
+                "CREATE INDEX audit_events_subject ON audit_events (subject, at)",
+                """
+                CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+                """,
+                """
+                CREATE TRIGGER audit_events_retention BEFORE DELETE ON audit_events
+                WHEN OLD.at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-5 years')
+                BEGIN SELECT RAISE(ABORT, 'audit events are kept for at least five years'); END
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE audit_events (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, account_id BIGINT,
+                account_name TEXT, role TEXT, department_code TEXT, method TEXT NOT NULL, route TEXT NOT NULL, subject TEXT, status INTEGER NOT NULL,
+                outcome TEXT NOT NULL, address TEXT, request_id TEXT NOT NULL, purpose TEXT)
+                """,
+                "CREATE INDEX audit_events_at ON audit_events (at)",
+                "CREATE INDEX audit_events_account ON audit_events (account_id, at)",
+                "CREATE INDEX audit_events_subject ON audit_events (subject, at)",
+                """
+                CREATE FUNCTION audit_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF TG_OP = 'UPDATE' THEN RAISE EXCEPTION 'the audit log is append-only'; END IF;
+                  IF OLD.at > to_char((now() AT TIME ZONE 'UTC') - interval '5 years', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') THEN
+                    RAISE EXCEPTION 'audit events are kept for at least five years';
+                  END IF;
+                  RETURN OLD;
+                END $$
+                """,
+                "CREATE TRIGGER audit_events_guard BEFORE UPDATE OR DELETE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_guard()",
+                "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events EXECUTE FUNCTION audit_events_guard()",
+            ]
+        ),
     ]
 }
 

@@ -10,6 +10,78 @@ struct LogController {
 
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("log/checkpoint", .everyone, use: checkpoint)
+        routes.get("log/leaves/{index}/proof", .everyone, use: inclusion)
+        routes.get("log/consistency", .everyone, use: consistency)
+    }
+
+    struct InclusionDTO: ResponseEncodable, Sendable {
+        var leafIndex: Int
+        var treeSize: Int
+        var leafHash: String
+        var rootHash: String
+        var hashes: [String]
+    }
+
+    struct ConsistencyDTO: ResponseEncodable, Sendable {
+        var from: Int
+        var to: Int
+        var fromRootHash: String
+        var toRootHash: String
+        var hashes: [String]
+    }
+
+    /// The tree size asked for, or the latest checkpoint's (the size clients usually hold a signature for).
+    func size(_ params: QueryParameters, name: String, leaves: Int) async throws -> Int {
+        let latest = try await TamperEvidentLog(database: dependencies.database).latestCheckpoint()?.size ?? leaves
+        let size = try params.integer(name, default: latest, range: 0...Int.max)
+        guard size >= 1, size <= leaves else {
+            throw APIError.invalidParameter(
+                name,
+                "日志现有 \(leaves) 个条目，树大小应为 1 到 \(leaves) / the log has \(leaves) entries; a tree size is 1 to \(leaves)"
+            )
+        }
+        return size
+    }
+
+    /// `GET /api/v1/log/leaves/{index}/proof?size=N`: the audit path of leaf `index` (0-based: entry `seq` is
+    /// leaf `seq - 1`) in the tree of the first N leaves (default: the latest checkpoint's size).
+    @Sendable func inclusion(_ request: Request, context: CreditRequestContext) async throws -> InclusionDTO {
+        let params = try QueryParameters(request, allowed: ["size"])
+        guard let index = context.parameters.get("index").flatMap(Int.init), index >= 0 else {
+            throw APIError.invalidParameter("index", "应为从 0 开始的条目序号 / must be a leaf index from 0")
+        }
+        let hashes = try await TamperEvidentLog(database: dependencies.database).leafHashes()
+        let size = try await size(params, name: "size", leaves: hashes.count)
+        let tree = Array(hashes.prefix(size))
+        guard let proof = MerkleTree.inclusionProof(index: index, leafHashes: tree) else {
+            throw APIError(.notFound, code: "not_found", message: "大小为 \(size) 的树中没有条目 \(index) / leaf \(index) is not in the tree of size \(size)")
+        }
+        return InclusionDTO(
+            leafIndex: index,
+            treeSize: size,
+            leafHash: MerkleTree.hex(tree[index]),
+            rootHash: MerkleTree.hex(MerkleTree.root(tree)),
+            hashes: proof.map(MerkleTree.hex)
+        )
+    }
+
+    /// `GET /api/v1/log/consistency?from=M&to=N`: proof that the tree of N leaves extends the tree of M
+    /// (`to` defaults to the latest checkpoint's size).
+    @Sendable func consistency(_ request: Request, context: CreditRequestContext) async throws -> ConsistencyDTO {
+        let params = try QueryParameters(request, allowed: ["from", "to"])
+        let hashes = try await TamperEvidentLog(database: dependencies.database).leafHashes()
+        let to = try await size(params, name: "to", leaves: hashes.count)
+        guard params["from"] != nil else { throw APIError.invalidParameter("from", "必须给出 / is required") }
+        let from = try params.integer("from", default: 1, range: 1...to)
+        let tree = Array(hashes.prefix(to))
+        let proof = MerkleTree.consistencyProof(size: from, leafHashes: tree) ?? []
+        return ConsistencyDTO(
+            from: from,
+            to: to,
+            fromRootHash: MerkleTree.hex(MerkleTree.root(Array(tree.prefix(from)))),
+            toRootHash: MerkleTree.hex(MerkleTree.root(tree)),
+            hashes: proof.map(MerkleTree.hex)
+        )
     }
 
     @Sendable func checkpoint(_ request: Request, context: CreditRequestContext) async throws -> Checkpoint {

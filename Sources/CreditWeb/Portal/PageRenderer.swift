@@ -1,3 +1,4 @@
+import CreditCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,16 +14,35 @@ struct PageRenderer: Sendable {
             throw TemplatesMissing(detail: "Resources/templates is not in the CreditWeb bundle")
         }
         let library = try await MustacheLibrary(directory: dir.path)
-        for name in ["layout", "home", "search", "entity", "error"] where library.getTemplate(named: name) == nil {
+        for name in ["layout", "home", "search", "entity", "error", "login", "account", "audit"] where library.getTemplate(named: name) == nil {
             throw TemplatesMissing(detail: "template \(name).mustache not found in \(dir.path)")
         }
         return PageRenderer(library: library)
     }
 
-    /// A whole HTML page: `template` rendered with `context`, placed in the layout under `title`.
-    func page(_ template: String, title: String, context: [String: Any], status: HTTPResponse.Status = .ok, query: String = "") -> Response {
-        let content = library.render(context, withTemplate: template) ?? ""
-        let html = library.render(["title": title, "content": content, "query": query], withTemplate: "layout") ?? content
+    /// A whole HTML page: `template` rendered with `context`, placed in the layout under `title`. The layout
+    /// shows who is signed in (`viewer`, nil on error pages) with a sign-out form, or a sign-in link;
+    /// every template can use `{{csrf}}` in its forms.
+    func page(
+        _ template: String,
+        title: String,
+        context: [String: Any],
+        viewer: CreditRequestContext?,
+        status: HTTPResponse.Status = .ok,
+        query: String = ""
+    ) -> Response {
+        var context = context
+        var layout: [String: Any] = ["title": title, "query": query]
+        if let csrf = viewer?.csrfToken {
+            context["csrf"] = csrf
+            layout["csrf"] = csrf
+        }
+        if let principal = viewer?.principal {
+            layout["viewer"] = ["name": principal.name, "role": principal.role.label]
+            layout["mayAudit"] = [.admin, .creditOffice].contains(principal.role)
+        }
+        layout["content"] = library.render(context, withTemplate: template) ?? ""
+        let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8"],
@@ -36,6 +56,6 @@ struct PageRenderer: Sendable {
     }
 
     func errorPage(status: HTTPResponse.Status, message: String) -> Response {
-        page("error", title: "出错了", context: ["status": String(status.code), "message": message], status: status)
+        page("error", title: "出错了", context: ["status": String(status.code), "message": message], viewer: nil, status: status)
     }
 }

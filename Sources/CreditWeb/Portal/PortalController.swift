@@ -20,7 +20,8 @@ struct PortalController {
         return pages.page(
             "home",
             title: "信用信息公示",
-            context: ["entityCount": count.formatted(.number.locale(Locale(identifier: "zh_CN"))), "departmentCount": departments.count]
+            context: ["entityCount": count.formatted(.number.locale(Locale(identifier: "zh_CN"))), "departmentCount": departments.count],
+            viewer: context
         )
     }
 
@@ -28,12 +29,12 @@ struct PortalController {
         let params = try QueryParameters(request, allowed: ["q", "page"])
         let q = (params["q"] ?? "").trimmingCharacters(in: .whitespaces)
         let page = try params.integer("page", default: 1, range: 1...500)
-        guard !q.isEmpty else { return pages.page("search", title: "查询", context: ["query": "", "empty": true]) }
+        guard !q.isEmpty else { return pages.page("search", title: "查询", context: ["query": "", "empty": true], viewer: context) }
         let term: EntitySearchQuery.Term
         do {
             term = try EntitySearchTerm.parse(q)
         } catch {
-            return pages.page("search", title: "查询", context: ["query": q, "problem": error.message], status: .badRequest, query: q)
+            return pages.page("search", title: "查询", context: ["query": q, "problem": error.message], viewer: context, status: .badRequest, query: q)
         }
         let result = try await dependencies.registry.searchEntities(EntitySearchQuery(term: term, page: page, size: Self.pageSize))
         let lastPage = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
@@ -51,7 +52,7 @@ struct PortalController {
         ]
         if page > 1 { ctx["previous"] = "/search?q=\(encoded)&page=\(page - 1)" }
         if page < lastPage && page < 500 { ctx["next"] = "/search?q=\(encoded)&page=\(page + 1)" }
-        return pages.page("search", title: "“\(q)”的查询结果", context: ctx, query: q)
+        return pages.page("search", title: "“\(q)”的查询结果", context: ctx, viewer: context, query: q)
     }
 
     @Sendable func entity(_ request: Request, context: CreditRequestContext) async throws -> Response {
@@ -60,10 +61,22 @@ struct PortalController {
         do {
             code = try CreditCode(validating: text)
         } catch {
-            return pages.page("error", title: "代码无效", context: ["status": "400", "message": "统一社会信用代码无效：\(error.message)"], status: .badRequest)
+            return pages.page(
+                "error",
+                title: "代码无效",
+                context: ["status": "400", "message": "统一社会信用代码无效：\(error.message)"],
+                viewer: context,
+                status: .badRequest
+            )
         }
         guard let e = try await dependencies.registry.fetchEntity(code: code) else {
-            return pages.page("error", title: "未找到", context: ["status": "404", "message": "未找到统一社会信用代码为 \(code) 的主体"], status: .notFound)
+            return pages.page(
+                "error",
+                title: "未找到",
+                context: ["status": "404", "message": "未找到统一社会信用代码为 \(code) 的主体"],
+                viewer: context,
+                status: .notFound
+            )
         }
         let tables = dependencies.tables
         let division = tables.division(e.industryDivision)
@@ -86,6 +99,6 @@ struct PortalController {
             "establishedOn": e.establishedOn.description, "representative": e.legalRepresentativeName,
             "authority": names.authority, "category": names.category, "roles": roles, "versions": versions,
         ]
-        return pages.page("entity", title: e.name, context: ctx)
+        return pages.page("entity", title: e.name, context: ctx, viewer: context)
     }
 }

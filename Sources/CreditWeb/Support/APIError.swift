@@ -10,15 +10,20 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// Headers the answer carries, such as a `Set-Cookie` that clears a dead session.
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Self.jsonResponse(status: status, code: code, message: message)
+        var response = Self.jsonResponse(status: status, code: code, message: message)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 
     static func jsonResponse(status: HTTPResponse.Status, code: String, message: String) -> Response {

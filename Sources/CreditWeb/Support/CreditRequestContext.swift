@@ -9,8 +9,22 @@ public struct CreditRequestContext: RequestContext {
     /// The signed-in account, or nil for an anonymous visitor. Set by ``BearerTokenMiddleware``.
     public var principal: Principal?
 
-    /// The peer's IP address (nil in in-process tests). Used to rate-limit anonymous callers; never logged.
+    /// The peer's IP address (nil in in-process tests), or the forwarded one when the peer is a trusted proxy.
+    /// Used to rate-limit anonymous callers and recorded in the audit log; never in the request log.
     public var clientAddress: String?
+    /// How the principal was authenticated.
+    public var authentication: Authentication?
+    /// The token a form must send back (`csrf` field or `X-CSRF-Token` header): the session's, or the
+    /// anonymous visitor's `credit_csrf` cookie. Set by ``CSRFMiddleware``.
+    public var csrfToken: String?
+    /// The fields of an `application/x-www-form-urlencoded` body, read once by ``CSRFMiddleware``.
+    public var form: [String: String] = [:]
+
+    public enum Authentication: Sendable, Hashable {
+        case bearer
+        /// A session cookie; `token` is the cookie's value (needed to end the session).
+        case session(token: String)
+    }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -14,7 +14,9 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return isAPI ? Self.json(error) : pages.errorPage(status: error.status, message: error.message)
+            var response = isAPI ? Self.json(error) : pages.errorPage(status: error.status, message: error.message)
+            response.headers.append(contentsOf: error.headers)
+            return response
         } catch let error as HTTPError {
             let mapped = Self.map(error)
             return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)

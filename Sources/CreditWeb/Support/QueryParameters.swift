@@ -3,6 +3,8 @@ import Hummingbird
 /// The query string of a request, decoded strictly: every value must be valid UTF-8 after
 /// percent-decoding, names must be among those a route accepts, and values have a maximum length.
 struct QueryParameters {
+    /// Accepted on every route: why the caller asks (recorded in the audit log, required by some routes).
+    static let purpose = "purpose"
     private(set) var values: [String: String] = [:]
 
     /// Parses and checks a request's query string.
@@ -14,7 +16,7 @@ struct QueryParameters {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = try Self.decode(parts[0])
             let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
-            guard allowed.contains(name) else {
+            guard allowed.contains(name) || name == Self.purpose else {
                 throw APIError(
                     .badRequest,
                     code: "unknown_parameter",
