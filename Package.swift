@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "CreditCore", "CreditStore", "CreditTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings
         ),
