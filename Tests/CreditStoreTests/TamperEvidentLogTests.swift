@@ -43,6 +43,42 @@ struct TamperEvidentLogTests {
         #expect(MerkleTree.inclusionProof(index: 3, leafHashes: Array(all.prefix(3))) == nil)
     }
 
+    @Test("a consistency proof links every pair of tree sizes up to 40, and fails for a rewritten history")
+    func consistencyProofs() {
+        let all = (0..<40).map { MerkleTree.leafHash(Data("entry \($0)".utf8)) }
+        var rewritten = all
+        rewritten[2] = MerkleTree.leafHash(Data("rewritten".utf8))
+        for second in 1...40 {
+            let tree = Array(all.prefix(second))
+            let secondRoot = MerkleTree.root(tree)
+            for first in 1...second {
+                let firstRoot = MerkleTree.root(Array(all.prefix(first)))
+                let proof = MerkleTree.consistencyProof(size: first, leafHashes: tree)!
+                #expect(
+                    MerkleTree.verifyConsistency(first: first, second: second, firstRoot: firstRoot, secondRoot: secondRoot, proof: proof),
+                    "\(first)→\(second)"
+                )
+                // A smaller tree whose history was rewritten is not consistent with the real larger one.
+                if first > 2 {
+                    let forgedRoot = MerkleTree.root(Array(rewritten.prefix(first)))
+                    #expect(
+                        !MerkleTree.verifyConsistency(first: first, second: second, firstRoot: forgedRoot, secondRoot: secondRoot, proof: proof),
+                        "forged \(first)→\(second)"
+                    )
+                }
+                if !proof.isEmpty {
+                    var forged = proof
+                    forged[forged.count - 1] = MerkleTree.leafHash(Data("forged".utf8))
+                    #expect(
+                        !MerkleTree.verifyConsistency(first: first, second: second, firstRoot: firstRoot, secondRoot: secondRoot, proof: forged)
+                    )
+                }
+            }
+        }
+        #expect(MerkleTree.consistencyProof(size: 0, leafHashes: all) == nil)
+        #expect(MerkleTree.consistencyProof(size: 41, leafHashes: all) == nil)
+    }
+
     @Test("every registration and change is logged, and the log verifies", arguments: TestEngine.available)
     func intact(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

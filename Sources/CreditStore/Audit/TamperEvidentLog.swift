@@ -75,7 +75,7 @@ public struct TamperEvidentLog: Sendable {
                     "SELECT leaf_hash FROM log_entries ORDER BY seq LIMIT \(unsafeRaw: String(pageSize)) OFFSET \(unsafeRaw: String(after))"
                 ).all().map { try $0.decode(column: "leaf_hash", as: String.self) }
             }
-            hashes += page.compactMap(Self.data(hex:))
+            hashes += page.compactMap(Hex.decode)
             if page.count < pageSize { return hashes }
         }
     }
@@ -152,7 +152,7 @@ public struct TamperEvidentLog: Sendable {
                 let seq = try row.decode(column: "seq", as: Int.self)
                 lastSeq = seq
                 let stored = try row.decode(column: "leaf_hash", as: String.self)
-                guard let storedHash = Self.data(hex: stored) else {
+                guard let storedHash = Hex.decode(stored) else {
                     mismatch = "entry \(seq): stored leaf hash is malformed"
                     break
                 }
@@ -207,18 +207,5 @@ public struct TamperEvidentLog: Sendable {
             }
         }
         return Verification(size: leafHashes.count, rootHash: MerkleTree.hex(MerkleTree.root(leafHashes)), firstMismatch: mismatch)
-    }
-
-    static func data(hex: String) -> Data? {
-        guard hex.utf8.count % 2 == 0 else { return nil }
-        var data = Data(capacity: hex.utf8.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            data.append(byte)
-            index = next
-        }
-        return data
     }
 }
