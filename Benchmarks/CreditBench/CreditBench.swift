@@ -23,6 +23,7 @@ struct CreditBench {
         var seed: UInt64 = 2019
         var args = CommandLine.arguments.dropFirst()
         var databaseGiven = false
+        var verifyLeaves: Int?
         while let arg = args.popFirst() {
             switch arg {
             case "--entities": entities = Int(args.popFirst() ?? "") ?? entities
@@ -30,8 +31,9 @@ struct CreditBench {
                 database = args.popFirst() ?? database
                 databaseGiven = true
             case "--seed": seed = UInt64(args.popFirst() ?? "") ?? seed
+            case "--verify-leaves": verifyLeaves = Int(args.popFirst() ?? "")
             default:
-                print("usage: credit-bench [--entities N] [--database URL] [--seed S]")
+                print("usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL")
                 return
             }
         }
@@ -43,6 +45,12 @@ struct CreditBench {
         try await db.migrate()
         let registry = SQLRegistryStore(database: db, keys: .ephemeral())
         var report = Report()
+        if let leaves = verifyLeaves {
+            report.emit("## credit-bench: verification of \(leaves) log entries on \(db.engine.rawValue) (\(url))")
+            try await VerifyBench.run(&report, db: db, leaves: leaves)
+            await db.close()
+            return
+        }
         report.emit("## credit-bench: \(entities) entities on \(db.engine.rawValue) (\(url))")
         report.emit("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB")
 

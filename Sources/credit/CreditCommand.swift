@@ -12,7 +12,7 @@ struct CreditCommand: AsyncParsableCommand {
         abstract: "信用监管平台 / the credit-based supervision platform.",
         subcommands: [
             Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self, Verify.self, LogCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, KeysCommand.self,
         ]
     )
 }
@@ -69,16 +69,20 @@ struct DatabaseOptions: ParsableArguments {
         environment: String,
         load: (URL) throws -> (T, Bool)
     ) throws -> T {
-        let file: String
-        switch try resolve() {
-        case .sqlite(let path): file = path + "." + name
-        case .postgres: file = "credit-" + name
-        }
+        let file = try developmentSecretFile(name)
         let (secret, created) = try load(URL(fileURLWithPath: file))
         if created {
             logger.warning("created a development key for \(warning); set \(environment) in production", metadata: ["file": .string(file)])
         }
         return secret
+    }
+
+    /// Where a development secret lives: beside the SQLite file, or in the working directory for PostgreSQL.
+    func developmentSecretFile(_ name: String) throws -> String {
+        switch try resolve() {
+        case .sqlite(let path): path + "." + name
+        case .postgres: "credit-" + name
+        }
     }
 
     /// Opens and migrates the database, runs `body`, and closes the database whatever happens.

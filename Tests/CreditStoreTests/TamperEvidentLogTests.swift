@@ -43,6 +43,35 @@ struct TamperEvidentLogTests {
         #expect(MerkleTree.inclusionProof(index: 3, leafHashes: Array(all.prefix(3))) == nil)
     }
 
+    @Test("the streaming accumulator has the root of every prefix, as the whole-tree computation does")
+    func accumulator() {
+        var accumulator = MerkleTree.Accumulator()
+        var leaves: [Data] = []
+        #expect(accumulator.root == MerkleTree.root([]))
+        for i in 0..<70 {
+            let leaf = MerkleTree.leafHash(Data("entry \(i)".utf8))
+            leaves.append(leaf)
+            accumulator.append(leaf)
+            #expect(accumulator.root == MerkleTree.root(leaves), "\(i + 1) leaves")
+        }
+        #expect(accumulator.count == 70)
+    }
+
+    @Test("leaf bytes are exactly what JSONEncoder writes, for any text the registry may hold")
+    func canonicalJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var alphabet: [String] = (0..<0x80).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        alphabet += ["中", "（", "）", "·", "\u{2028}", "\u{FEFF}", "😀", "é", "\u{7F}"]
+        var random = SplitMix64(seed: 35)
+        for _ in 0..<2_000 {
+            let fields = (0..<Int(random.next() % 5)).map { _ in
+                String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined())
+            }
+            #expect(TamperEvidentLog.canonicalJSON(fields) == Array(try encoder.encode(fields)), "\(fields)")
+        }
+    }
+
     @Test("a consistency proof links every pair of tree sizes up to 40, and fails for a rewritten history")
     func consistencyProofs() {
         let all = (0..<40).map { MerkleTree.leafHash(Data("entry \($0)".utf8)) }

@@ -130,6 +130,34 @@ public enum MerkleTree {
         return sn == 0 && fr == firstRoot && sr == secondRoot
     }
 
+    /// Builds the root of a growing log leaf by leaf in O(log n) memory: it keeps the roots of the perfect
+    /// subtrees the leaves so far form (a "compact range"), largest first, so the root of every prefix is at
+    /// hand as the leaves stream past. Each append costs one node hash on average.
+    public struct Accumulator: Sendable {
+        /// Roots of perfect subtrees, largest first, with their sizes (powers of two, strictly decreasing).
+        private var stack: [(size: Int, hash: Data)] = []
+        public private(set) var count = 0
+
+        public init() {}
+
+        public mutating func append(_ leafHash: Data) {
+            var node = (size: 1, hash: leafHash)
+            while let last = stack.last, last.size == node.size {
+                stack.removeLast()
+                node = (size: last.size * 2, hash: nodeHash(last.hash, node.hash))
+            }
+            stack.append(node)
+            count += 1
+        }
+
+        /// The root of the tree of the leaves appended so far (RFC 6962: the right-most subtrees fold first).
+        public var root: Data {
+            guard var hash = stack.last?.hash else { return Data(SHA256.hash(data: Data())) }
+            for subtree in stack.dropLast().reversed() { hash = nodeHash(subtree.hash, hash) }
+            return hash
+        }
+    }
+
     /// Lower-case hexadecimal.
     public static func hex(_ data: Data) -> String { Hex.encode(data) }
 }

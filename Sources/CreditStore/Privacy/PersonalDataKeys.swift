@@ -108,6 +108,32 @@ public struct PersonalDataKeys: Sendable {
         return String(decoding: try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key), as: UTF8.self)
     }
 
+    /// The id of the key a value was sealed under.
+    public static func keyID(of sealed: String) -> String? {
+        sealed.firstIndex(of: ":").map { String(sealed[..<$0]) }
+    }
+
+    /// Adds a new random key to a development key file and makes it the active one; older keys stay, so
+    /// values sealed under them still open until `credit keys reencrypt` has re-sealed them.
+    /// - Returns: the new key's id.
+    public static func rotate(file: URL) throws -> String {
+        struct Stored: Codable {
+            var activeKeyID: String
+            var keys: [String: String]
+            var indexKey: String
+        }
+        let data = try Data(contentsOf: file)
+        var stored = try JSONDecoder().decode(Stored.self, from: data)
+        var number = stored.keys.count + 1
+        while stored.keys["k\(number)"] != nil { number += 1 }
+        let id = "k\(number)"
+        stored.keys[id] = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+        stored.activeKeyID = id
+        try JSONEncoder().encode(stored).write(to: file, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        return id
+    }
+
     /// The keyed hash that finds a value again: HMAC-SHA256, hexadecimal.
     public func index(_ value: String) -> String {
         Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: indexKey))
