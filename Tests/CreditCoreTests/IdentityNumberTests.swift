@@ -53,3 +53,32 @@ struct IdentityNumberTests {
         #expect(id.isMale)
     }
 }
+
+@Suite("Phone numbers")
+struct PhoneNumberTests {
+    @Test("mobile and fixed-line numbers are normalised to digits and masked to the first 3 and last 4")
+    func valid() throws {
+        for (text, digits, masked) in [
+            ("13805315678", "13805315678", "138****5678"), ("+86 138-0531-5678", "13805315678", "138****5678"),
+            ("8613805315678", "13805315678", "138****5678"), ("0531-86012345", "053186012345", "053*****2345"),
+            ("010 6512 3456", "01065123456", "010****3456"),
+        ] {
+            let phone = try PhoneNumber(validating: text)
+            #expect(phone.rawValue == digits, "\(text)")
+            #expect(phone.masked == masked, "\(text)")
+            #expect("\(phone)" == masked, "interpolation shows the masked form")
+        }
+    }
+
+    @Test("a wrong number says what is wrong without repeating it")
+    func invalid() {
+        for text in ["", "12805315678", "1380531567", "138053156789", "138O5315678", "5315678", "0531-123"] {
+            #expect(throws: IdentifierProblem.self, "\(text)") { try PhoneNumber(validating: text) }
+            do {
+                _ = try PhoneNumber(validating: text)
+            } catch {
+                #expect(!text.isEmpty ? !error.message.contains(text) : true)
+            }
+        }
+    }
+}

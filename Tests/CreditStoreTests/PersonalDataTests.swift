@@ -49,17 +49,19 @@ struct PersonalDataTests {
             let count = try await PersonalDataReencryption(database: db, keys: rotated).run(batchSize: 7) { column, done in
                 reports.add("\(column) \(done)")
             }
-            #expect(count == persons + 1)
+            #expect(count == 2 * persons + 1, "identity numbers, phone numbers and the TOTP secret")
             #expect(reports.lines.count > 2)
             #expect(try await PersonalDataReencryption(database: db, keys: rotated).run() == 0, "a second run has nothing to do")
 
             // Every value is now under k2 and opens with k2 alone: k1 can go.
             let retired = try PersonalDataKeys(encryptionKeys: [("k2", Self.key(2))], indexKey: Self.key(9))
             let sealed = try await db.read { sql in
-                try await sql.raw("SELECT id_number_enc AS v FROM persons UNION ALL SELECT totp_secret_enc AS v FROM accounts").all()
+                try await sql.raw(
+                    "SELECT id_number_enc AS v FROM persons UNION ALL SELECT phone_enc FROM persons UNION ALL SELECT totp_secret_enc FROM accounts"
+                ).all()
                     .compactMap { try $0.decode(column: "v", as: String?.self) }
             }
-            #expect(sealed.count == persons + 1)
+            #expect(sealed.count == 2 * persons + 1)
             #expect(sealed.allSatisfy { PersonalDataKeys.keyID(of: $0) == "k2" })
             let numbers = Set(try sealed.map { try retired.open($0) })
             #expect(numbers.contains(items[0].newPersons[0].idNumber.rawValue))
@@ -95,13 +97,17 @@ struct PersonalDataTests {
         #expect(permissions == 0o600)
     }
 
-    @Test("a dump of every table reveals no identity number", arguments: TestEngine.available)
+    @Test("a dump of every table reveals no identity or phone number", arguments: TestEngine.available)
     func dumpRevealsNothing(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
             // setup: a city whose persons we know, and one registered by hand
             let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
             let items = try await TestDatabase.seedDemo(registry, count: 200)
-            let known = Person(idNumber: try IdentityNumber(validating: "11010519491231002X"), name: "张三")
+            let known = Person(
+                idNumber: try IdentityNumber(validating: "11010519491231002X"),
+                name: "张三",
+                phone: try PhoneNumber(validating: "+86 139-0531-7788")
+            )
             _ = try await registry.register(
                 Entity(
                     code: try CreditCode(validating: "91350100M000100Y43"),
@@ -125,11 +131,21 @@ struct PersonalDataTests {
             #expect(dump.contains("张三") && dump.contains(known.idNumber.masked), "names and masked numbers are there")
             let leaked = numbers.filter { dump.contains($0) || dump.contains(String($0.prefix(14))) }
             #expect(leaked.isEmpty, "\(leaked.count) identity numbers readable in a dump")
+            let phones = Set(items.flatMap { $0.newPersons.compactMap(\.phone?.rawValue) } + ["13905317788"])
+            #expect(phones.count > 100, "the demo persons have phone numbers")
+            #expect(dump.contains("139****7788"), "the masked phone is there")
+            let leakedPhones = phones.filter { dump.contains($0) || dump.contains(String($0.prefix(8))) }
+            #expect(leakedPhones.isEmpty, "\(leakedPhones.count) phone numbers readable in a dump")
             // …and yet each stored number opens with the keys.
             let sealed = try await db.read { sql in
                 try await sql.raw("SELECT id_number_enc FROM persons").all().map { try $0.decode(column: "id_number_enc", as: String.self) }
             }
             #expect(Set(try sealed.map { try TestDatabase.keys.open($0) }) == numbers)
+            let sealedPhones = try await db.read { sql in
+                try await sql.raw("SELECT phone_enc FROM persons WHERE phone_enc IS NOT NULL").all()
+                    .map { try $0.decode(column: "phone_enc", as: String.self) }
+            }
+            #expect(Set(try sealedPhones.map { try TestDatabase.keys.open($0) }) == phones)
         }
     }
 

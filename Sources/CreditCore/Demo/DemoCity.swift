@@ -198,7 +198,11 @@ public struct DemoCity: Sendable {
         let surname = rng.below(3) == 0 ? Self.surnames[rng.below(Self.surnames.count)] : Self.surnames[rng.below(20)]
         var given = Self.givenCharacters[rng.below(Self.givenCharacters.count)]
         if rng.below(3) != 0 { given += Self.givenCharacters[rng.below(Self.givenCharacters.count)] }
-        return Person(idNumber: id, name: surname + given)
+        // The phone comes from a stream of its own, so adding it changed no name or number of earlier cities.
+        var phoneRNG = SplitMix64.forItem(index, seed: seed, stream: 300 + stream)
+        let prefixes = ["138", "139", "135", "136", "150", "151", "158", "186", "187", "176", "199"]
+        let phone = try? PhoneNumber(validating: prefixes[phoneRNG.below(prefixes.count)] + String(10_000_000 + phoneRNG.below(90_000_000)))
+        return Person(idNumber: id, name: surname + given, phone: phone)
     }
 
     // MARK: Departments

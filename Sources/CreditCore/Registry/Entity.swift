@@ -56,10 +56,13 @@ public enum PersonRole: String, Sendable, Codable, CaseIterable, Hashable {
 public struct Person: Sendable, Hashable {
     public var idNumber: IdentityNumber
     public var name: String
+    /// A contact number, when known: personal data, stored sealed like the identity number.
+    public var phone: PhoneNumber?
 
-    public init(idNumber: IdentityNumber, name: String) {
+    public init(idNumber: IdentityNumber, name: String, phone: PhoneNumber? = nil) {
         self.idNumber = idNumber
         self.name = name
+        self.phone = phone
     }
 }
 

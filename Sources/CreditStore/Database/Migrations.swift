@@ -220,6 +220,15 @@ extension Migration {
                 "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events EXECUTE FUNCTION audit_events_guard()",
             ]
         ),
+        Migration(
+            "store persons' phone numbers sealed, with an HMAC to find them and a masked form to show",
+            both: [
+                "ALTER TABLE persons ADD COLUMN phone_hmac TEXT",
+                "ALTER TABLE persons ADD COLUMN phone_enc TEXT",
+                "ALTER TABLE persons ADD COLUMN phone_masked TEXT",
+                "CREATE INDEX persons_phone ON persons (phone_hmac)",
+            ]
+        ),
     ]
 }
 

@@ -17,6 +17,7 @@ public struct PersonalDataReencryption: Sendable {
     /// The sealed columns of the platform: table, key column, sealed column.
     static let columns: [(table: String, id: String, column: String)] = [
         ("persons", "id", "id_number_enc"),
+        ("persons", "id", "phone_enc"),
         ("accounts", "id", "totp_secret_enc"),
     ]
 

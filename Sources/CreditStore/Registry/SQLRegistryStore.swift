@@ -21,14 +21,15 @@ public struct SQLRegistryStore: RegistryStore {
         self.probeRows = probeRows
     }
 
-    static let personColumns = ["id_number_hmac", "id_number_enc", "id_number_masked", "name"]
+    static let personColumns = ["id_number_hmac", "id_number_enc", "id_number_masked", "name", "phone_hmac", "phone_enc", "phone_masked"]
 
     /// A `persons` row: the identity number's HMAC (to find it), the number sealed with AES-GCM, its masked
-    /// form (to show it), and the name. The number itself is never stored in clear.
+    /// form (to show it), and the name; the phone number likewise. Neither number is ever stored in clear.
     static func personRow(_ person: Person, keys: PersonalDataKeys) throws -> [any SQLExpression] {
         [
             SQLBind(keys.index(person.idNumber.rawValue)), SQLBind(try keys.seal(person.idNumber.rawValue)), SQLBind(person.idNumber.masked),
-            SQLBind(person.name),
+            SQLBind(person.name), SQLBind(person.phone.map { keys.index($0.rawValue) }), SQLBind(try person.phone.map { try keys.seal($0.rawValue) }),
+            SQLBind(person.phone?.masked),
         ]
     }
 
