@@ -1,6 +1,7 @@
 import CreditCore
 import Crypto
 import Foundation
+import PostgresNIO
 import SQLKit
 
 /// Accounts and API tokens on SQLite or PostgreSQL.
@@ -70,10 +71,40 @@ public struct SQLAccountStore: AccountStore {
         return (token, TokenInfo(id: id, accountID: accountID, prefix: prefix, createdAt: now, expiresAt: expires, revokedAt: nil))
     }
 
+    /// The token query, prepared once per PostgreSQL connection: planning the join cost more than running it.
+    struct PrincipalByToken: PostgresPreparedStatement {
+        static let name = "credit_principal_by_token_v1"
+        static let sql = """
+            SELECT a.id, a.name, a.role, a.department_code, a.entity_code FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND a.disabled_at IS NULL
+            """
+        typealias Row = (Int, String, String, String?, String?)
+        var hash: String
+        var now: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(hash)
+            bindings.append(now)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
     public func authenticate(token: String) async throws -> Principal? {
         guard token.hasPrefix(Self.tokenPrefix), token.utf8.count == Self.tokenPrefix.count + 64 else { return nil }
         let hash = Self.hash(token)
         let now = Timestamp.string(clock.now())
+        // nil on SQLite; on PostgreSQL, the answer (which may itself be nil: no such token).
+        let prepared: Principal?? = try await db.withPostgresClient { client -> Principal? in
+            for try await row in try await client.execute(PrincipalByToken(hash: hash, now: now)) {
+                guard let role = Role(rawValue: row.2) else { return nil }
+                return Principal(accountID: row.0, name: row.1, role: role, departmentCode: row.3, entityCode: row.4)
+            }
+            return nil
+        }
+        if let prepared { return prepared }
         return try await db.read { sql in
             guard
                 let row = try await sql.raw(

@@ -92,18 +92,36 @@ public struct TamperEvidentLog: Sendable {
         }
     }
 
-    /// The stored leaf hashes, in order.
+    /// A stored leaf hash that is not 32 bytes of hexadecimal: `credit verify` names it.
+    public struct MalformedEntry: Error, CustomStringConvertible {
+        public var seq: Int
+        public var description: String { "entry \(seq): stored leaf hash is malformed / 第 \(seq) 条的叶哈希格式错误; run credit verify" }
+    }
+
+    /// The stored leaf hashes, in order (about 100 bytes of memory each: for proofs over HTTP).
     public func leafHashes(pageSize: Int = 50_000) async throws -> [Data] {
         var hashes: [Data] = []
+        try await forEachLeafHash(pageSize: pageSize) { hashes.append($0) }
+        return hashes
+    }
+
+    /// Calls `body` with every stored leaf hash in order, reading page by page by sequence number
+    /// (never OFFSET, which rereads every earlier row for each page).
+    func forEachLeafHash(pageSize: Int = 50_000, _ body: (Data) throws -> Void) async throws {
+        var last = 0
         while true {
-            let after = hashes.count
+            let after = last
             let page = try await db.read { sql in
                 try await sql.raw(
-                    "SELECT leaf_hash FROM log_entries ORDER BY seq LIMIT \(unsafeRaw: String(pageSize)) OFFSET \(unsafeRaw: String(after))"
-                ).all().map { try $0.decode(column: "leaf_hash", as: String.self) }
+                    "SELECT seq, leaf_hash FROM log_entries WHERE seq > \(bind: after) ORDER BY seq LIMIT \(unsafeRaw: String(pageSize))"
+                ).all().map { (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "leaf_hash", as: String.self)) }
             }
-            hashes += page.compactMap(Hex.decode)
-            if page.count < pageSize { return hashes }
+            for (seq, hex) in page {
+                guard let hash = Hex.decode(hex), hash.count == 32 else { throw MalformedEntry(seq: seq) }
+                try body(hash)
+            }
+            guard let tail = page.last?.0, page.count == pageSize else { return }
+            last = tail
         }
     }
 
@@ -111,9 +129,10 @@ public struct TamperEvidentLog: Sendable {
     /// latest checkpoint, returns that one instead.
     @discardableResult
     public func signCheckpoint(signer: CheckpointSigner, clock: any CreditClock) async throws -> Checkpoint {
-        let hashes = try await leafHashes()
-        if let latest = try await latestCheckpoint(), latest.size == hashes.count, latest.keyID == signer.keyID { return latest }
-        let checkpoint = try signer.sign(size: hashes.count, rootHash: MerkleTree.hex(MerkleTree.root(hashes)), time: Timestamp.string(clock.now()))
+        var tree = MerkleTree.Accumulator()
+        try await forEachLeafHash { tree.append($0) }
+        if let latest = try await latestCheckpoint(), latest.size == tree.count, latest.keyID == signer.keyID { return latest }
+        let checkpoint = try signer.sign(size: tree.count, rootHash: MerkleTree.hex(tree.root), time: Timestamp.string(clock.now()))
         try await db.transaction { sql in
             try await sql.insert(into: "log_checkpoints").columns("size", "root_hash", "time", "signature", "key_id", "public_key")
                 .values(
