@@ -34,3 +34,11 @@ public final class FixedClock: CreditClock, @unchecked Sendable {
     public func advance(by seconds: TimeInterval) { lock.withLock { instant += seconds } }
     public func set(_ date: LocalDate) { lock.withLock { instant = Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + 4 * 3600)) } }
 }
+
+extension LocalDate {
+    /// The Asia/Shanghai date of a stored RFC 3339 UTC instant (`2026-11-26T16:30:00.000Z` is 2026-11-27).
+    public init?(shanghaiDayOf instant: String) {
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(instant) else { return nil }
+        self.init(dayNumber: Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down)) / 86_400)
+    }
+}

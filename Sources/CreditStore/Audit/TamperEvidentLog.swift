@@ -105,6 +105,28 @@ public struct TamperEvidentLog: Sendable {
         return hashes
     }
 
+    /// The leaf of a record version from a verification row, or nil when the version's row is gone.
+    static func recordVersionLeaf(_ row: any SQLRow, version: Int) throws -> Data? {
+        guard let department = try row.decode(column: "department_code", as: String?.self),
+            let status = try row.decode(column: "rv_status", as: String?.self)
+        else { return nil }
+        let subject = try row.decode(column: "rv_subject_code", as: String?.self) ?? row.decode(column: "rv_person_hmac", as: String?.self) ?? ""
+        return SQLRecordStore.versionLeaf(
+            department: department,
+            category: try row.decode(column: "category", as: String.self),
+            documentNumber: try row.decode(column: "document_number", as: String.self),
+            version: version,
+            status: status,
+            subject: subject,
+            subjectName: try row.decode(column: "rv_subject_name", as: String.self),
+            decidedOn: try row.decode(column: "rv_decided_on", as: String.self),
+            severity: try row.decode(column: "rv_severity", as: String?.self),
+            content: try row.decode(column: "rv_content", as: String.self),
+            changeReason: try row.decode(column: "rv_change_reason", as: String?.self),
+            recordedAt: try row.decode(column: "rv_recorded_at", as: String.self)
+        )
+    }
+
     /// Calls `body` with every stored leaf hash in order, reading page by page by sequence number
     /// (never OFFSET, which rereads every earlier row for each page).
     func forEachLeafHash(pageSize: Int = 50_000, _ body: (Data) throws -> Void) async throws {
@@ -204,10 +226,15 @@ public struct TamperEvidentLog: Sendable {
                 try await sql.raw(
                     """
                     SELECT l.seq, l.kind, l.subject_id, l.version, l.leaf_hash, e.code, v.name, v.kind AS entity_kind, v.status, v.region_code,
-                    v.industry_division, v.established_on, v.recorded_at, v.reason, p.id_number_hmac
+                    v.industry_division, v.established_on, v.recorded_at, v.reason, p.id_number_hmac,
+                    r.department_code, r.category, r.document_number, rv.status AS rv_status, rv.subject_code AS rv_subject_code,
+                    rp.id_number_hmac AS rv_person_hmac, rv.subject_name AS rv_subject_name, rv.decided_on AS rv_decided_on,
+                    rv.severity AS rv_severity, rv.content AS rv_content, rv.change_reason AS rv_change_reason, rv.recorded_at AS rv_recorded_at
                     FROM log_entries l
-                    LEFT JOIN entity_versions v ON v.entity_id = l.subject_id AND v.version = l.version
+                    LEFT JOIN entity_versions v ON l.kind = 'entity-version' AND v.entity_id = l.subject_id AND v.version = l.version
                     LEFT JOIN entities e ON e.id = v.entity_id LEFT JOIN persons p ON p.id = v.legal_rep_id
+                    LEFT JOIN record_versions rv ON l.kind = 'record-version' AND rv.record_id = l.subject_id AND rv.version = l.version
+                    LEFT JOIN records r ON r.id = rv.record_id LEFT JOIN persons rp ON rp.id = rv.subject_person_id
                     WHERE l.seq > \(bind: seq) ORDER BY l.seq LIMIT \(unsafeRaw: String(pageSize))
                     """
                 ).all()
@@ -232,6 +259,21 @@ public struct TamperEvidentLog: Sendable {
                 let kind = try row.decode(column: "kind", as: String.self)
                 let subject = try row.decode(column: "subject_id", as: Int.self)
                 let version = try row.decode(column: "version", as: Int.self)
+                if kind == SQLRecordStore.versionKind {
+                    guard let leaf = try Self.recordVersionLeaf(row, version: version) else {
+                        mismatch = "entry \(seq) (\(kind) \(subject) v\(version)): the data it records is missing / 所记录的数据已不存在"
+                        break
+                    }
+                    if MerkleTree.leafHash(leaf) != storedHash {
+                        mismatch =
+                            "entry \(seq) (record \(subject) v\(version)): the stored data no longer matches its leaf / 数据已被改动"
+                        break
+                    }
+                    tree.append(storedHash)
+                    checkCheckpoints()
+                    if mismatch != nil { break }
+                    continue
+                }
                 guard kind == Self.entityVersionKind, let code = try row.decode(column: "code", as: String?.self) else {
                     mismatch = "entry \(seq) (\(kind) \(subject) v\(version)): the data it records is missing / 所记录的数据已不存在"
                     break
@@ -261,10 +303,11 @@ public struct TamperEvidentLog: Sendable {
         next.cancel()
         if mismatch == nil {
             let versions = try await db.read { sql in
-                try await sql.raw("SELECT count(*) AS n FROM entity_versions").first()?.decode(column: "n", as: Int.self) ?? 0
+                try await sql.raw("SELECT (SELECT count(*) FROM entity_versions) + (SELECT count(*) FROM record_versions) AS n").first()?
+                    .decode(column: "n", as: Int.self) ?? 0
             }
             if versions != tree.count {
-                mismatch = "\(versions) entity versions but \(tree.count) log entries: a change was made without the log / 有变更未入日志"
+                mismatch = "\(versions) versions of entities and records but \(tree.count) log entries: a change was made without the log / 有变更未入日志"
             }
         }
         if mismatch == nil, let missing = pendingCheckpoints.first {

@@ -229,6 +229,57 @@ extension Migration {
                 "CREATE INDEX persons_phone ON persons (phone_hmac)",
             ]
         ),
+        Migration(
+            // A record is identified by (department, category, document number); every version is kept, and
+            // is a leaf of the tamper-evident log. Rejected submissions are kept whole, never dropped.
+            "create credit records, their versions, and the departments' rejection queue",
+            sqlite: [
+                """
+                CREATE TABLE records (id INTEGER PRIMARY KEY, department_code TEXT NOT NULL REFERENCES departments(code), category TEXT NOT NULL,
+                document_number TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, subject_code TEXT, subject_person_id INTEGER REFERENCES persons(id),
+                subject_name TEXT NOT NULL, matched INTEGER NOT NULL, decided_on TEXT NOT NULL, received_at TEXT NOT NULL, due_by TEXT NOT NULL,
+                late INTEGER NOT NULL, delay_working_days INTEGER NOT NULL, severity TEXT, content TEXT NOT NULL, catalogue_version TEXT NOT NULL,
+                rule_set TEXT, public_from TEXT, earliest_end TEXT, public_until TEXT, not_published TEXT, updated_at TEXT NOT NULL,
+                UNIQUE (department_code, category, document_number))
+                """,
+                "CREATE INDEX records_subject ON records (subject_code, public_from)",
+                "CREATE INDEX records_department_received ON records (department_code, received_at)",
+                "CREATE INDEX records_unmatched ON records (matched, id)",
+                """
+                CREATE TABLE record_versions (record_id INTEGER NOT NULL REFERENCES records(id), version INTEGER NOT NULL, status TEXT NOT NULL,
+                subject_code TEXT, subject_person_id INTEGER REFERENCES persons(id), subject_name TEXT NOT NULL, decided_on TEXT NOT NULL, severity TEXT,
+                content TEXT NOT NULL, content_hash TEXT NOT NULL, change_reason TEXT, recorded_at TEXT NOT NULL, PRIMARY KEY (record_id, version))
+                """,
+                """
+                CREATE TABLE rejections (id INTEGER PRIMARY KEY, department_code TEXT NOT NULL, received_at TEXT NOT NULL, source TEXT NOT NULL,
+                position INTEGER NOT NULL, category TEXT, document_number TEXT, original TEXT NOT NULL, problems TEXT NOT NULL, resolved_at TEXT)
+                """,
+                "CREATE INDEX rejections_department ON rejections (department_code, resolved_at, id)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE records (id BIGSERIAL PRIMARY KEY, department_code TEXT NOT NULL REFERENCES departments(code), category TEXT NOT NULL,
+                document_number TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, subject_code TEXT, subject_person_id BIGINT REFERENCES persons(id),
+                subject_name TEXT NOT NULL, matched INTEGER NOT NULL, decided_on TEXT NOT NULL, received_at TEXT NOT NULL, due_by TEXT NOT NULL,
+                late INTEGER NOT NULL, delay_working_days INTEGER NOT NULL, severity TEXT, content TEXT NOT NULL, catalogue_version TEXT NOT NULL,
+                rule_set TEXT, public_from TEXT, earliest_end TEXT, public_until TEXT, not_published TEXT, updated_at TEXT NOT NULL,
+                UNIQUE (department_code, category, document_number))
+                """,
+                "CREATE INDEX records_subject ON records (subject_code, public_from)",
+                "CREATE INDEX records_department_received ON records (department_code, received_at)",
+                "CREATE INDEX records_unmatched ON records (matched, id)",
+                """
+                CREATE TABLE record_versions (record_id BIGINT NOT NULL REFERENCES records(id), version INTEGER NOT NULL, status TEXT NOT NULL,
+                subject_code TEXT, subject_person_id BIGINT REFERENCES persons(id), subject_name TEXT NOT NULL, decided_on TEXT NOT NULL, severity TEXT,
+                content TEXT NOT NULL, content_hash TEXT NOT NULL, change_reason TEXT, recorded_at TEXT NOT NULL, PRIMARY KEY (record_id, version))
+                """,
+                """
+                CREATE TABLE rejections (id BIGSERIAL PRIMARY KEY, department_code TEXT NOT NULL, received_at TEXT NOT NULL, source TEXT NOT NULL,
+                position INTEGER NOT NULL, category TEXT, document_number TEXT, original TEXT NOT NULL, problems TEXT NOT NULL, resolved_at TEXT)
+                """,
+                "CREATE INDEX rejections_department ON rejections (department_code, resolved_at, id)",
+            ]
+        ),
     ]
 }
 

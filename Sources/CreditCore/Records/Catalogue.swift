@@ -1,0 +1,109 @@
+import Foundation
+
+/// The categories of credit information the platform may collect (the catalogue gate: the law forbids
+/// collecting outside the 公共信用信息基础目录 and its local supplement), with their fields, disclosure level
+/// and publication rule. Versioned data with an effective date: the credit office loads a new version;
+/// the version in force on a day governs submissions of that day.
+public struct Catalogue: Sendable, Codable, Hashable {
+    public var version: String
+    public var effectiveFrom: LocalDate
+    public var source: String
+    public var categories: [Category]
+
+    public init(version: String, effectiveFrom: LocalDate, source: String, categories: [Category]) {
+        self.version = version
+        self.effectiveFrom = effectiveFrom
+        self.source = source
+        self.categories = categories
+    }
+
+    public func category(_ code: String) -> Category? { categories.first { $0.code == code } }
+
+    /// The catalogue shipped with the platform.
+    public static func bundled() throws -> Catalogue {
+        try BundledData.decode(Catalogue.self, named: "2026-04-01", subdirectory: "catalogue")
+    }
+
+    /// Who may see records of a category.
+    public enum Disclosure: String, Sendable, Codable, Hashable {
+        /// Everyone, inside the publication window.
+        case `public`
+        /// Government users (departments, the credit office, inspectors, approvers), not the public.
+        case government
+        /// Only on an authorised query with a purpose.
+        case authorised
+    }
+
+    /// How long records of a category are public.
+    public struct Publication: Sendable, Codable, Hashable {
+        public enum Kind: String, Sendable, Codable, Hashable {
+            /// Adverse records: by severity, under the publication rule set in force (``PublicationRules``).
+            case severity
+            /// A fixed number of months from the decision date.
+            case fixed
+            /// Never published.
+            case none
+        }
+        public var kind: Kind
+        public var months: Int?
+        /// Whether minor (轻微) records of this category are published at all (then at most the rule's maximum).
+        public var publishMinor: Bool?
+    }
+
+    public struct Field: Sendable, Codable, Hashable {
+        public enum FieldType: String, Sendable, Codable, Hashable {
+            case text, date, creditCode, idNumber, severity, money
+        }
+        /// The API name (lowerCamelCase).
+        public var name: String
+        /// The Chinese column name of the national data standard.
+        public var label: String
+        /// Column names accepted in files for this field (the label among them).
+        public var aliases: [String]
+        public var type: FieldType
+        public var required: Bool
+        public var help: String?
+    }
+
+    public struct Category: Sendable, Codable, Hashable {
+        public var code: String
+        public var name: String
+        public var adverse: Bool
+        public var disclosure: Disclosure
+        public var publication: Publication
+        public var fields: [Field]
+
+        public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+
+        /// The field a file column names, by API name or any alias.
+        public func field(forColumn column: String) -> Field? {
+            let trimmed = column.trimmingCharacters(in: .whitespaces)
+            return fields.first { $0.name == trimmed || $0.aliases.contains(trimmed) }
+        }
+    }
+}
+
+/// How bad an adverse record is (国办发〔2025〕22号 §2): 轻微 / 一般 / 严重.
+public enum Severity: String, Sendable, Codable, Hashable, CaseIterable {
+    case minor, general, serious
+
+    public var label: String {
+        switch self {
+        case .minor: "轻微"
+        case .general: "一般"
+        case .serious: "严重"
+        }
+    }
+
+    /// Accepts the code or the Chinese label.
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let s = Severity(rawValue: t) {
+            self = s
+        } else if let s = Severity.allCases.first(where: { $0.label == t || $0.label + "失信" == t }) {
+            self = s
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// The publication periods of adverse records, as versioned rule sets with effective dates. The set in
+/// force on a record's decision date applies, and the record keeps the id of the set that was applied.
+public struct PublicationRules: Sendable, Codable, Hashable {
+    public var sets: [RuleSet]
+
+    public struct Period: Sendable, Codable, Hashable {
+        public var minMonths: Int
+        public var maxMonths: Int
+    }
+
+    public struct WarningOnly: Sendable, Codable, Hashable {
+        /// The rule binds departments whose name contains this (market regulation: 总局令第45号 Art. 2).
+        public var departmentNameContains: String
+        /// Punishment kinds that, when they are all a penalty has, keep it unpublished.
+        public var kinds: [String]
+    }
+
+    public struct RuleSet: Sendable, Codable, Hashable {
+        public var id: String
+        public var effectiveFrom: LocalDate
+        public var source: String
+        public var periods: [String: Period]
+        public var warningOnlyUnpublished: WarningOnly?
+
+        public func period(_ severity: Severity) -> Period? { periods[severity.rawValue] }
+    }
+
+    public init(sets: [RuleSet]) { self.sets = sets.sorted { $0.effectiveFrom < $1.effectiveFrom } }
+
+    public static func bundled() throws -> PublicationRules {
+        let decoded = try BundledData.decode(PublicationRules.self, named: "publication-rules")
+        return PublicationRules(sets: decoded.sets)
+    }
+
+    /// The set in force on a date: the latest one effective on or before it.
+    public func set(on date: LocalDate) -> RuleSet? { sets.last { $0.effectiveFrom <= date } }
+}
+
+/// When a record is public: from the day it was received, no earlier than its decision date, until its
+/// last public day (inclusive); `earliestEnd` is the first day a repair may end it (the minimum period).
+public struct PublicationWindow: Sendable, Codable, Hashable {
+    public var ruleSet: String?
+    public var from: LocalDate
+    public var earliestEnd: LocalDate
+    public var until: LocalDate
+
+    public init(ruleSet: String?, from: LocalDate, earliestEnd: LocalDate, until: LocalDate) {
+        self.ruleSet = ruleSet
+        self.from = from
+        self.earliestEnd = earliestEnd
+        self.until = until
+    }
+
+    public func contains(_ day: LocalDate) -> Bool { from <= day && day <= until }
+
+    /// Why a record is not published, for the record's page and the department.
+    public enum NotPublished: String, Error, Sendable, Codable, Hashable {
+        case categoryNotPublic = "category-not-public"
+        case minorNotPublished = "minor-not-published"
+        case warningOnly = "warning-only"
+        case noRuleInForce = "no-rule-in-force"
+        case expiredBeforeReceipt = "expired-before-receipt"
+    }
+
+    /// The window of a record, or why it has none.
+    /// - Parameters:
+    ///   - decidedOn: periods run from the decision date.
+    ///   - receivedOn: nothing is public before the platform has it.
+    public static func compute(
+        category: Catalogue.Category,
+        severity: Severity?,
+        punishmentKinds: [String],
+        departmentName: String,
+        decidedOn: LocalDate,
+        receivedOn: LocalDate,
+        rules: PublicationRules
+    ) -> Result<PublicationWindow, NotPublished> {
+        guard category.disclosure == .public else { return .failure(.categoryNotPublic) }
+        let from = max(decidedOn, receivedOn)
+        func window(_ rule: String?, min: Int, max: Int) -> Result<PublicationWindow, NotPublished> {
+            let until = decidedOn.adding(months: max).adding(days: -1)
+            guard from <= until else { return .failure(.expiredBeforeReceipt) }
+            return .success(PublicationWindow(ruleSet: rule, from: from, earliestEnd: decidedOn.adding(months: min), until: until))
+        }
+        switch category.publication.kind {
+        case .none:
+            return .failure(.categoryNotPublic)
+        case .fixed:
+            let months = category.publication.months ?? 36
+            return window(nil, min: months, max: months)
+        case .severity:
+            guard let set = rules.set(on: decidedOn) else { return .failure(.noRuleInForce) }
+            if let rule = set.warningOnlyUnpublished, departmentName.contains(rule.departmentNameContains), !punishmentKinds.isEmpty,
+                punishmentKinds.allSatisfy(rule.kinds.contains)
+            {
+                return .failure(.warningOnly)
+            }
+            let severity = severity ?? .general
+            if severity == .minor, category.publication.publishMinor != true { return .failure(.minorNotPublished) }
+            guard let period = set.period(severity) else { return .failure(.noRuleInForce) }
+            return window(set.id, min: period.minMonths, max: period.maxMonths)
+        }
+    }
+}
+
+/// The 7-working-day clock of 国办发〔2019〕35号: a decision is due on the platform 7 working days after it
+/// was made.
+public struct Timeliness: Sendable, Codable, Hashable {
+    public static let workingDays = 7
+    public var dueBy: LocalDate
+    public var late: Bool
+    /// Working days after `dueBy` (0 when on time).
+    public var delayWorkingDays: Int
+
+    public init(dueBy: LocalDate, late: Bool, delayWorkingDays: Int) {
+        self.dueBy = dueBy
+        self.late = late
+        self.delayWorkingDays = delayWorkingDays
+    }
+
+    public init(decidedOn: LocalDate, receivedOn: LocalDate, calendar: WorkingDayCalendar) {
+        dueBy = calendar.adding(workingDays: Self.workingDays, to: decidedOn)
+        late = receivedOn > dueBy
+        delayWorkingDays = late ? calendar.workingDays(from: dueBy, to: receivedOn) : 0
+    }
+}

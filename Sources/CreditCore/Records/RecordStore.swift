@@ -1,0 +1,185 @@
+import Foundation
+
+/// What happened to one submitted record.
+public enum SubmissionStatus: String, Sendable, Codable, Hashable {
+    /// A new record.
+    case accepted
+    /// A new version of a record the department sent before (a correction or a revocation).
+    case updated
+    /// The same content as the record's current version: nothing changed.
+    case unchanged
+    /// Refused with every problem listed; kept in the department's rejection queue.
+    case rejected
+}
+
+public struct SubmissionResult: Sendable, Hashable {
+    public var index: Int
+    public var status: SubmissionStatus
+    public var id: Int?
+    public var problems: [FieldProblem]
+
+    public init(index: Int, status: SubmissionStatus, id: Int? = nil, problems: [FieldProblem] = []) {
+        self.index = index
+        self.status = status
+        self.id = id
+        self.problems = problems
+    }
+}
+
+/// One item of a batch: its position, the validation outcome, and the original as it arrived (kept
+/// whole in the rejection queue when it is refused).
+public struct SubmissionItem: Sendable, Hashable {
+    public var index: Int
+    public var outcome: Result<ValidRecord, RecordProblems>
+    public var original: String
+
+    public init(index: Int, outcome: Result<ValidRecord, RecordProblems>, original: String) {
+        self.index = index
+        self.outcome = outcome
+        self.original = original
+    }
+}
+
+/// A stored record with what the platform computed about it.
+public struct StoredRecord: Sendable, Hashable {
+    public var id: Int
+    public var departmentCode: String
+    public var departmentName: String
+    public var category: String
+    public var documentNumber: String
+    public var version: Int
+    public var status: String
+    public var subjectCode: String?
+    /// The subject's identity number, masked, for records about a natural person.
+    public var subjectIDMasked: String?
+    public var subjectName: String
+    public var matched: Bool
+    public var decidedOn: LocalDate
+    public var receivedAt: String
+    public var timeliness: Timeliness
+    public var severity: Severity?
+    public var content: [String: String]
+    public var catalogueVersion: String
+    public var publication: PublicationWindow?
+    public var notPublished: String?
+
+    public init(
+        id: Int,
+        departmentCode: String,
+        departmentName: String,
+        category: String,
+        documentNumber: String,
+        version: Int,
+        status: String,
+        subjectCode: String?,
+        subjectIDMasked: String?,
+        subjectName: String,
+        matched: Bool,
+        decidedOn: LocalDate,
+        receivedAt: String,
+        timeliness: Timeliness,
+        severity: Severity?,
+        content: [String: String],
+        catalogueVersion: String,
+        publication: PublicationWindow?,
+        notPublished: String?
+    ) {
+        self.id = id
+        self.departmentCode = departmentCode
+        self.departmentName = departmentName
+        self.category = category
+        self.documentNumber = documentNumber
+        self.version = version
+        self.status = status
+        self.subjectCode = subjectCode
+        self.subjectIDMasked = subjectIDMasked
+        self.subjectName = subjectName
+        self.matched = matched
+        self.decidedOn = decidedOn
+        self.receivedAt = receivedAt
+        self.timeliness = timeliness
+        self.severity = severity
+        self.content = content
+        self.catalogueVersion = catalogueVersion
+        self.publication = publication
+        self.notPublished = notPublished
+    }
+
+    /// Whether the public sees it on a day.
+    public func isPublic(on day: LocalDate) -> Bool { status == "active" && (publication?.contains(day) ?? false) }
+}
+
+/// One version of a record, as kept forever.
+public struct RecordVersion: Sendable, Hashable {
+    public var version: Int
+    public var status: String
+    public var subjectName: String
+    public var decidedOn: LocalDate
+    public var content: [String: String]
+    public var changeReason: String?
+    public var recordedAt: String
+
+    public init(
+        version: Int,
+        status: String,
+        subjectName: String,
+        decidedOn: LocalDate,
+        content: [String: String],
+        changeReason: String?,
+        recordedAt: String
+    ) {
+        self.version = version
+        self.status = status
+        self.subjectName = subjectName
+        self.decidedOn = decidedOn
+        self.content = content
+        self.changeReason = changeReason
+        self.recordedAt = recordedAt
+    }
+}
+
+/// A refused submission in a department's queue.
+public struct Rejection: Sendable, Hashable {
+    public var id: Int
+    public var receivedAt: String
+    public var source: String
+    public var position: Int
+    public var category: String?
+    public var documentNumber: String?
+    public var original: String
+    public var problems: [FieldProblem]
+
+    public init(
+        id: Int,
+        receivedAt: String,
+        source: String,
+        position: Int,
+        category: String?,
+        documentNumber: String?,
+        original: String,
+        problems: [FieldProblem]
+    ) {
+        self.id = id
+        self.receivedAt = receivedAt
+        self.source = source
+        self.position = position
+        self.category = category
+        self.documentNumber = documentNumber
+        self.original = original
+        self.problems = problems
+    }
+}
+
+/// Credit records; implemented by `CreditStore`.
+public protocol RecordStore: Sendable {
+    /// Stores a batch from one department in one transaction: all of it, or (on a failure) none of it, so
+    /// an acknowledged batch is never lost and a resubmitted one is never duplicated.
+    /// - Parameter source: `api`, `file` or `cli`, kept with rejections.
+    func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult]
+    func fetchRecord(id: Int) async throws -> StoredRecord?
+    func fetchVersions(recordID: Int) async throws -> [RecordVersion]
+    /// The records of an entity that are public on a day, newest decision first.
+    func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord]
+    /// A department's unresolved rejections, oldest first.
+    func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
+}

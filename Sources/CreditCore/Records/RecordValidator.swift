@@ -1,0 +1,215 @@
+import Foundation
+
+/// One problem with one field of a submitted record, in Chinese and English. `value` repeats what was sent,
+/// except identity numbers, which appear masked.
+public struct FieldProblem: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var field: String
+    public var value: String?
+    public var code: String
+    public var message: String
+
+    public init(field: String, value: String?, code: String, message: String) {
+        self.field = field
+        self.value = value
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// Every problem of one record.
+public struct RecordProblems: Error, Sendable, Hashable {
+    public var problems: [FieldProblem]
+    public init(_ problems: [FieldProblem]) { self.problems = problems }
+}
+
+/// A record as a department sends it: a category and its fields by API name, as text.
+public struct RecordSubmission: Sendable, Hashable {
+    public var category: String
+    public var fields: [String: String]
+    /// Why this submission changes an earlier one (a correction or a revocation).
+    public var changeReason: String?
+    /// `revoked` withdraws the decision (撤销); it leaves the public view at once.
+    public var revoked: Bool
+
+    public init(category: String, fields: [String: String], changeReason: String? = nil, revoked: Bool = false) {
+        self.category = category
+        self.fields = fields
+        self.changeReason = changeReason
+        self.revoked = revoked
+    }
+}
+
+/// Whom a record is about.
+public enum RecordSubject: Sendable, Hashable {
+    case entity(CreditCode)
+    case person(IdentityNumber)
+}
+
+/// A submission that passed every check, normalised.
+public struct ValidRecord: Sendable, Hashable {
+    public var category: String
+    public var documentNumber: String
+    public var decidedOn: LocalDate
+    public var subject: RecordSubject
+    public var subjectName: String
+    public var severity: Severity?
+    public var punishmentKinds: [String]
+    /// Every field as stored, by API name; an identity number only in its masked form.
+    public var content: [String: String]
+    public var changeReason: String?
+    public var revoked: Bool
+}
+
+/// The one validation path of records: the JSON API, file uploads and `credit import` all come here.
+public enum RecordValidator {
+    static let earliest = LocalDate(year: 1949, month: 10, day: 1)!
+
+    /// Checks a submission against the catalogue; returns every problem, not just the first.
+    public static func validate(_ submission: RecordSubmission, catalogue: Catalogue, today: LocalDate) -> Result<ValidRecord, RecordProblems> {
+        guard let category = catalogue.category(submission.category) else {
+            return .failure(
+                RecordProblems([
+                    FieldProblem(
+                        field: "category",
+                        value: String(submission.category.prefix(40)),
+                        code: "unknown_category",
+                        message:
+                            "类别“\(submission.category.prefix(40))”不在信用信息目录中，不得归集 / not a category of the catalogue; it may not be collected"
+                    )
+                ])
+            )
+        }
+        var problems: [FieldProblem] = []
+        var content: [String: String] = [:]
+        func problem(_ field: String, _ value: String?, _ code: String, _ message: String) {
+            problems.append(FieldProblem(field: field, value: value.map { String($0.prefix(100)) }, code: code, message: message))
+        }
+        for name in submission.fields.keys.sorted() where category.field(name) == nil {
+            problem(name, nil, "unknown_field", "类别“\(category.name)”没有字段 \(name.prefix(40)) / \(category.code) has no field \(name.prefix(40))")
+        }
+        var decidedOn: LocalDate?
+        var subjectCode: CreditCode?
+        var idNumber: IdentityNumber?
+        var severity: Severity?
+        var dates: [String: LocalDate] = [:]
+        for field in category.fields {
+            let raw = submission.fields[field.name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if raw.isEmpty {
+                if field.required {
+                    problem(field.name, nil, "required", "缺少必填项“\(field.label)” / \(field.name) is required")
+                }
+                continue
+            }
+            let limit = field.name == "documentNumber" ? 100 : 2000
+            guard raw.count <= limit else {
+                problem(field.name, nil, "too_long", "“\(field.label)”超过 \(limit) 个字 / \(field.name) is longer than \(limit) characters")
+                continue
+            }
+            switch field.type {
+            case .text:
+                content[field.name] = raw
+            case .date:
+                guard let date = parseDate(raw) else {
+                    problem(field.name, raw, "invalid_date", "“\(field.label)”不是有效日期（应为 YYYY-MM-DD） / \(field.name) is not a date YYYY-MM-DD")
+                    continue
+                }
+                guard date >= earliest else {
+                    problem(field.name, raw, "invalid_date", "“\(field.label)”早于 1949-10-01 / \(field.name) is before 1949-10-01")
+                    continue
+                }
+                if field.name == "decidedOn", date > today {
+                    problem(field.name, raw, "future_date", "“\(field.label)”晚于今天（\(today)） / \(field.name) is after today (\(today))")
+                    continue
+                }
+                dates[field.name] = date
+                content[field.name] = date.description
+                if field.name == "decidedOn" { decidedOn = date }
+            case .creditCode:
+                do {
+                    let code = try CreditCode(validating: raw)
+                    subjectCode = code
+                    content[field.name] = code.rawValue
+                } catch {
+                    problem(field.name, raw, "invalid_credit_code", "统一社会信用代码无效：\(error.message)")
+                }
+            case .idNumber:
+                do {
+                    let number = try IdentityNumber(validating: raw)
+                    idNumber = number
+                    content[field.name] = number.masked
+                } catch {
+                    problem(field.name, IdentityNumber.mask(raw), "invalid_id_number", "身份证号码无效：\(error.message)")
+                }
+            case .severity:
+                guard let s = Severity(text: raw) else {
+                    problem(
+                        field.name,
+                        raw,
+                        "invalid_severity",
+                        "失信程度应为 minor/general/serious（轻微/一般/严重） / severity must be minor, general or serious"
+                    )
+                    continue
+                }
+                severity = s
+                content[field.name] = s.rawValue
+            case .money:
+                guard let fen = Int(raw), fen >= 0 else {
+                    problem(field.name, raw, "invalid_amount", "“\(field.label)”应为以分计的非负整数 / \(field.name) is a whole number of fen, 0 or more")
+                    continue
+                }
+                content[field.name] = String(fen)
+            }
+        }
+        if let from = dates["validFrom"], let until = dates["validUntil"], until < from {
+            problem("validUntil", until.description, "invalid_date", "有效期至早于有效期自 / validUntil is before validFrom")
+        }
+        let subject: RecordSubject?
+        switch (subjectCode, idNumber) {
+        case (let code?, nil): subject = .entity(code)
+        case (nil, let number?): subject = .person(number)
+        case (.some, .some):
+            subject = nil
+            problem("subjectIdNumber", nil, "subject_ambiguous", "统一社会信用代码与证件号码只填一项 / give subjectCode or subjectIdNumber, not both")
+        case (nil, nil):
+            subject = nil
+            if submission.fields["subjectCode"] == nil && submission.fields["subjectIdNumber"] == nil {
+                problem("subjectCode", nil, "subject_required", "应填统一社会信用代码（法人）或证件号码（自然人） / give subjectCode or subjectIdNumber")
+            }
+        }
+        if submission.revoked, (submission.changeReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            problem("changeReason", nil, "required", "撤销须说明理由 / a revocation needs a changeReason")
+        }
+        guard problems.isEmpty, let decidedOn, let subject, let documentNumber = content["documentNumber"], let subjectName = content["subjectName"]
+        else {
+            return .failure(RecordProblems(problems))
+        }
+        let kinds = (content["punishmentKinds"] ?? "").split(whereSeparator: { "；;、,，".contains($0) }).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        return .success(
+            ValidRecord(
+                category: category.code,
+                documentNumber: documentNumber,
+                decidedOn: decidedOn,
+                subject: subject,
+                subjectName: subjectName,
+                severity: severity,
+                punishmentKinds: kinds,
+                content: content,
+                changeReason: submission.changeReason?.trimmingCharacters(in: .whitespacesAndNewlines),
+                revoked: submission.revoked
+            )
+        )
+    }
+
+    /// `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYYY年M月D日`.
+    public static func parseDate(_ text: String) -> LocalDate? {
+        if let d = LocalDate(text) { return d }
+        if text.count == 8, text.allSatisfy(\.isNumber) { return LocalDate(compact: text) }
+        let parts = text.split(whereSeparator: { "/.-年月日".contains($0) }).map(String.init)
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4 else { return nil }
+        return LocalDate(year: y, month: m, day: d)
+    }
+}

@@ -1,0 +1,242 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+/// Scenario tests of collection and disclosure, on the real calendar and the real rules.
+@Suite("Credit records: identity, versions, windows and the 7-working-day clock")
+struct RecordStoreTests {
+    static let market = DemoCity.departments[1]  // 济南市市场监督管理局
+    static let tax = DemoCity.departments[2]  // 国家税务总局济南市税务局
+
+    struct Fixture {
+        let db: CreditDatabase
+        let store: SQLRecordStore
+        let clock: FixedClock
+        let items: [DemoCity.Item]
+        let catalogue: Catalogue
+
+        /// Validates and submits records as a department would, on the clock's current day.
+        func submit(_ department: Department, _ submissions: [RecordSubmission]) async throws -> [SubmissionResult] {
+            let items = submissions.enumerated().map { index, submission in
+                SubmissionItem(
+                    index: index,
+                    outcome: RecordValidator.validate(submission, catalogue: catalogue, today: clock.today()),
+                    original: "\(submission.fields)"
+                )
+            }
+            return try await store.submit(departmentCode: department.code, items: items, source: "api")
+        }
+    }
+
+    static func with(_ engine: TestEngine, _ body: (Fixture) async throws -> Void) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2026-05-11")!)
+            let items = try await TestDatabase.seedDemo(SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock), count: 5)
+            let catalogue = try Catalogue.bundled()
+            let store = SQLRecordStore(
+                database: db,
+                keys: TestDatabase.keys,
+                clock: clock,
+                catalogue: catalogue,
+                rules: try PublicationRules.bundled(),
+                calendar: .bundled()
+            )
+            try await body(Fixture(db: db, store: store, clock: clock, items: items, catalogue: catalogue))
+        }
+    }
+
+    static func penalty(
+        _ code: String,
+        number: String,
+        decidedOn: String,
+        severity: String = "general",
+        kinds: String = "罚款",
+        content: String = "罚款人民币五千元"
+    ) -> RecordSubmission {
+        RecordSubmission(
+            category: "penalty",
+            fields: [
+                "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn, "content": content,
+                "basis": "《中华人民共和国食品安全法》第一百二十六条", "severity": severity, "punishmentKinds": kinds,
+            ]
+        )
+    }
+
+    @Test("a general penalty is public the next day, still public at 3 months, gone after a year", arguments: TestEngine.available)
+    func generalPenaltyWindow(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[0].entity.code.rawValue
+            let results = try await f.submit(Self.tax, [Self.penalty(code, number: "济税稽罚〔2026〕1号", decidedOn: "2026-05-11")])
+            #expect(results.map(\.status) == [.accepted])
+            let record = try #require(try await f.store.fetchRecord(id: results[0].id!))
+            #expect(record.publication?.ruleSet == "rules-2026-order-36")
+            #expect(record.publication?.earliestEnd == LocalDate("2026-08-11"))
+            #expect(record.publication?.until == LocalDate("2027-05-10"))
+            #expect(record.timeliness.dueBy == LocalDate("2026-05-20") && !record.timeliness.late)
+            for (day, visible) in [("2026-05-12", true), ("2026-08-11", true), ("2027-05-10", true), ("2027-05-11", false)] {
+                let shown = try await f.store.publicRecords(subjectCode: code, on: LocalDate(day)!).map(\.id)
+                #expect(shown == (visible ? [record.id] : []), "\(day)")
+            }
+        }
+    }
+
+    @Test("a late submission is flagged with its delay in working days across the National Day holiday", arguments: TestEngine.available)
+    func lateAcrossHoliday(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            // Decided Monday 2026-09-28. Working days after it: 29, 30 September; 1–7 October are the holiday;
+            // 8, 9 and Saturday 10 October (a make-up working day), 12, 13: due on 2026-10-13.
+            f.clock.set(LocalDate("2026-10-16")!)
+            let results = try await f.submit(
+                Self.tax,
+                [Self.penalty(f.items[1].entity.code.rawValue, number: "济税罚〔2026〕88号", decidedOn: "2026-09-28")]
+            )
+            let record = try #require(try await f.store.fetchRecord(id: results[0].id!))
+            #expect(record.timeliness.dueBy == LocalDate("2026-10-13"))
+            #expect(record.timeliness.late)
+            #expect(record.timeliness.delayWorkingDays == 3)
+            // Published from the day it arrived, not from the decision.
+            #expect(record.publication?.from == LocalDate("2026-10-16"))
+        }
+    }
+
+    @Test("resubmitting is a no-op; a change is a new version; a revocation leaves the public view at once", arguments: TestEngine.available)
+    func versions(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[2].entity.code.rawValue
+            let original = Self.penalty(code, number: "济市监罚〔2026〕7号", decidedOn: "2026-05-08")
+            let first = try await f.submit(Self.market, [original])
+            #expect(first.map(\.status) == [.accepted])
+            #expect(try await f.submit(Self.market, [original]).map(\.status) == [.unchanged])
+            var corrected = Self.penalty(code, number: "济市监罚〔2026〕7号", decidedOn: "2026-05-08", content: "罚款人民币五万元")
+            corrected.changeReason = "金额录入错误"
+            f.clock.advance(by: 86_400)
+            let second = try await f.submit(Self.market, [corrected])
+            #expect(second.map(\.status) == [.updated])
+            #expect(second[0].id == first[0].id)
+            let id = first[0].id!
+            #expect(try await f.store.fetchRecord(id: id)?.content["content"] == "罚款人民币五万元")
+            // The first receipt still sets the clock and the window.
+            #expect(try await f.store.fetchRecord(id: id)?.publication?.from == LocalDate("2026-05-11"))
+            #expect(try await f.store.publicRecords(subjectCode: code, on: f.clock.today()).map(\.id) == [id])
+
+            var revocation = corrected
+            revocation.revoked = true
+            revocation.changeReason = "行政复议撤销原处罚决定"
+            #expect(try await f.submit(Self.market, [revocation]).map(\.status) == [.updated])
+            let revoked = try #require(try await f.store.fetchRecord(id: id))
+            #expect(revoked.status == "revoked" && revoked.publication == nil && revoked.notPublished == "revoked")
+            #expect(try await f.store.publicRecords(subjectCode: code, on: f.clock.today()).isEmpty)
+            let versions = try await f.store.fetchVersions(recordID: id)
+            #expect(versions.map(\.version) == [1, 2, 3])
+            #expect(versions.map(\.status) == ["active", "active", "revoked"])
+            #expect(versions[0].content["content"] == "罚款人民币五千元", "nothing is overwritten")
+            #expect(versions[2].changeReason == "行政复议撤销原处罚决定")
+            // Every version is a leaf of the log, and the log verifies.
+            let verification = try await TamperEvidentLog(database: f.db).verify()
+            #expect(verification.ok, "\(verification)")
+            #expect(verification.size == 5 + 3)
+        }
+    }
+
+    @Test("an edit of a stored record version behind the platform's back is named by verify", arguments: TestEngine.available)
+    func tamper(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let results = try await f.submit(
+                Self.tax,
+                [
+                    Self.penalty(f.items[0].entity.code.rawValue, number: "A-1", decidedOn: "2026-05-08"),
+                    Self.penalty(f.items[1].entity.code.rawValue, number: "A-2", decidedOn: "2026-05-08"),
+                ]
+            )
+            let id = results[1].id!
+            try await f.db.transaction { sql in
+                try await sql.raw("UPDATE record_versions SET content = REPLACE(content, '五千', '五百') WHERE record_id = \(bind: id)").run()
+            }
+            let verification = try await TamperEvidentLog(database: f.db).verify()
+            #expect(verification.firstMismatch?.contains("entry 7 (record \(id) v1)") == true, "\(verification)")
+        }
+    }
+
+    @Test("minor, warning-only market-regulation and pre-April-2026 serious penalties follow their rules", arguments: TestEngine.available)
+    func publicationRules(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[3].entity.code.rawValue
+            f.clock.set(LocalDate("2026-05-11")!)
+            let results = try await f.submit(
+                Self.market,
+                [
+                    Self.penalty(code, number: "M-minor", decidedOn: "2026-05-08", severity: "轻微"),
+                    Self.penalty(code, number: "M-warning", decidedOn: "2026-05-08", kinds: "警告"),
+                    Self.penalty(code, number: "M-serious-old", decidedOn: "2026-01-10", severity: "serious", kinds: "罚款；没收违法所得"),
+                ]
+            )
+            #expect(results.map(\.status) == [.accepted, .accepted, .accepted])
+            let minor = try #require(try await f.store.fetchRecord(id: results[0].id!))
+            #expect(minor.publication == nil && minor.notPublished == "minor-not-published")
+            let warning = try #require(try await f.store.fetchRecord(id: results[1].id!))
+            #expect(warning.publication == nil && warning.notPublished == "warning-only")
+            let serious = try #require(try await f.store.fetchRecord(id: results[2].id!))
+            #expect(serious.publication?.ruleSet == "rules-2019-527")
+            #expect(serious.publication?.earliestEnd == LocalDate("2026-07-10"))
+            #expect(serious.publication?.until == LocalDate("2029-01-09"))
+            // The same warning from the tax bureau is not a market-regulation penalty: published.
+            let tax = try await f.submit(Self.tax, [Self.penalty(code, number: "T-warning", decidedOn: "2026-05-08", kinds: "警告")])
+            #expect(try await f.store.fetchRecord(id: tax[0].id!)?.publication != nil)
+        }
+    }
+
+    @Test("refused records are kept whole in the department's queue; unknown subjects are kept and flagged", arguments: TestEngine.available)
+    func rejectionsAndUnmatched(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[4].entity.code.rawValue
+            var future = Self.penalty(code, number: "R-3", decidedOn: "2026-06-01")
+            future.fields["subjectCode"] = "91350100M000100Y4Z"
+            let results = try await f.submit(
+                Self.tax,
+                [
+                    Self.penalty(code, number: "R-1", decidedOn: "2026-05-08"),
+                    Self.penalty(code, number: "R-1", decidedOn: "2026-05-09"),
+                    future,
+                    RecordSubmission(category: "gossip", fields: ["subjectName": "x"]),
+                    Self.penalty("91350100M000100Y43", number: "R-5", decidedOn: "2026-05-08"),
+                ]
+            )
+            #expect(results.map(\.status) == [.accepted, .rejected, .rejected, .rejected, .accepted])
+            #expect(results[1].problems.map(\.code) == ["duplicate_in_batch"])
+            #expect(Set(results[2].problems.map(\.code)) == ["future_date", "invalid_credit_code"])
+            #expect(results[2].problems.first { $0.code == "invalid_credit_code" }?.message.contains("第 18 位") == true)
+            #expect(results[3].problems.map(\.code) == ["unknown_category"])
+            let queue = try await f.store.rejections(departmentCode: Self.tax.code, limit: 10)
+            #expect(queue.map(\.position) == [1, 2, 3])
+            #expect(queue[1].original.contains("91350100M000100Y4Z"))
+            let unmatched = try #require(try await f.store.fetchRecord(id: results[4].id!))
+            #expect(!unmatched.matched)
+            #expect(try await f.store.fetchRecord(id: results[0].id!)?.matched == true)
+        }
+    }
+
+    @Test("a record about a person keeps the identity number sealed and shows it masked", arguments: TestEngine.available)
+    func person(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let submission = RecordSubmission(
+                category: "dishonest-debtor",
+                fields: [
+                    "subjectIdNumber": "11010519491231002X", "subjectName": "张三", "documentNumber": "（2026）鲁01执123号",
+                    "decidedOn": "2026-05-06", "content": "支付货款人民币十万元", "basis": "有履行能力而拒不履行", "severity": "serious",
+                ]
+            )
+            let results = try await f.submit(Self.tax, [submission])
+            let record = try #require(try await f.store.fetchRecord(id: results[0].id!))
+            #expect(record.subjectIDMasked == "110105********002X")
+            #expect(record.content["subjectIdNumber"] == "110105********002X")
+            let stored = try await f.db.read { sql in
+                try await sql.raw("SELECT content FROM record_versions").all().map { try $0.decode(column: "content", as: String.self) }
+            }
+            #expect(stored.allSatisfy { !$0.contains("11010519491231002X") })
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+        }
+    }
+}
