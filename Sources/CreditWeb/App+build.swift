@@ -45,6 +45,9 @@ public struct AppDependencies: Sendable {
     public var accounts: any AccountStore
     /// The append-only audit log.
     public var audit: any AuditTrail
+    /// Credit records and the catalogue that governs them.
+    public var records: any RecordStore
+    public var catalogue: Catalogue
     /// Signs the tamper-evident log's checkpoints.
     public var signer: CheckpointSigner
     public var calendar: WorkingDayCalendar
@@ -56,11 +59,26 @@ public struct AppDependencies: Sendable {
         registry: any RegistryStore,
         accounts: any AccountStore,
         audit: (any AuditTrail)? = nil,
+        records: (any RecordStore)? = nil,
+        keys: PersonalDataKeys = .ephemeral(),
+        catalogue: Catalogue? = nil,
         signer: CheckpointSigner = .ephemeral(),
         calendar: WorkingDayCalendar,
         clock: any CreditClock = SystemClock(),
         tables: ReferenceTables = .standard
     ) {
+        let catalogue = catalogue ?? Self.shippedCatalogue
+        self.catalogue = catalogue
+        self.records =
+            records
+            ?? SQLRecordStore(
+                database: database,
+                keys: keys,
+                clock: clock,
+                catalogue: catalogue,
+                rules: Self.shippedRules,
+                calendar: calendar
+            )
         self.database = database
         self.registry = registry
         self.accounts = accounts
@@ -70,6 +88,11 @@ public struct AppDependencies: Sendable {
         self.clock = clock
         self.tables = tables
     }
+
+    /// The catalogue and publication rules shipped in CreditCore's resources; a build without them is broken,
+    /// so their absence stops the process at once.
+    static let shippedCatalogue = try! Catalogue.bundled()
+    static let shippedRules = try! PublicationRules.bundled()
 
     /// The usual dependencies over an open, migrated database: the SQL registry and the calendar
     /// (shipped years plus those the credit office loaded), whose fallbacks are logged and counted.
@@ -86,6 +109,16 @@ public struct AppDependencies: Sendable {
             database: database,
             registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
             accounts: SQLAccountStore(database: database, clock: clock, keys: keys),
+            records: SQLRecordStore(
+                database: database,
+                keys: keys,
+                clock: clock,
+                catalogue: shippedCatalogue,
+                rules: shippedRules,
+                calendar: calendar
+            ),
+            keys: keys,
+            catalogue: shippedCatalogue,
             signer: signer,
             calendar: calendar,
             clock: clock
@@ -153,6 +186,7 @@ public func buildRouter(
     EntityController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
+    RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
         .addRoutes(to: routes)

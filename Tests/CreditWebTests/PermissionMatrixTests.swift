@@ -42,7 +42,34 @@ struct PermissionMatrixTests {
             let csrf = String(repeating: "ab", count: 32)
             try await TamperEvidentLog(database: db).signCheckpoint(signer: .ephemeral(), clock: clock)
             let table = AccessTable()
-            let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled(), clock: clock)
+            let dependencies = AppDependencies(
+                database: db,
+                registry: registry,
+                accounts: accounts,
+                keys: TestDatabase.keys,
+                calendar: .bundled(),
+                clock: clock
+            )
+            // A record of the department's own, for the routes that show one.
+            let penalty = RecordSubmission(
+                category: "penalty",
+                fields: [
+                    "subjectCode": entity, "subjectName": "某公司", "documentNumber": "矩阵〔2026〕1号", "decidedOn": "2026-11-20",
+                    "content": "罚款", "basis": "某法", "severity": "general", "punishmentKinds": "罚款",
+                ]
+            )
+            let stored = try await dependencies.records.submit(
+                departmentCode: department,
+                items: [
+                    SubmissionItem(
+                        index: 0,
+                        outcome: RecordValidator.validate(penalty, catalogue: dependencies.catalogue, today: clock.today()),
+                        original: ""
+                    )
+                ],
+                source: "api"
+            )
+            let recordID = try #require(stored.first?.id)
             let router = try await buildRouter(dependencies: dependencies, accessTable: table)
             let routes = router.routes.map { ($0.method, $0.path.description) }
 
@@ -65,7 +92,7 @@ struct PermissionMatrixTests {
                         ][path] ?? ""
                     let uri =
                         path.replacingOccurrences(of: "{code}", with: entity).replacingOccurrences(of: "{file}", with: "site.css")
-                        .replacingOccurrences(of: "{index}", with: "0") + query
+                        .replacingOccurrences(of: "{index}", with: "0").replacingOccurrences(of: "{id}", with: String(recordID)) + query
                     for (principal, token) in allCallers {
                         var headers: HTTPFields = [.cookie: "credit_csrf=\(csrf)", HTTPField.Name("X-CSRF-Token")!: csrf]
                         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -73,6 +100,10 @@ struct PermissionMatrixTests {
                         if method == .post && path == "/login" {
                             headers[.contentType] = "application/x-www-form-urlencoded"
                             body = ByteBuffer(string: signInForm)
+                        }
+                        if method == .post && path == "/api/v1/records" {
+                            headers[.contentType] = "application/json"
+                            body = ByteBuffer(string: #"{"records": [{"category": "reward", "subjectName": "x"}]}"#)
                         }
                         let status = try await client.execute(uri: uri, method: method, headers: headers, body: body) { Int($0.status.code) }
                         let who = principal?.role.rawValue ?? "anonymous"

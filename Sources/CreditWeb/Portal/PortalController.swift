@@ -55,6 +55,25 @@ struct PortalController {
         return pages.page("search", title: "“\(q)”的查询结果", context: ctx, viewer: context, query: q)
     }
 
+    /// The entity's public records, grouped by category in catalogue order.
+    func recordGroups(code: CreditCode) async throws -> [[String: Any]] {
+        let records = try await dependencies.records.publicRecords(subjectCode: code.rawValue, on: dependencies.clock.today())
+        return dependencies.catalogue.categories.compactMap { category -> [String: Any]? in
+            let items = records.filter { $0.category == category.code }
+            guard !items.isEmpty else { return nil }
+            return [
+                "code": category.code, "name": category.name, "count": items.count,
+                "items": items.map { r -> [String: Any] in
+                    [
+                        "documentNumber": r.documentNumber, "department": r.departmentName, "decidedOn": r.decidedOn.description,
+                        "content": r.content["content"] ?? "", "severity": r.severity?.label ?? false,
+                        "until": r.publication?.until.description ?? "",
+                    ]
+                },
+            ]
+        }
+    }
+
     @Sendable func entity(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let text = context.parameters.get("code") ?? ""
         let code: CreditCode
@@ -98,6 +117,7 @@ struct PortalController {
             "industry": division.map { "\(tables.section($0.section)?.name ?? "") · \($0.name)" } ?? e.industryDivision,
             "establishedOn": e.establishedOn.description, "representative": e.legalRepresentativeName,
             "authority": names.authority, "category": names.category, "roles": roles, "versions": versions,
+            "recordGroups": try await recordGroups(code: code),
         ]
         return pages.page("entity", title: e.name, context: ctx, viewer: context)
     }

@@ -1,0 +1,197 @@
+import CreditCore
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/catalog`.
+struct CatalogDTO: ResponseEncodable, Sendable {
+    var version: String
+    var effectiveFrom: String
+    var source: String
+    var categories: [Catalogue.Category]
+
+    init(_ catalogue: Catalogue) {
+        version = catalogue.version
+        effectiveFrom = catalogue.effectiveFrom.description
+        source = catalogue.source
+        categories = catalogue.categories
+    }
+}
+
+struct ProblemDTO: Encodable, Sendable {
+    var field: String
+    var value: String?
+    var code: String
+    var message: String
+
+    init(_ p: FieldProblem) {
+        field = p.field
+        value = p.value
+        code = p.code
+        message = p.message
+    }
+}
+
+/// `POST /api/v1/records`.
+struct SubmissionDTO: ResponseEncodable, Sendable {
+    var results: [Result]
+
+    struct Result: Encodable, Sendable {
+        var index: Int
+        var status: String
+        var id: String?
+        var errors: [ProblemDTO]
+
+        init(_ r: SubmissionResult) {
+            index = r.index
+            status = r.status.rawValue
+            id = r.id.map(String.init)
+            errors = r.problems.map(ProblemDTO.init)
+        }
+    }
+}
+
+struct PublicationDTO: Encodable, Sendable {
+    var from: String
+    var earliestEnd: String
+    var until: String
+    var ruleSet: String?
+
+    init(_ w: PublicationWindow) {
+        from = w.from.description
+        earliestEnd = w.earliestEnd.description
+        until = w.until.description
+        ruleSet = w.ruleSet
+    }
+}
+
+/// `GET /api/v1/records/{id}`: the record with everything the platform computed, and its versions.
+struct RecordDTO: ResponseEncodable, Sendable {
+    var id: String
+    var category: String
+    var categoryName: String
+    var documentNumber: String
+    var department: DepartmentRef
+    var subject: Subject
+    var matched: Bool
+    var decidedOn: String
+    var receivedAt: String
+    var dueBy: String
+    var late: Bool
+    var delayWorkingDays: Int
+    var severity: String?
+    var status: String
+    var publication: PublicationDTO?
+    var notPublished: String?
+    var publicToday: Bool
+    var underObjection: Bool
+    var catalogVersion: String
+    var fields: [String: String]
+    var versions: [Version]
+
+    struct DepartmentRef: Encodable, Sendable {
+        var code: String
+        var name: String
+    }
+
+    struct Subject: Encodable, Sendable {
+        var code: String?
+        var idNumber: String?
+        var name: String
+    }
+
+    struct Version: Encodable, Sendable {
+        var version: Int
+        var status: String
+        var recordedAt: String
+        var changeReason: String?
+        var fields: [String: String]
+    }
+
+    init(_ r: StoredRecord, catalogue: Catalogue, versions: [RecordVersion], today: LocalDate) {
+        id = String(r.id)
+        category = r.category
+        categoryName = catalogue.category(r.category)?.name ?? r.category
+        documentNumber = r.documentNumber
+        department = DepartmentRef(code: r.departmentCode, name: r.departmentName)
+        subject = Subject(code: r.subjectCode, idNumber: r.subjectIDMasked, name: r.subjectName)
+        matched = r.matched
+        decidedOn = r.decidedOn.description
+        receivedAt = r.receivedAt
+        dueBy = r.timeliness.dueBy.description
+        late = r.timeliness.late
+        delayWorkingDays = r.timeliness.delayWorkingDays
+        severity = r.severity?.rawValue
+        status = r.status
+        publication = r.publication.map(PublicationDTO.init)
+        notPublished = r.notPublished
+        publicToday = r.isPublic(on: today)
+        underObjection = false
+        catalogVersion = r.catalogueVersion
+        fields = r.content
+        self.versions = versions.map {
+            Version(version: $0.version, status: $0.status, recordedAt: $0.recordedAt, changeReason: $0.changeReason, fields: $0.content)
+        }
+    }
+}
+
+/// `GET /api/v1/rejections`: the department's queue, with each original as it arrived.
+struct RejectionsDTO: ResponseEncodable, Sendable {
+    var items: [Item]
+
+    struct Item: Encodable, Sendable {
+        var id: String
+        var receivedAt: String
+        var source: String
+        var position: Int
+        var category: String?
+        var documentNumber: String?
+        var original: String
+        var errors: [ProblemDTO]
+
+        init(_ r: Rejection) {
+            id = String(r.id)
+            receivedAt = r.receivedAt
+            source = r.source
+            position = r.position
+            category = r.category
+            documentNumber = r.documentNumber
+            original = r.original
+            errors = r.problems.map(ProblemDTO.init)
+        }
+    }
+}
+
+/// `GET /api/v1/entities/{code}/records`: what the public may see today.
+struct PublicRecordsDTO: ResponseEncodable, Sendable {
+    var items: [Item]
+
+    struct Item: Encodable, Sendable {
+        var id: String
+        var category: String
+        var categoryName: String
+        var documentNumber: String
+        var decidedOn: String
+        var department: String
+        var departmentCode: String
+        var publicUntil: String?
+        var severity: String?
+        var content: String?
+        var basis: String?
+        var underObjection: Bool
+
+        init(_ r: StoredRecord, catalogue: Catalogue) {
+            id = String(r.id)
+            category = r.category
+            categoryName = catalogue.category(r.category)?.name ?? r.category
+            documentNumber = r.documentNumber
+            decidedOn = r.decidedOn.description
+            department = r.departmentName
+            departmentCode = r.departmentCode
+            publicUntil = r.publication?.until.description
+            severity = r.severity?.rawValue
+            content = r.content["content"]
+            basis = r.content["basis"]
+            underObjection = false
+        }
+    }
+}

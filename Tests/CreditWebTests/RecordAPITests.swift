@@ -1,0 +1,149 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import CreditWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Records over HTTP: submission, the record, the queue, disclosure")
+struct RecordAPITests {
+    static func bearer(_ token: String, json: Bool = false) -> HTTPFields {
+        var fields: HTTPFields = [.authorization: "Bearer \(token)"]
+        if json { fields[.contentType] = "application/json" }
+        return fields
+    }
+
+    static func batch(_ records: [[String: Any]]) throws -> ByteBuffer {
+        ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: ["records": records])))
+    }
+
+    static func penalty(_ code: String, _ number: String, decidedOn: String = "2026-11-20") -> [String: Any] {
+        [
+            "category": "penalty", "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn,
+            "content": "罚款人民币五千元", "basis": "《食品安全法》第一百二十六条", "severity": "general", "punishmentKinds": "罚款", "amountFen": 500_000,
+        ]
+    }
+
+    @Test(
+        "a department submits a batch; every record gets its outcome; the record, the queue and the public view follow",
+        arguments: TestEngine.available
+    )
+    func submitAndRead(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let department = Self.bearer(fixture.departmentToken, json: true)
+            var bad = Self.penalty("91350100M000100Y4Z", "B-2")
+            bad["decidedOn"] = "2026-02-30"
+            bad["amountFen"] = true
+            let body = try Self.batch([
+                Self.penalty(fixture.entityCode, "济税罚〔2026〕1号"), bad, Self.penalty(fixture.entityCode, "济税罚〔2026〕1号"),
+                ["category": "rumour", "subjectName": "x"],
+            ])
+            let results = try await client.execute(uri: "/api/v1/records", method: .post, headers: department, body: body) { response in
+                #expect(response.status == .ok)
+                return try response.body.json()["results"] as? [[String: Any]] ?? []
+            }
+            #expect(results.map { $0["status"] as? String } == ["accepted", "rejected", "rejected", "rejected"])
+            // Every problem of the record at once: the type of amountFen, the impossible date, the wrong check character.
+            let codes = (results[1]["errors"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+            #expect(Set(codes) == ["invalid_type", "invalid_date", "invalid_credit_code"])
+            #expect((results[2]["errors"] as? [[String: Any]])?.first?["code"] as? String == "duplicate_in_batch")
+            #expect((results[3]["errors"] as? [[String: Any]])?.first?["code"] as? String == "unknown_category")
+            let id = try #require(results[0]["id"] as? String)
+
+            // The same batch again: the accepted record is unchanged, nothing is duplicated.
+            let again = try await client.execute(uri: "/api/v1/records", method: .post, headers: department, body: body) {
+                try $0.body.json()["results"] as? [[String: Any]] ?? []
+            }
+            #expect(again.first?["status"] as? String == "unchanged" && again.first?["id"] as? String == id)
+
+            // The record as the department and the credit office see it; to anyone else it does not exist.
+            let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: Self.bearer(fixture.departmentToken)) {
+                response in
+                #expect(response.status == .ok)
+                return try response.body.json()
+            }
+            #expect(record["dueBy"] as? String == "2026-12-01")
+            #expect(record["late"] as? Bool == false)
+            #expect((record["publication"] as? [String: Any])?["until"] as? String == "2027-11-19")
+            #expect(record["publicToday"] as? Bool == true)
+            #expect((record["versions"] as? [Any])?.count == 1)
+            #expect((record["fields"] as? [String: String])?["amountFen"] == "500000")
+            try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: Self.bearer(fixture.officeToken)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/records/\(id)", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/records/99999", method: .get, headers: Self.bearer(fixture.departmentToken)) {
+                #expect($0.status == .notFound)
+            }
+
+            // The queue keeps every refused record as it arrived.
+            let queue = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: Self.bearer(fixture.departmentToken)) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(queue.count == 6)
+            #expect((queue[0]["original"] as? String)?.contains("91350100M000100Y4Z") == true)
+
+            // The public sees the accepted record on the entity's page and in the API.
+            let items = try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)/records", method: .get) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(items.map { $0["documentNumber"] as? String } == ["济税罚〔2026〕1号"])
+            #expect(items.first?["publicUntil"] as? String == "2027-11-19")
+            try await client.execute(uri: "/entities/\(fixture.entityCode)", method: .get) { response in
+                #expect(response.body.text.contains("济税罚〔2026〕1号"))
+                #expect(response.body.text.contains("行政处罚（1）"))
+            }
+            // The submission is in the audit log as a change.
+            let changes = try await SQLAuditTrail(database: fixture.db).search(AuditQuery(action: .change), page: 1, size: 10)
+            #expect(changes.items.map(\.route) == ["/api/v1/records", "/api/v1/records"])
+        }
+    }
+
+    @Test("another department's record is 404; malformed batches are refused whole and store nothing", arguments: TestEngine.available)
+    func refusals(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: Self.bearer(fixture.departmentToken, json: true),
+                body: try Self.batch([Self.penalty(fixture.entityCode, "X-1")])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            let id = try #require(results.first?["id"] as? String)
+            let other = try await fixture.accounts.createAccount(
+                name: "环保科员",
+                role: .department,
+                departmentCode: DemoCity.departments[3].code,
+                entityCode: nil
+            )
+            let otherToken = try await fixture.accounts.issueToken(accountID: other.id, expiresAt: nil).token
+            try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: Self.bearer(otherToken)) { response in
+                #expect(response.status == .notFound)
+            }
+            for body in ["not json", #"{"records": []}"#, #"{"items": [{}]}"#, #"{"records": {"a": 1}}"#] {
+                try await client.execute(
+                    uri: "/api/v1/records",
+                    method: .post,
+                    headers: Self.bearer(fixture.departmentToken, json: true),
+                    body: ByteBuffer(string: body)
+                ) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                }
+            }
+            // The credit office may read records but not submit them.
+            try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: Self.bearer(fixture.officeToken, json: true),
+                body: try Self.batch([Self.penalty(fixture.entityCode, "X-2")])
+            ) { #expect($0.status == .forbidden) }
+            let queue = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: Self.bearer(fixture.departmentToken)) {
+                try $0.body.json()["items"] as? [Any] ?? []
+            }
+            #expect(queue.isEmpty, "a refused batch leaves nothing behind")
+        }
+    }
+}
