@@ -1,5 +1,6 @@
 import CreditCore
 import Foundation
+import PostgresNIO
 import SQLKit
 
 /// The tamper-evident log: every change of credit data appends one leaf, in the same transaction as the
@@ -105,38 +106,33 @@ public struct TamperEvidentLog: Sendable {
         return hashes
     }
 
-    /// The leaf of a record version from a verification row, or nil when the version's row is gone.
-    static func recordVersionLeaf(_ row: any SQLRow, version: Int) throws -> Data? {
-        guard let department = try row.decode(column: "department_code", as: String?.self),
-            let status = try row.decode(column: "rv_status", as: String?.self)
-        else { return nil }
-        let subject = try row.decode(column: "rv_subject_code", as: String?.self) ?? row.decode(column: "rv_person_hmac", as: String?.self) ?? ""
-        return SQLRecordStore.versionLeaf(
-            department: department,
-            category: try row.decode(column: "category", as: String.self),
-            documentNumber: try row.decode(column: "document_number", as: String.self),
-            version: version,
-            status: status,
-            subject: subject,
-            subjectName: try row.decode(column: "rv_subject_name", as: String.self),
-            decidedOn: try row.decode(column: "rv_decided_on", as: String.self),
-            severity: try row.decode(column: "rv_severity", as: String?.self),
-            content: try row.decode(column: "rv_content", as: String.self),
-            changeReason: try row.decode(column: "rv_change_reason", as: String?.self),
-            recordedAt: try row.decode(column: "rv_recorded_at", as: String.self)
-        )
-    }
-
     /// Calls `body` with every stored leaf hash in order, reading page by page by sequence number
     /// (never OFFSET, which rereads every earlier row for each page).
     func forEachLeafHash(pageSize: Int = 50_000, _ body: (Data) throws -> Void) async throws {
         var last = 0
         while true {
             let after = last
-            let page = try await db.read { sql in
-                try await sql.raw(
-                    "SELECT seq, leaf_hash FROM log_entries WHERE seq > \(bind: after) ORDER BY seq LIMIT \(unsafeRaw: String(pageSize))"
-                ).all().map { (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "leaf_hash", as: String.self)) }
+            let text = "SELECT seq, leaf_hash FROM log_entries WHERE seq > AFTER ORDER BY seq LIMIT \(pageSize)"
+            let fast = try await db.withPostgresClient { client -> [(Int, String)] in
+                var bindings = PostgresBindings(capacity: 1)
+                bindings.append(after)
+                var rows: [(Int, String)] = []
+                for try await row in try await client.query(
+                    PostgresQuery(unsafeSQL: text.replacingOccurrences(of: "AFTER", with: "$1"), binds: bindings)
+                ) {
+                    rows.append(try row.decode((Int, String).self))
+                }
+                return rows
+            }
+            let page: [(Int, String)]
+            if let fast {
+                page = fast
+            } else {
+                page = try await db.read { sql in
+                    try await sql.raw(SQLQueryString(text.replacingOccurrences(of: "AFTER", with: String(after)))).all().map {
+                        (try $0.decode(column: "seq", as: Int.self), try $0.decode(column: "leaf_hash", as: String.self))
+                    }
+                }
             }
             for (seq, hex) in page {
                 guard let hash = Hex.decode(hex), hash.count == 32 else { throw MalformedEntry(seq: seq) }
@@ -221,78 +217,31 @@ public struct TamperEvidentLog: Sendable {
         }
         checkCheckpoints()
         let db = self.db
-        @Sendable func page(after seq: Int) async throws -> [any SQLRow] {
-            try await db.read { sql in
-                try await sql.raw(
-                    """
-                    SELECT l.seq, l.kind, l.subject_id, l.version, l.leaf_hash, e.code, v.name, v.kind AS entity_kind, v.status, v.region_code,
-                    v.industry_division, v.established_on, v.recorded_at, v.reason, p.id_number_hmac,
-                    r.department_code, r.category, r.document_number, rv.status AS rv_status, rv.subject_code AS rv_subject_code,
-                    rp.id_number_hmac AS rv_person_hmac, rv.subject_name AS rv_subject_name, rv.decided_on AS rv_decided_on,
-                    rv.severity AS rv_severity, rv.content AS rv_content, rv.change_reason AS rv_change_reason, rv.recorded_at AS rv_recorded_at
-                    FROM log_entries l
-                    LEFT JOIN entity_versions v ON l.kind = 'entity-version' AND v.entity_id = l.subject_id AND v.version = l.version
-                    LEFT JOIN entities e ON e.id = v.entity_id LEFT JOIN persons p ON p.id = v.legal_rep_id
-                    LEFT JOIN record_versions rv ON l.kind = 'record-version' AND rv.record_id = l.subject_id AND rv.version = l.version
-                    LEFT JOIN records r ON r.id = rv.record_id LEFT JOIN persons rp ON rp.id = rv.subject_person_id
-                    WHERE l.seq > \(bind: seq) ORDER BY l.seq LIMIT \(unsafeRaw: String(pageSize))
-                    """
-                ).all()
-            }
+        @Sendable func page(after seq: Int) async throws -> [VerificationRow] {
+            try await Self.verificationPage(db: db, after: seq, pageSize: pageSize)
         }
         var next = Task { try await page(after: 0) }
         while mismatch == nil {
             let rows = try await next.value
             if rows.isEmpty { break }
-            if rows.count == pageSize, let last = try rows.last?.decode(column: "seq", as: Int.self) {
+            if rows.count == pageSize, let last = rows.last?.seq {
                 next = Task { try await page(after: last) }
             } else {
                 next = Task { [] }
             }
             for row in rows {
-                let seq = try row.decode(column: "seq", as: Int.self)
-                let stored = try row.decode(column: "leaf_hash", as: String.self)
-                guard let storedHash = Hex.decode(stored) else {
+                let (seq, kind, subject, version) = (row.seq, row.kind, row.subjectID, row.version)
+                guard let storedHash = Hex.decode(row.leafHash), storedHash.count == 32 else {
                     mismatch = "entry \(seq): stored leaf hash is malformed"
                     break
                 }
-                let kind = try row.decode(column: "kind", as: String.self)
-                let subject = try row.decode(column: "subject_id", as: Int.self)
-                let version = try row.decode(column: "version", as: Int.self)
-                if kind == SQLRecordStore.versionKind {
-                    guard let leaf = try Self.recordVersionLeaf(row, version: version) else {
-                        mismatch = "entry \(seq) (\(kind) \(subject) v\(version)): the data it records is missing / 所记录的数据已不存在"
-                        break
-                    }
-                    if MerkleTree.leafHash(leaf) != storedHash {
-                        mismatch =
-                            "entry \(seq) (record \(subject) v\(version)): the stored data no longer matches its leaf / 数据已被改动"
-                        break
-                    }
-                    tree.append(storedHash)
-                    checkCheckpoints()
-                    if mismatch != nil { break }
-                    continue
-                }
-                guard kind == Self.entityVersionKind, let code = try row.decode(column: "code", as: String?.self) else {
+                guard let leaf = row.leaf() else {
                     mismatch = "entry \(seq) (\(kind) \(subject) v\(version)): the data it records is missing / 所记录的数据已不存在"
                     break
                 }
-                let leaf = Self.entityVersionLeaf(
-                    code: code,
-                    version: version,
-                    name: try row.decode(column: "name", as: String.self),
-                    kind: try row.decode(column: "entity_kind", as: String.self),
-                    status: try row.decode(column: "status", as: String.self),
-                    region: try row.decode(column: "region_code", as: String.self),
-                    division: try row.decode(column: "industry_division", as: String.self),
-                    established: try row.decode(column: "established_on", as: String.self),
-                    representativeHMAC: try row.decode(column: "id_number_hmac", as: String.self),
-                    recordedAt: try row.decode(column: "recorded_at", as: String.self),
-                    reason: try row.decode(column: "reason", as: String?.self)
-                )
                 if MerkleTree.leafHash(leaf) != storedHash {
-                    mismatch = "entry \(seq) (\(kind) \(code) v\(version)): the stored data no longer matches its leaf / 数据已被改动"
+                    let what = kind == SQLRecordStore.versionKind ? "record \(subject)" : "\(kind) \(row.code ?? String(subject))"
+                    mismatch = "entry \(seq) (\(what) v\(version)): the stored data no longer matches its leaf / 数据已被改动"
                     break
                 }
                 tree.append(storedHash)
