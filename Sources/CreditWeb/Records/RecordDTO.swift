@@ -80,7 +80,8 @@ struct RecordDTO: ResponseEncodable, Sendable {
     var delayWorkingDays: Int
     var severity: String?
     var status: String
-    var publication: PublicationDTO?
+    /// `null` (not absent) when the record is not published, as `interface.md` says.
+    var publication: Nullable<PublicationDTO>
     var notPublished: String?
     var publicToday: Bool
     var underObjection: Bool
@@ -122,7 +123,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         delayWorkingDays = r.timeliness.delayWorkingDays
         severity = r.severity?.rawValue
         status = r.status
-        publication = r.publication.map(PublicationDTO.init)
+        publication = Nullable(r.publication.map(PublicationDTO.init))
         notPublished = r.notPublished
         publicToday = r.isPublic(on: today)
         underObjection = false
@@ -193,5 +194,17 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
             basis = r.content["basis"]
             underObjection = false
         }
+    }
+}
+
+/// A value that is written as JSON `null` when absent, instead of being left out.
+struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    var value: Value?
+
+    init(_ value: Value?) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }

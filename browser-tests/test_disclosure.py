@@ -1,0 +1,56 @@
+"""A department submits records over the API; the public sees the published one on the entity's page.
+
+(File name sorts before test_portal, whose last test stops the server.)
+"""
+import datetime
+import re
+import subprocess
+
+import requests
+from selenium.webdriver.common.by import By
+
+
+def _department_token(server):
+    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
+    market = next(d for d in departments if "市场监督管理" in d["name"])
+    created = subprocess.run(
+        [server["binary"], "accounts", "create", "--database", server["database"], "--role", "department",
+         "--name", "市场监管科员", "--department", market["code"]],
+        capture_output=True, text=True, cwd=server["cwd"], timeout=120,
+    )
+    assert created.returncode == 0, created.stderr
+    return created.stdout.strip().splitlines()[-1]
+
+
+def test_a_submitted_penalty_appears_on_the_entity_page(server, browser, screenshots):
+    token = _department_token(server)
+    entity = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 1}, timeout=10).json()["items"][0]
+    # Two days ago in Asia/Shanghai: the server runs on the real clock, so the dates follow it.
+    decided = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date() - datetime.timedelta(days=2)
+    penalty = {
+        "category": "penalty", "subjectCode": entity["code"], "subjectName": entity["name"],
+        "documentNumber": "济市监罚〔2026〕浏览器1号", "decidedOn": decided.isoformat(), "content": "罚款人民币二万元",
+        "basis": "《中华人民共和国产品质量法》第四十九条", "severity": "general", "punishmentKinds": "罚款", "amountFen": 2000000,
+    }
+    warning = dict(penalty, documentNumber="济市监罚〔2026〕浏览器2号", punishmentKinds="警告", content="警告")
+    broken = dict(penalty, documentNumber="济市监罚〔2026〕浏览器3号", subjectCode=entity["code"][:-1] + "0", decidedOn="2026-13-01")
+    response = requests.post(
+        server["base"] + "/api/v1/records", json={"records": [penalty, warning, broken]},
+        headers={"Authorization": f"Bearer {token}"}, timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "accepted", "rejected"]
+    assert {e["field"] for e in results[2]["errors"]} >= {"decidedOn"}
+
+    record = requests.get(f"{server['base']}/api/v1/records/{results[1]['id']}", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert record["publication"] is None and record["notPublished"] == "warning-only"
+
+    browser.get(f"{server['base']}/entities/{entity['code']}")
+    section = browser.find_element(By.ID, "public-records")
+    assert "行政处罚（1）" in section.text
+    assert "济市监罚〔2026〕浏览器1号" in section.text and "罚款人民币二万元" in section.text
+    assert "浏览器2号" not in section.text, "a warning-only market-regulation penalty is not published"
+    assert re.search(r"\d{4}-\d{2}-\d{2}", section.text)
+    browser.execute_script("document.getElementById('public-records').scrollIntoView()")
+    screenshots(browser, "20-entity-public-records")
