@@ -97,9 +97,24 @@ struct RecordAPITests {
                 #expect(response.body.text.contains("济税罚〔2026〕1号"))
                 #expect(response.body.text.contains("行政处罚（1）"))
             }
+            // Script and SQL in a field are stored as text and shown as text.
+            var hostile = Self.penalty(fixture.entityCode, "'; DROP TABLE records; --")
+            hostile["content"] = "<script>alert('x')</script>"
+            let hostileResult = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: department,
+                body: try Self.batch([hostile])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            #expect(hostileResult.first?["status"] as? String == "accepted")
+            try await client.execute(uri: "/entities/\(fixture.entityCode)", method: .get) { response in
+                #expect(!response.body.text.contains("<script>alert"))
+                #expect(response.body.text.contains("&lt;script&gt;"))
+                #expect(response.body.text.contains("行政处罚（2）"))
+            }
             // The submission is in the audit log as a change.
             let changes = try await SQLAuditTrail(database: fixture.db).search(AuditQuery(action: .change), page: 1, size: 10)
-            #expect(changes.items.map(\.route) == ["/api/v1/records", "/api/v1/records"])
+            #expect(changes.items.map(\.route) == ["/api/v1/records", "/api/v1/records", "/api/v1/records"])
         }
     }
 

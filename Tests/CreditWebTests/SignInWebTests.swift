@@ -249,6 +249,16 @@ struct SignInWebTests {
             let cookie = String(repeating: "e", count: 64)
             var headers = Self.formType
             headers[.cookie] = "credit_csrf=\(cookie)"
+            // An SQL-injection attempt in the login name is just a wrong login name.
+            try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: headers,
+                body: form(["csrf": cookie, "login": "' OR '1'='1' --", "password": "' OR '1'='1' --"])
+            ) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[values: .setCookie].allSatisfy { !$0.hasPrefix("credit_session=") })
+            }
             for next in ["https://evil.example/", "//evil.example/", "/\\evil.example"] {
                 try await client.execute(
                     uri: "/login",
