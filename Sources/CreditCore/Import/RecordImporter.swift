@@ -1,0 +1,226 @@
+import Foundation
+
+/// Counts of an import, as it goes and at the end.
+public struct ImportSummary: Sendable, Hashable, Codable {
+    public var rows = 0
+    public var accepted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    /// Bytes of the file read so far.
+    public var bytes = 0
+
+    public init() {}
+
+    mutating func add(_ results: [SubmissionResult]) {
+        for result in results {
+            rows += 1
+            switch result.status {
+            case .accepted: accepted += 1
+            case .updated: updated += 1
+            case .unchanged: unchanged += 1
+            case .rejected: rejected += 1
+            }
+        }
+    }
+}
+
+/// Why a whole file was refused before any row was stored.
+public struct ImportFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public var description: String { message }
+
+    static let empty = ImportFailure(code: "empty_file", message: "文件是空的 / the file is empty")
+
+    static func unknownCategory(_ code: String) -> ImportFailure {
+        ImportFailure(code: "unknown_category", message: "类别“\(code.prefix(40))”不在信用信息目录中 / not a category of the catalogue")
+    }
+
+    static func unknownColumns(_ columns: [String], category: Catalogue.Category) -> ImportFailure {
+        let list = columns.map { "“\($0.prefix(40))”" }.joined(separator: "、")
+        let known = category.fields.map(\.label).joined(separator: "、")
+        return ImportFailure(
+            code: "unknown_columns",
+            message: "表头有不认识的列：\(list)。\(category.name)的列为：\(known) / unknown columns in the header: \(columns.joined(separator: ", "))"
+        )
+    }
+
+    static func missingColumns(_ fields: [Catalogue.Field]) -> ImportFailure {
+        ImportFailure(
+            code: "missing_columns",
+            message:
+                "缺少必填列：\(fields.map(\.label).joined(separator: "、")) / required columns are missing: \(fields.map(\.name).joined(separator: ", "))"
+        )
+    }
+
+    static func duplicateColumn(_ label: String) -> ImportFailure {
+        ImportFailure(code: "duplicate_column", message: "表头中“\(label)”出现了两次 / the column \(label) appears twice")
+    }
+}
+
+/// Reads a CSV file of one category, streamed in chunks, through the one validation path, and stores it
+/// batch by batch: memory stays bounded whatever the file's size, each stored batch is acknowledged
+/// (committed) before the next is read, and a file sent again after an interruption duplicates nothing
+/// (stored rows come back `unchanged`). Row positions are the file's line numbers.
+public struct RecordImporter: Sendable {
+    public var catalogue: Catalogue
+    public var store: any RecordStore
+    public var departmentCode: String
+    public var category: String
+    public var today: LocalDate
+    public var source: String
+    public var batchSize: Int
+
+    public init(
+        catalogue: Catalogue,
+        store: any RecordStore,
+        departmentCode: String,
+        category: String,
+        today: LocalDate,
+        source: String,
+        batchSize: Int = 1_000
+    ) {
+        self.catalogue = catalogue
+        self.store = store
+        self.departmentCode = departmentCode
+        self.category = category
+        self.today = today
+        self.source = source
+        self.batchSize = batchSize
+    }
+
+    /// Imports a file given as a sequence of byte chunks.
+    /// - Parameter progress: called after every stored batch.
+    /// - Throws: ``ImportFailure`` when the file cannot be read at all (nothing is stored then).
+    public func run<Chunks: AsyncSequence>(
+        _ chunks: Chunks,
+        encoding: FileEncoding,
+        progress: @Sendable (ImportSummary) async throws -> Void = { _ in }
+    ) async throws -> ImportSummary where Chunks.Element == [UInt8] {
+        guard let category = catalogue.category(self.category) else { throw ImportFailure.unknownCategory(self.category) }
+        let decoder = StreamingTextDecoder(encoding)
+        var parser = CSVParser()
+        var summary = ImportSummary()
+        var columns: [Catalogue.Field]?
+        var batch: [SubmissionItem] = []
+        var seen: [String: Int] = [:]
+
+        func handle(_ rows: [Result<CSVParser.Row, CSVParser.BadRow>]) async throws {
+            for row in rows {
+                guard let header = columns else {
+                    columns = try Self.header(row, category: category)
+                    continue
+                }
+                batch.append(item(row, header: header, category: category, seen: &seen))
+                if batch.count >= batchSize { try await flush() }
+            }
+        }
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            summary.add(try await store.submit(departmentCode: departmentCode, items: batch, source: source))
+            batch = []
+            try await progress(summary)
+        }
+
+        for try await chunk in chunks {
+            summary.bytes += chunk.count
+            try await handle(parser.feed(decoder.decode(chunk)))
+        }
+        try await handle(parser.feed(decoder.finish()))
+        try await handle(parser.finish())
+        guard columns != nil else { throw ImportFailure.empty }
+        try await flush()
+        return summary
+    }
+
+    /// The fields of the header's columns, in order.
+    static func header(_ row: Result<CSVParser.Row, CSVParser.BadRow>, category: Catalogue.Category) throws -> [Catalogue.Field] {
+        guard case .success(let header) = row else {
+            throw ImportFailure(code: "unreadable_header", message: "表头无法读取（引号不配对） / the header row cannot be read (unbalanced quotes)")
+        }
+        var fields: [Catalogue.Field] = []
+        var unknown: [String] = []
+        for column in header.fields {
+            if let field = category.field(forColumn: column) {
+                if fields.contains(field) { throw ImportFailure.duplicateColumn(field.label) }
+                fields.append(field)
+            } else {
+                unknown.append(column)
+            }
+        }
+        if !unknown.isEmpty { throw ImportFailure.unknownColumns(unknown, category: category) }
+        let missing = category.fields.filter { $0.required && !fields.contains($0) }
+        // A subject column: the credit code or the identity number.
+        if !missing.isEmpty { throw ImportFailure.missingColumns(missing) }
+        if !fields.contains(where: { $0.name == "subjectCode" || $0.name == "subjectIdNumber" }) {
+            throw ImportFailure.missingColumns(category.fields.filter { $0.name == "subjectCode" })
+        }
+        return fields
+    }
+
+    func item(
+        _ result: Result<CSVParser.Row, CSVParser.BadRow>,
+        header: [Catalogue.Field],
+        category: Catalogue.Category,
+        seen: inout [String: Int]
+    ) -> SubmissionItem {
+        func rejected(_ line: Int, _ raw: String, _ problem: FieldProblem) -> SubmissionItem {
+            SubmissionItem(index: line, outcome: .failure(RecordProblems([problem])), original: raw)
+        }
+        let row: CSVParser.Row
+        switch result {
+        case .failure(let bad):
+            return rejected(bad.line, bad.raw, FieldProblem(field: "", value: nil, code: bad.reason.rawValue, message: bad.message))
+        case .success(let good):
+            row = good
+        }
+        if row.raw.contains("\u{FFFD}") {
+            return rejected(
+                row.line,
+                row.raw,
+                FieldProblem(
+                    field: "",
+                    value: nil,
+                    code: "invalid_encoding",
+                    message: "第 \(row.line) 行含有无法识别的字符：文件编码可能不是 UTF-8 或 GB18030 / line \(row.line) has bytes that are not text in the file's encoding"
+                )
+            )
+        }
+        guard row.fields.count == header.count else {
+            return rejected(
+                row.line,
+                row.raw,
+                FieldProblem(
+                    field: "",
+                    value: nil,
+                    code: "wrong_column_count",
+                    message:
+                        "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列 / line \(row.line) has \(row.fields.count) columns, the header \(header.count)"
+                )
+            )
+        }
+        var fields: [String: String] = [:]
+        for (field, value) in zip(header, row.fields) where !value.isEmpty { fields[field.name] = value }
+        let submission = RecordSubmission(category: category.code, fields: fields)
+        var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today)
+        if case .success(let record) = outcome {
+            if let first = seen[record.documentNumber] {
+                outcome = .failure(
+                    RecordProblems([
+                        FieldProblem(
+                            field: "documentNumber",
+                            value: record.documentNumber,
+                            code: "duplicate_in_file",
+                            message: "文号与第 \(first) 行重复 / the same document number as line \(first)"
+                        )
+                    ])
+                )
+            } else {
+                seen[record.documentNumber] = row.line
+            }
+        }
+        return SubmissionItem(index: row.line, outcome: outcome, original: row.raw)
+    }
+}
