@@ -11,7 +11,7 @@ struct RecordStoreTests {
     static let market = DemoCity.departments[1]  // 济南市市场监督管理局
     static let tax = DemoCity.departments[2]  // 国家税务总局济南市税务局
 
-    struct Fixture {
+    struct Fixture: Sendable {
         let db: CreditDatabase
         let store: SQLRecordStore
         let clock: FixedClock

@@ -146,3 +146,48 @@ public final class StreamingTextDecoder: @unchecked Sendable {
         }
     }
 }
+
+/// A file read in chunks, as an async sequence (for `credit import`).
+public struct FileChunks: AsyncSequence, Sendable {
+    public typealias Element = [UInt8]
+    let path: String
+    let chunkSize: Int
+
+    public init(path: String, chunkSize: Int = 1 << 20) {
+        self.path = path
+        self.chunkSize = chunkSize
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let handle: FileHandle?
+        let chunkSize: Int
+
+        public mutating func next() async throws -> [UInt8]? {
+            guard let handle, let data = try handle.read(upToCount: chunkSize), !data.isEmpty else { return nil }
+            return Array(data)
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(handle: FileHandle(forReadingAtPath: path), chunkSize: chunkSize)
+    }
+}
+
+/// Text in GB 18030, for tests and sample files.
+public func gb18030Bytes(_ text: String) -> [UInt8] {
+    let cd = iconv_open("GB18030", "UTF-8")
+    guard cd != iconv_t(bitPattern: -1) else { return [] }
+    defer { iconv_close(cd) }
+    var input = Array(text.utf8)
+    var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
+    var inLeft = input.count
+    var outLeft = output.count
+    _ = input.withUnsafeMutableBufferPointer { inBuffer in
+        output.withUnsafeMutableBufferPointer { outBuffer in
+            var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            return iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
+        }
+    }
+    return Array(output[..<(output.count - outLeft)])
+}

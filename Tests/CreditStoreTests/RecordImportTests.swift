@@ -1,0 +1,116 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import Testing
+
+@Suite("Importing record files")
+struct RecordImportTests {
+    static func chunks(_ bytes: [UInt8], size: Int = 7) -> AsyncStream<[UInt8]> {
+        AsyncStream { continuation in
+            var start = 0
+            while start < bytes.count {
+                continuation.yield(Array(bytes[start..<min(bytes.count, start + size)]))
+                start += size
+            }
+            continuation.finish()
+        }
+    }
+
+    final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [ImportSummary] = []
+        func add(_ s: ImportSummary) { lock.withLock { seen.append(s) } }
+        var all: [ImportSummary] { lock.withLock { seen } }
+    }
+
+    static func file(_ codes: [String]) -> String {
+        """
+        行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别
+        甲公司,\(codes[0]),济市监罚〔2026〕101号,2026-05-06,"罚款人民币一万元，没收违法所得",《食品安全法》第一百二十四条,一般,罚款
+        乙公司,\(codes[1].dropLast())X,济市监罚〔2026〕102号,2026-05-06,罚款,某法,一般,罚款
+        丙公司,\(codes[2]),济市监罚〔2026〕101号,2026-05-07,罚款,某法,一般,罚款
+        丁公司,\(codes[3]),济市监罚〔2026〕104号,2026-05-07,罚款
+        戊公司,\(codes[4]),"济市监罚〔2026〕105号,2026-05-07,罚款,某法,一般,罚款
+        己公司,\(codes[4]),济市监罚〔2026〕106号,2026/5/8,罚款,某法,严重,罚款；责令停产停业
+
+        """
+    }
+
+    @Test("a GB 18030 file with the national column names: good rows stored, every bad row explained and queued", arguments: TestEngine.available)
+    func gbFile(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let codes = f.items.map(\.entity.code.rawValue)
+            let bytes = gb18030Bytes(Self.file(codes))
+            #expect(!bytes.isEmpty && String(validating: bytes, as: UTF8.self) == nil, "the file really is GB 18030")
+            let importer = RecordImporter(
+                catalogue: f.catalogue,
+                store: f.store,
+                departmentCode: RecordStoreTests.market.code,
+                category: "penalty",
+                today: f.clock.today(),
+                source: "file",
+                batchSize: 2
+            )
+            let progress = Progress()
+            let summary = try await importer.run(Self.chunks(bytes), encoding: .auto) { progress.add($0) }
+            #expect(summary.rows == 6)
+            #expect(summary.accepted == 2 && summary.rejected == 4)
+            #expect(progress.all.count == 3 && progress.all.last?.rows == 6)
+            let queue = try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10)
+            #expect(queue.map(\.position) == [3, 4, 5, 6])
+            #expect(queue[0].problems.map(\.code) == ["invalid_credit_code"])
+            #expect(queue[1].problems.map(\.code) == ["duplicate_in_file"] && queue[1].problems[0].message.contains("第 2 行"))
+            #expect(queue[2].problems.map(\.code) == ["wrong_column_count"])
+            #expect(queue[3].problems.map(\.code) == ["unterminated_quote"])
+            #expect(queue[0].original.hasPrefix("乙公司,"), "the original line is kept, as text")
+            let serious = try #require(try await f.store.publicRecords(subjectCode: codes[4], on: f.clock.today()).first)
+            #expect(serious.severity == .serious && serious.decidedOn == LocalDate("2026-05-08"))
+
+            // The same file again: nothing is duplicated.
+            let again = try await importer.run(Self.chunks(bytes, size: 4096), encoding: .gb18030)
+            #expect(again.unchanged == 2 && again.accepted == 0)
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+        }
+    }
+
+    @Test("a file that cannot be read at all is refused whole with the reason, and nothing is stored")
+    func unreadable() async throws {
+        try await RecordStoreTests.with(.sqlite) { f in
+            let importer = RecordImporter(
+                catalogue: f.catalogue,
+                store: f.store,
+                departmentCode: RecordStoreTests.market.code,
+                category: "penalty",
+                today: f.clock.today(),
+                source: "file"
+            )
+            let cases: [(String, String)] = [
+                ("", "empty_file"),
+                ("\u{FEFF}", "empty_file"),
+                ("行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别,备注\n", "unknown_columns"),
+                ("行政相对人名称,统一社会信用代码,处罚决定日期\n", "missing_columns"),
+                ("行政相对人名称,行政相对人名称,统一社会信用代码\n", "duplicate_column"),
+            ]
+            for (text, code) in cases {
+                do {
+                    _ = try await importer.run(Self.chunks(Array(text.utf8)), encoding: .auto)
+                    Issue.record("\(code) was not refused")
+                } catch let failure as ImportFailure {
+                    #expect(failure.code == code)
+                    if code == "unknown_columns" { #expect(failure.message.contains("“备注”")) }
+                }
+            }
+            let wrongCategory = RecordImporter(
+                catalogue: f.catalogue,
+                store: f.store,
+                departmentCode: RecordStoreTests.market.code,
+                category: "gossip",
+                today: f.clock.today(),
+                source: "file"
+            )
+            await #expect(throws: ImportFailure.self) { try await wrongCategory.run(Self.chunks([]), encoding: .auto) }
+            #expect(try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10).isEmpty)
+        }
+    }
+}
