@@ -32,6 +32,11 @@ public struct ImportFailure: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { message }
 
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
     static let empty = ImportFailure(code: "empty_file", message: "文件是空的 / the file is empty")
 
     static func unknownCategory(_ code: String) -> ImportFailure {
@@ -139,6 +144,13 @@ public struct RecordImporter: Sendable {
     static func header(_ row: Result<CSVParser.Row, CSVParser.BadRow>, category: Catalogue.Category) throws -> [Catalogue.Field] {
         guard case .success(let header) = row else {
             throw ImportFailure(code: "unreadable_header", message: "表头无法读取（引号不配对） / the header row cannot be read (unbalanced quotes)")
+        }
+        if header.raw.contains("\u{FFFD}") {
+            throw ImportFailure(
+                code: "wrong_encoding",
+                message:
+                    "表头不是所声明编码的文字：请检查文件编码（UTF-8 或 GB18030），或让平台自动识别 / the header is not text in the declared encoding; check it (UTF-8 or GB18030) or let the platform detect it"
+            )
         }
         var fields: [Catalogue.Field] = []
         var unknown: [String] = []

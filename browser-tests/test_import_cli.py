@@ -1,0 +1,108 @@
+"""`credit import`: a GB18030 file with bad rows, then a kill -9 in the middle of a large import.
+
+Runs after the portal tests (file order), when the server has stopped; uses the test run's database (both engines).
+"""
+import datetime
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import sqlite3
+
+
+def _sql(server, query):
+    database = server["database"]
+    if database.startswith("sqlite:"):
+        with sqlite3.connect(database[len("sqlite:"):]) as connection:
+            return connection.execute(query).fetchall()
+    psql = os.path.join(os.environ.get("CREDIT_PG_BIN", "/usr/bin"), "psql")
+    out = subprocess.run([psql, "-tA", "-F", "\t", database, "-c", query], check=True, capture_output=True, text=True, timeout=60).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+def _import(server, department, path, *extra):
+    return subprocess.run(
+        [server["binary"], "import", "--database", server["database"], "--department", department, "--category", "penalty", *extra, path],
+        capture_output=True, text=True, cwd=server["cwd"], timeout=600,
+    )
+
+
+def _counts(stdout):
+    return {line.split()[0]: int(line.split()[1]) for line in stdout.splitlines() if line.split()[0] in ("accepted", "updated", "unchanged", "rejected")}
+
+
+def _setup(server):
+    department = _sql(server, "SELECT code FROM departments WHERE name LIKE '%生态环境%'")[0][0]
+    codes = [row[0] for row in _sql(server, "SELECT code FROM entities ORDER BY id LIMIT 3")]
+    decided = ((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date() - datetime.timedelta(days=2)).isoformat()
+    return department, codes, decided
+
+
+HEADER = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+
+
+def test_a_gb18030_file_with_bad_rows(server):
+    department, codes, decided = _setup(server)
+    text = HEADER + "".join([
+        f"甲公司,{codes[0]},济环罚〔2026〕1号,{decided},罚款人民币三万元,《大气污染防治法》第九十九条,一般,罚款\n",
+        f"乙公司,{codes[1][:-1]}Z,济环罚〔2026〕2号,{decided},罚款,某法,一般,罚款\n",
+        f"丙公司,{codes[2]},济环罚〔2026〕3号,2099-01-01,罚款,某法,一般,罚款\n",
+    ])
+    path = os.path.join(tempfile.mkdtemp(), "环保处罚.csv")
+    with open(path, "wb") as f:
+        f.write(text.encode("gb18030"))
+    result = _import(server, department, path)
+    assert result.returncode == 0, result.stderr
+    assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 2}
+    queue = _sql(server, f"SELECT position, problems FROM rejections WHERE department_code = '{department}' ORDER BY id")
+    assert [int(row[0]) for row in queue] == [3, 4]
+    assert "invalid_credit_code" in queue[0][1] and "future_date" in queue[1][1]
+
+    # Declared as UTF-8, the GB18030 file cannot be read: refused whole, with the reason.
+    unreadable = _import(server, department, path, "--encoding", "utf-8")
+    assert unreadable.returncode == 1 and "编码" in unreadable.stderr
+    with open(path, "wb") as f:
+        f.write("名称,备注\n甲,乙\n".encode("utf-8"))
+    refused = _import(server, department, path)
+    assert refused.returncode == 1 and "备注" in refused.stderr
+
+
+def test_kill_9_in_the_middle_loses_no_acknowledged_row_and_duplicates_none(server):
+    department, codes, decided = _setup(server)
+    rows = 20_000
+    path = os.path.join(tempfile.mkdtemp(), "large.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(HEADER)
+        for i in range(rows):
+            f.write(f"某公司,{codes[i % 3]},济环罚〔2026〕K{i:06d}号,{decided},罚款人民币{i}元,某法,一般,罚款\n")
+    process = subprocess.Popen(
+        [server["binary"], "import", "--database", server["database"], "--department", department, "--category", "penalty", path],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=server["cwd"],
+    )
+    # Wait until at least three batches are stored, then kill without warning.
+    seen = b""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        chunk = os.read(process.stderr.fileno(), 256)
+        if not chunk:
+            break
+        seen += chunk
+        progress = [int(part.split(b" ")[0]) for part in seen.split("已处理 ".encode()) [1:] if part.split(b" ")[0].isdigit()]
+        if progress and progress[-1] >= 3000:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the import finished before it could be interrupted"
+
+    stored = int(_sql(server, f"SELECT count(*) FROM records WHERE department_code = '{department}' AND document_number LIKE '%K%'")[0][0])
+    assert 3000 <= stored < rows
+
+    again = _import(server, department, path)
+    assert again.returncode == 0, again.stderr
+    counts = _counts(again.stdout)
+    assert counts["unchanged"] == stored, "every row stored before the kill is found again"
+    assert counts["accepted"] == rows - stored and counts["rejected"] == 0
+    total, distinct = _sql(server, f"SELECT count(*), count(DISTINCT document_number) FROM records WHERE department_code = '{department}' AND document_number LIKE '%K%'")[0]
+    assert int(total) == rows and int(distinct) == rows
