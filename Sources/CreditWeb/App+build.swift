@@ -48,6 +48,8 @@ public struct AppDependencies: Sendable {
     /// Credit records and the catalogue that governs them.
     public var records: any RecordStore
     public var catalogue: Catalogue
+    /// File uploads and their progress.
+    public var imports: any ImportJobStore
     /// Signs the tamper-evident log's checkpoints.
     public var signer: CheckpointSigner
     public var calendar: WorkingDayCalendar
@@ -67,6 +69,7 @@ public struct AppDependencies: Sendable {
         clock: any CreditClock = SystemClock(),
         tables: ReferenceTables = .standard
     ) {
+        self.imports = SQLImportJobStore(database: database, clock: clock)
         let catalogue = catalogue ?? Self.shippedCatalogue
         self.catalogue = catalogue
         self.records =
@@ -187,6 +190,7 @@ public func buildRouter(
     AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
+    ImportController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
         .addRoutes(to: routes)

@@ -233,6 +233,6 @@ public struct RecordImporter: Sendable {
                 seen[record.documentNumber] = row.line
             }
         }
-        return SubmissionItem(index: row.line, outcome: outcome, original: row.raw)
+        return SubmissionItem(index: row.line, outcome: outcome, original: row.raw, fields: fields)
     }
 }

@@ -32,11 +32,14 @@ public struct SubmissionItem: Sendable, Hashable {
     public var index: Int
     public var outcome: Result<ValidRecord, RecordProblems>
     public var original: String
+    /// The fields as sent, by API name (kept with a rejection, so that it can be corrected on a page).
+    public var fields: [String: String]
 
-    public init(index: Int, outcome: Result<ValidRecord, RecordProblems>, original: String) {
+    public init(index: Int, outcome: Result<ValidRecord, RecordProblems>, original: String, fields: [String: String] = [:]) {
         self.index = index
         self.outcome = outcome
         self.original = original
+        self.fields = fields
     }
 }
 
@@ -148,6 +151,8 @@ public struct Rejection: Sendable, Hashable {
     public var documentNumber: String?
     public var original: String
     public var problems: [FieldProblem]
+    /// The fields by API name, when they could be read.
+    public var fields: [String: String]
 
     public init(
         id: Int,
@@ -157,8 +162,10 @@ public struct Rejection: Sendable, Hashable {
         category: String?,
         documentNumber: String?,
         original: String,
-        problems: [FieldProblem]
+        problems: [FieldProblem],
+        fields: [String: String] = [:]
     ) {
+        self.fields = fields
         self.id = id
         self.receivedAt = receivedAt
         self.source = source
@@ -182,4 +189,6 @@ public protocol RecordStore: Sendable {
     func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord]
     /// A department's unresolved rejections, oldest first.
     func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
+    /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.
+    func resolveRejection(id: Int, departmentCode: String) async throws -> Bool
 }

@@ -280,6 +280,28 @@ extension Migration {
                 "CREATE INDEX rejections_department ON rejections (department_code, resolved_at, id)",
             ]
         ),
+        Migration(
+            // Rejected rows keep their fields by name (for correction on a page); uploads are jobs with progress.
+            "keep rejected rows' fields, and create import jobs with their progress",
+            sqlite: [
+                "ALTER TABLE rejections ADD COLUMN fields TEXT",
+                """
+                CREATE TABLE import_jobs (id INTEGER PRIMARY KEY, department_code TEXT NOT NULL, account_id INTEGER, category TEXT NOT NULL,
+                encoding TEXT NOT NULL, filename TEXT NOT NULL, size_bytes INTEGER, status TEXT NOT NULL, bytes_done INTEGER NOT NULL,
+                rows_done INTEGER NOT NULL, accepted INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL,
+                rejected INTEGER NOT NULL, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+            ],
+            postgres: [
+                "ALTER TABLE rejections ADD COLUMN fields TEXT",
+                """
+                CREATE TABLE import_jobs (id BIGSERIAL PRIMARY KEY, department_code TEXT NOT NULL, account_id BIGINT, category TEXT NOT NULL,
+                encoding TEXT NOT NULL, filename TEXT NOT NULL, size_bytes BIGINT, status TEXT NOT NULL, bytes_done BIGINT NOT NULL,
+                rows_done INTEGER NOT NULL, accepted INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL,
+                rejected INTEGER NOT NULL, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+            ]
+        ),
     ]
 }
 

@@ -157,7 +157,17 @@ public struct SQLRecordStore: RecordStore {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let problemsText = String(decoding: try encoder.encode(problems), as: UTF8.self)
         try await sql.insert(into: "rejections")
-            .columns("department_code", "received_at", "source", "position", "category", "document_number", "original", "problems")
+            .columns(
+                "department_code",
+                "received_at",
+                "source",
+                "position",
+                "category",
+                "document_number",
+                "original",
+                "problems",
+                "fields"
+            )
             .values(
                 SQLBind(department),
                 SQLBind(context.receivedAt),
@@ -166,7 +176,8 @@ public struct SQLRecordStore: RecordStore {
                 SQLBind(category),
                 SQLBind(documentNumber),
                 SQLBind(item.original),
-                SQLBind(problemsText)
+                SQLBind(problemsText),
+                SQLBind(canonical(item.fields))
             ).run()
     }
 
@@ -418,7 +429,7 @@ public struct SQLRecordStore: RecordStore {
         try await db.read { sql in
             try await sql.raw(
                 """
-                SELECT id, received_at, source, position, category, document_number, original, problems FROM rejections
+                SELECT id, received_at, source, position, category, document_number, original, problems, fields FROM rejections
                 WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL ORDER BY id LIMIT \(bind: limit)
                 """
             ).all().map { row in
@@ -430,9 +441,18 @@ public struct SQLRecordStore: RecordStore {
                     category: try row.decode(column: "category", as: String?.self),
                     documentNumber: try row.decode(column: "document_number", as: String?.self),
                     original: try row.decode(column: "original", as: String.self),
-                    problems: try JSONDecoder().decode([FieldProblem].self, from: Data(try row.decode(column: "problems", as: String.self).utf8))
+                    problems: try JSONDecoder().decode([FieldProblem].self, from: Data(try row.decode(column: "problems", as: String.self).utf8)),
+                    fields: try row.decode(column: "fields", as: String?.self).map(Self.decodeContent) ?? [:]
                 )
             }
+        }
+    }
+
+    public func resolveRejection(id: Int, departmentCode: String) async throws -> Bool {
+        let now = Timestamp.string(clock.now())
+        return try await db.transaction { sql in
+            try await sql.update("rejections").set("resolved_at", to: SQLBind(now)).where("id", .equal, id)
+                .where("department_code", .equal, departmentCode).where("resolved_at", .is, SQLLiteral.null).returning("id").first() != nil
         }
     }
 }

@@ -14,7 +14,8 @@ struct PageRenderer: Sendable {
             throw TemplatesMissing(detail: "Resources/templates is not in the CreditWeb bundle")
         }
         let library = try await MustacheLibrary(directory: dir.path)
-        for name in ["layout", "home", "search", "entity", "error", "login", "account", "audit"] where library.getTemplate(named: name) == nil {
+        for name in ["layout", "home", "search", "entity", "error", "login", "account", "audit", "imports", "rejections"]
+        where library.getTemplate(named: name) == nil {
             throw TemplatesMissing(detail: "template \(name).mustache not found in \(dir.path)")
         }
         return PageRenderer(library: library)
@@ -40,6 +41,7 @@ struct PageRenderer: Sendable {
         if let principal = viewer?.principal {
             layout["viewer"] = ["name": principal.name, "role": principal.role.label]
             layout["mayAudit"] = [.admin, .creditOffice].contains(principal.role)
+            layout["isDepartment"] = principal.role == .department
         }
         layout["content"] = library.render(context, withTemplate: template) ?? ""
         let html = library.render(layout, withTemplate: "layout") ?? ""

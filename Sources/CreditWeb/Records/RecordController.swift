@@ -46,7 +46,12 @@ struct RecordController {
         let today = dependencies.clock.today()
         let catalogue = dependencies.catalogue
         let items = list.enumerated().map { index, element in
-            SubmissionItem(index: index, outcome: Self.validate(element, catalogue: catalogue, today: today), original: Self.originalText(element))
+            SubmissionItem(
+                index: index,
+                outcome: Self.validate(element, catalogue: catalogue, today: today),
+                original: Self.originalText(element),
+                fields: Self.textFields(element)
+            )
         }
         let results = try await dependencies.records.submit(departmentCode: department, items: items, source: "api")
         return SubmissionDTO(results: results.map(SubmissionDTO.Result.init))
@@ -104,6 +109,19 @@ struct RecordController {
             }
         }
         return (RecordSubmission(category: category, fields: fields, changeReason: changeReason, revoked: revoked), problems)
+    }
+
+    /// The text and number fields of a JSON record, by name (for correcting a rejection on a page).
+    static func textFields(_ element: JSONValue) -> [String: String] {
+        guard case .object(let object) = element else { return [:] }
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case .string(let text), .number(let text): fields[key] = text
+            default: continue
+            }
+        }
+        return fields
     }
 
     /// The record as it arrived, for the rejection queue (the queue is the department's own, shown only to it).

@@ -1,0 +1,124 @@
+import CreditCore
+import Foundation
+import SQLKit
+
+/// Import jobs in the `import_jobs` table; progress is written after every stored batch.
+public struct SQLImportJobStore: ImportJobStore {
+    let db: CreditDatabase
+    let clock: any CreditClock
+
+    public init(database: CreditDatabase, clock: any CreditClock = SystemClock()) {
+        self.db = database
+        self.clock = clock
+    }
+
+    public func create(
+        departmentCode: String,
+        accountID: Int?,
+        category: String,
+        encoding: String,
+        filename: String,
+        sizeBytes: Int?
+    ) async throws -> ImportJob {
+        let now = Timestamp.string(clock.now())
+        let id = try await db.transaction { sql in
+            try await sql.insert(into: "import_jobs")
+                .columns(
+                    "department_code",
+                    "account_id",
+                    "category",
+                    "encoding",
+                    "filename",
+                    "size_bytes",
+                    "status",
+                    "bytes_done",
+                    "rows_done",
+                    "accepted",
+                    "updated",
+                    "unchanged",
+                    "rejected",
+                    "created_at",
+                    "updated_at"
+                )
+                .values(
+                    SQLBind(departmentCode),
+                    SQLBind(accountID),
+                    SQLBind(category),
+                    SQLBind(encoding),
+                    SQLBind(filename),
+                    SQLBind(sizeBytes),
+                    SQLBind(ImportJob.Status.waiting.rawValue),
+                    SQLBind(0),
+                    SQLBind(0),
+                    SQLBind(0),
+                    SQLBind(0),
+                    SQLBind(0),
+                    SQLBind(0),
+                    SQLBind(now),
+                    SQLBind(now)
+                ).returning("id").first()!.decode(column: "id", as: Int.self)
+        }
+        return ImportJob(
+            id: id,
+            departmentCode: departmentCode,
+            accountID: accountID,
+            category: category,
+            encoding: encoding,
+            filename: filename,
+            sizeBytes: sizeBytes,
+            status: .waiting,
+            summary: ImportSummary(),
+            error: nil,
+            createdAt: now,
+            updatedAt: now
+        )
+    }
+
+    public func start(id: Int) async throws -> Bool {
+        let now = Timestamp.string(clock.now())
+        return try await db.transaction { sql in
+            try await sql.update("import_jobs").set("status", to: SQLBind(ImportJob.Status.running.rawValue)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, id).where("status", .equal, SQLBind(ImportJob.Status.waiting.rawValue)).returning("id").first() != nil
+        }
+    }
+
+    public func update(id: Int, status: ImportJob.Status, summary: ImportSummary, error: String?) async throws {
+        let now = Timestamp.string(clock.now())
+        try await db.transaction { sql in
+            try await sql.update("import_jobs").set("status", to: SQLBind(status.rawValue)).set("bytes_done", to: SQLBind(summary.bytes))
+                .set("rows_done", to: SQLBind(summary.rows)).set("accepted", to: SQLBind(summary.accepted))
+                .set("updated", to: SQLBind(summary.updated)).set("unchanged", to: SQLBind(summary.unchanged))
+                .set("rejected", to: SQLBind(summary.rejected)).set("error", to: SQLBind(error)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, id).run()
+        }
+    }
+
+    public func fetch(id: Int) async throws -> ImportJob? {
+        try await db.read { sql in
+            guard let row = try await sql.select().column(SQLLiteral.all).from("import_jobs").where("id", .equal, id).first() else {
+                return nil
+            }
+            var summary = ImportSummary()
+            summary.bytes = try row.decode(column: "bytes_done", as: Int.self)
+            summary.rows = try row.decode(column: "rows_done", as: Int.self)
+            summary.accepted = try row.decode(column: "accepted", as: Int.self)
+            summary.updated = try row.decode(column: "updated", as: Int.self)
+            summary.unchanged = try row.decode(column: "unchanged", as: Int.self)
+            summary.rejected = try row.decode(column: "rejected", as: Int.self)
+            return ImportJob(
+                id: try row.decode(column: "id", as: Int.self),
+                departmentCode: try row.decode(column: "department_code", as: String.self),
+                accountID: try row.decode(column: "account_id", as: Int?.self),
+                category: try row.decode(column: "category", as: String.self),
+                encoding: try row.decode(column: "encoding", as: String.self),
+                filename: try row.decode(column: "filename", as: String.self),
+                sizeBytes: try row.decode(column: "size_bytes", as: Int?.self),
+                status: ImportJob.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+                summary: summary,
+                error: try row.decode(column: "error", as: String?.self),
+                createdAt: try row.decode(column: "created_at", as: String.self),
+                updatedAt: try row.decode(column: "updated_at", as: String.self)
+            )
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import CreditCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// File uploads with progress, and the department's pages: `/imports` (upload) and `/rejections` (the
+/// queue, where a rejected row is corrected and sent again).
+struct ImportController {
+    let dependencies: AppDependencies
+    let pages: PageRenderer
+    static let department: Access = .roles([.department])
+
+    func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
+        api.post("imports", Self.department, use: create)
+        api.on(.put, "imports/{id}/file", Self.department, use: upload)
+        api.get("imports/{id}", .roles([.department, .creditOffice, .admin]), use: show)
+        routes.get("imports", Self.department, use: importPage)
+        routes.get("rejections", Self.department, use: rejectionsPage)
+        routes.post("rejections/{id}", Self.department, use: correct)
+    }
+
+    struct JobDTO: ResponseEncodable, Sendable {
+        var id: String
+        var status: String
+        var category: String
+        var encoding: String
+        var filename: String
+        var sizeBytes: Int?
+        var bytesDone: Int
+        var rows: Int
+        var accepted: Int
+        var updated: Int
+        var unchanged: Int
+        var rejected: Int
+        var error: String?
+        var createdAt: String
+        var updatedAt: String
+
+        init(_ job: ImportJob) {
+            id = String(job.id)
+            status = job.status.rawValue
+            category = job.category
+            encoding = job.encoding
+            filename = job.filename
+            sizeBytes = job.sizeBytes
+            bytesDone = job.summary.bytes
+            rows = job.summary.rows
+            accepted = job.summary.accepted
+            updated = job.summary.updated
+            unchanged = job.summary.unchanged
+            rejected = job.summary.rejected
+            error = job.error
+            createdAt = job.createdAt
+            updatedAt = job.updatedAt
+        }
+    }
+
+    struct NewJob: Decodable {
+        var category: String
+        var encoding: String?
+        var filename: String?
+        var size: Int?
+    }
+
+    /// `POST /api/v1/imports`: announces a file (category, encoding, name, size) and returns its job.
+    @Sendable func create(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<JobDTO> {
+        _ = try QueryParameters(request, allowed: [])
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard let job = try? JSONDecoder().decode(NewJob.self, from: Data(body.readableBytesView)) else {
+            throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：{\"category\", \"encoding\", \"filename\", \"size\"}")
+        }
+        guard dependencies.catalogue.category(job.category) != nil else {
+            throw APIError(
+                .badRequest,
+                code: "unknown_category",
+                message: "类别“\(job.category.prefix(40))”不在信用信息目录中 / not a category of the catalogue"
+            )
+        }
+        guard let encoding = FileEncoding(name: job.encoding ?? "auto") else {
+            throw APIError.invalidParameter("encoding", "应为 auto、utf-8 或 gb18030 / use auto, utf-8 or gb18030")
+        }
+        let created = try await dependencies.imports.create(
+            departmentCode: department,
+            accountID: context.principal?.accountID,
+            category: job.category,
+            encoding: encoding.rawValue,
+            filename: String((job.filename ?? "upload.csv").prefix(200)),
+            sizeBytes: job.size
+        )
+        return EditedResponse(status: .created, response: JobDTO(created))
+    }
+
+    /// The job of a request's `{id}`, if the caller may see it (its department's, or any for the credit office).
+    func job(_ context: CreditRequestContext) async throws -> ImportJob {
+        guard let id = context.parameters.get("id").flatMap({ Int($0) }), let job = try await dependencies.imports.fetch(id: id),
+            context.principal?.role != .department || context.principal?.departmentCode == job.departmentCode
+        else { throw APIError.notFound("导入任务 / the import") }
+        return job
+    }
+
+    /// `PUT /api/v1/imports/{id}/file`: the file itself, streamed through the importer; progress is written to
+    /// the job after every stored batch. 200 with the finished job, or 422 when the file could not be read.
+    @Sendable func upload(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<JobDTO> {
+        let job = try await job(context)
+        guard try await dependencies.imports.start(id: job.id) else {
+            throw APIError(.conflict, code: "import_not_waiting", message: "这个导入任务已经收到过文件 / this import already has its file")
+        }
+        let importer = RecordImporter(
+            catalogue: dependencies.catalogue,
+            store: dependencies.records,
+            departmentCode: job.departmentCode,
+            category: job.category,
+            today: dependencies.clock.today(),
+            source: "file"
+        )
+        let imports = dependencies.imports
+        do {
+            let summary = try await importer.run(
+                request.body.map { Array($0.readableBytesView) },
+                encoding: FileEncoding(name: job.encoding) ?? .auto
+            ) { progress in
+                try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
+            }
+            try await imports.update(id: job.id, status: .done, summary: summary, error: nil)
+        } catch let failure as ImportFailure {
+            try await imports.update(id: job.id, status: .failed, summary: ImportSummary(), error: failure.message)
+            guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务 / the import") }
+            return EditedResponse(status: .unprocessableContent, response: JobDTO(failed))
+        } catch {
+            // The upload broke off (or the database failed): the batches stored so far stay; send the file again.
+            let stored = try? await imports.fetch(id: job.id)
+            try? await imports.update(
+                id: job.id,
+                status: .failed,
+                summary: stored?.summary ?? ImportSummary(),
+                error: "上传中断，已入库的批次保留；请重新上传同一文件，已入库的行将显示为“未变” / the upload broke off; send the same file again"
+            )
+            throw error
+        }
+        guard let done = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务 / the import") }
+        return EditedResponse(status: .ok, response: JobDTO(done))
+    }
+
+    @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> JobDTO {
+        _ = try QueryParameters(request, allowed: [])
+        return JobDTO(try await job(context))
+    }
+
+    // MARK: Pages
+
+    @Sendable func importPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let categories = dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
+        return pages.page("imports", title: "上传报送文件", context: ["categories": categories], viewer: context)
+    }
+
+    @Sendable func rejectionsPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let params = try QueryParameters(request, allowed: ["fixed"])
+        return try await rejections(context, notice: params["fixed"].map { "第 \($0.prefix(10)) 条已改正并入库。" }, problems: [:])
+    }
+
+    /// The queue page; `problems` are the errors of a correction just refused, by rejection id.
+    func rejections(
+        _ context: CreditRequestContext,
+        notice: String?,
+        problems: [Int: [FieldProblem]],
+        status: HTTPResponse.Status = .ok
+    )
+        async throws -> Response
+    {
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
+        let queue = try await dependencies.records.rejections(departmentCode: department, limit: 200)
+        let items = queue.map { r -> [String: Any] in
+            let category = r.category.flatMap { dependencies.catalogue.category($0) } ?? dependencies.catalogue.category("penalty")
+            let errors = (problems[r.id] ?? r.problems).map { p -> [String: Any] in
+                ["field": category?.field(p.field)?.label ?? p.field, "message": p.message, "value": p.value ?? ""]
+            }
+            let fields = (category?.fields ?? []).map { f -> [String: Any] in
+                ["name": f.name, "label": f.label, "value": r.fields[f.name] ?? "", "required": f.required]
+            }
+            return [
+                "id": r.id, "position": r.position, "source": r.source, "original": r.original, "errors": errors, "fields": fields,
+                "category": category?.name ?? "", "categoryCode": category?.code ?? "", "receivedAt": r.receivedAt,
+            ]
+        }
+        var ctx: [String: Any] = ["items": items, "empty": items.isEmpty]
+        if let notice { ctx["notice"] = notice }
+        return pages.page("rejections", title: "退回队列", context: ctx, viewer: context, status: status)
+    }
+
+    /// `POST /rejections/{id}`: the corrected fields of a rejected row, sent through the one validation path.
+    @Sendable func correct(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        guard let department = context.principal?.departmentCode, let id = context.parameters.get("id").flatMap({ Int($0) }),
+            let rejection = try await dependencies.records.rejections(departmentCode: department, limit: 10_000).first(where: { $0.id == id }),
+            let category = rejection.category.flatMap({ dependencies.catalogue.category($0) })
+                ?? dependencies.catalogue.category(
+                    context.form["category"] ?? ""
+                )
+        else { throw APIError.notFound("退回记录 / the rejected row") }
+        var fields: [String: String] = [:]
+        for field in category.fields {
+            if let value = context.form[field.name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { fields[field.name] = value }
+        }
+        let submission = RecordSubmission(category: category.code, fields: fields, changeReason: "退回后改正 / corrected after rejection")
+        let outcome = RecordValidator.validate(submission, catalogue: dependencies.catalogue, today: dependencies.clock.today())
+        if case .failure(let problems) = outcome {
+            return try await rejections(context, notice: nil, problems: [id: problems.problems], status: .badRequest)
+        }
+        // Stored as a batch of one; a refusal here (a duplicate) is shown, not queued again.
+        let results = try await dependencies.records.submit(
+            departmentCode: department,
+            items: [SubmissionItem(index: rejection.position, outcome: outcome, original: rejection.original, fields: fields)],
+            source: "correction"
+        )
+        guard let result = results.first, result.status != .rejected else {
+            return try await rejections(context, notice: nil, problems: [id: results.first?.problems ?? []], status: .badRequest)
+        }
+        _ = try await dependencies.records.resolveRejection(id: id, departmentCode: department)
+        return .redirect(to: "/rejections?fixed=\(rejection.position)", type: .normal)
+    }
+}

@@ -1,0 +1,153 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import CreditWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("File uploads over HTTP, and correcting a rejected row on the page")
+struct ImportAPITests {
+    static func file(_ fixture: SignInFixture, badCode: Bool = true) -> String {
+        let code = fixture.entityCode
+        return """
+            行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别
+            甲公司,\(code),济税罚〔2026〕201号,2026-11-20,罚款人民币一万元,《税收征收管理法》第六十二条,一般,罚款
+            乙公司,\(badCode ? String(code.dropLast()) + "0" : code),济税罚〔2026〕202号,2026-11-20,罚款,某法,一般,罚款
+
+            """
+    }
+
+    @Test(
+        "announce, send a GB 18030 file, watch the job; a rejected row is corrected on the page and leaves the queue",
+        arguments: TestEngine.available
+    )
+    func uploadAndCorrect(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
+            let created = try await client.execute(
+                uri: "/api/v1/imports",
+                method: .post,
+                headers: department,
+                body: ByteBuffer(string: #"{"category": "penalty", "encoding": "auto", "filename": "十一月.csv"}"#)
+            ) { response in
+                #expect(response.status == .created)
+                return try response.body.json()
+            }
+            let id = try #require(created["id"] as? String)
+            #expect(created["status"] as? String == "waiting")
+            let bytes = gb18030Bytes(Self.file(fixture))
+            let done = try await client.execute(
+                uri: "/api/v1/imports/\(id)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "text/csv"],
+                body: ByteBuffer(bytes: bytes)
+            ) { response in
+                #expect(response.status == .ok)
+                return try response.body.json()
+            }
+            #expect(done["status"] as? String == "done")
+            #expect(done["accepted"] as? Int == 1 && done["rejected"] as? Int == 1 && done["bytesDone"] as? Int == bytes.count)
+            try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: [.authorization: "Bearer \(fixture.officeToken)"]) {
+                #expect($0.status == .ok)
+            }
+            // A job takes its file once.
+            try await client.execute(
+                uri: "/api/v1/imports/\(id)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"],
+                body: ByteBuffer(bytes: bytes)
+            ) { response in
+                #expect(response.status == .conflict)
+            }
+
+            // The department's person corrects the rejected row on the queue page.
+            let account = try await fixture.accounts.createAccount(
+                name: "税务报送员",
+                role: .department,
+                departmentCode: DemoCity.departments[2].code,
+                entityCode: nil
+            )
+            let (session, csrf) = try await fixture.accounts.startSession(accountID: account.id)
+            let page = try await client.execute(uri: "/rejections", method: .get, headers: [.cookie: "credit_session=\(session)"]) { response in
+                #expect(response.status == .ok)
+                return response.body.text
+            }
+            #expect(page.contains("第 3 行") && page.contains("统一社会信用代码"))
+            let rejectionID = try #require(
+                page.range(of: #"action="/rejections/(\d+)""#, options: .regularExpression).map {
+                    String(page[$0].dropFirst(#"action="/rejections/"#.count).dropLast())
+                }
+            )
+            var fields = [
+                "csrf": csrf, "category": "penalty", "subjectName": "乙公司", "subjectCode": String(fixture.entityCode.dropLast()) + "0",
+                "documentNumber": "济税罚〔2026〕202号", "decidedOn": "2026-11-20", "content": "罚款", "basis": "某法", "severity": "general",
+                "punishmentKinds": "罚款",
+            ]
+            let formHeaders: HTTPFields = [.cookie: "credit_session=\(session)", .contentType: "application/x-www-form-urlencoded"]
+            // Still wrong: the page says why, and nothing changes.
+            try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(fields)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.text.contains("校验码"))
+            }
+            fields["subjectCode"] = fixture.entityCode
+            try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(fields)) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/rejections?fixed=3")
+            }
+            let queue = try await client.execute(
+                uri: "/api/v1/rejections",
+                method: .get,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"]
+            ) {
+                try $0.body.json()["items"] as? [Any] ?? []
+            }
+            #expect(queue.isEmpty)
+            let records = try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)/records", method: .get) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(Set(records.compactMap { $0["documentNumber"] as? String }) == ["济税罚〔2026〕201号", "济税罚〔2026〕202号"])
+        }
+    }
+
+    @Test("a file that cannot be read fails its job with the reason; another department's job does not exist")
+    func failures() async throws {
+        try await withSignInApp(.sqlite) { client, fixture in
+            let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
+            let id = try await client.execute(
+                uri: "/api/v1/imports",
+                method: .post,
+                headers: department,
+                body: ByteBuffer(string: #"{"category": "penalty"}"#)
+            ) { try $0.body.json()["id"] as? String ?? "" }
+            let failed = try await client.execute(
+                uri: "/api/v1/imports/\(id)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"],
+                body: ByteBuffer(string: "名称,备注\n甲,乙\n")
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                return try response.body.json()
+            }
+            #expect(failed["status"] as? String == "failed" && (failed["error"] as? String)?.contains("备注") == true)
+            for body in [#"{"category": "gossip"}"#, #"{"category": "penalty", "encoding": "latin1"}"#, "{"] {
+                try await client.execute(uri: "/api/v1/imports", method: .post, headers: department, body: ByteBuffer(string: body)) {
+                    #expect($0.status == .badRequest, "\(body)")
+                }
+            }
+            let other = try await fixture.accounts.createAccount(
+                name: "环保科员",
+                role: .department,
+                departmentCode: DemoCity.departments[3].code,
+                entityCode: nil
+            )
+            let otherToken = try await fixture.accounts.issueToken(accountID: other.id, expiresAt: nil).token
+            try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: [.authorization: "Bearer \(otherToken)"]) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+}
