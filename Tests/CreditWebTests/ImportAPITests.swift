@@ -96,7 +96,7 @@ struct ImportAPITests {
             fields["subjectCode"] = fixture.entityCode
             try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(fields)) { response in
                 #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/rejections?fixed=3")
+                #expect(response.headers[.location] == "/rejections?fixed=%E7%AC%AC%203%20%E8%A1%8C")  // 第 3 行
             }
             let queue = try await client.execute(
                 uri: "/api/v1/rejections",

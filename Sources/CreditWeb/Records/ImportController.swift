@@ -149,6 +149,11 @@ struct ImportController {
 
     // MARK: Pages
 
+    /// Where a rejected row was: a file's line, or a JSON batch's item (counted from 1 for people).
+    static func positionLabel(_ r: Rejection) -> String {
+        r.source == "api" ? "第 \(r.position + 1) 条" : "第 \(r.position) 行"
+    }
+
     @Sendable func importPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let categories = dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
@@ -157,7 +162,7 @@ struct ImportController {
 
     @Sendable func rejectionsPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let params = try QueryParameters(request, allowed: ["fixed"])
-        return try await rejections(context, notice: params["fixed"].map { "第 \($0.prefix(10)) 条已改正并入库。" }, problems: [:])
+        return try await rejections(context, notice: params["fixed"].map { "\($0.prefix(20))已改正并入库。" }, problems: [:])
     }
 
     /// The queue page; `problems` are the errors of a correction just refused, by rejection id.
@@ -180,7 +185,7 @@ struct ImportController {
                 ["name": f.name, "label": f.label, "value": r.fields[f.name] ?? "", "required": f.required]
             }
             return [
-                "id": r.id, "position": r.position, "source": r.source, "original": r.original, "errors": errors, "fields": fields,
+                "id": r.id, "position": Self.positionLabel(r), "source": r.source, "original": r.original, "errors": errors, "fields": fields,
                 "category": category?.name ?? "", "categoryCode": category?.code ?? "", "receivedAt": r.receivedAt,
             ]
         }
@@ -217,6 +222,7 @@ struct ImportController {
             return try await rejections(context, notice: nil, problems: [id: results.first?.problems ?? []], status: .badRequest)
         }
         _ = try await dependencies.records.resolveRejection(id: id, departmentCode: department)
-        return .redirect(to: "/rejections?fixed=\(rejection.position)", type: .normal)
+        let label = Self.positionLabel(rejection).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return .redirect(to: "/rejections?fixed=\(label)", type: .normal)
     }
 }

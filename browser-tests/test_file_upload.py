@@ -1,0 +1,79 @@
+"""A department's clerk uploads a GB18030 CSV with bad rows, sees each row's errors, and fixes one on the page.
+
+(File name sorts before test_portal, whose last test stops the server.)
+"""
+import datetime
+import os
+import re
+import subprocess
+import tempfile
+
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "报送员 horse battery"
+
+
+def _cli(server, *args, stdin=None):
+    return subprocess.run([server["binary"], *args, "--database", server["database"]], input=stdin,
+                          capture_output=True, text=True, cwd=server["cwd"], timeout=120)
+
+
+def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots):
+    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
+    housing = next(d for d in departments if "住房和城乡建设" in d["name"])
+    created = _cli(server, "accounts", "create", "--role", "department", "--name", "住建报送员", "--department", housing["code"])
+    assert created.returncode == 0, created.stderr
+    account = re.search(r"账户 (\d+)", created.stdout).group(1)
+    assert _cli(server, "accounts", "password", "--account", account, "--login", "housing.clerk", stdin=PASSWORD + "\n").returncode == 0
+
+    entities = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 3}, timeout=10).json()["items"]
+    decided = ((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date() - datetime.timedelta(days=3)).isoformat()
+    good, typo, other = entities[0]["code"], entities[1]["code"][:-1] + ("0" if entities[1]["code"][-1] != "0" else "1"), entities[2]["code"]
+    text = (
+        "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+        f"{entities[0]['name']},{good},济建罚〔2026〕11号,{decided},罚款人民币五万元,《建筑法》第六十四条,一般,罚款\n"
+        f"{entities[1]['name']},{typo},济建罚〔2026〕12号,{decided},罚款人民币二万元,《建筑法》第六十五条,一般,罚款\n"
+        f"{entities[2]['name']},{other},济建罚〔2026〕13号,2099-01-01,罚款,《建筑法》,一般,罚款\n"
+    )
+    path = os.path.join(tempfile.mkdtemp(), "住建处罚-GB18030.csv")
+    with open(path, "wb") as f:
+        f.write(text.encode("gb18030"))
+
+    browser.delete_all_cookies()
+    browser.get(server["base"] + "/login")
+    browser.find_element(By.ID, "login").send_keys("housing.clerk")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    browser.find_element(By.ID, "imports-link").click()
+    browser.find_element(By.ID, "import-file").send_keys(path)
+    screenshots(browser, "30-upload-chosen")
+    browser.find_element(By.ID, "import-submit").click()
+    WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "import-result").get_attribute("data-status") == "done")
+    result = browser.find_element(By.ID, "import-result").text
+    assert "新增 1" in result and "退回 2" in result, result
+    assert browser.find_element(By.ID, "import-progress").get_attribute("value") == "100"
+    screenshots(browser, "31-upload-done")
+
+    browser.find_element(By.ID, "import-rejections").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "article.rejection")
+    assert len(rows) == 2
+    assert "第 3 行" in rows[0].text and "校验码" in rows[0].text
+    assert "第 4 行" in rows[1].text and "晚于今天" in rows[1].text
+    screenshots(browser, "32-rejections")
+
+    # Fix the typo in the credit code of line 3 and send it again.
+    code_input = rows[0].find_element(By.CSS_SELECTOR, "input[name=subjectCode]")
+    assert code_input.get_attribute("value") == typo
+    code_input.clear()
+    code_input.send_keys(entities[1]["code"])
+    rows[0].find_element(By.CSS_SELECTOR, "form.correction button").click()
+    assert "第 3 行已改正并入库" in browser.find_element(By.ID, "rejections-notice").text
+    remaining = browser.find_elements(By.CSS_SELECTOR, "article.rejection")
+    assert len(remaining) == 1 and "第 4 行" in remaining[0].text
+    screenshots(browser, "33-rejection-fixed")
+
+    published = requests.get(f"{server['base']}/api/v1/entities/{entities[1]['code']}/records", timeout=10).json()["items"]
+    assert "济建罚〔2026〕12号" in [r["documentNumber"] for r in published]
