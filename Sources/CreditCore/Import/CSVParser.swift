@@ -70,17 +70,9 @@ public struct CSVParser: Sendable {
             rowBytes.append(byte)
             switch state {
             case .fieldStart, .unquoted:
-                switch byte {
-                case UInt8(ascii: "\""):
+                if byte == UInt8(ascii: "\"") {
                     if state == .fieldStart { state = .quoted } else { field.append(byte) }
-                case UInt8(ascii: ","):
-                    endField()
-                case UInt8(ascii: "\n"):
-                    out += endRow()
-                    line += 1
-                case UInt8(ascii: "\r"):
-                    break
-                default:
+                } else if !separator(byte, &out) {
                     field.append(byte)
                     state = .unquoted
                 }
@@ -92,18 +84,10 @@ public struct CSVParser: Sendable {
                     field.append(byte)
                 }
             case .quoteInQuoted:
-                switch byte {
-                case UInt8(ascii: "\""):
+                if byte == UInt8(ascii: "\"") {
                     field.append(byte)
                     state = .quoted
-                case UInt8(ascii: ","):
-                    endField()
-                case UInt8(ascii: "\n"):
-                    out += endRow()
-                    line += 1
-                case UInt8(ascii: "\r"):
-                    break
-                default:
+                } else if !separator(byte, &out) {
                     badQuote = true
                     state = .afterBadQuote
                 }
@@ -120,6 +104,23 @@ public struct CSVParser: Sendable {
             }
         }
         return out
+    }
+
+    /// Handles a comma (ends the field), a line feed (ends the row) or a carriage return (dropped) outside
+    /// quotes; returns false for any other byte.
+    private mutating func separator(_ byte: UInt8, _ out: inout [Result<Row, BadRow>]) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","):
+            endField()
+        case UInt8(ascii: "\n"):
+            out += endRow()
+            line += 1
+        case UInt8(ascii: "\r"):
+            break
+        default:
+            return false
+        }
+        return true
     }
 
     /// Ends the input: completes a last row without a line break, or reports an unclosed quote.

@@ -89,20 +89,23 @@ struct SecuredRoutes {
         let audited = audit != .byHandler && (access != .everyone || ![.get, .head].contains(method))
         router.on(RouterPath(full), method: method) { request, context -> Response in
             let subject = context.parameters.get("code") ?? context.parameters.get("id")
+            func record(_ action: AuditAction, _ status: HTTPResponse.Status, _ outcome: String) async throws {
+                try await auditor.record(
+                    action,
+                    request: request,
+                    context: context,
+                    route: full,
+                    subject: subject,
+                    status: Int(status.code),
+                    outcome: outcome
+                )
+            }
             guard access.allows(context.principal) else {
                 let error =
                     context.principal == nil
                     ? APIError(.unauthorized, code: "unauthenticated", message: "请先登录或提供 API 令牌 / sign in or send an API token")
                     : APIError(.forbidden, code: "forbidden", message: "当前账户无权访问此功能 / this account may not use this")
-                try await auditor.record(
-                    .refused,
-                    request: request,
-                    context: context,
-                    route: full,
-                    subject: subject,
-                    status: Int(error.status.code),
-                    outcome: error.code
-                )
+                try await record(.refused, error.status, error.code)
                 throw error
             }
             guard audited else { return try await handler(request, context).response(from: request, context: context) }
@@ -116,26 +119,10 @@ struct SecuredRoutes {
                     )
                 }
                 let response = try await handler(request, context).response(from: request, context: context)
-                try await auditor.record(
-                    action,
-                    request: request,
-                    context: context,
-                    route: full,
-                    subject: subject,
-                    status: Int(response.status.code),
-                    outcome: "ok"
-                )
+                try await record(action, response.status, "ok")
                 return response
             } catch let error as APIError {
-                try await auditor.record(
-                    action,
-                    request: request,
-                    context: context,
-                    route: full,
-                    subject: subject,
-                    status: Int(error.status.code),
-                    outcome: error.code
-                )
+                try await record(action, error.status, error.code)
                 throw error
             }
         }
