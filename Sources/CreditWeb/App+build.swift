@@ -191,6 +191,7 @@ public func buildRouter(
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     ImportController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
+    TimelinessController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
         .addRoutes(to: routes)

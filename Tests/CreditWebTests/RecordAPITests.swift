@@ -162,3 +162,65 @@ struct RecordAPITests {
         }
     }
 }
+
+@Suite("The 7-working-day clock, reported")
+struct TimelinessAPITests {
+    @Test("on-time rate, late count and average delay per department and category, on the API and the page", arguments: TestEngine.available)
+    func report(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            // Received 2026-11-26: one decided 2026-11-20 (on time), one decided 2026-09-28 (due 2026-10-13 after the
+            // National Day holiday, 32 working days late).
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([
+                    RecordAPITests.penalty(fixture.entityCode, "T-1", decidedOn: "2026-11-20"),
+                    RecordAPITests.penalty(fixture.entityCode, "T-2", decidedOn: "2026-09-28"),
+                ])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            #expect(results.compactMap { $0["status"] as? String } == ["accepted", "accepted"])
+            let code = DemoCity.departments[2].code
+            let report = try await client.execute(
+                uri: "/api/v1/departments/\(code)/timeliness?from=2026-09-01&to=2026-11-30",
+                method: .get,
+                headers: [.authorization: "Bearer \(fixture.officeToken)"]
+            ) { response in
+                #expect(response.status == .ok)
+                return try response.body.json()
+            }
+            let total = report["total"] as? [String: Any] ?? [:]
+            #expect(total["records"] as? Int == 2 && total["late"] as? Int == 1)
+            #expect(total["onTimeRate"] as? Double == 0.5)
+            #expect(total["averageDelayWorkingDays"] as? Double == 16)
+            #expect((report["categories"] as? [[String: Any]])?.first?["categoryName"] as? String == "行政处罚")
+            // The department sees its own figures, not another's; a period before the records has none.
+            try await client.execute(
+                uri: "/api/v1/departments/\(code)/timeliness?from=2026-01-01&to=2026-08-31",
+                method: .get,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"]
+            ) { response in
+                #expect(response.status == .ok)
+                let body = try response.body.json()
+                #expect((body["total"] as? [String: Any])?["records"] as? Int == 0)
+            }
+            try await client.execute(
+                uri: "/api/v1/departments/\(DemoCity.departments[3].code)/timeliness",
+                method: .get,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"]
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(
+                uri: "/api/v1/departments/\(code)/timeliness?from=2026-12-01&to=2026-11-01",
+                method: .get,
+                headers: [.authorization: "Bearer \(fixture.officeToken)"]
+            ) { #expect($0.status == .badRequest) }
+            let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
+            try await client.execute(uri: "/timeliness?from=2026-09-01&to=2026-11-30", method: .get, headers: [.cookie: "credit_session=\(session)"])
+            {
+                response in
+                #expect(response.status == .ok)
+                #expect(response.body.text.contains("国家税务总局济南市税务局") && response.body.text.contains("50.0%"))
+            }
+        }
+    }
+}

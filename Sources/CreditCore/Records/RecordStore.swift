@@ -191,4 +191,30 @@ public protocol RecordStore: Sendable {
     func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
     /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.
     func resolveRejection(id: Int, departmentCode: String) async throws -> Bool
+    /// On-time figures of the records decided in a period, per department and category (`departmentCode` nil: all).
+    func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow]
+}
+
+/// How promptly one department sent one category's records (decided in a period) to the platform.
+public struct TimelinessRow: Sendable, Hashable {
+    public var departmentCode: String
+    public var departmentName: String
+    public var category: String
+    public var records: Int
+    public var late: Int
+    /// Working days late, summed over the late records.
+    public var delayWorkingDays: Int
+
+    public init(departmentCode: String, departmentName: String, category: String, records: Int, late: Int, delayWorkingDays: Int) {
+        self.departmentCode = departmentCode
+        self.departmentName = departmentName
+        self.category = category
+        self.records = records
+        self.late = late
+        self.delayWorkingDays = delayWorkingDays
+    }
+
+    public var onTimeRate: Double { records == 0 ? 1 : Double(records - late) / Double(records) }
+    /// Average delay over all records (on-time ones count 0), in working days.
+    public var averageDelay: Double { records == 0 ? 0 : Double(delayWorkingDays) / Double(records) }
 }

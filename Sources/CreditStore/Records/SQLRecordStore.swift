@@ -455,4 +455,26 @@ public struct SQLRecordStore: RecordStore {
                 .where("department_code", .equal, departmentCode).where("resolved_at", .is, SQLLiteral.null).returning("id").first() != nil
         }
     }
+
+    public func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow] {
+        let filter: SQLQueryString = departmentCode.map { " AND r.department_code = \(bind: $0)" } ?? ""
+        return try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.late) AS late, SUM(r.delay_working_days) AS delay
+                FROM records r JOIN departments d ON d.code = r.department_code
+                WHERE r.decided_on >= \(bind: from.description) AND r.decided_on <= \(bind: to.description)
+                """ + filter + " GROUP BY r.department_code, d.name, r.category ORDER BY r.department_code, r.category"
+            ).all().map { row in
+                TimelinessRow(
+                    departmentCode: try row.decode(column: "department_code", as: String.self),
+                    departmentName: try row.decode(column: "name", as: String.self),
+                    category: try row.decode(column: "category", as: String.self),
+                    records: try row.decode(column: "n", as: Int.self),
+                    late: try row.decode(column: "late", as: Int.self),
+                    delayWorkingDays: try row.decode(column: "delay", as: Int.self)
+                )
+            }
+        }
+    }
 }

@@ -1,0 +1,112 @@
+import CreditCore
+import Foundation
+import Hummingbird
+
+/// The 7-working-day clock, reported: per department and category, how many records decided in a period
+/// arrived on time, how many late, and the average delay in working days.
+struct TimelinessController {
+    let dependencies: AppDependencies
+    let pages: PageRenderer
+
+    func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
+        api.get("departments/{code}/timeliness", .roles([.creditOffice, .admin, .department]), use: department)
+        routes.get("timeliness", .roles([.creditOffice, .admin]), use: page)
+    }
+
+    struct Figures: Encodable, Sendable {
+        var records: Int
+        var late: Int
+        var onTimeRate: Double
+        var averageDelayWorkingDays: Double
+
+        init(records: Int, late: Int, delay: Int) {
+            self.records = records
+            self.late = late
+            onTimeRate = records == 0 ? 1 : (Double(records - late) / Double(records) * 1000).rounded() / 1000
+            averageDelayWorkingDays = records == 0 ? 0 : (Double(delay) / Double(records) * 100).rounded() / 100
+        }
+    }
+
+    struct CategoryDTO: Encodable, Sendable {
+        var category: String
+        var categoryName: String
+        var figures: Figures
+    }
+
+    struct DepartmentDTO: ResponseEncodable, Sendable {
+        var code: String
+        var name: String
+        var from: String
+        var to: String
+        var total: Figures
+        var categories: [CategoryDTO]
+    }
+
+    /// The period asked for: `from` and `to` (inclusive); by default the last 365 days.
+    func period(_ params: QueryParameters) throws(APIError) -> (LocalDate, LocalDate) {
+        let today = dependencies.clock.today()
+        func date(_ name: String, _ fallback: LocalDate) throws(APIError) -> LocalDate {
+            guard let text = params[name], !text.isEmpty else { return fallback }
+            guard let d = LocalDate(text) else { throw APIError.invalidParameter(name, "应为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD") }
+            return d
+        }
+        let to = try date("to", today)
+        let from = try date("from", to.adding(days: -364))
+        guard from <= to else { throw APIError.invalidParameter("to", "结束日期早于开始日期 / the end date is before the start date") }
+        return (from, to)
+    }
+
+    @Sendable func department(_ request: Request, context: CreditRequestContext) async throws -> DepartmentDTO {
+        let params = try QueryParameters(request, allowed: ["from", "to"])
+        let code = (context.parameters.get("code") ?? "").uppercased()
+        // A department sees its own figures only; for another code it gets 404, as for an unknown one.
+        guard context.principal?.role != .department || context.principal?.departmentCode == code,
+            let name = try await dependencies.registry.fetchDepartments().first(where: { $0.code == code })?.name
+        else { throw APIError.notFound("部门 / the department") }
+        let (from, to) = try period(params)
+        let rows = try await dependencies.records.timeliness(departmentCode: code, from: from, to: to)
+        return DepartmentDTO(
+            code: code,
+            name: name,
+            from: from.description,
+            to: to.description,
+            total: Figures(
+                records: rows.reduce(0) { $0 + $1.records },
+                late: rows.reduce(0) { $0 + $1.late },
+                delay: rows.reduce(0) { $0 + $1.delayWorkingDays }
+            ),
+            categories: rows.map {
+                CategoryDTO(
+                    category: $0.category,
+                    categoryName: dependencies.catalogue.category($0.category)?.name ?? $0.category,
+                    figures: Figures(records: $0.records, late: $0.late, delay: $0.delayWorkingDays)
+                )
+            }
+        )
+    }
+
+    @Sendable func page(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let params = try QueryParameters(request, allowed: ["from", "to"])
+        let (from, to): (LocalDate, LocalDate)
+        do {
+            (from, to) = try period(params)
+        } catch {
+            return pages.page("error", title: "参数有误", context: ["status": "400", "message": error.message], viewer: context, status: .badRequest)
+        }
+        let rows = try await dependencies.records.timeliness(departmentCode: nil, from: from, to: to)
+        let items = rows.map { r -> [String: Any] in
+            let f = Figures(records: r.records, late: r.late, delay: r.delayWorkingDays)
+            return [
+                "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category, "records": r.records,
+                "late": r.late, "rate": String(format: "%.1f%%", f.onTimeRate * 100), "delay": String(format: "%.2f", f.averageDelayWorkingDays),
+                "warn": f.onTimeRate < 0.9,
+            ]
+        }
+        return pages.page(
+            "timeliness",
+            title: "报送及时性",
+            context: ["items": items, "from": from.description, "to": to.description, "empty": items.isEmpty],
+            viewer: context
+        )
+    }
+}
