@@ -224,3 +224,66 @@ struct TimelinessAPITests {
         }
     }
 }
+
+@Suite("Public search of records and open-data export")
+struct OpenDataTests {
+    @Test("search by category, department and date; export the same as CSV and JSON, masked", arguments: TestEngine.available)
+    func searchAndExport(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            var person: [String: Any] = [
+                "category": "penalty", "subjectIdNumber": "11010519491231002X", "subjectName": "张三", "documentNumber": "O-3",
+                "decidedOn": "2026-11-23", "content": "罚款五百元", "basis": "某法", "severity": "general", "punishmentKinds": "罚款",
+            ]
+            person["amountFen"] = 50_000
+            var license = RecordAPITests.penalty(fixture.entityCode, "L-1", decidedOn: "2026-11-18")
+            license["category"] = "license"
+            license["content"] = "食品经营许可"
+            license["basis"] = "《食品经营许可管理办法》"
+            license.removeValue(forKey: "severity")
+            license.removeValue(forKey: "punishmentKinds")
+            license.removeValue(forKey: "amountFen")
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([
+                    RecordAPITests.penalty(fixture.entityCode, "O-1", decidedOn: "2026-11-20"), license, person,
+                ])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            #expect(results.compactMap { $0["status"] as? String } == ["accepted", "accepted", "accepted"])
+
+            func search(_ query: String) async throws -> [String] {
+                try await client.execute(uri: "/api/v1/records?\(query)", method: .get) { response in
+                    #expect(response.status == .ok, "\(query)")
+                    return (try response.body.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["documentNumber"] as? String }
+                }
+            }
+            #expect(try await search("") == ["O-3", "O-1", "L-1"])
+            #expect(try await search("category=license") == ["L-1"])
+            #expect(try await search("from=2026-11-19&to=2026-11-21") == ["O-1"])
+            #expect(try await search("department=\(DemoCity.departments[2].code)").count == 3)
+            #expect(try await search("department=\(DemoCity.departments[3].code)").isEmpty)
+            for bad in ["category=levy", "category=gossip", "from=2026-13-01", "department=123", "from=2026-11-30&to=2026-11-01"] {
+                try await client.execute(uri: "/api/v1/records?\(bad)", method: .get) { #expect($0.status == .badRequest, "\(bad)") }
+            }
+
+            let csv = try await client.execute(uri: "/api/v1/open-data/records?format=csv&category=penalty", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                return response.body.text
+            }
+            let lines = csv.split(separator: "\r\n")
+            #expect(lines.count == 3 && lines[0].hasPrefix("\u{FEFF}编号,类别,决定文书号"))
+            #expect(csv.contains("110105********002X") && !csv.contains("11010519491231002X"))
+            let json = try await client.execute(uri: "/api/v1/open-data/records?format=json", method: .get) { response in
+                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
+            }
+            #expect(json.count == 3 && json.allSatisfy { ($0["subjectIdNumber"] as? String).map { $0.contains("*") } ?? true })
+            try await client.execute(uri: "/api/v1/open-data/records?format=xml", method: .get) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/records?category=penalty", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.text.contains("O-1") && response.body.text.contains("张三 110105********002X"))
+                #expect(!response.body.text.contains("L-1"))
+            }
+        }
+    }
+}

@@ -191,6 +191,10 @@ public protocol RecordStore: Sendable {
     func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
     /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.
     func resolveRejection(id: Int, departmentCode: String) async throws -> Bool
+    /// Records public on a day that match a search, newest decision first, and how many match (counted to 10,000).
+    func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
+    /// Records public on a day that match a search, in id order after an id: for streamed exports.
+    func publicRecords(_ query: PublicRecordQuery, on day: LocalDate, after id: Int, limit: Int) async throws -> [StoredRecord]
     /// On-time figures of the records decided in a period, per department and category (`departmentCode` nil: all).
     func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow]
 }
@@ -217,4 +221,20 @@ public struct TimelinessRow: Sendable, Hashable {
     public var onTimeRate: Double { records == 0 ? 1 : Double(records - late) / Double(records) }
     /// Average delay over all records (on-time ones count 0), in working days.
     public var averageDelay: Double { records == 0 ? 0 : Double(delayWorkingDays) / Double(records) }
+}
+
+/// A public search of records; every filter is optional.
+public struct PublicRecordQuery: Sendable, Hashable {
+    public var category: String?
+    public var departmentCode: String?
+    /// Decision dates, inclusive.
+    public var from: LocalDate?
+    public var to: LocalDate?
+
+    public init(category: String? = nil, departmentCode: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+        self.category = category
+        self.departmentCode = departmentCode
+        self.from = from
+        self.to = to
+    }
 }

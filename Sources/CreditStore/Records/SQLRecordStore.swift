@@ -477,4 +477,44 @@ public struct SQLRecordStore: RecordStore {
             }
         }
     }
+
+    /// The WHERE clause of a public search on a day.
+    static func publicFilter(_ query: PublicRecordQuery, on day: LocalDate) -> SQLQueryString {
+        let d = day.description
+        var clause: SQLQueryString = "r.status = 'active' AND r.public_from <= \(bind: d) AND r.public_until >= \(bind: d)"
+        if let category = query.category { clause = clause + " AND r.category = \(bind: category)" }
+        if let department = query.departmentCode { clause = clause + " AND r.department_code = \(bind: department)" }
+        if let from = query.from { clause = clause + " AND r.decided_on >= \(bind: from.description)" }
+        if let to = query.to { clause = clause + " AND r.decided_on <= \(bind: to.description)" }
+        return clause
+    }
+
+    public func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
+    {
+        let filter = Self.publicFilter(query, on: day)
+        return try await db.read { sql in
+            let total =
+                try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE " + filter + " LIMIT 10000) AS c").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            let items = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
+                LEFT JOIN persons p ON p.id = r.subject_person_id WHERE
+                """ + " " + filter + " ORDER BY r.decided_on DESC, r.id DESC LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)"
+            ).all().map(Self.record)
+            return (items, total)
+        }
+    }
+
+    public func publicRecords(_ query: PublicRecordQuery, on day: LocalDate, after id: Int, limit: Int) async throws -> [StoredRecord] {
+        let filter = Self.publicFilter(query, on: day)
+        return try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
+                LEFT JOIN persons p ON p.id = r.subject_person_id WHERE
+                """ + " " + filter + " AND r.id > \(bind: id) ORDER BY r.id LIMIT \(bind: limit)"
+            ).all().map(Self.record)
+        }
+    }
 }

@@ -12,6 +12,48 @@ struct PortalController {
         routes.get("/", .everyone, use: home)
         routes.get("search", .everyone, use: search)
         routes.get("entities/{code}", .everyone, use: entity)
+        routes.get("records", .everyone, use: records)
+    }
+
+    /// The public search of records, with links to the open-data export of the same search.
+    @Sendable func records(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let params = try QueryParameters(request, allowed: RecordController.searchFilters.union(["page"]))
+        let page = try params.integer("page", default: 1, range: 1...500)
+        let catalogue = dependencies.catalogue
+        var ctx: [String: Any] = [
+            "categories": catalogue.categories.filter { $0.disclosure == .public }.map {
+                ["code": $0.code, "name": $0.name, "selected": params["category"] == $0.code]
+            },
+            "departments": try await dependencies.registry.fetchDepartments().map {
+                ["code": $0.code, "name": $0.name, "selected": params["department"] == $0.code]
+            },
+            "from": params["from"] ?? "", "to": params["to"] ?? "", "page": page, "total": 0, "items": [[String: Any]](),
+        ]
+        let query: PublicRecordQuery
+        do {
+            query = try RecordController.publicQuery(params, catalogue: catalogue)
+        } catch {
+            ctx["problem"] = error.message
+            return pages.page("records", title: "公示信息查询", context: ctx, viewer: context, status: .badRequest)
+        }
+        let (items, total) = try await dependencies.records.searchPublic(query, on: dependencies.clock.today(), page: page, size: Self.pageSize)
+        let filters = RecordController.searchFilters.sorted().compactMap { name in
+            params[name].flatMap { $0.isEmpty ? nil : "\(name)=\(AuditController.encode($0))" }
+        }.joined(separator: "&")
+        ctx["total"] = total
+        ctx["more"] = total >= 10_000
+        ctx["exportCSV"] = "/api/v1/open-data/records?format=csv" + (filters.isEmpty ? "" : "&" + filters)
+        ctx["exportJSON"] = "/api/v1/open-data/records?format=json" + (filters.isEmpty ? "" : "&" + filters)
+        if page > 1 { ctx["previous"] = "/records?\(filters)&page=\(page - 1)" }
+        if page * Self.pageSize < total { ctx["next"] = "/records?\(filters)&page=\(page + 1)" }
+        ctx["items"] = items.map { r -> [String: Any] in
+            [
+                "category": catalogue.category(r.category)?.name ?? r.category, "documentNumber": r.documentNumber, "subject": r.subjectName,
+                "code": r.subjectCode ?? false, "idNumber": r.subjectIDMasked ?? "", "department": r.departmentName,
+                "decidedOn": r.decidedOn.description, "content": r.content["content"] ?? "", "until": r.publication?.until.description ?? "",
+            ]
+        }
+        return pages.page("records", title: "公示信息查询", context: ctx, viewer: context)
     }
 
     @Sendable func home(_ request: Request, context: CreditRequestContext) async throws -> Response {

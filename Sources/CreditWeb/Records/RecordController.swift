@@ -1,6 +1,7 @@
 import CreditCore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Collection and disclosure over HTTP: the catalogue, JSON batches from departments, a record with its
 /// versions, the department's rejection queue, and an entity's public records.
@@ -14,6 +15,92 @@ struct RecordController {
         routes.get("records/{id}", .roles([.department, .creditOffice, .admin]), use: show)
         routes.get("rejections", .roles([.department]), use: rejections)
         routes.get("entities/{code}/records", .everyone, use: entityRecords)
+        routes.get("records", .everyone, use: search)
+        routes.get("open-data/records", .everyone, use: export)
+    }
+
+    static let searchFilters: Set<String> = ["category", "department", "from", "to"]
+
+    /// The filters of a public search, checked.
+    static func publicQuery(_ params: QueryParameters, catalogue: Catalogue) throws(APIError) -> PublicRecordQuery {
+        var query = PublicRecordQuery()
+        if let category = params["category"], !category.isEmpty {
+            guard let c = catalogue.category(category), c.disclosure == .public else {
+                throw APIError.invalidParameter("category", "不是公开的信息类别 / not a public category of the catalogue")
+            }
+            query.category = category
+        }
+        if let department = params["department"], !department.isEmpty {
+            query.departmentCode = try EntitySearchTerm.creditCode(department).rawValue
+        }
+        for name in ["from", "to"] {
+            guard let text = params[name], !text.isEmpty else { continue }
+            guard let date = LocalDate(text) else { throw APIError.invalidParameter(name, "应为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD") }
+            if name == "from" { query.from = date } else { query.to = date }
+        }
+        if let from = query.from, let to = query.to, from > to {
+            throw APIError.invalidParameter("to", "结束日期早于开始日期 / the end date is before the start date")
+        }
+        return query
+    }
+
+    /// `GET /api/v1/records?category=&department=&from=&to=&page=&size=`: records public today.
+    @Sendable func search(_ request: Request, context: CreditRequestContext) async throws -> PublicRecordsDTO {
+        let params = try QueryParameters(request, allowed: Self.searchFilters.union(["page", "size"]))
+        let query = try Self.publicQuery(params, catalogue: dependencies.catalogue)
+        let page = try params.integer("page", default: 1, range: 1...500)
+        let size = try params.integer("size", default: 20, range: 1...100)
+        let (items, total) = try await dependencies.records.searchPublic(query, on: dependencies.clock.today(), page: page, size: size)
+        return PublicRecordsDTO(items: items.map { PublicRecordsDTO.Item($0, catalogue: dependencies.catalogue) }, total: total)
+    }
+
+    static let csvHeader = "编号,类别,决定文书号,行政相对人名称,统一社会信用代码,证件号码（脱敏）,决定机关,决定机关代码,决定日期,内容,依据,失信程度,公示截止\r\n"
+
+    /// `GET /api/v1/open-data/records?format=csv|json&…`: every record public today, streamed 1,000 at a time.
+    @Sendable func export(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let params = try QueryParameters(request, allowed: Self.searchFilters.union(["format"]))
+        let query = try Self.publicQuery(params, catalogue: dependencies.catalogue)
+        let format = params["format"] ?? "csv"
+        guard format == "csv" || format == "json" else { throw APIError.invalidParameter("format", "应为 csv 或 json / use csv or json") }
+        let store = dependencies.records
+        let catalogue = dependencies.catalogue
+        let today = dependencies.clock.today()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: format == "csv" ? "\u{FEFF}" + Self.csvHeader : "["))
+            var last = 0
+            var first = true
+            while true {
+                let batch = try await store.publicRecords(query, on: today, after: last, limit: 1_000)
+                guard let tail = batch.last?.id else { break }
+                var chunk = ""
+                for r in batch {
+                    let item = PublicRecordsDTO.Item(r, catalogue: catalogue)
+                    if format == "csv" {
+                        chunk +=
+                            [
+                                item.id, item.categoryName, item.documentNumber, item.subjectName, item.subjectCode, item.subjectIdNumber,
+                                item.department,
+                                item.departmentCode, item.decidedOn, item.content, item.basis, r.severity?.label, item.publicUntil,
+                            ].map(AuditController.csvField).joined(separator: ",") + "\r\n"
+                    } else {
+                        chunk += (first ? "" : ",") + String(decoding: try encoder.encode(item), as: UTF8.self)
+                        first = false
+                    }
+                }
+                try await writer.write(ByteBuffer(string: chunk))
+                last = tail
+            }
+            if format == "json" { try await writer.write(ByteBuffer(string: "]")) }
+            try await writer.finish(nil)
+        }
+        let type = format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"public-records-\(today).\(format)\""],
+            body: body
+        )
     }
 
     @Sendable func catalog(_ request: Request, context: CreditRequestContext) async throws -> CatalogDTO {

@@ -162,9 +162,11 @@ struct RejectionsDTO: ResponseEncodable, Sendable {
     }
 }
 
-/// `GET /api/v1/entities/{code}/records`: what the public may see today.
+/// `GET /api/v1/entities/{code}/records` and `GET /api/v1/records`: what the public may see today.
 struct PublicRecordsDTO: ResponseEncodable, Sendable {
     var items: [Item]
+    /// For a search: how many match (counted to 10,000).
+    var total: Int?
 
     struct Item: Encodable, Sendable {
         var id: String
@@ -178,9 +180,16 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
         var severity: String?
         var content: String?
         var basis: String?
+        var subjectName: String
+        var subjectCode: String?
+        /// Masked: a natural person's identity number is never public.
+        var subjectIdNumber: String?
         var underObjection: Bool
 
         init(_ r: StoredRecord, catalogue: Catalogue) {
+            subjectName = r.subjectName
+            subjectCode = r.subjectCode
+            subjectIdNumber = r.subjectIDMasked
             id = String(r.id)
             category = r.category
             categoryName = catalogue.category(r.category)?.name ?? r.category
