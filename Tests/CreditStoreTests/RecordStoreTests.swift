@@ -215,6 +215,14 @@ struct RecordStoreTests {
             let unmatched = try #require(try await f.store.fetchRecord(id: results[4].id!))
             #expect(!unmatched.matched)
             #expect(try await f.store.fetchRecord(id: results[0].id!)?.matched == true)
+            #expect(try await f.store.unmatched(limit: 10).map(\.id) == [unmatched.id])
+            // When the entity is registered, its records find it.
+            var entity = f.items[0].entity
+            entity.code = try CreditCode(validating: "91350100M000100Y43")
+            entity.name = "福州后登记有限公司"
+            _ = try await SQLRegistryStore(database: f.db, keys: TestDatabase.keys, clock: f.clock).register(entity, reason: nil)
+            #expect(try await f.store.unmatched(limit: 10).isEmpty)
+            #expect(try await f.store.fetchRecord(id: unmatched.id)?.matched == true)
         }
     }
 

@@ -195,6 +195,8 @@ public protocol RecordStore: Sendable {
     func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
     /// Records public on a day that match a search, in id order after an id: for streamed exports.
     func publicRecords(_ query: PublicRecordQuery, on day: LocalDate, after id: Int, limit: Int) async throws -> [StoredRecord]
+    /// Records whose credit code is not (yet) in the registry, oldest first: the credit office's queue.
+    func unmatched(limit: Int) async throws -> [StoredRecord]
     /// On-time figures of the records decided in a period, per department and category (`departmentCode` nil: all).
     func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow]
 }

@@ -517,4 +517,15 @@ public struct SQLRecordStore: RecordStore {
             ).all().map(Self.record)
         }
     }
+
+    public func unmatched(limit: Int) async throws -> [StoredRecord] {
+        try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
+                LEFT JOIN persons p ON p.id = r.subject_person_id WHERE r.matched = 0 ORDER BY r.id LIMIT \(bind: limit)
+                """
+            ).all().map(Self.record)
+        }
+    }
 }

@@ -105,6 +105,9 @@ public struct SQLRegistryStore: RegistryStore {
                 endsOn: nil,
                 sql: sql
             )
+            // Records that arrived before the entity was registered now have their subject.
+            try await sql.update("records").set("matched", to: SQLBind(1)).where("subject_code", .equal, entity.code.rawValue)
+                .where("matched", .equal, SQLBind(0)).run()
             return .accepted
         }
     }

@@ -17,6 +17,44 @@ struct RecordController {
         routes.get("entities/{code}/records", .everyone, use: entityRecords)
         routes.get("records", .everyone, use: search)
         routes.get("open-data/records", .everyone, use: export)
+        routes.get("unmatched", .roles([.creditOffice, .admin]), use: unmatched)
+    }
+
+    /// `GET /api/v1/unmatched`: records about credit codes the registry does not know, for the credit office to
+    /// follow up (they are kept and published as usual; they become matched when the entity is registered).
+    @Sendable func unmatched(_ request: Request, context: CreditRequestContext) async throws -> UnmatchedDTO {
+        let params = try QueryParameters(request, allowed: ["limit"])
+        let limit = try params.integer("limit", default: 100, range: 1...1000)
+        let records = try await dependencies.records.unmatched(limit: limit)
+        return UnmatchedDTO(
+            items: records.map {
+                UnmatchedDTO.Item(
+                    id: String($0.id),
+                    subjectCode: $0.subjectCode,
+                    subjectName: $0.subjectName,
+                    category: $0.category,
+                    documentNumber: $0.documentNumber,
+                    department: $0.departmentName,
+                    departmentCode: $0.departmentCode,
+                    receivedAt: $0.receivedAt
+                )
+            }
+        )
+    }
+
+    struct UnmatchedDTO: ResponseEncodable, Sendable {
+        var items: [Item]
+
+        struct Item: Encodable, Sendable {
+            var id: String
+            var subjectCode: String?
+            var subjectName: String
+            var category: String
+            var documentNumber: String
+            var department: String
+            var departmentCode: String
+            var receivedAt: String
+        }
     }
 
     static let searchFilters: Set<String> = ["category", "department", "from", "to"]
