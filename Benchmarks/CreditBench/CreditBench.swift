@@ -24,6 +24,7 @@ struct CreditBench {
         var args = CommandLine.arguments.dropFirst()
         var databaseGiven = false
         var verifyLeaves: Int?
+        var ingestRows: Int?
         while let arg = args.popFirst() {
             switch arg {
             case "--entities": entities = Int(args.popFirst() ?? "") ?? entities
@@ -32,6 +33,7 @@ struct CreditBench {
                 databaseGiven = true
             case "--seed": seed = UInt64(args.popFirst() ?? "") ?? seed
             case "--verify-leaves": verifyLeaves = Int(args.popFirst() ?? "")
+            case "--ingest": ingestRows = Int(args.popFirst() ?? "")
             default:
                 print("usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL")
                 return
@@ -45,6 +47,12 @@ struct CreditBench {
         try await db.migrate()
         let registry = SQLRegistryStore(database: db, keys: .ephemeral())
         var report = Report()
+        if let rows = ingestRows {
+            report.emit("## credit-bench: ingest of \(rows) rows on \(db.engine.rawValue) (\(url))")
+            try await IngestBench.run(&report, db: db, url: url, rows: rows, seed: seed)
+            await db.close()
+            return
+        }
         if let leaves = verifyLeaves {
             report.emit("## credit-bench: verification of \(leaves) log entries on \(db.engine.rawValue) (\(url))")
             try await VerifyBench.run(&report, db: db, leaves: leaves)

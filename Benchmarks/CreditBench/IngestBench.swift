@@ -1,0 +1,137 @@
+import CreditCore
+import CreditStore
+import Foundation
+import SQLKit
+
+/// `credit-bench --ingest N --database URL`: N penalty and licence rows (half each) written as CSV files with the
+/// national standard's Chinese headers, ingested through the real validation path (`RecordImporter` →
+/// `SQLRecordStore`), and — on the same files, in the same run — loaded with `sqlite3 .import` or `psql \copy`
+/// into bare tables with the same unique key and subject index. Reports rows/s, the ratio, and peak memory.
+enum IngestBench {
+    static let penaltyHeader = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别"
+    static let licenseHeader = "行政相对人名称,统一社会信用代码,行政许可决定文书号,许可决定日期,许可内容,许可依据,许可类别"
+
+    static func run(_ report: inout Report, db: CreditDatabase, url: DatabaseURL, rows: Int, seed: UInt64) async throws {
+        let clock = ContinuousClock()
+        let keys = PersonalDataKeys.ephemeral()
+        let registry = SQLRegistryStore(database: db, keys: keys)
+        if try await registry.countEntities() == 0 {
+            try await DemoLoader(registry: registry).load(entities: 2_000, seed: seed) { _, _ in }
+        }
+        let city = DemoCity(seed: seed)
+        let codes = (0..<2_000).map { city.item(at: $0).entity.code.rawValue }
+        let department = DemoCity.departments[1].code
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("credit-ingest-\(rows)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let penalty = folder.appendingPathComponent("penalty.csv").path
+        let license = folder.appendingPathComponent("license.csv").path
+        let generateStart = clock.now
+        try write(path: penalty, header: penaltyHeader, rows: rows / 2) { i in
+            "某公司\(i),\(codes[i % codes.count]),济市监罚〔2026〕\(i)号,2026-0\(1 + i % 9)-1\(i % 10),罚款人民币\(i % 100 + 1)千元,《食品安全法》第一百二十四条,\(["一般", "严重", "轻微"][i % 3]),罚款"
+        }
+        try write(path: license, header: licenseHeader, rows: rows - rows / 2) { i in
+            "某公司\(i),\(codes[i % codes.count]),鲁食许〔2026〕\(i)号,2026-0\(1 + i % 9)-2\(i % 8),食品经营许可,《食品经营许可管理办法》,食品经营"
+        }
+        let generated = clock.now - generateStart
+        report.header("Ingest \(rows) rows (\(rows / 2) penalties, \(rows - rows / 2) licences) on \(db.engine.rawValue)")
+        report.row("write the two CSV files", String(format: "%.1f s", CreditBench.seconds(generated)), "-", 1)
+
+        let calendar = try await SQLCalendarStore(database: db).calendar()
+        let store = SQLRecordStore(
+            database: db,
+            keys: keys,
+            catalogue: try Catalogue.bundled(),
+            rules: try PublicationRules.bundled(),
+            calendar: calendar
+        )
+        var ours = 0.0
+        var total = ImportSummary()
+        for (path, category) in [(penalty, "penalty"), (license, "license")] {
+            let importer = RecordImporter(
+                catalogue: try Catalogue.bundled(),
+                store: store,
+                departmentCode: department,
+                category: category,
+                today: LocalDate("2026-11-26")!,
+                source: "bench"
+            )
+            let start = clock.now
+            let summary = try await importer.run(FileChunks(path: path), encoding: .auto)
+            ours += CreditBench.seconds(clock.now - start)
+            total.accepted += summary.accepted
+            total.rejected += summary.rejected
+            total.unchanged += summary.unchanged
+        }
+        precondition(total.rejected == 0, "rows were rejected: \(total)")
+
+        let bare = try bareLoad(url: url, folder: folder, penalty: penalty, license: license)
+        report.row(
+            "ingest through the validation path (accepted \(total.accepted), unchanged \(total.unchanged))",
+            String(format: "%.0f rows/s (%.1f s)", Double(rows) / ours, ours),
+            String(format: "%.0f rows/s (%.1f s) bare %@", Double(rows) / bare, bare, isSQLite(url) ? "sqlite3 .import" : "psql \\copy"),
+            bare / ours
+        )
+        report.row("peak memory of the process", String(format: "%.0f MiB", peakMemoryMiB()), "target < 500 MiB", 1)
+    }
+
+    static func write(path: String, header: String, rows: Int, line: (Int) -> String) throws {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
+        defer { try? handle.close() }
+        var buffer = header + "\n"
+        for i in 0..<rows {
+            buffer += line(i) + "\n"
+            if buffer.utf8.count > 1 << 20 {
+                try handle.write(contentsOf: Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        try handle.write(contentsOf: Data(buffer.utf8))
+    }
+
+    /// Loads both files into bare tables (same unique key and subject index as `records`) with the engine's own
+    /// bulk loader; returns the seconds it took.
+    static func bareLoad(url: DatabaseURL, folder: URL, penalty: String, license: String) throws -> Double {
+        let penaltyTable =
+            "CREATE TABLE bare_penalty (subject_name TEXT, subject_code TEXT, document_number TEXT UNIQUE, decided_on TEXT, content TEXT, basis TEXT, severity TEXT, kinds TEXT); CREATE INDEX bare_penalty_subject ON bare_penalty (subject_code);"
+        let licenseTable =
+            "CREATE TABLE bare_license (subject_name TEXT, subject_code TEXT, document_number TEXT UNIQUE, decided_on TEXT, content TEXT, basis TEXT, kind TEXT); CREATE INDEX bare_license_subject ON bare_license (subject_code);"
+        let start = Date()
+        switch url {
+        case .sqlite:
+            let file = folder.appendingPathComponent("bare.sqlite").path
+            try? FileManager.default.removeItem(atPath: file)
+            try run(
+                "/usr/bin/sqlite3",
+                [file, "PRAGMA journal_mode=WAL;", penaltyTable + licenseTable, ".mode csv", ".import --skip 1 \(penalty) bare_penalty", ".import --skip 1 \(license) bare_license"]
+            )
+        case .postgres:
+            let psql = ProcessInfo.processInfo.environment["CREDIT_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
+            guard case .postgres(let host, let port, let user, let password, let database) = url else { return 0 }
+            let connection = "postgres://\(user)\(password.map { ":" + $0 } ?? "")@\(host):\(port)/\(database)"
+            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "DROP TABLE IF EXISTS bare_penalty, bare_license"])
+            let setupStart = Date()
+            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", penaltyTable + licenseTable])
+            let setup = Date().timeIntervalSince(setupStart)
+            let copyStart = Date()
+            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "\\copy bare_penalty FROM '\(penalty)' WITH (FORMAT csv, HEADER true)"])
+            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "\\copy bare_license FROM '\(license)' WITH (FORMAT csv, HEADER true)"])
+            return Date().timeIntervalSince(copyStart) + setup
+        }
+        return Date().timeIntervalSince(start)
+    }
+
+    static func isSQLite(_ url: DatabaseURL) -> Bool {
+        if case .sqlite = url { return true }
+        return false
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+    }
+}
