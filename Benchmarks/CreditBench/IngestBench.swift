@@ -103,7 +103,10 @@ enum IngestBench {
             try? FileManager.default.removeItem(atPath: file)
             try run(
                 "/usr/bin/sqlite3",
-                [file, "PRAGMA journal_mode=WAL;", penaltyTable + licenseTable, ".mode csv", ".import --skip 1 \(penalty) bare_penalty", ".import --skip 1 \(license) bare_license"]
+                [
+                    file, "PRAGMA journal_mode=WAL;", penaltyTable + licenseTable, ".mode csv", ".import --skip 1 \(penalty) bare_penalty",
+                    ".import --skip 1 \(license) bare_license",
+                ]
             )
         case .postgres:
             let psql = ProcessInfo.processInfo.environment["CREDIT_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"

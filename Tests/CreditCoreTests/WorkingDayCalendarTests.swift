@@ -47,6 +47,22 @@ struct WorkingDayCalendarTests {
         }
     }
 
+    @Test("the counted number of working days equals walking the days one by one, across years and holidays")
+    func countedEqualsWalked() {
+        var random = SplitMix64(seed: 2019)
+        for _ in 0..<2_000 {
+            let start = LocalDate(dayNumber: LocalDate("2023-11-01")!.dayNumber + random.below(1_250))
+            let end = start.adding(days: random.below(500))
+            var walked = 0
+            var d = start
+            while d < end {
+                d = d.adding(days: 1)
+                if calendar.isWorkingDay(d) { walked += 1 }
+            }
+            #expect(calendar.workingDays(from: start, to: end) == walked, "\(start) → \(end)")
+        }
+    }
+
     @Test("the delay of a late submission across the Spring Festival, in working days")
     func delayAcrossHoliday() {
         // Due 2026-02-13 (Fri); received 2026-02-25 (Wed): the 14th (make-up Sat), 24th and 25th are working days.

@@ -69,6 +69,10 @@ struct TamperEvidentLogTests {
                 String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined())
             }
             #expect(TamperEvidentLog.canonicalJSON(fields) == Array(try encoder.encode(fields)), "\(fields)")
+            let object = Dictionary(fields.enumerated().map { ("k\($0.offset)" + $0.element, $0.element) }, uniquingKeysWith: { a, _ in a })
+            let sorted = JSONEncoder()
+            sorted.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            #expect(TamperEvidentLog.canonicalJSON(object: object) == Array(try sorted.encode(object)), "\(object)")
         }
     }
 

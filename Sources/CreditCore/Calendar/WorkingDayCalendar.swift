@@ -65,13 +65,27 @@ public struct WorkingDayCalendar: Sendable {
 
     /// The number of working days in the interval (start, end]: the delay of something due on
     /// `start` and done on `end`. Negative when `end` is before `start`.
+    ///
+    /// Counted, not walked: the weekdays of the interval, minus the holidays that fall on weekdays, plus the
+    /// make-up working days (weekend days) — a year late costs the same as a day late.
     public func workingDays(from start: LocalDate, to end: LocalDate) -> Int {
         if end < start { return -workingDays(from: end, to: start) }
-        var count = 0
-        var d = start
+        guard end > start else { return 0 }
+        let days = end.dayNumber - start.dayNumber
+        var count = days / 7 * 5
+        var d = start.adding(days: days / 7 * 7)
         while d < end {
             d = d.adding(days: 1)
-            if isWorkingDay(d) { count += 1 }
+            if !d.isWeekend { count += 1 }
+        }
+        let first = start.adding(days: 1)
+        for year in first.year...end.year {
+            guard let off = daysOff[year], let on = workdays[year] else {
+                onFallback?(year)
+                continue
+            }
+            for day in off where day >= first && day <= end && !day.isWeekend && !on.contains(day) { count -= 1 }
+            for day in on where day >= first && day <= end && day.isWeekend { count += 1 }
         }
         return count
     }

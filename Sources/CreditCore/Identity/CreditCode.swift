@@ -172,6 +172,8 @@ extension String {
     /// The string without leading and trailing ASCII white space (and the ideographic space U+3000).
     func trimmingASCIIWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" }
+        // Most fields have nothing to trim: answer without building a new string.
+        if let first = first, let last = last, !isSpace(first), !isSpace(last) { return self }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])
     }

@@ -122,11 +122,22 @@ public struct RecordImporter: Sendable {
                 if batch.count >= batchSize { try await flush() }
             }
         }
+        // One batch is stored while the next is parsed and checked (the two run on different cores); at most one
+        // is in flight, so batches are stored in file order and progress counts committed rows only.
+        var inFlight: Task<[SubmissionResult], any Error>?
+        func settle() async throws {
+            guard let previous = inFlight else { return }
+            inFlight = nil
+            summary.add(try await previous.value)
+            try await progress(summary)
+        }
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            summary.add(try await store.submit(departmentCode: departmentCode, items: batch, source: source))
+            let items = batch
             batch = []
-            try await progress(summary)
+            try await settle()
+            let (store, department, source) = (self.store, departmentCode, self.source)
+            inFlight = Task { try await store.submit(departmentCode: department, items: items, source: source) }
         }
 
         for try await chunk in chunks {
@@ -137,6 +148,7 @@ public struct RecordImporter: Sendable {
         try await handle(parser.finish())
         guard columns != nil else { throw ImportFailure.empty }
         try await flush()
+        try await settle()
         return summary
     }
 

@@ -95,7 +95,7 @@ public enum RecordValidator {
         var severity: Severity?
         var dates: [String: LocalDate] = [:]
         for field in category.fields {
-            let raw = submission.fields[field.name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let raw = submission.fields[field.name]?.trimmingASCIIWhitespace() ?? ""
             if raw.isEmpty {
                 if field.required {
                     problem(field.name, nil, "required", "缺少必填项“\(field.label)” / \(field.name) is required")

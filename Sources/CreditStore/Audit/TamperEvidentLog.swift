@@ -44,28 +44,52 @@ public struct TamperEvidentLog: Sendable {
     /// leaves logged so far were written that way), about ten times faster: `"` and `\` are escaped,
     /// control characters become `\b \t \n \f \r` or `\u00xx`, everything else is copied as UTF-8.
     public static func canonicalJSON(_ fields: [String]) -> [UInt8] {
-        let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(fields.reduce(2) { $0 + $1.utf8.count + 3 })
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            for byte in field.utf8 {
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
-                case 0x08: out += Array("\\b".utf8)
-                case 0x09: out += Array("\\t".utf8)
-                case 0x0A: out += Array("\\n".utf8)
-                case 0x0C: out += Array("\\f".utf8)
-                case 0x0D: out += Array("\\r".utf8)
-                case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-                default: out.append(byte)
-                }
-            }
-            out.append(UInt8(ascii: "\""))
+            appendJSONString(field, to: &out)
         }
         out.append(UInt8(ascii: "]"))
         return out
+    }
+
+    /// A JSON object of strings with sorted keys, byte for byte as `JSONEncoder` with `.sortedKeys` and
+    /// `.withoutEscapingSlashes` writes it.
+    public static func canonicalJSON(object: [String: String]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (i, key) in object.keys.sorted().enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendJSONString(object[key]!, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string as `JSONEncoder` escapes it: `"` and `\`, and control characters.
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0..<0x20:
+                out += [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)],
+                    hexDigits[Int(byte & 0xF)],
+                ]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     static let logColumns = ["kind", "subject_id", "version", "leaf_hash", "recorded_at"]

@@ -67,6 +67,8 @@ public final class CreditDatabase: Sendable {
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             try await sql.raw("PRAGMA busy_timeout=10000").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
+            // A 64 MiB page cache: bulk loads and the verification of large logs re-read index pages otherwise.
+            try await sql.raw("PRAGMA cache_size=-65536").run()
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
