@@ -182,22 +182,27 @@ extension SQLRecordStore {
     /// The current version of the batch's records that are already stored, by (category, document number).
     static func existing(_ records: [ValidRecord], department: String, sql: any SQLDatabase) async throws -> [String: Existing] {
         var found: [String: Existing] = [:]
-        for chunk in Array(Set(records.map(\.documentNumber))).chunked(by: 500) {
-            let rows = try await sql.raw(
-                """
-                SELECT r.id, r.category, r.document_number, r.version, r.received_at, v.content_hash FROM records r
-                JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
-                WHERE r.department_code = \(bind: department) AND r.document_number IN \(SQLBind.group(Array(chunk)))
-                """
-            ).all()
-            for row in rows {
-                found[key(try row.decode(column: "category", as: String.self), try row.decode(column: "document_number", as: String.self))] =
-                    Existing(
-                        id: try row.decode(column: "id", as: Int.self),
-                        version: try row.decode(column: "version", as: Int.self),
-                        receivedAt: try row.decode(column: "received_at", as: String.self),
-                        hash: try row.decode(column: "content_hash", as: String.self)
-                    )
+        // By category too, so that the unique index (department, category, document number) answers each lookup.
+        let byCategory = Dictionary(grouping: records, by: \.category).mapValues { Array(Set($0.map(\.documentNumber))) }
+        for (category, numbers) in byCategory {
+            for chunk in numbers.chunked(by: 500) {
+                let rows = try await sql.raw(
+                    """
+                    SELECT r.id, r.category, r.document_number, r.version, r.received_at, v.content_hash FROM records r
+                    JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
+                    WHERE r.department_code = \(bind: department) AND r.category = \(bind: category)
+                    AND r.document_number IN \(SQLBind.group(Array(chunk)))
+                    """
+                ).all()
+                for row in rows {
+                    found[key(try row.decode(column: "category", as: String.self), try row.decode(column: "document_number", as: String.self))] =
+                        Existing(
+                            id: try row.decode(column: "id", as: Int.self),
+                            version: try row.decode(column: "version", as: Int.self),
+                            receivedAt: try row.decode(column: "received_at", as: String.self),
+                            hash: try row.decode(column: "content_hash", as: String.self)
+                        )
+                }
             }
         }
         return found
