@@ -10,6 +10,59 @@ struct EntityController {
         routes.get("entities", .everyone, use: search)
         routes.get("entities/{code}", .everyone, use: show)
         routes.get("departments", .everyone, use: departments)
+        routes.post("entities", .roles([.creditOffice, .department]), use: register)
+    }
+
+    /// `POST /api/v1/entities`: the registering department (or the credit office) registers an entity or a change
+    /// of it. A change of name or legal representative becomes a new version (and a leaf of the log); the same
+    /// facts again change nothing. 201 for a new entity, 200 otherwise.
+    @Sendable func register(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<EntityDTO> {
+        _ = try QueryParameters(request, allowed: [])
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)) else {
+            throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON 对象 / the body must be a JSON object")
+        }
+        var fields: [String: String] = [:]
+        var people: [String: [String: String]] = [:]
+        for (key, value) in object {
+            switch value {
+            case .string(let text): fields[key] = text
+            case .object(let inner):
+                people[key] = inner.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+            default: continue
+            }
+        }
+        let registration: EntityRegistration
+        switch EntityRegistration.validate(fields, people: people, tables: dependencies.tables, today: dependencies.clock.today()) {
+        case .success(let r): registration = r
+        case .failure(let problems):
+            let list = problems.problems.map { "\($0.field)：\($0.message)" }.joined(separator: "；")
+            throw APIError(.badRequest, code: problems.problems.first?.code ?? "invalid_entity", message: list)
+        }
+        if context.principal?.role == .department {
+            let name = try await dependencies.registry.fetchDepartments().first { $0.code == context.principal?.departmentCode }?.name ?? ""
+            guard EntityRegistration.mayRegister(departmentName: name, code: registration.entity.code) else {
+                throw APIError(
+                    .forbidden,
+                    code: "not_registering_department",
+                    message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
+                )
+            }
+        }
+        let outcome = try await dependencies.registry.register(registration.entity, reason: registration.reason)
+        let current = try await dependencies.registry.fetchRoles(code: registration.entity.code)
+        for (role, person) in registration.roles
+        where !current.contains(where: { $0.role == role && $0.name == person.name && $0.endsOn == nil }) {
+            try await dependencies.registry.assign(
+                RoleAssignment(entityCode: registration.entity.code, person: person, role: role, startsOn: dependencies.clock.today())
+            )
+        }
+        guard let stored = try await dependencies.registry.fetchEntity(code: registration.entity.code) else {
+            throw APIError.notFound("主体 / the entity")
+        }
+        var dto = EntityDTO(stored, tables: dependencies.tables)
+        dto.outcome = outcome.rawValue
+        return EditedResponse(status: outcome == .accepted ? .created : .ok, response: dto)
     }
 
     @Sendable func search(_ request: Request, context: CreditRequestContext) async throws -> EntityPageDTO {

@@ -27,6 +27,8 @@ struct EntityDTO: ResponseEncodable, Sendable {
     var establishedOn: String
     var legalRepresentative: RepresentativeDTO
     var version: Int
+    /// After a registration: accepted, updated or unchanged.
+    var outcome: String?
 
     init(_ e: EntityRecord, tables: ReferenceTables) {
         let division = tables.division(e.industryDivision)
