@@ -47,7 +47,9 @@ public struct AppDependencies: Sendable {
     public var audit: any AuditTrail
     /// Credit records and the catalogue that governs them.
     public var records: any RecordStore
-    public var catalogue: Catalogue
+    /// Every catalogue version; ``catalogue`` is the one in force today.
+    public var catalogues: CatalogueVersions
+    public var catalogue: Catalogue { catalogues.inForce(on: clock.today()) }
     /// File uploads and their progress.
     public var imports: any ImportJobStore
     /// Signs the tamper-evident log's checkpoints.
@@ -63,22 +65,22 @@ public struct AppDependencies: Sendable {
         audit: (any AuditTrail)? = nil,
         records: (any RecordStore)? = nil,
         keys: PersonalDataKeys = .ephemeral(),
-        catalogue: Catalogue? = nil,
+        catalogues: CatalogueVersions? = nil,
         signer: CheckpointSigner = .ephemeral(),
         calendar: WorkingDayCalendar,
         clock: any CreditClock = SystemClock(),
         tables: ReferenceTables = .standard
     ) {
         self.imports = SQLImportJobStore(database: database, clock: clock)
-        let catalogue = catalogue ?? Self.shippedCatalogue
-        self.catalogue = catalogue
+        let catalogues = catalogues ?? CatalogueVersions([Self.shippedCatalogue])
+        self.catalogues = catalogues
         self.records =
             records
             ?? SQLRecordStore(
                 database: database,
                 keys: keys,
                 clock: clock,
-                catalogue: catalogue,
+                catalogues: catalogues,
                 rules: Self.shippedRules,
                 calendar: calendar
             )
@@ -108,6 +110,7 @@ public struct AppDependencies: Sendable {
     ) async throws -> AppDependencies {
         let calendar = try await SQLCalendarStore(database: database, clock: clock)
             .calendar(onFallback: CreditMetrics.calendarFallbackHandler(logger: logger))
+        let catalogues = try await SQLCatalogueStore(database: database, clock: clock).versions()
         return AppDependencies(
             database: database,
             registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
@@ -116,12 +119,12 @@ public struct AppDependencies: Sendable {
                 database: database,
                 keys: keys,
                 clock: clock,
-                catalogue: shippedCatalogue,
+                catalogues: catalogues,
                 rules: shippedRules,
                 calendar: calendar
             ),
             keys: keys,
-            catalogue: shippedCatalogue,
+            catalogues: catalogues,
             signer: signer,
             calendar: calendar,
             clock: clock

@@ -48,6 +48,12 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var months: Int?
         /// Whether minor (轻微) records of this category are published at all (then at most the rule's maximum).
         public var publishMinor: Bool?
+
+        public init(kind: Kind, months: Int? = nil, publishMinor: Bool? = nil) {
+            self.kind = kind
+            self.months = months
+            self.publishMinor = publishMinor
+        }
     }
 
     public struct Field: Sendable, Codable, Hashable {

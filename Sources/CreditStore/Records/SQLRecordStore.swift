@@ -9,7 +9,7 @@ public struct SQLRecordStore: RecordStore {
     let db: CreditDatabase
     let keys: PersonalDataKeys
     let clock: any CreditClock
-    let catalogue: Catalogue
+    let catalogues: CatalogueVersions
     let rules: PublicationRules
     let calendar: WorkingDayCalendar
 
@@ -24,10 +24,31 @@ public struct SQLRecordStore: RecordStore {
         self.db = database
         self.keys = keys
         self.clock = clock
-        self.catalogue = catalogue
+        self.catalogues = CatalogueVersions([catalogue])
         self.rules = rules
         self.calendar = calendar
     }
+
+    /// The same store over every catalogue version the credit office has loaded: each batch is checked
+    /// against the version in force on the day it arrives.
+    public init(
+        database: CreditDatabase,
+        keys: PersonalDataKeys,
+        clock: any CreditClock = SystemClock(),
+        catalogues: CatalogueVersions,
+        rules: PublicationRules,
+        calendar: WorkingDayCalendar
+    ) {
+        self.db = database
+        self.keys = keys
+        self.clock = clock
+        self.catalogues = catalogues
+        self.rules = rules
+        self.calendar = calendar
+    }
+
+    /// The catalogue in force today.
+    var catalogue: Catalogue { catalogues.inForce(on: clock.today()) }
 
     public static let versionKind = "record-version"
 

@@ -8,12 +8,20 @@ struct CatalogDTO: ResponseEncodable, Sendable {
     var effectiveFrom: String
     var source: String
     var categories: [Catalogue.Category]
+    /// Every version known, with its effective date.
+    var versions: [VersionRef]?
 
-    init(_ catalogue: Catalogue) {
+    struct VersionRef: Encodable, Sendable {
+        var version: String
+        var effectiveFrom: String
+    }
+
+    init(_ catalogue: Catalogue, versions: [Catalogue] = []) {
         version = catalogue.version
         effectiveFrom = catalogue.effectiveFrom.description
         source = catalogue.source
         categories = catalogue.categories
+        self.versions = versions.isEmpty ? nil : versions.map { VersionRef(version: $0.version, effectiveFrom: $0.effectiveFrom.description) }
     }
 }
 
