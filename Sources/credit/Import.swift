@@ -6,7 +6,7 @@ import Foundation
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "导入部门报送的 CSV 文件 / ingest a department's CSV file through the same validation as the API.",
+        abstract: "导入部门报送的 CSV 或 Excel 文件 / ingest a department's CSV or .xlsx file through the same validation as the API.",
         discussion: """
             The header row names the columns by the catalogue's field names or the national standard's Chinese column names \\
             (see GET /api/v1/catalog). UTF-8 (with or without BOM) and GB18030/GBK are detected, or given with --encoding. \\
@@ -58,12 +58,19 @@ struct Import: AsyncParsableCommand {
                 today: SystemClock().today(),
                 source: "cli"
             )
+            let report: @Sendable (ImportSummary) async throws -> Void = { s in
+                let percent = size > 0 ? Double(s.bytes) * 100 / Double(size) : 100
+                printError(String(format: "\r已处理 %d 行，%.0f%% / %d rows, %.0f%%", s.rows, percent, s.rows, percent), terminator: "")
+            }
             do {
-                let summary = try await importer.run(FileChunks(path: file), encoding: FileEncoding(name: encoding) ?? .auto) { s in
-                    let percent = size > 0 ? Double(s.bytes) * 100 / Double(size) : 100
-                    printError(String(format: "\r已处理 %d 行，%.0f%% / %d rows, %.0f%%", s.rows, percent, s.rows, percent), terminator: "")
+                let head = FileHandle(forReadingAtPath: file).flatMap { try? $0.read(upToCount: 4) }.map(Array.init) ?? []
+                if XLSXReader.looksLikeXLSX(head) {
+                    let rows = try XLSXReader.rows(file: URL(fileURLWithPath: file))
+                    return .success(try await importer.run(rows: rows, bytes: size, progress: report))
                 }
-                return .success(summary)
+                return .success(try await importer.run(FileChunks(path: file), encoding: FileEncoding(name: encoding) ?? .auto, progress: report))
+            } catch let unreadable as XLSXReader.Unreadable {
+                return .failure(ImportFailure(code: "unreadable_xlsx", message: unreadable.description))
             } catch let failure as ImportFailure {
                 return .failure(failure)
             } catch let error as AccountError {

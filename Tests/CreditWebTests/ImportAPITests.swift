@@ -113,6 +113,31 @@ struct ImportAPITests {
         }
     }
 
+    @Test("an Excel workbook is uploaded the same way", arguments: TestEngine.available)
+    func workbook(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
+            let id = try await client.execute(
+                uri: "/api/v1/imports",
+                method: .post,
+                headers: department,
+                body: ByteBuffer(string: #"{"category": "penalty", "filename": "十一月处罚.xlsx"}"#)
+            ) { try $0.body.json()["id"] as? String ?? "" }
+            let url = try TestWorkbook.penalties(codes: [fixture.entityCode, fixture.entityCode])
+            defer { try? FileManager.default.removeItem(at: url) }
+            let done = try await client.execute(
+                uri: "/api/v1/imports/\(id)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"],
+                body: ByteBuffer(bytes: Array(try Data(contentsOf: url)))
+            ) { response in
+                #expect(response.status == .ok)
+                return try response.body.json()
+            }
+            #expect(done["accepted"] as? Int == 1 && done["rejected"] as? Int == 1)
+        }
+    }
+
     @Test("a file that cannot be read fails its job with the reason; another department's job does not exist")
     func failures() async throws {
         try await withSignInApp(.sqlite) { client, fixture in

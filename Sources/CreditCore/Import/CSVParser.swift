@@ -10,6 +10,12 @@ public struct CSVParser: Sendable {
         public var fields: [String]
         public var line: Int
         public var raw: String
+
+        public init(fields: [String], line: Int, raw: String) {
+            self.fields = fields
+            self.line = line
+            self.raw = raw
+        }
     }
 
     /// A row that could not be read, with where and why.

@@ -96,60 +96,91 @@ public struct RecordImporter: Sendable {
         self.batchSize = batchSize
     }
 
-    /// Imports a file given as a sequence of byte chunks.
+    /// Imports a CSV file given as a sequence of byte chunks.
     /// - Parameter progress: called after every stored batch.
     /// - Throws: ``ImportFailure`` when the file cannot be read at all (nothing is stored then).
     public func run<Chunks: AsyncSequence>(
         _ chunks: Chunks,
         encoding: FileEncoding,
-        progress: @Sendable (ImportSummary) async throws -> Void = { _ in }
+        progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
     ) async throws -> ImportSummary where Chunks.Element == [UInt8] {
-        guard let category = catalogue.category(self.category) else { throw ImportFailure.unknownCategory(self.category) }
+        let session = try Session(importer: self, progress: progress)
         let decoder = StreamingTextDecoder(encoding)
         var parser = CSVParser()
+        for try await chunk in chunks {
+            session.summary.bytes += chunk.count
+            try await session.handle(parser.feed(decoder.decode(chunk)))
+        }
+        try await session.handle(parser.feed(decoder.finish()))
+        try await session.handle(parser.finish())
+        return try await session.finish()
+    }
+
+    /// Imports rows already read (from a spreadsheet), the first being the header.
+    public func run(
+        rows: [Result<CSVParser.Row, CSVParser.BadRow>],
+        bytes: Int,
+        progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
+    ) async throws -> ImportSummary {
+        let session = try Session(importer: self, progress: progress)
+        session.summary.bytes = bytes
+        try await session.handle(rows)
+        return try await session.finish()
+    }
+
+    /// The state of one import: the header, the batch being filled, the batch being stored.
+    final class Session {
+        let importer: RecordImporter
+        let category: Catalogue.Category
+        let progress: @Sendable (ImportSummary) async throws -> Void
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
         var batch: [SubmissionItem] = []
         var seen: [String: Int] = [:]
+        /// One batch is stored while the next is parsed and checked (the two run on different cores); at most
+        /// one is in flight, so batches are stored in file order and progress counts committed rows only.
+        var inFlight: Task<[SubmissionResult], any Error>?
+
+        init(importer: RecordImporter, progress: @escaping @Sendable (ImportSummary) async throws -> Void) throws {
+            guard let category = importer.catalogue.category(importer.category) else { throw ImportFailure.unknownCategory(importer.category) }
+            self.importer = importer
+            self.category = category
+            self.progress = progress
+        }
 
         func handle(_ rows: [Result<CSVParser.Row, CSVParser.BadRow>]) async throws {
             for row in rows {
                 guard let header = columns else {
-                    columns = try Self.header(row, category: category)
+                    columns = try RecordImporter.header(row, category: category)
                     continue
                 }
-                batch.append(item(row, header: header, category: category, seen: &seen))
-                if batch.count >= batchSize { try await flush() }
+                batch.append(importer.item(row, header: header, category: category, seen: &seen))
+                if batch.count >= importer.batchSize { try await flush() }
             }
         }
-        // One batch is stored while the next is parsed and checked (the two run on different cores); at most one
-        // is in flight, so batches are stored in file order and progress counts committed rows only.
-        var inFlight: Task<[SubmissionResult], any Error>?
+
         func settle() async throws {
             guard let previous = inFlight else { return }
             inFlight = nil
             summary.add(try await previous.value)
             try await progress(summary)
         }
+
         func flush() async throws {
             guard !batch.isEmpty else { return }
             let items = batch
             batch = []
             try await settle()
-            let (store, department, source) = (self.store, departmentCode, self.source)
+            let (store, department, source) = (importer.store, importer.departmentCode, importer.source)
             inFlight = Task { try await store.submit(departmentCode: department, items: items, source: source) }
         }
 
-        for try await chunk in chunks {
-            summary.bytes += chunk.count
-            try await handle(parser.feed(decoder.decode(chunk)))
+        func finish() async throws -> ImportSummary {
+            guard columns != nil else { throw ImportFailure.empty }
+            try await flush()
+            try await settle()
+            return summary
         }
-        try await handle(parser.feed(decoder.finish()))
-        try await handle(parser.finish())
-        guard columns != nil else { throw ImportFailure.empty }
-        try await flush()
-        try await settle()
-        return summary
     }
 
     /// The fields of the header's columns, in order.
@@ -226,7 +257,14 @@ public struct RecordImporter: Sendable {
             )
         }
         var fields: [String: String] = [:]
-        for (field, value) in zip(header, row.fields) where !value.isEmpty { fields[field.name] = value }
+        for (field, value) in zip(header, row.fields) where !value.isEmpty {
+            // A spreadsheet keeps dates as day numbers (1 = 1900-01-01, with Excel's 1900 leap-day quirk).
+            if field.type == .date, value.count == 5, let serial = Int(value), serial > 1 {
+                fields[field.name] = LocalDate(year: 1899, month: 12, day: 30)!.adding(days: serial).description
+            } else {
+                fields[field.name] = value
+            }
+        }
         let submission = RecordSubmission(category: category.code, fields: fields)
         var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today)
         if case .success(let record) = outcome {

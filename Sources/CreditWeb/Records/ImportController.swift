@@ -1,4 +1,5 @@
 import CreditCore
+import CreditStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -115,12 +116,34 @@ struct ImportController {
             source: "file"
         )
         let imports = dependencies.imports
+        let report: @Sendable (ImportSummary) async throws -> Void = { progress in
+            try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
+        }
         do {
-            let summary = try await importer.run(
-                request.body.map { Array($0.readableBytesView) },
-                encoding: FileEncoding(name: job.encoding) ?? .auto
-            ) { progress in
-                try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
+            let summary: ImportSummary
+            if job.filename.lowercased().hasSuffix(".xlsx") {
+                // A workbook is a ZIP archive, read from its end: the upload is kept in a temporary file first.
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("credit-import-\(job.id)-\(UUID().uuidString).xlsx")
+                defer { try? FileManager.default.removeItem(at: file) }
+                _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                let handle = try FileHandle(forWritingTo: file)
+                var size = 0
+                for try await buffer in request.body {
+                    size += buffer.readableBytes
+                    try handle.write(contentsOf: Data(buffer.readableBytesView))
+                }
+                try handle.close()
+                do {
+                    summary = try await importer.run(rows: try XLSXReader.rows(file: file), bytes: size, progress: report)
+                } catch let unreadable as XLSXReader.Unreadable {
+                    throw ImportFailure(code: "unreadable_xlsx", message: unreadable.description)
+                }
+            } else {
+                summary = try await importer.run(
+                    request.body.map { Array($0.readableBytesView) },
+                    encoding: FileEncoding(name: job.encoding) ?? .auto,
+                    progress: report
+                )
             }
             try await imports.update(id: job.id, status: .done, summary: summary, error: nil)
         } catch let failure as ImportFailure {
