@@ -13,6 +13,7 @@ public struct SQLRecordStore: RecordStore {
     let rules: PublicationRules
     let calendar: WorkingDayCalendar
 
+    /// A store over one catalogue version (tests, tools).
     public init(
         database: CreditDatabase,
         keys: PersonalDataKeys,
@@ -21,12 +22,7 @@ public struct SQLRecordStore: RecordStore {
         rules: PublicationRules,
         calendar: WorkingDayCalendar
     ) {
-        self.db = database
-        self.keys = keys
-        self.clock = clock
-        self.catalogues = CatalogueVersions([catalogue])
-        self.rules = rules
-        self.calendar = calendar
+        self.init(database: database, keys: keys, clock: clock, catalogues: CatalogueVersions([catalogue]), rules: rules, calendar: calendar)
     }
 
     /// The same store over every catalogue version the credit office has loaded: each batch is checked
