@@ -136,7 +136,10 @@ public struct RecordImporter: Sendable {
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
         var batch: [SubmissionItem] = []
+        /// Document numbers of the batch being filled; across batches the store finds duplicates by `importID`,
+        /// so memory stays bounded whatever the file's length.
         var seen: [String: Int] = [:]
+        let importID = UUID().uuidString
         /// One batch is stored while the next is parsed and checked (the two run on different cores); at most
         /// one is in flight, so batches are stored in file order and progress counts committed rows only.
         var inFlight: Task<[SubmissionResult], any Error>?
@@ -170,9 +173,10 @@ public struct RecordImporter: Sendable {
             guard !batch.isEmpty else { return }
             let items = batch
             batch = []
+            seen = [:]
             try await settle()
-            let (store, department, source) = (importer.store, importer.departmentCode, importer.source)
-            inFlight = Task { try await store.submit(departmentCode: department, items: items, source: source) }
+            let (store, department, source, importID) = (importer.store, importer.departmentCode, importer.source, importID)
+            inFlight = Task { try await store.submit(departmentCode: department, items: items, source: source, importID: importID) }
         }
 
         func finish() async throws -> ImportSummary {

@@ -183,11 +183,15 @@ public protocol RecordStore: Sendable {
     /// an acknowledged batch is never lost and a resubmitted one is never duplicated.
     /// - Parameter source: `api`, `file` or `cli`, kept with rejections.
     func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult]
+    /// The same, for one batch of a file import: a record already stored by an earlier batch of the same import
+    /// (`importID`) is a duplicate inside the file and is refused, naming the line of the first (`index`). The
+    /// database remembers it, so the importer needs no memory that grows with the file.
+    func submit(departmentCode: String, items: [SubmissionItem], source: String, importID: String?) async throws -> [SubmissionResult]
     func fetchRecord(id: Int) async throws -> StoredRecord?
     func fetchVersions(recordID: Int) async throws -> [RecordVersion]
     /// The records of an entity that are public on a day, newest decision first.
     func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord]
-    /// A department's unresolved rejections, oldest first.
+    /// A department's unresolved rejections, oldest submission first, in file (or batch) order within one.
     func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
     /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.
     func resolveRejection(id: Int, departmentCode: String) async throws -> Bool

@@ -308,6 +308,15 @@ extension Migration {
                 "CREATE TABLE catalogue_versions (version TEXT PRIMARY KEY, effective_from TEXT NOT NULL, document TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT)"
             ]
         ),
+        Migration(
+            // The import that last stored a record and its line: duplicates inside one file are found by the
+            // database, so an import's memory does not grow with the file.
+            "remember which file import and line last stored each record",
+            both: [
+                "ALTER TABLE records ADD COLUMN import_id TEXT",
+                "ALTER TABLE records ADD COLUMN import_position INTEGER",
+            ]
+        ),
     ]
 }
 

@@ -39,11 +39,18 @@ extension SQLRecordStore {
         var version: Int
         var receivedAt: String
         var hash: String
+        /// The file import and line that last stored it, if any.
+        var importID: String?
+        var importPosition: Int?
     }
 
     static func key(_ category: String, _ documentNumber: String) -> String { category + "\u{1F}" + documentNumber }
 
     public func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult] {
+        try await submit(departmentCode: departmentCode, items: items, source: source, importID: nil)
+    }
+
+    public func submit(departmentCode: String, items: [SubmissionItem], source: String, importID: String?) async throws -> [SubmissionResult] {
         let receivedAt = Timestamp.string(clock.now())
         let today = clock.today()
         let (catalogue, rules, calendar, keys) = (self.catalogue, self.rules, self.calendar, self.keys)
@@ -103,6 +110,20 @@ extension SQLRecordStore {
             var versions: [[any SQLExpression]] = []
             var log: [[any SQLExpression]] = []
             for (position, item, record) in valid {
+                if let importID, let earlier = existing[Self.key(record.category, record.documentNumber)], earlier.importID == importID {
+                    let problems = [
+                        FieldProblem(
+                            field: "documentNumber",
+                            value: record.documentNumber,
+                            code: "duplicate_in_file",
+                            message:
+                                "文号与第 \(earlier.importPosition ?? 0) 行重复 / the same document number as line \(earlier.importPosition ?? 0)"
+                        )
+                    ]
+                    try await Self.reject(item, problems: problems, source: source, context: context, sql: sql)
+                    results[position] = SubmissionResult(index: item.index, status: .rejected, problems: problems)
+                    continue
+                }
                 var planned = try await Self.plan(
                     record,
                     position: position,
@@ -112,6 +133,7 @@ extension SQLRecordStore {
                     context: context,
                     sql: sql
                 )
+                planned.columns += [("import_id", SQLBind(importID)), ("import_position", SQLBind(importID == nil ? nil : item.index))]
                 if let found = planned.existing, found.hash == planned.hash {
                     results[position] = SubmissionResult(index: item.index, status: .unchanged, id: found.id)
                     continue
@@ -188,7 +210,8 @@ extension SQLRecordStore {
             for chunk in numbers.chunked(by: 500) {
                 let rows = try await sql.raw(
                     """
-                    SELECT r.id, r.category, r.document_number, r.version, r.received_at, v.content_hash FROM records r
+                    SELECT r.id, r.category, r.document_number, r.version, r.received_at, r.import_id, r.import_position, v.content_hash
+                    FROM records r
                     JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
                     WHERE r.department_code = \(bind: department) AND r.category = \(bind: category)
                     AND r.document_number IN \(SQLBind.group(Array(chunk)))
@@ -200,7 +223,9 @@ extension SQLRecordStore {
                             id: try row.decode(column: "id", as: Int.self),
                             version: try row.decode(column: "version", as: Int.self),
                             receivedAt: try row.decode(column: "received_at", as: String.self),
-                            hash: try row.decode(column: "content_hash", as: String.self)
+                            hash: try row.decode(column: "content_hash", as: String.self),
+                            importID: try row.decode(column: "import_id", as: String?.self),
+                            importPosition: try row.decode(column: "import_position", as: Int?.self)
                         )
                 }
             }

@@ -188,7 +188,7 @@ public struct SQLRecordStore: RecordStore {
             try await sql.raw(
                 """
                 SELECT id, received_at, source, position, category, document_number, original, problems, fields FROM rejections
-                WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL ORDER BY id LIMIT \(bind: limit)
+                WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL ORDER BY received_at, position, id LIMIT \(bind: limit)
                 """
             ).all().map { row in
                 Rejection(
