@@ -18,6 +18,15 @@ public struct Migration: Sendable {
     public init(_ name: String, both: [String]) {
         self.init(name, sqlite: both, postgres: both)
     }
+
+    /// Statements written once, with `$ID` for an auto-numbered primary key and `$BIGINT` for a column that
+    /// refers to one (`INTEGER PRIMARY KEY` and `INTEGER` on SQLite, `BIGSERIAL PRIMARY KEY` and `BIGINT` on PostgreSQL).
+    public init(_ name: String, portable: [String]) {
+        func on(_ id: String, _ bigint: String) -> [String] {
+            portable.map { $0.replacingOccurrences(of: "$ID", with: id).replacingOccurrences(of: "$BIGINT", with: bigint) }
+        }
+        self.init(name, sqlite: on("INTEGER PRIMARY KEY", "INTEGER"), postgres: on("BIGSERIAL PRIMARY KEY", "BIGINT"))
+    }
 }
 
 extension Migration {
@@ -149,7 +158,7 @@ extension Migration {
             // Passwords are bcrypt hashes; the TOTP secret is sealed like personal data (AES-GCM, key id).
             // Consecutive failures lock the account for a while (see SQLAccountStore.logIn).
             "let people sign in: login names, password hashes, TOTP secrets, lock-out, and sessions",
-            sqlite: [
+            portable: [
                 "ALTER TABLE accounts ADD COLUMN login TEXT",
                 "CREATE UNIQUE INDEX accounts_login ON accounts (login)",
                 "ALTER TABLE accounts ADD COLUMN password_hash TEXT",
@@ -157,19 +166,7 @@ extension Migration {
                 "ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
                 "ALTER TABLE accounts ADD COLUMN locked_until TEXT",
                 """
-                CREATE TABLE sessions (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, account_id INTEGER NOT NULL REFERENCES accounts(id),
-                csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL, ended_at TEXT)
-                """,
-            ],
-            postgres: [
-                "ALTER TABLE accounts ADD COLUMN login TEXT",
-                "CREATE UNIQUE INDEX accounts_login ON accounts (login)",
-                "ALTER TABLE accounts ADD COLUMN password_hash TEXT",
-                "ALTER TABLE accounts ADD COLUMN totp_secret_enc TEXT",
-                "ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
-                "ALTER TABLE accounts ADD COLUMN locked_until TEXT",
-                """
-                CREATE TABLE sessions (id BIGSERIAL PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, account_id BIGINT NOT NULL REFERENCES accounts(id),
+                CREATE TABLE sessions (id $ID, token_hash TEXT NOT NULL UNIQUE, account_id $BIGINT NOT NULL REFERENCES accounts(id),
                 csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, expires_at TEXT NOT NULL, ended_at TEXT)
                 """,
             ]
@@ -233,10 +230,10 @@ extension Migration {
             // A record is identified by (department, category, document number); every version is kept, and
             // is a leaf of the tamper-evident log. Rejected submissions are kept whole, never dropped.
             "create credit records, their versions, and the departments' rejection queue",
-            sqlite: [
+            portable: [
                 """
-                CREATE TABLE records (id INTEGER PRIMARY KEY, department_code TEXT NOT NULL REFERENCES departments(code), category TEXT NOT NULL,
-                document_number TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, subject_code TEXT, subject_person_id INTEGER REFERENCES persons(id),
+                CREATE TABLE records (id $ID, department_code TEXT NOT NULL REFERENCES departments(code), category TEXT NOT NULL,
+                document_number TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, subject_code TEXT, subject_person_id $BIGINT REFERENCES persons(id),
                 subject_name TEXT NOT NULL, matched INTEGER NOT NULL, decided_on TEXT NOT NULL, received_at TEXT NOT NULL, due_by TEXT NOT NULL,
                 late INTEGER NOT NULL, delay_working_days INTEGER NOT NULL, severity TEXT, content TEXT NOT NULL, catalogue_version TEXT NOT NULL,
                 rule_set TEXT, public_from TEXT, earliest_end TEXT, public_until TEXT, not_published TEXT, updated_at TEXT NOT NULL,
@@ -246,35 +243,12 @@ extension Migration {
                 "CREATE INDEX records_department_received ON records (department_code, received_at)",
                 "CREATE INDEX records_unmatched ON records (matched, id)",
                 """
-                CREATE TABLE record_versions (record_id INTEGER NOT NULL REFERENCES records(id), version INTEGER NOT NULL, status TEXT NOT NULL,
-                subject_code TEXT, subject_person_id INTEGER REFERENCES persons(id), subject_name TEXT NOT NULL, decided_on TEXT NOT NULL, severity TEXT,
+                CREATE TABLE record_versions (record_id $BIGINT NOT NULL REFERENCES records(id), version INTEGER NOT NULL, status TEXT NOT NULL,
+                subject_code TEXT, subject_person_id $BIGINT REFERENCES persons(id), subject_name TEXT NOT NULL, decided_on TEXT NOT NULL, severity TEXT,
                 content TEXT NOT NULL, content_hash TEXT NOT NULL, change_reason TEXT, recorded_at TEXT NOT NULL, PRIMARY KEY (record_id, version))
                 """,
                 """
-                CREATE TABLE rejections (id INTEGER PRIMARY KEY, department_code TEXT NOT NULL, received_at TEXT NOT NULL, source TEXT NOT NULL,
-                position INTEGER NOT NULL, category TEXT, document_number TEXT, original TEXT NOT NULL, problems TEXT NOT NULL, resolved_at TEXT)
-                """,
-                "CREATE INDEX rejections_department ON rejections (department_code, resolved_at, id)",
-            ],
-            postgres: [
-                """
-                CREATE TABLE records (id BIGSERIAL PRIMARY KEY, department_code TEXT NOT NULL REFERENCES departments(code), category TEXT NOT NULL,
-                document_number TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, subject_code TEXT, subject_person_id BIGINT REFERENCES persons(id),
-                subject_name TEXT NOT NULL, matched INTEGER NOT NULL, decided_on TEXT NOT NULL, received_at TEXT NOT NULL, due_by TEXT NOT NULL,
-                late INTEGER NOT NULL, delay_working_days INTEGER NOT NULL, severity TEXT, content TEXT NOT NULL, catalogue_version TEXT NOT NULL,
-                rule_set TEXT, public_from TEXT, earliest_end TEXT, public_until TEXT, not_published TEXT, updated_at TEXT NOT NULL,
-                UNIQUE (department_code, category, document_number))
-                """,
-                "CREATE INDEX records_subject ON records (subject_code, public_from)",
-                "CREATE INDEX records_department_received ON records (department_code, received_at)",
-                "CREATE INDEX records_unmatched ON records (matched, id)",
-                """
-                CREATE TABLE record_versions (record_id BIGINT NOT NULL REFERENCES records(id), version INTEGER NOT NULL, status TEXT NOT NULL,
-                subject_code TEXT, subject_person_id BIGINT REFERENCES persons(id), subject_name TEXT NOT NULL, decided_on TEXT NOT NULL, severity TEXT,
-                content TEXT NOT NULL, content_hash TEXT NOT NULL, change_reason TEXT, recorded_at TEXT NOT NULL, PRIMARY KEY (record_id, version))
-                """,
-                """
-                CREATE TABLE rejections (id BIGSERIAL PRIMARY KEY, department_code TEXT NOT NULL, received_at TEXT NOT NULL, source TEXT NOT NULL,
+                CREATE TABLE rejections (id $ID, department_code TEXT NOT NULL, received_at TEXT NOT NULL, source TEXT NOT NULL,
                 position INTEGER NOT NULL, category TEXT, document_number TEXT, original TEXT NOT NULL, problems TEXT NOT NULL, resolved_at TEXT)
                 """,
                 "CREATE INDEX rejections_department ON rejections (department_code, resolved_at, id)",
@@ -283,20 +257,11 @@ extension Migration {
         Migration(
             // Rejected rows keep their fields by name (for correction on a page); uploads are jobs with progress.
             "keep rejected rows' fields, and create import jobs with their progress",
-            sqlite: [
+            portable: [
                 "ALTER TABLE rejections ADD COLUMN fields TEXT",
                 """
-                CREATE TABLE import_jobs (id INTEGER PRIMARY KEY, department_code TEXT NOT NULL, account_id INTEGER, category TEXT NOT NULL,
-                encoding TEXT NOT NULL, filename TEXT NOT NULL, size_bytes INTEGER, status TEXT NOT NULL, bytes_done INTEGER NOT NULL,
-                rows_done INTEGER NOT NULL, accepted INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL,
-                rejected INTEGER NOT NULL, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
-                """,
-            ],
-            postgres: [
-                "ALTER TABLE rejections ADD COLUMN fields TEXT",
-                """
-                CREATE TABLE import_jobs (id BIGSERIAL PRIMARY KEY, department_code TEXT NOT NULL, account_id BIGINT, category TEXT NOT NULL,
-                encoding TEXT NOT NULL, filename TEXT NOT NULL, size_bytes BIGINT, status TEXT NOT NULL, bytes_done BIGINT NOT NULL,
+                CREATE TABLE import_jobs (id $ID, department_code TEXT NOT NULL, account_id $BIGINT, category TEXT NOT NULL,
+                encoding TEXT NOT NULL, filename TEXT NOT NULL, size_bytes $BIGINT, status TEXT NOT NULL, bytes_done $BIGINT NOT NULL,
                 rows_done INTEGER NOT NULL, accepted INTEGER NOT NULL, updated INTEGER NOT NULL, unchanged INTEGER NOT NULL,
                 rejected INTEGER NOT NULL, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
                 """,
