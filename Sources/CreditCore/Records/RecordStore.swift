@@ -227,6 +227,18 @@ public struct TimelinessRow: Sendable, Hashable {
     public var onTimeRate: Double { records == 0 ? 1 : Double(records - late) / Double(records) }
     /// Average delay over all records (on-time ones count 0), in working days.
     public var averageDelay: Double { records == 0 ? 0 : Double(delayWorkingDays) / Double(records) }
+
+    /// The rows of one department added up over its categories (`category` is empty).
+    public static func total(of rows: [TimelinessRow], departmentCode: String, departmentName: String) -> TimelinessRow {
+        TimelinessRow(
+            departmentCode: departmentCode,
+            departmentName: departmentName,
+            category: "",
+            records: rows.reduce(0) { $0 + $1.records },
+            late: rows.reduce(0) { $0 + $1.late },
+            delayWorkingDays: rows.reduce(0) { $0 + $1.delayWorkingDays }
+        )
+    }
 }
 
 /// A public search of records; every filter is optional.

@@ -19,11 +19,12 @@ struct TimelinessController {
         var onTimeRate: Double
         var averageDelayWorkingDays: Double
 
-        init(records: Int, late: Int, delay: Int) {
-            self.records = records
-            self.late = late
-            onTimeRate = records == 0 ? 1 : (Double(records - late) / Double(records) * 1000).rounded() / 1000
-            averageDelayWorkingDays = records == 0 ? 0 : (Double(delay) / Double(records) * 100).rounded() / 100
+        /// The row's figures, rounded for reading (rate to 0.001, delay to 0.01 working days).
+        init(_ row: TimelinessRow) {
+            records = row.records
+            late = row.late
+            onTimeRate = (row.onTimeRate * 1000).rounded() / 1000
+            averageDelayWorkingDays = (row.averageDelay * 100).rounded() / 100
         }
     }
 
@@ -70,16 +71,12 @@ struct TimelinessController {
             name: name,
             from: from.description,
             to: to.description,
-            total: Figures(
-                records: rows.reduce(0) { $0 + $1.records },
-                late: rows.reduce(0) { $0 + $1.late },
-                delay: rows.reduce(0) { $0 + $1.delayWorkingDays }
-            ),
+            total: Figures(TimelinessRow.total(of: rows, departmentCode: code, departmentName: name)),
             categories: rows.map {
                 CategoryDTO(
                     category: $0.category,
                     categoryName: dependencies.catalogue.category($0.category)?.name ?? $0.category,
-                    figures: Figures(records: $0.records, late: $0.late, delay: $0.delayWorkingDays)
+                    figures: Figures($0)
                 )
             }
         )
@@ -95,7 +92,7 @@ struct TimelinessController {
         }
         let rows = try await dependencies.records.timeliness(departmentCode: nil, from: from, to: to)
         let items = rows.map { r -> [String: Any] in
-            let f = Figures(records: r.records, late: r.late, delay: r.delayWorkingDays)
+            let f = Figures(r)
             return [
                 "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category, "records": r.records,
                 "late": r.late, "rate": String(format: "%.1f%%", f.onTimeRate * 100), "delay": String(format: "%.2f", f.averageDelayWorkingDays),
