@@ -101,19 +101,11 @@ struct AuditController {
 
     static let csvHeader = "编号,时间,类型,账户号,账户名称,角色,部门,方法,路由,对象,状态,结果,地址,请求号,事由\r\n"
 
-    /// One CSV field: quoted when needed; a leading `= + - @` is neutralised so a spreadsheet does not run it.
-    static func csvField(_ value: String?) -> String {
-        guard var text = value, !text.isEmpty else { return "" }
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     static func csvLine(_ e: AuditEvent) -> String {
-        [
+        CSVText.line([
             e.id.map(String.init), e.at, e.action.rawValue, e.accountID.map(String.init), e.accountName, e.role, e.departmentCode, e.method,
             e.route, e.subject, String(e.status), e.outcome, e.address, e.requestID, e.purpose,
-        ].map(csvField).joined(separator: ",") + "\r\n"
+        ])
     }
 
     /// The matching events as CSV (UTF-8 with a byte-order mark, for spreadsheets), oldest first, read
@@ -159,9 +151,7 @@ struct AuditController {
         let page = try params.integer("page", default: 1, range: 1...10_000)
         let size = 50
         let (items, total) = try await trail.search(query, page: page, size: size)
-        var filters = Self.filters.sorted().compactMap { name in params[name].flatMap { $0.isEmpty ? nil : "\(name)=\(Self.encode($0))" } }
-        filters.append("purpose=\(Self.encode(purpose))")
-        let queryString = filters.joined(separator: "&")
+        let queryString = (params.echo(Self.filters) + ["purpose=\(QueryParameters.encode(purpose))"]).joined(separator: "&")
         let lastPage = max(1, (total + size - 1) / size)
         ctx["searched"] = true
         ctx["total"] = total
@@ -178,9 +168,5 @@ struct AuditController {
             ]
         }
         return pages.page("audit", title: "审计日志", context: ctx, viewer: context)
-    }
-
-    static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 }

@@ -37,9 +37,7 @@ struct PortalController {
             return pages.page("records", title: "公示信息查询", context: ctx, viewer: context, status: .badRequest)
         }
         let (items, total) = try await dependencies.records.searchPublic(query, on: dependencies.clock.today(), page: page, size: Self.pageSize)
-        let filters = RecordController.searchFilters.sorted().compactMap { name in
-            params[name].flatMap { $0.isEmpty ? nil : "\(name)=\(AuditController.encode($0))" }
-        }.joined(separator: "&")
+        let filters = params.echo(RecordController.searchFilters).joined(separator: "&")
         ctx["total"] = total
         ctx["more"] = total >= 10_000
         ctx["exportCSV"] = "/api/v1/open-data/records?format=csv" + (filters.isEmpty ? "" : "&" + filters)
@@ -80,7 +78,7 @@ struct PortalController {
         }
         let result = try await dependencies.registry.searchEntities(EntitySearchQuery(term: term, page: page, size: Self.pageSize))
         let lastPage = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
-        let encoded = q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&+=?"))) ?? ""
+        let encoded = QueryParameters.encode(q)
         let items: [[String: Any]] = result.items.map { e in
             [
                 "code": e.code.rawValue, "name": e.name, "kind": e.kind.label, "status": e.status.label,

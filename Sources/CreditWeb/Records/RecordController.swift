@@ -118,12 +118,10 @@ struct RecordController {
                 for r in batch {
                     let item = PublicRecordsDTO.Item(r, catalogue: catalogue)
                     if format == "csv" {
-                        chunk +=
-                            [
-                                item.id, item.categoryName, item.documentNumber, item.subjectName, item.subjectCode, item.subjectIdNumber,
-                                item.department,
-                                item.departmentCode, item.decidedOn, item.content, item.basis, r.severity?.label, item.publicUntil,
-                            ].map(AuditController.csvField).joined(separator: ",") + "\r\n"
+                        chunk += CSVText.line([
+                            item.id, item.categoryName, item.documentNumber, item.subjectName, item.subjectCode, item.subjectIdNumber,
+                            item.department, item.departmentCode, item.decidedOn, item.content, item.basis, r.severity?.label, item.publicUntil,
+                        ])
                     } else {
                         chunk += (first ? "" : ",") + String(decoding: try encoder.encode(item), as: UTF8.self)
                         first = false

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The query string of a request, decoded strictly: every value must be valid UTF-8 after
@@ -39,6 +40,17 @@ struct QueryParameters {
     }
 
     subscript(_ name: String) -> String? { values[name] }
+
+    /// `name=value` for each of these parameters that has a value, in name order, percent-encoded: to carry a
+    /// search's filters into its paging and export links.
+    func echo(_ names: Set<String>) -> [String] {
+        names.sorted().compactMap { name in values[name].flatMap { $0.isEmpty ? nil : "\(name)=\(Self.encode($0))" } }
+    }
+
+    /// A query value percent-encoded (only unreserved characters stay as they are).
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+    }
 
     /// A whole number in a range, or the default when absent.
     func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
