@@ -212,6 +212,9 @@ struct RecordStoreTests {
             let queue = try await f.store.rejections(departmentCode: Self.tax.code, limit: 10)
             #expect(queue.map(\.position) == [1, 2, 3])
             #expect(queue[1].original.contains("91350100M000100Y4Z"))
+            // One rejection is found by id, for its own department only.
+            #expect(try await f.store.rejection(id: queue[1].id, departmentCode: Self.tax.code) == queue[1])
+            #expect(try await f.store.rejection(id: queue[1].id, departmentCode: Self.market.code) == nil)
             let unmatched = try #require(try await f.store.fetchRecord(id: results[4].id!))
             #expect(!unmatched.matched)
             #expect(try await f.store.fetchRecord(id: results[0].id!)?.matched == true)

@@ -193,6 +193,8 @@ public protocol RecordStore: Sendable {
     func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord]
     /// A department's unresolved rejections, oldest submission first, in file (or batch) order within one.
     func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
+    /// One unresolved rejection of a department, or nil (another department's is nil too).
+    func rejection(id: Int, departmentCode: String) async throws -> Rejection?
     /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.
     func resolveRejection(id: Int, departmentCode: String) async throws -> Bool
     /// Records public on a day that match a search, newest decision first, and how many match (counted to 10,000).

@@ -184,12 +184,21 @@ public struct SQLRecordStore: RecordStore {
     }
 
     public func rejections(departmentCode: String, limit: Int) async throws -> [Rejection] {
+        try await openRejections(departmentCode: departmentCode, filter: "", limit: limit)
+    }
+
+    public func rejection(id: Int, departmentCode: String) async throws -> Rejection? {
+        try await openRejections(departmentCode: departmentCode, filter: " AND id = \(bind: id)", limit: 1).first
+    }
+
+    /// A department's unresolved rejections that match a further condition.
+    func openRejections(departmentCode: String, filter: SQLQueryString, limit: Int) async throws -> [Rejection] {
         try await db.read { sql in
             try await sql.raw(
                 """
                 SELECT id, received_at, source, position, category, document_number, original, problems, fields FROM rejections
-                WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL ORDER BY received_at, position, id LIMIT \(bind: limit)
-                """
+                WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL
+                """ + filter + " ORDER BY received_at, position, id LIMIT \(bind: limit)"
             ).all().map { row in
                 Rejection(
                     id: try row.decode(column: "id", as: Int.self),

@@ -220,7 +220,7 @@ struct ImportController {
     /// `POST /rejections/{id}`: the corrected fields of a rejected row, sent through the one validation path.
     @Sendable func correct(_ request: Request, context: CreditRequestContext) async throws -> Response {
         guard let department = context.principal?.departmentCode, let id = context.parameters.get("id").flatMap({ Int($0) }),
-            let rejection = try await dependencies.records.rejections(departmentCode: department, limit: 10_000).first(where: { $0.id == id }),
+            let rejection = try await dependencies.records.rejection(id: id, departmentCode: department),
             let category = rejection.category.flatMap({ dependencies.catalogue.category($0) })
                 ?? dependencies.catalogue.category(
                     context.form["category"] ?? ""
