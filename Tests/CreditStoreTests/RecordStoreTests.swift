@@ -141,6 +141,34 @@ struct RecordStoreTests {
         }
     }
 
+    @Test("text with tabs, line breaks, backslashes and quotes is stored exactly as sent (bulk writes escape it)", arguments: TestEngine.available)
+    func awkwardText(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let awkward = "第一行\n第二行\t制表\\N 反斜杠\r\n“引号”\"quoted\" \\"
+            let good = Self.penalty(f.items[0].entity.code.rawValue, number: "济市监罚〔2026〕\\t9号", decidedOn: "2026-05-08", content: awkward)
+            let bad = Self.penalty("not a code\t\\N", number: "济市监罚〔2026〕10号", decidedOn: "2026-05-08", content: awkward)
+            let items = [good, bad].enumerated().map { index, submission in
+                SubmissionItem(
+                    index: index,
+                    outcome: RecordValidator.validate(submission, catalogue: f.catalogue, today: f.clock.today()),
+                    original: "行\(index)\t" + awkward
+                )
+            }
+            let results = try await f.store.submit(departmentCode: Self.market.code, items: items, source: "api")
+            #expect(results.map(\.status) == [.accepted, .rejected])
+            let record = try #require(try await f.store.fetchRecord(id: results[0].id!))
+            #expect(record.content["content"] == awkward)
+            #expect(record.documentNumber == "济市监罚〔2026〕\\t9号")
+            #expect(try await f.store.fetchVersions(recordID: record.id).map { $0.content["content"] } == [awkward])
+            let queued = try await f.store.rejections(departmentCode: Self.market.code, limit: 10)
+            #expect(queued.count == 1)
+            #expect(queued.first?.original == "行1\t" + awkward, "the rejected item is kept as sent")
+            #expect(queued.first?.problems.first?.value == "not a code\t\\N")
+            #expect(try await f.submit(Self.market, [good]).map(\.status) == [.unchanged], "what was stored hashes as what was sent")
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+        }
+    }
+
     @Test("an edit of a stored record version behind the platform's back is named by verify", arguments: TestEngine.available)
     func tamper(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in
@@ -194,16 +222,14 @@ struct RecordStoreTests {
             let code = f.items[4].entity.code.rawValue
             var future = Self.penalty(code, number: "R-3", decidedOn: "2026-06-01")
             future.fields["subjectCode"] = "91350100M000100Y4Z"
-            let results = try await f.submit(
-                Self.tax,
-                [
-                    Self.penalty(code, number: "R-1", decidedOn: "2026-05-08"),
-                    Self.penalty(code, number: "R-1", decidedOn: "2026-05-09"),
-                    future,
-                    RecordSubmission(category: "gossip", fields: ["subjectName": "x"]),
-                    Self.penalty("91350100M000100Y43", number: "R-5", decidedOn: "2026-05-08"),
-                ]
-            )
+            let batch = [
+                Self.penalty(code, number: "R-1", decidedOn: "2026-05-08"),
+                Self.penalty(code, number: "R-1", decidedOn: "2026-05-09"),
+                future,
+                RecordSubmission(category: "gossip", fields: ["subjectName": "x"]),
+                Self.penalty("91350100M000100Y43", number: "R-5", decidedOn: "2026-05-08"),
+            ]
+            let results = try await f.submit(Self.tax, batch)
             #expect(results.map(\.status) == [.accepted, .rejected, .rejected, .rejected, .accepted])
             #expect(results[1].problems.map(\.code) == ["duplicate_in_batch"])
             #expect(Set(results[2].problems.map(\.code)) == ["future_date", "invalid_credit_code"])
@@ -212,6 +238,11 @@ struct RecordStoreTests {
             let queue = try await f.store.rejections(departmentCode: Self.tax.code, limit: 10)
             #expect(queue.map(\.position) == [1, 2, 3])
             #expect(queue[1].original.contains("91350100M000100Y4Z"))
+            // Sent again unchanged: the same answers, but the open rejections are not queued twice.
+            let again = try await f.submit(Self.tax, batch)
+            #expect(again.map(\.status) == [.unchanged, .rejected, .rejected, .rejected, .unchanged])
+            #expect(again[2].problems == results[2].problems)
+            #expect(try await f.store.rejections(departmentCode: Self.tax.code, limit: 10) == queue)
             // One rejection is found by id, for its own department only.
             #expect(try await f.store.rejection(id: queue[1].id, departmentCode: Self.tax.code) == queue[1])
             #expect(try await f.store.rejection(id: queue[1].id, departmentCode: Self.market.code) == nil)

@@ -85,7 +85,7 @@ public struct RecordImporter: Sendable {
         category: String,
         today: LocalDate,
         source: String,
-        batchSize: Int = 1_000
+        batchSize: Int = 4_000
     ) {
         self.catalogue = catalogue
         self.store = store
@@ -140,9 +140,10 @@ public struct RecordImporter: Sendable {
         /// so memory stays bounded whatever the file's length.
         var seen: [String: Int] = [:]
         let importID = UUID().uuidString
-        /// One batch is stored while the next is parsed and checked (the two run on different cores); at most
-        /// one is in flight, so batches are stored in file order and progress counts committed rows only.
-        var inFlight: Task<[SubmissionResult], any Error>?
+        /// Batches handed to the store, oldest first: while one is written the next is prepared and a third is
+        /// parsed and checked. At most two are in flight; each is written only after the one before it, so
+        /// batches are stored in file order and progress counts committed rows only.
+        var inFlight: [Task<[SubmissionResult], any Error>] = []
 
         init(importer: RecordImporter, progress: @escaping @Sendable (ImportSummary) async throws -> Void) throws {
             guard let category = importer.catalogue.category(importer.category) else { throw ImportFailure.unknownCategory(importer.category) }
@@ -162,10 +163,18 @@ public struct RecordImporter: Sendable {
             }
         }
 
+        /// Waits for the oldest batch in flight and counts it.
         func settle() async throws {
-            guard let previous = inFlight else { return }
-            inFlight = nil
-            summary.add(try await previous.value)
+            guard !inFlight.isEmpty else { return }
+            let oldest = inFlight.removeFirst()
+            do {
+                summary.add(try await oldest.value)
+            } catch {
+                // The next batch waits for this one and fails with it; nothing after a failed batch is stored.
+                for task in inFlight { _ = try? await task.value }
+                inFlight = []
+                throw error
+            }
             try await progress(summary)
         }
 
@@ -174,15 +183,22 @@ public struct RecordImporter: Sendable {
             let items = batch
             batch = []
             seen = [:]
-            try await settle()
+            if inFlight.count >= 2 { try await settle() }
             let (store, department, source, importID) = (importer.store, importer.departmentCode, importer.source, importID)
-            inFlight = Task { try await store.submit(departmentCode: department, items: items, source: source, importID: importID) }
+            let previous = inFlight.last
+            inFlight.append(
+                Task {
+                    try await store.submit(departmentCode: department, items: items, source: source, importID: importID) {
+                        _ = try await previous?.value
+                    }
+                }
+            )
         }
 
         func finish() async throws -> ImportSummary {
             guard columns != nil else { throw ImportFailure.empty }
             try await flush()
-            try await settle()
+            while !inFlight.isEmpty { try await settle() }
             return summary
         }
     }
@@ -192,7 +208,7 @@ public struct RecordImporter: Sendable {
         guard case .success(let header) = row else {
             throw ImportFailure(code: "unreadable_header", message: "表头无法读取（引号不配对） / the header row cannot be read (unbalanced quotes)")
         }
-        if header.raw.contains("\u{FFFD}") {
+        if header.raw.unicodeScalars.contains("\u{FFFD}") {
             throw ImportFailure(
                 code: "wrong_encoding",
                 message:
@@ -235,7 +251,7 @@ public struct RecordImporter: Sendable {
         case .success(let good):
             row = good
         }
-        if row.raw.contains("\u{FFFD}") {
+        if row.raw.unicodeScalars.contains("\u{FFFD}") {
             return rejected(
                 row.line,
                 row.raw,

@@ -187,6 +187,16 @@ public protocol RecordStore: Sendable {
     /// (`importID`) is a duplicate inside the file and is refused, naming the line of the first (`index`). The
     /// database remembers it, so the importer needs no memory that grows with the file.
     func submit(departmentCode: String, items: [SubmissionItem], source: String, importID: String?) async throws -> [SubmissionResult]
+    /// The same, running `after` once the batch is checked and prepared and before it is written: an importer
+    /// prepares one batch while the previous one is written, and `after` waits for that write, so batches are
+    /// stored in file order.
+    func submit(
+        departmentCode: String,
+        items: [SubmissionItem],
+        source: String,
+        importID: String?,
+        after: @escaping @Sendable () async throws -> Void
+    ) async throws -> [SubmissionResult]
     func fetchRecord(id: Int) async throws -> StoredRecord?
     func fetchVersions(recordID: Int) async throws -> [RecordVersion]
     /// The records of an entity that are public on a day, newest decision first.

@@ -129,6 +129,12 @@ public final class CreditDatabase: Sendable {
 
     /// Runs work in one transaction: all of it is stored, or none of it.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await observed(.transaction) { try await self.unobservedTransaction { sql, _ in try await body(sql) } }
+    }
+
+    /// Runs work in one transaction that also writes many rows at once through a ``BulkWriter`` on the same
+    /// connection.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase, BulkWriter) async throws -> T) async throws -> T {
         try await observed(.transaction) { try await self.unobservedTransaction(body) }
     }
 
@@ -165,14 +171,16 @@ public final class CreditDatabase: Sendable {
         }
     }
 
-    private func unobservedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private func unobservedTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase, BulkWriter) async throws -> T
+    ) async throws -> T {
         switch backend {
         case .sqlite(let writer, _, let lock, _):
             return try await lock.withLock {
                 let sql = writer.sql(queryLogLevel: nil)
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
-                    let value = try await body(sql)
+                    let value = try await body(sql, BulkWriter(connection: .sqlite(writer), logger: self.logger))
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {
@@ -185,7 +193,7 @@ public final class CreditDatabase: Sendable {
                 let sql = conn.sql(queryLogLevel: nil)
                 try await sql.raw("BEGIN").run()
                 do {
-                    let value = try await body(sql)
+                    let value = try await body(sql, BulkWriter(connection: .postgres(conn), logger: self.logger))
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {

@@ -282,6 +282,22 @@ extension Migration {
                 "ALTER TABLE records ADD COLUMN import_position INTEGER",
             ]
         ),
+        Migration(
+            // Only the unmatched records are ever looked up by it; a full index cost every stored record a write.
+            "index only the unmatched records",
+            both: [
+                "DROP INDEX records_unmatched",
+                "CREATE INDEX records_unmatched ON records (id) WHERE matched = 0",
+            ]
+        ),
+        Migration(
+            // A rejected row sent again unchanged while the first is still open is not queued twice.
+            "remember a hash of each rejected row as sent, to find it while it is open",
+            both: [
+                "ALTER TABLE rejections ADD COLUMN original_hash TEXT",
+                "CREATE INDEX rejections_open_original ON rejections (department_code, original_hash) WHERE resolved_at IS NULL",
+            ]
+        ),
     ]
 }
 

@@ -1,16 +1,21 @@
 import CreditCore
+import Crypto
 import Foundation
 import SQLKit
 
-/// Storing a batch: a few statements per batch rather than several per record. Existing records and known
-/// credit codes are read with one query each, new records, versions and log entries are written with
-/// multi-row INSERTs; only corrections of existing records are updated one by one.
+/// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
+/// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
+/// import is being written. In the transaction, existing records and known credit codes are read with a query
+/// per 500, and new records, versions, log entries and rejections go in as bulk writes (``BulkWriter``); only
+/// corrections of stored records are updated one by one.
 extension SQLRecordStore {
     /// What every item of one batch shares.
     struct StoreContext: Sendable {
         var department: String
         var departmentName: String
         var receivedAt: String
+        /// The day (in Shanghai) of `receivedAt`.
+        var receivedOn: LocalDate
         var today: LocalDate
         var catalogue: Catalogue
         var rules: PublicationRules
@@ -18,20 +23,53 @@ extension SQLRecordStore {
         var keys: PersonalDataKeys
     }
 
-    /// A record of the batch, ready to be written.
-    struct Planned {
-        var position: Int
-        var index: Int
+    /// What is worked out about a valid record before the transaction: everything but what depends on the
+    /// database — whether it is stored already, the person's row, whether the registry knows the credit code.
+    struct Prepared: Sendable {
         var record: ValidRecord
         var subjectCode: String?
-        var personID: Int?
+        /// The credit code, or for a person the HMAC of the identity number.
         var subjectRef: String
-        var matched: Bool
-        var hash: String
-        var columns: [(String, any SQLExpression)]
-        var status: String
+        var decidedOn: String
         var content: String
-        var existing: Existing?
+        var hash: String
+        var status: String
+        /// The values of ``SQLRecordStore/plannedColumns`` for a new record (received now), the person and
+        /// `matched` still to be filled in.
+        var values: [BulkValue]
+        /// The log leaf of its first version.
+        var firstLeaf: String
+    }
+
+    /// What follows from a record and the day it was first received: its clock and publication window, as stored.
+    struct Derived: Sendable {
+        var dueBy: String
+        var late: Int
+        var delay: Int
+        var ruleSet: String?
+        var from: String?
+        var earliestEnd: String?
+        var until: String?
+        var notPublished: String?
+    }
+
+    /// Everything of a record that its clock and window depend on.
+    struct DeriveKey: Hashable {
+        var category: String
+        var severity: Severity?
+        var punishmentKinds: [String]
+        var decidedOn: LocalDate
+        var receivedOn: LocalDate
+        var revoked: Bool
+
+        init(_ record: ValidRecord, receivedOn: LocalDate) {
+            category = record.category
+            severity = record.severity
+            punishmentKinds = record.punishmentKinds
+            decidedOn = record.decidedOn
+            self.receivedOn = receivedOn
+            revoked = record.revoked
+        }
     }
 
     struct Existing {
@@ -47,39 +85,55 @@ extension SQLRecordStore {
     static func key(_ category: String, _ documentNumber: String) -> String { category + "\u{1F}" + documentNumber }
 
     public func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult] {
-        try await submit(departmentCode: departmentCode, items: items, source: source, importID: nil)
+        try await submit(departmentCode: departmentCode, items: items, source: source, importID: nil, after: {})
     }
 
     public func submit(departmentCode: String, items: [SubmissionItem], source: String, importID: String?) async throws -> [SubmissionResult] {
+        try await submit(departmentCode: departmentCode, items: items, source: source, importID: importID, after: {})
+    }
+
+    public func submit(
+        departmentCode: String,
+        items: [SubmissionItem],
+        source: String,
+        importID: String?,
+        after: @escaping @Sendable () async throws -> Void
+    ) async throws -> [SubmissionResult] {
         let receivedAt = Timestamp.string(clock.now())
         let today = clock.today()
-        let (catalogue, rules, calendar, keys) = (self.catalogue, self.rules, self.calendar, self.keys)
-        return try await db.transaction { sql in
-            guard
-                let departmentName = try await sql.select().column("name").from("departments").where("code", .equal, departmentCode).first()?
+        guard
+            let departmentName = try await db.read({ sql in
+                try await sql.select().column("name").from("departments").where("code", .equal, departmentCode).first()?
                     .decode(column: "name", as: String.self)
-            else {
-                throw AccountError(code: "unknown_department", message: "部门 \(departmentCode) 未登记 / department \(departmentCode) is not registered")
-            }
-            let context = StoreContext(
-                department: departmentCode,
-                departmentName: departmentName,
-                receivedAt: receivedAt,
-                today: today,
-                catalogue: catalogue,
-                rules: rules,
-                calendar: calendar,
-                keys: keys
-            )
-            var results = [SubmissionResult?](repeating: nil, count: items.count)
-            var valid: [(position: Int, item: SubmissionItem, record: ValidRecord)] = []
-            var seen: [String: Int] = [:]
-            for (position, item) in items.enumerated() {
-                var outcome = item.outcome
-                if case .success(let record) = outcome {
-                    let key = Self.key(record.category, record.documentNumber)
-                    if let first = seen[key] {
-                        outcome = .failure(
+            })
+        else {
+            throw AccountError(code: "unknown_department", message: "部门 \(departmentCode) 未登记 / department \(departmentCode) is not registered")
+        }
+        let context = StoreContext(
+            department: departmentCode,
+            departmentName: departmentName,
+            receivedAt: receivedAt,
+            receivedOn: LocalDate(shanghaiDayOf: receivedAt) ?? today,
+            today: today,
+            catalogue: catalogue,
+            rules: rules,
+            calendar: calendar,
+            keys: keys
+        )
+        // Before the transaction: duplicates inside the batch, and everything that needs no database.
+        var outcomes: [Result<Prepared, RecordProblems>] = []
+        outcomes.reserveCapacity(items.count)
+        var seen: [String: Int] = [:]
+        var windows: [DeriveKey: Derived] = [:]
+        for item in items {
+            switch item.outcome {
+            case .failure(let problems):
+                outcomes.append(.failure(problems))
+            case .success(let record):
+                let key = Self.key(record.category, record.documentNumber)
+                if let first = seen[key] {
+                    outcomes.append(
+                        .failure(
                             RecordProblems([
                                 FieldProblem(
                                     field: "documentNumber",
@@ -89,114 +143,97 @@ extension SQLRecordStore {
                                 )
                             ])
                         )
-                    } else {
-                        seen[key] = item.index
-                    }
-                }
-                switch outcome {
-                case .failure(let problems):
-                    try await Self.reject(item, problems: problems.problems, source: source, context: context, sql: sql)
-                    results[position] = SubmissionResult(index: item.index, status: .rejected, problems: problems.problems)
-                case .success(let record):
-                    valid.append((position, item, record))
+                    )
+                } else {
+                    seen[key] = item.index
+                    outcomes.append(
+                        .success(try Self.prepare(record, index: item.index, importID: importID, context: context, windows: &windows))
+                    )
                 }
             }
-            let existing = try await Self.existing(valid.map(\.record), department: departmentCode, sql: sql)
-            let known = try await Self.knownCodes(
-                Set(valid.compactMap { if case .entity(let code) = $0.record.subject { code.rawValue } else { nil } }),
-                sql: sql
+        }
+        try await after()
+        let ready = outcomes
+        return try await db.transaction { sql, bulk in
+            var results = [SubmissionResult?](repeating: nil, count: items.count)
+            var rejections: [[BulkValue]] = []
+            var valid: [(position: Int, prepared: Prepared)] = []
+            valid.reserveCapacity(items.count)
+            for (position, outcome) in ready.enumerated() {
+                switch outcome {
+                case .failure(let problems):
+                    rejections.append(try Self.rejectionRow(items[position], problems: problems.problems, source: source, context: context))
+                    results[position] = SubmissionResult(index: items[position].index, status: .rejected, problems: problems.problems)
+                case .success(let prepared):
+                    valid.append((position, prepared))
+                }
+            }
+            let existing = try await Self.existing(valid.map(\.prepared.record), department: departmentCode, sql: sql)
+            let known = try await Self.knownCodes(Set(valid.compactMap(\.prepared.subjectCode)), sql: sql)
+            var rows: [[BulkValue]] = []
+            rows.reserveCapacity(valid.count)
+            var versions: [[BulkValue]] = []
+            versions.reserveCapacity(valid.count)
+            var log: [[BulkValue]] = []
+            log.reserveCapacity(valid.count)
+            let ids = try await bulk.nextIDs(
+                of: "records",
+                count: valid.count { existing[Self.key($0.prepared.record.category, $0.prepared.record.documentNumber)] == nil }
             )
-            var fresh: [Planned] = []
-            var versions: [[any SQLExpression]] = []
-            var log: [[any SQLExpression]] = []
-            for (position, item, record) in valid {
-                if let importID, let earlier = existing[Self.key(record.category, record.documentNumber)], earlier.importID == importID {
+            var nextID = ids.makeIterator()
+            for (position, prepared) in valid {
+                let record = prepared.record
+                let index = items[position].index
+                let found = existing[Self.key(record.category, record.documentNumber)]
+                if let importID, let found, found.importID == importID {
                     let problems = [
                         FieldProblem(
                             field: "documentNumber",
                             value: record.documentNumber,
                             code: "duplicate_in_file",
-                            message:
-                                "文号与第 \(earlier.importPosition ?? 0) 行重复 / the same document number as line \(earlier.importPosition ?? 0)"
+                            message: "文号与第 \(found.importPosition ?? 0) 行重复 / the same document number as line \(found.importPosition ?? 0)"
                         )
                     ]
-                    try await Self.reject(item, problems: problems, source: source, context: context, sql: sql)
-                    results[position] = SubmissionResult(index: item.index, status: .rejected, problems: problems)
+                    rejections.append(try Self.rejectionRow(items[position], problems: problems, source: source, context: context))
+                    results[position] = SubmissionResult(index: index, status: .rejected, problems: problems)
                     continue
                 }
-                var planned = try await Self.plan(
-                    record,
-                    position: position,
-                    index: item.index,
-                    known: known,
-                    existing: existing,
-                    context: context,
-                    sql: sql
-                )
-                planned.columns += [("import_id", SQLBind(importID)), ("import_position", SQLBind(importID == nil ? nil : item.index))]
-                if let found = planned.existing, found.hash == planned.hash {
-                    results[position] = SubmissionResult(index: item.index, status: .unchanged, id: found.id)
+                if let found, found.hash == prepared.hash {
+                    results[position] = SubmissionResult(index: index, status: .unchanged, id: found.id)
                     continue
                 }
-                if let found = planned.existing {
+                let values = try await Self.complete(prepared, found: found, known: known, context: context, sql: sql)
+                if let found {
                     // A correction or revocation: a new version of a record already stored.
-                    var update = sql.update("records").set("version", to: SQLBind(found.version + 1))
-                    for (column, value) in planned.columns { update = update.set(SQLIdentifier(column), to: value) }
+                    let version = found.version + 1
+                    var update = sql.update("records").set("version", to: SQLBind(version))
+                    for (column, value) in zip(Self.plannedColumns, values) { update = update.set(SQLIdentifier(column), to: value.bind) }
                     try await update.where("id", .equal, found.id).run()
-                    versions.append(Self.versionRow(planned, id: found.id, version: found.version + 1, context: context))
-                    log.append(Self.logRow(planned, id: found.id, version: found.version + 1, context: context))
-                    results[position] = SubmissionResult(index: item.index, status: .updated, id: found.id)
+                    versions.append(Self.versionRow(prepared, values: values, id: found.id, version: version, context: context))
+                    log.append(Self.logRow(prepared, id: found.id, version: version, context: context))
+                    results[position] = SubmissionResult(index: index, status: .updated, id: found.id)
                 } else {
-                    planned.existing = nil
-                    fresh.append(planned)
-                }
-            }
-            // New records, many rows per statement; their ids come back with their keys.
-            var ids: [String: Int] = [:]
-            for chunk in fresh.chunked(by: 800) {
-                let head = ["department_code", "category", "document_number", "version", "received_at"]
-                let rows: [[any SQLExpression]] = chunk.map { p in
-                    [SQLBind(departmentCode), SQLBind(p.record.category), SQLBind(p.record.documentNumber), SQLBind(1), SQLBind(receivedAt)]
-                        + p.columns.map(\.1)
-                }
-                let returned = try await sql.insert(into: "records").columns(head + chunk.first!.columns.map(\.0)).rows(rows)
-                    .returning("id", "category", "document_number").all()
-                for row in returned {
-                    let key = Self.key(
-                        try row.decode(column: "category", as: String.self),
-                        try row.decode(column: "document_number", as: String.self)
+                    // A new record, numbered here so that it, its version and its log entry go in as bulk writes.
+                    guard let id = nextID.next() else {
+                        throw AccountError(code: "internal", message: "新记录没有取得编号 / a new record got no id")
+                    }
+                    rows.append(
+                        [.integer(id), .text(departmentCode), .text(record.category), .text(record.documentNumber), .integer(1), .text(receivedAt)]
+                            + values
                     )
-                    ids[key] = try row.decode(column: "id", as: Int.self)
+                    versions.append(Self.versionRow(prepared, values: values, id: id, version: 1, context: context))
+                    log.append(Self.logRow(prepared, id: id, version: 1, context: context))
+                    results[position] = SubmissionResult(index: index, status: .accepted, id: id)
                 }
             }
-            for p in fresh {
-                guard let id = ids[Self.key(p.record.category, p.record.documentNumber)] else {
-                    throw AccountError(code: "internal", message: "新记录没有取得编号 / a new record got no id")
-                }
-                versions.append(Self.versionRow(p, id: id, version: 1, context: context))
-                log.append(Self.logRow(p, id: id, version: 1, context: context))
-                results[p.position] = SubmissionResult(index: p.index, status: .accepted, id: id)
-            }
-            for chunk in versions.chunked(by: 2_000) {
-                try await sql.insert(into: "record_versions")
-                    .columns(
-                        "record_id",
-                        "version",
-                        "status",
-                        "subject_code",
-                        "subject_person_id",
-                        "subject_name",
-                        "decided_on",
-                        "severity",
-                        "content",
-                        "content_hash",
-                        "change_reason",
-                        "recorded_at"
-                    ).rows(chunk).run()
-            }
-            for chunk in log.chunked(by: 5_000) {
-                try await sql.insert(into: "log_entries").columns("kind", "subject_id", "version", "leaf_hash", "recorded_at").rows(chunk).run()
-            }
+            try await bulk.insert(into: "records", columns: Self.newRecordColumns, rows: rows)
+            try await bulk.insert(into: "record_versions", columns: Self.versionColumns, rows: versions)
+            try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
+            // A row sent again as it was, while its first rejection is still open, is answered again but not queued twice.
+            let open = try await Self.openRejections(Set(rejections.map { $0[9] }), department: departmentCode, sql: sql)
+            var queued = Set<BulkValue>()
+            rejections.removeAll { open.contains($0[9]) || !queued.insert($0[9]).inserted }
+            try await bulk.insert(into: "rejections", columns: Self.rejectionColumns, rows: rejections)
             return results.compactMap { $0 }
         }
     }
@@ -207,14 +244,14 @@ extension SQLRecordStore {
         // By category too, so that the unique index (department, category, document number) answers each lookup.
         let byCategory = Dictionary(grouping: records, by: \.category).mapValues { Array(Set($0.map(\.documentNumber))) }
         for (category, numbers) in byCategory {
-            for chunk in numbers.chunked(by: 500) {
+            for chunk in numbers.chunked(by: listSize(sql)) {
                 let rows = try await sql.raw(
                     """
                     SELECT r.id, r.category, r.document_number, r.version, r.received_at, r.import_id, r.import_position, v.content_hash
                     FROM records r
                     JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
                     WHERE r.department_code = \(bind: department) AND r.category = \(bind: category)
-                    AND r.document_number IN \(SQLBind.group(Array(chunk)))
+                    AND \(oneOf("r.document_number", Array(chunk), sql: sql))
                     """
                 ).all()
                 for row in rows {
@@ -233,47 +270,112 @@ extension SQLRecordStore {
         return found
     }
 
+    /// `column IN (…)`: one array bind on PostgreSQL (`= ANY`, planned the same whatever the list's length), a group
+    /// of binds on SQLite. `column` comes from the code.
+    static func oneOf(_ column: String, _ values: [String], sql: any SQLDatabase) -> SQLQueryString {
+        sql.dialect.name == "postgresql" ? "\(unsafeRaw: column) = ANY(\(bind: values))" : "\(unsafeRaw: column) IN \(SQLBind.group(values))"
+    }
+
+    /// How many values one lookup carries.
+    static func listSize(_ sql: any SQLDatabase) -> Int { sql.dialect.name == "postgresql" ? 10_000 : 500 }
+
+    /// Which of these rejected-row hashes are still open in the department's queue.
+    static func openRejections(_ hashes: Set<BulkValue>, department: String, sql: any SQLDatabase) async throws -> Set<BulkValue> {
+        var open = Set<BulkValue>()
+        let texts = hashes.compactMap { if case .text(let hash) = $0 { hash } else { nil } }
+        for chunk in texts.chunked(by: listSize(sql)) {
+            let rows = try await sql.raw(
+                """
+                SELECT original_hash FROM rejections WHERE department_code = \(bind: department) AND resolved_at IS NULL
+                AND \(oneOf("original_hash", Array(chunk), sql: sql))
+                """
+            ).all()
+            for row in rows { open.insert(.text(try row.decode(column: "original_hash", as: String.self))) }
+        }
+        return open
+    }
+
     /// Which of these credit codes the registry knows.
     static func knownCodes(_ codes: Set<String>, sql: any SQLDatabase) async throws -> Set<String> {
         var known = Set<String>()
-        for chunk in Array(codes).chunked(by: 500) {
-            for row in try await sql.select().column("code").from("entities").where("code", .in, SQLBind.group(Array(chunk))).all() {
+        for chunk in Array(codes).chunked(by: listSize(sql)) {
+            for row in try await sql.raw("SELECT code FROM entities WHERE \(oneOf("code", Array(chunk), sql: sql))").all() {
                 known.insert(try row.decode(column: "code", as: String.self))
             }
         }
         return known
     }
 
-    /// Works out a record's subject, content hash, clock and window.
-    static func plan(
+    /// Works out, without the database, a record's subject, content, hash, first log leaf and — as if it were
+    /// new — the values of its row.
+    /// - Parameter windows: the clocks and windows worked out so far in this batch (records of a batch share a
+    ///   few decision dates, and the result depends on nothing else of the record).
+    static func prepare(
         _ record: ValidRecord,
-        position: Int,
         index: Int,
-        known: Set<String>,
-        existing: [String: Existing],
+        importID: String?,
         context: StoreContext,
-        sql: any SQLDatabase
-    ) async throws -> Planned {
-        var subjectCode: String?
-        var personID: Int?
+        windows: inout [DeriveKey: Derived]
+    ) throws -> Prepared {
+        let subjectCode: String?
         let subjectRef: String
-        var matched = true
         switch record.subject {
         case .entity(let code):
             subjectCode = code.rawValue
             subjectRef = code.rawValue
-            matched = known.contains(code.rawValue)
         case .person(let number):
-            personID = try await SQLRegistryStore.personID(Person(idNumber: number, name: record.subjectName), keys: context.keys, sql: sql)
+            subjectCode = nil
             subjectRef = context.keys.index(number.rawValue)
         }
-        let hash = contentHash(record, subject: subjectRef)
-        let found = existing[key(record.category, record.documentNumber)]
+        let content = canonical(record.content)
+        let status = record.revoked ? "revoked" : "active"
+        let decidedOn = record.decidedOn.description
+        let windowKey = DeriveKey(record, receivedOn: context.receivedOn)
+        let derived: Derived
+        if let known = windows[windowKey] {
+            derived = known
+        } else {
+            derived = try derive(record, receivedOn: context.receivedOn, context: context)
+            windows[windowKey] = derived
+        }
+        let leaf = versionLeaf(
+            department: context.department,
+            category: record.category,
+            documentNumber: record.documentNumber,
+            version: 1,
+            status: status,
+            subject: subjectRef,
+            subjectName: record.subjectName,
+            decidedOn: decidedOn,
+            severity: record.severity?.rawValue,
+            content: content,
+            changeReason: record.changeReason,
+            recordedAt: context.receivedAt
+        )
+        let values: [BulkValue] = [
+            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .text(derived.dueBy),
+            .integer(derived.late), .integer(derived.delay), BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version),
+            BulkValue(derived.ruleSet), BulkValue(derived.from), BulkValue(derived.earliestEnd), BulkValue(derived.until),
+            BulkValue(derived.notPublished), .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
+        ]
+        return Prepared(
+            record: record,
+            subjectCode: subjectCode,
+            subjectRef: subjectRef,
+            decidedOn: decidedOn,
+            content: content,
+            hash: contentHash(record, subject: subjectRef, content: content),
+            status: status,
+            values: values,
+            firstLeaf: MerkleTree.hex(MerkleTree.leafHash(leaf))
+        )
+    }
+
+    /// A record's clock and window, given the day it was first received.
+    static func derive(_ record: ValidRecord, receivedOn: LocalDate, context: StoreContext) throws -> Derived {
         guard let category = context.catalogue.category(record.category) else {
             throw AccountError(code: "unknown_category", message: "类别 \(record.category) 不在目录中 / not in the catalogue")
         }
-        // The clock runs from the first receipt: a correction does not make a late record on time.
-        let receivedOn = LocalDate(shanghaiDayOf: found?.receivedAt ?? context.receivedAt) ?? context.today
         let timeliness = Timeliness(decidedOn: record.decidedOn, receivedOn: receivedOn, calendar: context.calendar)
         var publication: PublicationWindow?
         var notPublished: String?
@@ -294,64 +396,107 @@ extension SQLRecordStore {
             publication = nil
             notPublished = "revoked"
         }
-        let status = record.revoked ? "revoked" : "active"
-        let content = canonical(record.content)
-        let columns: [(String, any SQLExpression)] = [
-            ("status", SQLBind(status)), ("subject_code", SQLBind(subjectCode)), ("subject_person_id", SQLBind(personID)),
-            ("subject_name", SQLBind(record.subjectName)), ("matched", SQLBind(matched ? 1 : 0)),
-            ("decided_on", SQLBind(record.decidedOn.description)), ("due_by", SQLBind(timeliness.dueBy.description)),
-            ("late", SQLBind(timeliness.late ? 1 : 0)), ("delay_working_days", SQLBind(timeliness.delayWorkingDays)),
-            ("severity", SQLBind(record.severity?.rawValue)), ("content", SQLBind(content)),
-            ("catalogue_version", SQLBind(context.catalogue.version)), ("rule_set", SQLBind(publication?.ruleSet)),
-            ("public_from", SQLBind(publication?.from.description)), ("earliest_end", SQLBind(publication?.earliestEnd.description)),
-            ("public_until", SQLBind(publication?.until.description)), ("not_published", SQLBind(notPublished)),
-            ("updated_at", SQLBind(context.receivedAt)),
-        ]
-        return Planned(
-            position: position,
-            index: index,
-            record: record,
-            subjectCode: subjectCode,
-            personID: personID,
-            subjectRef: subjectRef,
-            matched: matched,
-            hash: hash,
-            columns: columns,
-            status: status,
-            content: content,
-            existing: found
+        return Derived(
+            dueBy: timeliness.dueBy.description,
+            late: timeliness.late ? 1 : 0,
+            delay: timeliness.delayWorkingDays,
+            ruleSet: publication?.ruleSet,
+            from: publication?.from.description,
+            earliestEnd: publication?.earliestEnd.description,
+            until: publication?.until.description,
+            notPublished: notPublished
         )
     }
 
-    static func versionRow(_ p: Planned, id: Int, version: Int, context: StoreContext) -> [any SQLExpression] {
+    /// Completes a prepared row with what the database says: the person's row, whether the registry knows the
+    /// credit code, and — for a record stored already — its clock and window from its first receipt (a
+    /// correction does not make a late record on time).
+    static func complete(
+        _ prepared: Prepared,
+        found: Existing?,
+        known: Set<String>,
+        context: StoreContext,
+        sql: any SQLDatabase
+    ) async throws -> [BulkValue] {
+        var values = prepared.values
+        switch prepared.record.subject {
+        case .entity(let code):
+            if !known.contains(code.rawValue) { values[4] = .integer(0) }
+        case .person(let number):
+            let id = try await SQLRegistryStore.personID(Person(idNumber: number, name: prepared.record.subjectName), keys: context.keys, sql: sql)
+            values[2] = .integer(id)
+        }
+        if let found, let firstReceived = LocalDate(shanghaiDayOf: found.receivedAt), firstReceived != context.receivedOn {
+            let derived = try derive(prepared.record, receivedOn: firstReceived, context: context)
+            values.replaceSubrange(
+                6...8,
+                with: [.text(derived.dueBy), .integer(derived.late), .integer(derived.delay)]
+            )
+            values.replaceSubrange(
+                12...16,
+                with: [
+                    BulkValue(derived.ruleSet), BulkValue(derived.from), BulkValue(derived.earliestEnd), BulkValue(derived.until),
+                    BulkValue(derived.notPublished),
+                ]
+            )
+        }
+        return values
+    }
+
+    /// The columns of `records` that ``prepare(_:index:importID:context:windows:)`` works out, in the order of
+    /// ``Prepared/values``, ending with the import that stored the record and its line.
+    static let plannedColumns = [
+        "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "due_by", "late", "delay_working_days", "severity",
+        "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published", "updated_at", "import_id",
+        "import_position",
+    ]
+
+    static let newRecordColumns = ["id", "department_code", "category", "document_number", "version", "received_at"] + plannedColumns
+
+    static let versionColumns = [
+        "record_id", "version", "status", "subject_code", "subject_person_id", "subject_name", "decided_on", "severity", "content", "content_hash",
+        "change_reason", "recorded_at",
+    ]
+
+    static let rejectionColumns = [
+        "department_code", "received_at", "source", "position", "category", "document_number", "original", "problems", "fields",
+        "original_hash",
+    ]
+
+    /// A version row; `values` are the record's (for the person's row).
+    static func versionRow(_ p: Prepared, values: [BulkValue], id: Int, version: Int, context: StoreContext) -> [BulkValue] {
         [
-            SQLBind(id), SQLBind(version), SQLBind(p.status), SQLBind(p.subjectCode), SQLBind(p.personID), SQLBind(p.record.subjectName),
-            SQLBind(p.record.decidedOn.description), SQLBind(p.record.severity?.rawValue), SQLBind(p.content), SQLBind(p.hash),
-            SQLBind(p.record.changeReason), SQLBind(context.receivedAt),
+            .integer(id), .integer(version), .text(p.status), BulkValue(p.subjectCode), values[2], .text(p.record.subjectName), .text(p.decidedOn),
+            BulkValue(p.record.severity?.rawValue), .text(p.content), .text(p.hash), BulkValue(p.record.changeReason), .text(context.receivedAt),
         ]
     }
 
-    static func logRow(_ p: Planned, id: Int, version: Int, context: StoreContext) -> [any SQLExpression] {
-        let leaf = versionLeaf(
-            department: context.department,
-            category: p.record.category,
-            documentNumber: p.record.documentNumber,
-            version: version,
-            status: p.status,
-            subject: p.subjectRef,
-            subjectName: p.record.subjectName,
-            decidedOn: p.record.decidedOn.description,
-            severity: p.record.severity?.rawValue,
-            content: p.content,
-            changeReason: p.record.changeReason,
-            recordedAt: context.receivedAt
-        )
-        return [
-            SQLBind(versionKind), SQLBind(id), SQLBind(version), SQLBind(MerkleTree.hex(MerkleTree.leafHash(leaf))), SQLBind(context.receivedAt),
-        ]
+    static func logRow(_ p: Prepared, id: Int, version: Int, context: StoreContext) -> [BulkValue] {
+        let leafHash: String
+        if version == 1 {
+            leafHash = p.firstLeaf
+        } else {
+            let leaf = versionLeaf(
+                department: context.department,
+                category: p.record.category,
+                documentNumber: p.record.documentNumber,
+                version: version,
+                status: p.status,
+                subject: p.subjectRef,
+                subjectName: p.record.subjectName,
+                decidedOn: p.decidedOn,
+                severity: p.record.severity?.rawValue,
+                content: p.content,
+                changeReason: p.record.changeReason,
+                recordedAt: context.receivedAt
+            )
+            leafHash = MerkleTree.hex(MerkleTree.leafHash(leaf))
+        }
+        return [.text(versionKind), .integer(id), .integer(version), .text(leafHash), .text(context.receivedAt)]
     }
 
-    static func reject(_ item: SubmissionItem, problems: [FieldProblem], source: String, context: StoreContext, sql: any SQLDatabase) async throws {
+    /// A row of the rejection queue: the item as it was sent, and every problem.
+    static func rejectionRow(_ item: SubmissionItem, problems: [FieldProblem], source: String, context: StoreContext) throws -> [BulkValue] {
         var category: String?
         var documentNumber: String?
         if case .success(let record) = item.outcome {
@@ -361,29 +506,11 @@ extension SQLRecordStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let problemsText = String(decoding: try encoder.encode(problems), as: UTF8.self)
-        try await sql.insert(into: "rejections")
-            .columns(
-                "department_code",
-                "received_at",
-                "source",
-                "position",
-                "category",
-                "document_number",
-                "original",
-                "problems",
-                "fields"
-            )
-            .values(
-                SQLBind(context.department),
-                SQLBind(context.receivedAt),
-                SQLBind(source),
-                SQLBind(item.index),
-                SQLBind(category),
-                SQLBind(documentNumber),
-                SQLBind(item.original),
-                SQLBind(problemsText),
-                SQLBind(canonical(item.fields))
-            ).run()
+        return [
+            .text(context.department), .text(context.receivedAt), .text(source), .integer(item.index), BulkValue(category), BulkValue(documentNumber),
+            .text(item.original), .text(problemsText), .text(canonical(item.fields)),
+            .text(Hex.encode(SHA256.hash(data: Data((item.original + "\u{1F}" + problemsText).utf8)))),
+        ]
     }
 }
 

@@ -78,10 +78,11 @@ public struct SQLRecordStore: RecordStore {
     }
 
     /// What decides whether a resubmission changes anything: everything but the reason and the time.
-    static func contentHash(_ record: ValidRecord, subject: String) -> String {
+    /// - Parameter content: `canonical(record.content)`, when the caller has it already.
+    static func contentHash(_ record: ValidRecord, subject: String, content: String? = nil) -> String {
         let payload = TamperEvidentLog.canonicalJSON([
             record.revoked ? "revoked" : "active", subject, record.subjectName, record.decidedOn.description, record.severity?.rawValue ?? "",
-            canonical(record.content),
+            content ?? canonical(record.content),
         ])
         return Hex.encode(SHA256.hash(data: Data(payload)))
     }
