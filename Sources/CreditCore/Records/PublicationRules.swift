@@ -62,21 +62,26 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         case warningOnly = "warning-only"
         case noRuleInForce = "no-rule-in-force"
         case expiredBeforeReceipt = "expired-before-receipt"
+        /// The decision was withdrawn (撤销): it leaves the public view at once.
+        case revoked
     }
 
     /// The window of a record, or why it has none.
     /// - Parameters:
     ///   - decidedOn: periods run from the decision date.
     ///   - receivedOn: nothing is public before the platform has it.
+    ///   - revoked: a withdrawn decision is not public at all.
     public static func compute(
         category: Catalogue.Category,
         severity: Severity?,
         punishmentKinds: [String],
+        revoked: Bool,
         departmentName: String,
         decidedOn: LocalDate,
         receivedOn: LocalDate,
         rules: PublicationRules
     ) -> Result<PublicationWindow, NotPublished> {
+        guard !revoked else { return .failure(.revoked) }
         guard category.disclosure == .public else { return .failure(.categoryNotPublic) }
         let from = max(decidedOn, receivedOn)
         func window(_ rule: String?, min: Int, max: Int) -> Result<PublicationWindow, NotPublished> {

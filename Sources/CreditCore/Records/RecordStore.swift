@@ -177,19 +177,25 @@ public struct Rejection: Sendable, Hashable {
     }
 }
 
+extension RecordStore {
+    /// Stores a batch sent over the API or the command line (not part of a file import).
+    public func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult] {
+        try await submit(departmentCode: departmentCode, items: items, source: source, importID: nil, after: {})
+    }
+}
+
 /// Credit records; implemented by `CreditStore`.
 public protocol RecordStore: Sendable {
     /// Stores a batch from one department in one transaction: all of it, or (on a failure) none of it, so
     /// an acknowledged batch is never lost and a resubmitted one is never duplicated.
-    /// - Parameter source: `api`, `file` or `cli`, kept with rejections.
-    func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult]
-    /// The same, for one batch of a file import: a record already stored by an earlier batch of the same import
-    /// (`importID`) is a duplicate inside the file and is refused, naming the line of the first (`index`). The
-    /// database remembers it, so the importer needs no memory that grows with the file.
-    func submit(departmentCode: String, items: [SubmissionItem], source: String, importID: String?) async throws -> [SubmissionResult]
-    /// The same, running `after` once the batch is checked and prepared and before it is written: an importer
-    /// prepares one batch while the previous one is written, and `after` waits for that write, so batches are
-    /// stored in file order.
+    /// - Parameters:
+    ///   - source: `api`, `file` or `cli`, kept with rejections.
+    ///   - importID: for one batch of a file import: a record already stored by an earlier batch of the same import
+    ///     is a duplicate inside the file and is refused, naming the line of the first (`index`). The database
+    ///     remembers it, so the importer needs no memory that grows with the file.
+    ///   - after: run once the batch is checked and prepared and before it is written: an importer prepares one
+    ///     batch while the previous one is written, and `after` waits for that write, so batches are stored in
+    ///     file order.
     func submit(
         departmentCode: String,
         items: [SubmissionItem],

@@ -51,6 +51,18 @@ extension SQLRecordStore {
         var earliestEnd: String?
         var until: String?
         var notPublished: String?
+
+        static let columns = ["due_by", "late", "delay_working_days", "rule_set", "public_from", "earliest_end", "public_until", "not_published"]
+            .map(SQLRecordStore.plannedColumn)
+
+        /// Puts the clock and window into a row's values (in the order of ``SQLRecordStore/plannedColumns``).
+        func put(into values: inout [BulkValue]) {
+            let own: [BulkValue] = [
+                .text(dueBy), .integer(late), .integer(delay), BulkValue(ruleSet), BulkValue(from), BulkValue(earliestEnd), BulkValue(until),
+                BulkValue(notPublished),
+            ]
+            for (column, value) in zip(Self.columns, own) { values[column] = value }
+        }
     }
 
     /// Everything of a record that its clock and window depend on.
@@ -83,14 +95,6 @@ extension SQLRecordStore {
     }
 
     static func key(_ category: String, _ documentNumber: String) -> String { category + "\u{1F}" + documentNumber }
-
-    public func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult] {
-        try await submit(departmentCode: departmentCode, items: items, source: source, importID: nil, after: {})
-    }
-
-    public func submit(departmentCode: String, items: [SubmissionItem], source: String, importID: String?) async throws -> [SubmissionResult] {
-        try await submit(departmentCode: departmentCode, items: items, source: source, importID: importID, after: {})
-    }
 
     public func submit(
         departmentCode: String,
@@ -156,7 +160,7 @@ extension SQLRecordStore {
         let ready = outcomes
         return try await db.transaction { sql, bulk in
             var results = [SubmissionResult?](repeating: nil, count: items.count)
-            var rejections: [[BulkValue]] = []
+            var rejections: [(hash: String, row: [BulkValue])] = []
             var valid: [(position: Int, prepared: Prepared)] = []
             valid.reserveCapacity(items.count)
             for (position, outcome) in ready.enumerated() {
@@ -176,11 +180,7 @@ extension SQLRecordStore {
             versions.reserveCapacity(valid.count)
             var log: [[BulkValue]] = []
             log.reserveCapacity(valid.count)
-            let ids = try await bulk.nextIDs(
-                of: "records",
-                count: valid.count { existing[Self.key($0.prepared.record.category, $0.prepared.record.documentNumber)] == nil }
-            )
-            var nextID = ids.makeIterator()
+            var fresh: [(position: Int, prepared: Prepared, values: [BulkValue])] = []
             for (position, prepared) in valid {
                 let record = prepared.record
                 let index = items[position].index
@@ -213,27 +213,29 @@ extension SQLRecordStore {
                     log.append(Self.logRow(prepared, id: found.id, version: version, context: context))
                     results[position] = SubmissionResult(index: index, status: .updated, id: found.id)
                 } else {
-                    // A new record, numbered here so that it, its version and its log entry go in as bulk writes.
-                    guard let id = nextID.next() else {
-                        throw AccountError(code: "internal", message: "新记录没有取得编号 / a new record got no id")
-                    }
-                    rows.append(
-                        [.integer(id), .text(departmentCode), .text(record.category), .text(record.documentNumber), .integer(1), .text(receivedAt)]
-                            + values
-                    )
-                    versions.append(Self.versionRow(prepared, values: values, id: id, version: 1, context: context))
-                    log.append(Self.logRow(prepared, id: id, version: 1, context: context))
-                    results[position] = SubmissionResult(index: index, status: .accepted, id: id)
+                    fresh.append((position, prepared, values))
                 }
+            }
+            // New records are numbered here, so that they, their versions and their log entries go in as bulk writes.
+            let ids = try await bulk.nextIDs(of: "records", count: fresh.count)
+            for ((position, prepared, values), id) in zip(fresh, ids) {
+                let record = prepared.record
+                rows.append(
+                    [.integer(id), .text(departmentCode), .text(record.category), .text(record.documentNumber), .integer(1), .text(receivedAt)]
+                        + values
+                )
+                versions.append(Self.versionRow(prepared, values: values, id: id, version: 1, context: context))
+                log.append(Self.logRow(prepared, id: id, version: 1, context: context))
+                results[position] = SubmissionResult(index: items[position].index, status: .accepted, id: id)
             }
             try await bulk.insert(into: "records", columns: Self.newRecordColumns, rows: rows)
             try await bulk.insert(into: "record_versions", columns: Self.versionColumns, rows: versions)
             try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
             // A row sent again as it was, while its first rejection is still open, is answered again but not queued twice.
-            let open = try await Self.openRejections(Set(rejections.map { $0[9] }), department: departmentCode, sql: sql)
-            var queued = Set<BulkValue>()
-            rejections.removeAll { open.contains($0[9]) || !queued.insert($0[9]).inserted }
-            try await bulk.insert(into: "rejections", columns: Self.rejectionColumns, rows: rejections)
+            let open = try await Self.openRejections(Set(rejections.map(\.hash)), department: departmentCode, sql: sql)
+            var queued = Set<String>()
+            rejections.removeAll { open.contains($0.hash) || !queued.insert($0.hash).inserted }
+            try await bulk.insert(into: "rejections", columns: Self.rejectionColumns, rows: rejections.map(\.row))
             return results.compactMap { $0 }
         }
     }
@@ -280,17 +282,16 @@ extension SQLRecordStore {
     static func listSize(_ sql: any SQLDatabase) -> Int { sql.dialect.name == "postgresql" ? 10_000 : 500 }
 
     /// Which of these rejected-row hashes are still open in the department's queue.
-    static func openRejections(_ hashes: Set<BulkValue>, department: String, sql: any SQLDatabase) async throws -> Set<BulkValue> {
-        var open = Set<BulkValue>()
-        let texts = hashes.compactMap { if case .text(let hash) = $0 { hash } else { nil } }
-        for chunk in texts.chunked(by: listSize(sql)) {
+    static func openRejections(_ hashes: Set<String>, department: String, sql: any SQLDatabase) async throws -> Set<String> {
+        var open = Set<String>()
+        for chunk in Array(hashes).chunked(by: listSize(sql)) {
             let rows = try await sql.raw(
                 """
                 SELECT original_hash FROM rejections WHERE department_code = \(bind: department) AND resolved_at IS NULL
                 AND \(oneOf("original_hash", Array(chunk), sql: sql))
                 """
             ).all()
-            for row in rows { open.insert(.text(try row.decode(column: "original_hash", as: String.self))) }
+            for row in rows { open.insert(try row.decode(column: "original_hash", as: String.self)) }
         }
         return open
     }
@@ -352,12 +353,13 @@ extension SQLRecordStore {
             changeReason: record.changeReason,
             recordedAt: context.receivedAt
         )
-        let values: [BulkValue] = [
-            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .text(derived.dueBy),
-            .integer(derived.late), .integer(derived.delay), BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version),
-            BulkValue(derived.ruleSet), BulkValue(derived.from), BulkValue(derived.earliestEnd), BulkValue(derived.until),
-            BulkValue(derived.notPublished), .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
+        // In the order of `plannedColumns`; the person's row, `matched` and the clock and window are filled in below.
+        var values: [BulkValue] = [
+            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null,
+            BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version), .null, .null, .null, .null, .null,
+            .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
         ]
+        derived.put(into: &values)
         return Prepared(
             record: record,
             subjectCode: subjectCode,
@@ -383,6 +385,7 @@ extension SQLRecordStore {
             category: category,
             severity: record.severity,
             punishmentKinds: record.punishmentKinds,
+            revoked: record.revoked,
             departmentName: context.departmentName,
             decidedOn: record.decidedOn,
             receivedOn: receivedOn,
@@ -390,11 +393,6 @@ extension SQLRecordStore {
         ) {
         case .success(let window): publication = window
         case .failure(let reason): notPublished = reason.rawValue
-        }
-        if record.revoked {
-            // A revoked decision leaves the public view at once.
-            publication = nil
-            notPublished = "revoked"
         }
         return Derived(
             dueBy: timeliness.dueBy.description,
@@ -421,24 +419,13 @@ extension SQLRecordStore {
         var values = prepared.values
         switch prepared.record.subject {
         case .entity(let code):
-            if !known.contains(code.rawValue) { values[4] = .integer(0) }
+            if !known.contains(code.rawValue) { values[plannedColumn("matched")] = .integer(0) }
         case .person(let number):
             let id = try await SQLRegistryStore.personID(Person(idNumber: number, name: prepared.record.subjectName), keys: context.keys, sql: sql)
-            values[2] = .integer(id)
+            values[plannedColumn("subject_person_id")] = .integer(id)
         }
         if let found, let firstReceived = LocalDate(shanghaiDayOf: found.receivedAt), firstReceived != context.receivedOn {
-            let derived = try derive(prepared.record, receivedOn: firstReceived, context: context)
-            values.replaceSubrange(
-                6...8,
-                with: [.text(derived.dueBy), .integer(derived.late), .integer(derived.delay)]
-            )
-            values.replaceSubrange(
-                12...16,
-                with: [
-                    BulkValue(derived.ruleSet), BulkValue(derived.from), BulkValue(derived.earliestEnd), BulkValue(derived.until),
-                    BulkValue(derived.notPublished),
-                ]
-            )
+            try derive(prepared.record, receivedOn: firstReceived, context: context).put(into: &values)
         }
         return values
     }
@@ -450,6 +437,12 @@ extension SQLRecordStore {
         "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published", "updated_at", "import_id",
         "import_position",
     ]
+
+    /// Where a column stands in ``plannedColumns``.
+    static func plannedColumn(_ name: String) -> Int {
+        guard let index = plannedColumns.firstIndex(of: name) else { preconditionFailure("\(name) is not a planned column") }
+        return index
+    }
 
     static let newRecordColumns = ["id", "department_code", "category", "document_number", "version", "received_at"] + plannedColumns
 
@@ -466,7 +459,8 @@ extension SQLRecordStore {
     /// A version row; `values` are the record's (for the person's row).
     static func versionRow(_ p: Prepared, values: [BulkValue], id: Int, version: Int, context: StoreContext) -> [BulkValue] {
         [
-            .integer(id), .integer(version), .text(p.status), BulkValue(p.subjectCode), values[2], .text(p.record.subjectName), .text(p.decidedOn),
+            .integer(id), .integer(version), .text(p.status), BulkValue(p.subjectCode), values[plannedColumn("subject_person_id")],
+            .text(p.record.subjectName), .text(p.decidedOn),
             BulkValue(p.record.severity?.rawValue), .text(p.content), .text(p.hash), BulkValue(p.record.changeReason), .text(context.receivedAt),
         ]
     }
@@ -495,8 +489,14 @@ extension SQLRecordStore {
         return [.text(versionKind), .integer(id), .integer(version), .text(leafHash), .text(context.receivedAt)]
     }
 
-    /// A row of the rejection queue: the item as it was sent, and every problem.
-    static func rejectionRow(_ item: SubmissionItem, problems: [FieldProblem], source: String, context: StoreContext) throws -> [BulkValue] {
+    /// A row of the rejection queue: the item as it was sent, and every problem; and its hash (of the item as sent
+    /// and the problems), which finds it again while it is open.
+    static func rejectionRow(
+        _ item: SubmissionItem,
+        problems: [FieldProblem],
+        source: String,
+        context: StoreContext
+    ) throws -> (hash: String, row: [BulkValue]) {
         var category: String?
         var documentNumber: String?
         if case .success(let record) = item.outcome {
@@ -506,11 +506,12 @@ extension SQLRecordStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let problemsText = String(decoding: try encoder.encode(problems), as: UTF8.self)
-        return [
+        let hash = Hex.encode(SHA256.hash(data: Data((item.original + "\u{1F}" + problemsText).utf8)))
+        let row: [BulkValue] = [
             .text(context.department), .text(context.receivedAt), .text(source), .integer(item.index), BulkValue(category), BulkValue(documentNumber),
-            .text(item.original), .text(problemsText), .text(canonical(item.fields)),
-            .text(Hex.encode(SHA256.hash(data: Data((item.original + "\u{1F}" + problemsText).utf8)))),
+            .text(item.original), .text(problemsText), .text(canonical(item.fields)), .text(hash),
         ]
+        return (hash, row)
     }
 }
 

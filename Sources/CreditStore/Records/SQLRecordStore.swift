@@ -78,11 +78,11 @@ public struct SQLRecordStore: RecordStore {
     }
 
     /// What decides whether a resubmission changes anything: everything but the reason and the time.
-    /// - Parameter content: `canonical(record.content)`, when the caller has it already.
-    static func contentHash(_ record: ValidRecord, subject: String, content: String? = nil) -> String {
+    /// - Parameter content: `canonical(record.content)`.
+    static func contentHash(_ record: ValidRecord, subject: String, content: String) -> String {
         let payload = TamperEvidentLog.canonicalJSON([
             record.revoked ? "revoked" : "active", subject, record.subjectName, record.decidedOn.description, record.severity?.rawValue ?? "",
-            content ?? canonical(record.content),
+            content,
         ])
         return Hex.encode(SHA256.hash(data: Data(payload)))
     }
