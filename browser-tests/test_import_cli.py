@@ -69,6 +69,38 @@ def test_a_gb18030_file_with_bad_rows(server):
     assert refused.returncode == 1 and "备注" in refused.stderr
 
 
+def _credit_code(first17):
+    """GB 32100: the check character of a unified social credit code."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(alphabet.index(c) * w for c, w in zip(first17, weights))
+    return first17 + alphabet[(31 - total % 31) % 31]
+
+
+def test_a_registration_file_from_the_registering_department(server):
+    market = _sql(server, "SELECT code FROM departments WHERE name LIKE '%市场监督管理%'")[0][0]
+    code = _credit_code("91370102MA7CL0001")
+    text = (
+        "统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码\n"
+        f"{code},济南命令行登记有限公司,企业,370102,65,2024-03-01,张三,11010519491231002X\n"
+        f"{code[:-1]}Z,校验码错的公司,企业,370102,65,2024-03-01,张三,11010519491231002X\n"
+    )
+    path = os.path.join(tempfile.mkdtemp(), "登记.csv")
+    with open(path, "wb") as f:
+        f.write(text.encode("gb18030"))
+    command = [server["binary"], "import", "--database", server["database"], "--department", market, "--category", "registration", path]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=server["cwd"], timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert _sql(server, f"SELECT name FROM entities WHERE code = '{code}'") == [("济南命令行登记有限公司",)]
+    queue = _sql(server, f"SELECT category, problems FROM rejections WHERE department_code = '{market}' AND category = 'registration'")
+    assert len(queue) == 1 and "invalid_credit_code" in queue[0][1]
+    # The same file again: nothing new, nothing queued twice.
+    again = subprocess.run(command, capture_output=True, text=True, cwd=server["cwd"], timeout=600)
+    assert _counts(again.stdout) == {"accepted": 0, "updated": 0, "unchanged": 1, "rejected": 1}
+    assert len(_sql(server, f"SELECT id FROM rejections WHERE department_code = '{market}' AND category = 'registration'")) == 1
+
+
 def test_kill_9_in_the_middle_loses_no_acknowledged_row_and_duplicates_none(server):
     department, codes, decided = _setup(server)
     rows = 20_000

@@ -22,16 +22,21 @@ struct EntityRegistrationTests {
         return ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: object)))
     }
 
+    /// A clerk of the market regulation department (the registering department of `9…` codes) and their API token.
+    static func registrar(_ fixture: SignInFixture) async throws -> (account: Account, token: String) {
+        let account = try await fixture.accounts.createAccount(
+            name: "登记科员",
+            role: .department,
+            departmentCode: DemoCity.departments[1].code,
+            entityCode: nil
+        )
+        return (account, try await fixture.accounts.issueToken(accountID: account.id, expiresAt: nil).token)
+    }
+
     @Test("the registering department registers and changes an entity; versions, the log and earlier records follow", arguments: TestEngine.available)
     func register(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
-            let market = try await fixture.accounts.createAccount(
-                name: "登记科员",
-                role: .department,
-                departmentCode: DemoCity.departments[1].code,
-                entityCode: nil
-            )
-            let token = try await fixture.accounts.issueToken(accountID: market.id, expiresAt: nil).token
+            let (_, token) = try await Self.registrar(fixture)
             let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
             // A record about the code arrives before the entity is registered: kept, unmatched.
             let early = try await client.execute(
@@ -102,6 +107,124 @@ struct EntityRegistrationTests {
             try await client.execute(uri: "/api/v1/entities", method: .post, headers: office, body: try Self.body()) {
                 #expect($0.status == .created)
             }
+        }
+    }
+
+    /// A registration file as a registering department's system exports it (Chinese column names).
+    static func registrationFile(secondName: String, social: String) -> String {
+        let second = CreditCode.completing("91370102MA7K0002X")!.rawValue
+        return """
+            统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码,主要负责人,主要负责人证件号码,变更原因
+            \(code),福州新登记有限公司,企业,370102,65,2024-03-01,张三,11010519491231002X,,,
+            \(second),\(secondName),enterprise,370103,51,2023-07-15,王五,11010519491231002X,李四,440524188001010014,名称变更
+            91350100M000100Y4Z,代码有误的公司,企业,370102,65,2024-03-01,赵六,11010519491231002X,,,
+            \(social),某某协会,社会组织,370102,95,2020-01-01,钱七,11010519491231002X,,,
+
+            """
+    }
+
+    @Test(
+        "a registration file registers new entities and changes, refuses bad rows into the queue, and sent again duplicates nothing",
+        arguments: TestEngine.available
+    )
+    func registrationFile(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let (market, token) = try await Self.registrar(fixture)
+            let bearer: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            let social = CreditCode.completing("51370100MJD000031")!.rawValue
+            let second = CreditCode.completing("91370102MA7K0002X")!.rawValue
+            // A record about the first code arrives before its registration: kept, unmatched until the file comes.
+            let early = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([RecordAPITests.penalty(Self.code, "E-2")])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            let recordID = try #require(early.first?["id"] as? String)
+
+            func upload(_ text: String) async throws -> [String: Any] {
+                let id = try await client.execute(
+                    uri: "/api/v1/imports",
+                    method: .post,
+                    headers: bearer,
+                    body: ByteBuffer(string: #"{"category": "registration", "filename": "登记.csv"}"#)
+                ) { response in
+                    #expect(response.status == .created)
+                    return try response.body.json()["id"] as? String ?? ""
+                }
+                return try await client.execute(
+                    uri: "/api/v1/imports/\(id)/file",
+                    method: .put,
+                    headers: [.authorization: "Bearer \(token)"],
+                    body: ByteBuffer(bytes: gb18030Bytes(text))
+                ) { response in
+                    #expect(response.status == .ok)
+                    return try response.body.json()
+                }
+            }
+            let first = try await upload(Self.registrationFile(secondName: "济南旧名商贸有限公司", social: social))
+            #expect(first["status"] as? String == "done")
+            #expect(first["rows"] as? Int == 4 && first["accepted"] as? Int == 2 && first["rejected"] as? Int == 2)
+            try await client.execute(uri: "/api/v1/entities/\(second)", method: .get) { response in
+                let body = try response.body.json()
+                #expect(body["name"] as? String == "济南旧名商贸有限公司" && body["kind"] as? String == "enterprise" && body["version"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/v1/records/\(recordID)", method: .get, headers: [.authorization: "Bearer \(fixture.officeToken)"]) {
+                let body = try $0.body.json()
+                #expect(body["matched"] as? Bool == true)
+            }
+            let queue = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(queue.map { $0["position"] as? Int } == [4, 5])
+            #expect(queue.allSatisfy { $0["category"] as? String == "registration" })
+            let codes = queue.map { (($0["errors"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String } }
+            #expect(codes.first?.contains("invalid_credit_code") == true && codes.last == ["not_registering_department"])
+
+            // The same file with one name changed: one update, one unchanged, and the refused rows are not queued twice.
+            let again = try await upload(Self.registrationFile(secondName: "济南新名商贸有限公司", social: social))
+            #expect(again["accepted"] as? Int == 0 && again["updated"] as? Int == 1 && again["unchanged"] as? Int == 1)
+            #expect(again["rejected"] as? Int == 2)
+            try await client.execute(uri: "/api/v1/entities/\(second)", method: .get) { response in
+                let body = try response.body.json()
+                #expect(body["name"] as? String == "济南新名商贸有限公司" && body["version"] as? Int == 2)
+                #expect(body["formerNames"] as? [String] == ["济南旧名商贸有限公司"])
+            }
+            let queued = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(queued.count == 2)
+
+            // The row with the wrong check character is corrected on the queue page.
+            let (session, csrf) = try await fixture.accounts.startSession(accountID: market.id)
+            let page = try await client.execute(uri: "/rejections", method: .get, headers: [.cookie: "credit_session=\(session)"]) {
+                $0.body.text
+            }
+            #expect(page.contains("主体登记信息") && page.contains("法定代表人证件号码"))
+            let rejectionID = try #require(queue.first?["id"] as? String)
+            var fields = [
+                "csrf": csrf, "code": "91350100M000100Y4Z", "name": "代码有误的公司", "kind": "企业", "region": "370102", "industry": "65",
+                "establishedOn": "2024-03-01", "legalRepresentative.name": "赵六", "legalRepresentative.idNumber": "11010519491231002X",
+            ]
+            let formHeaders: HTTPFields = [.cookie: "credit_session=\(session)", .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(fields)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.text.contains("统一社会信用代码无效"))
+            }
+            let corrected = CreditCode.completing("91370102MA7K0003X")!.rawValue
+            fields["code"] = corrected
+            try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(fields)) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await client.execute(uri: "/api/v1/entities/\(corrected)", method: .get) { response in
+                let body = try response.body.json()
+                #expect(body["name"] as? String == "代码有误的公司")
+            }
+            let left = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(left.count == 1)
+            #expect(try await TamperEvidentLog(database: fixture.db).verify().ok)
         }
     }
 }

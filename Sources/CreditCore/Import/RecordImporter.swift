@@ -43,12 +43,12 @@ public struct ImportFailure: Error, Sendable, Hashable, CustomStringConvertible 
         ImportFailure(code: "unknown_category", message: "类别“\(code.prefix(40))”不在信用信息目录中 / not a category of the catalogue")
     }
 
-    static func unknownColumns(_ columns: [String], category: Catalogue.Category) -> ImportFailure {
+    static func unknownColumns(_ columns: [String], title: String, known: [Catalogue.Field]) -> ImportFailure {
         let list = columns.map { "“\($0.prefix(40))”" }.joined(separator: "、")
-        let known = category.fields.map(\.label).joined(separator: "、")
+        let labels = known.map(\.label).joined(separator: "、")
         return ImportFailure(
             code: "unknown_columns",
-            message: "表头有不认识的列：\(list)。\(category.name)的列为：\(known) / unknown columns in the header: \(columns.joined(separator: ", "))"
+            message: "表头有不认识的列：\(list)。\(title)的列为：\(labels) / unknown columns in the header: \(columns.joined(separator: ", "))"
         )
     }
 
@@ -69,7 +69,7 @@ public struct ImportFailure: Error, Sendable, Hashable, CustomStringConvertible 
 /// batch by batch: memory stays bounded whatever the file's size, each stored batch is acknowledged
 /// (committed) before the next is read, and a file sent again after an interruption duplicates nothing
 /// (stored rows come back `unchanged`). Row positions are the file's line numbers.
-public struct RecordImporter: Sendable {
+public struct RecordImporter: FileImporter {
     public var catalogue: Catalogue
     public var store: any RecordStore
     public var departmentCode: String
@@ -104,32 +104,20 @@ public struct RecordImporter: Sendable {
         encoding: FileEncoding,
         progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
     ) async throws -> ImportSummary where Chunks.Element == [UInt8] {
-        let session = try Session(importer: self, progress: progress)
-        let decoder = StreamingTextDecoder(encoding)
-        var parser = CSVParser()
-        for try await chunk in chunks {
-            session.summary.bytes += chunk.count
-            try await session.handle(parser.feed(decoder.decode(chunk)))
-        }
-        try await session.handle(parser.feed(decoder.finish()))
-        try await session.handle(parser.finish())
-        return try await session.finish()
+        try await FileRows.run(chunks, encoding: encoding, into: try Session(importer: self, progress: progress))
     }
 
     /// Imports rows already read (from a spreadsheet), the first being the header.
     public func run(
-        rows: [Result<CSVParser.Row, CSVParser.BadRow>],
+        rows: [FileRows.Row],
         bytes: Int,
         progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
     ) async throws -> ImportSummary {
-        let session = try Session(importer: self, progress: progress)
-        session.summary.bytes = bytes
-        try await session.handle(rows)
-        return try await session.finish()
+        try await FileRows.run(rows: rows, bytes: bytes, into: try Session(importer: self, progress: progress))
     }
 
     /// The state of one import: the header, the batch being filled, the batch being stored.
-    final class Session {
+    final class Session: ImportSession {
         let importer: RecordImporter
         let category: Catalogue.Category
         let progress: @Sendable (ImportSummary) async throws -> Void
@@ -152,7 +140,7 @@ public struct RecordImporter: Sendable {
             self.progress = progress
         }
 
-        func handle(_ rows: [Result<CSVParser.Row, CSVParser.BadRow>]) async throws {
+        func handle(_ rows: [FileRows.Row]) async throws {
             for row in rows {
                 guard let header = columns else {
                     columns = try RecordImporter.header(row, category: category)
@@ -203,88 +191,24 @@ public struct RecordImporter: Sendable {
         }
     }
 
-    /// The fields of the header's columns, in order.
-    static func header(_ row: Result<CSVParser.Row, CSVParser.BadRow>, category: Catalogue.Category) throws -> [Catalogue.Field] {
-        guard case .success(let header) = row else {
-            throw ImportFailure(code: "unreadable_header", message: "表头无法读取（引号不配对） / the header row cannot be read (unbalanced quotes)")
-        }
-        if header.raw.unicodeScalars.contains("\u{FFFD}") {
-            throw ImportFailure(
-                code: "wrong_encoding",
-                message:
-                    "表头不是所声明编码的文字：请检查文件编码（UTF-8 或 GB18030），或让平台自动识别 / the header is not text in the declared encoding; check it (UTF-8 or GB18030) or let the platform detect it"
-            )
-        }
-        var fields: [Catalogue.Field] = []
-        var unknown: [String] = []
-        for column in header.fields {
-            if let field = category.field(forColumn: column) {
-                if fields.contains(field) { throw ImportFailure.duplicateColumn(field.label) }
-                fields.append(field)
-            } else {
-                unknown.append(column)
-            }
-        }
-        if !unknown.isEmpty { throw ImportFailure.unknownColumns(unknown, category: category) }
-        let missing = category.fields.filter { $0.required && !fields.contains($0) }
-        // A subject column: the credit code or the identity number.
-        if !missing.isEmpty { throw ImportFailure.missingColumns(missing) }
+    /// The fields of the header's columns, in order; one of them names the subject (credit code or identity number).
+    static func header(_ row: FileRows.Row, category: Catalogue.Category) throws -> [Catalogue.Field] {
+        let fields = try FileRows.header(row, fields: category.fields, title: category.name)
         if !fields.contains(where: { $0.name == "subjectCode" || $0.name == "subjectIdNumber" }) {
             throw ImportFailure.missingColumns(category.fields.filter { $0.name == "subjectCode" })
         }
         return fields
     }
 
-    func item(
-        _ result: Result<CSVParser.Row, CSVParser.BadRow>,
-        header: [Catalogue.Field],
-        category: Catalogue.Category,
-        seen: inout [String: Int]
-    ) -> SubmissionItem {
-        func rejected(_ line: Int, _ raw: String, _ problem: FieldProblem) -> SubmissionItem {
-            SubmissionItem(index: line, outcome: .failure(RecordProblems([problem])), original: raw)
-        }
-        let row: CSVParser.Row
-        switch result {
+    func item(_ result: FileRows.Row, header: [Catalogue.Field], category: Catalogue.Category, seen: inout [String: Int]) -> SubmissionItem {
+        let row: FileRows.Values
+        switch FileRows.values(result, header: header) {
         case .failure(let bad):
-            return rejected(bad.line, bad.raw, FieldProblem(field: "", value: nil, code: bad.reason.rawValue, message: bad.message))
-        case .success(let good):
-            row = good
+            return SubmissionItem(index: bad.line, outcome: .failure(RecordProblems([bad.problem])), original: bad.raw, category: category.code)
+        case .success(let values):
+            row = values
         }
-        if row.raw.unicodeScalars.contains("\u{FFFD}") {
-            return rejected(
-                row.line,
-                row.raw,
-                FieldProblem(
-                    field: "",
-                    value: nil,
-                    code: "invalid_encoding",
-                    message: "第 \(row.line) 行含有无法识别的字符：文件编码可能不是 UTF-8 或 GB18030 / line \(row.line) has bytes that are not text in the file's encoding"
-                )
-            )
-        }
-        guard row.fields.count == header.count else {
-            return rejected(
-                row.line,
-                row.raw,
-                FieldProblem(
-                    field: "",
-                    value: nil,
-                    code: "wrong_column_count",
-                    message:
-                        "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列 / line \(row.line) has \(row.fields.count) columns, the header \(header.count)"
-                )
-            )
-        }
-        var fields: [String: String] = [:]
-        for (field, value) in zip(header, row.fields) where !value.isEmpty {
-            // A spreadsheet keeps dates as day numbers (1 = 1900-01-01, with Excel's 1900 leap-day quirk).
-            if field.type == .date, value.count == 5, let serial = Int(value), serial > 1 {
-                fields[field.name] = LocalDate(year: 1899, month: 12, day: 30)!.adding(days: serial).description
-            } else {
-                fields[field.name] = value
-            }
-        }
+        let fields = row.fields
         let submission = RecordSubmission(category: category.code, fields: fields)
         var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today)
         if case .success(let record) = outcome {
@@ -303,6 +227,6 @@ public struct RecordImporter: Sendable {
                 seen[record.documentNumber] = row.line
             }
         }
-        return SubmissionItem(index: row.line, outcome: outcome, original: row.raw, fields: fields)
+        return SubmissionItem(index: row.line, outcome: outcome, original: row.raw, fields: fields, category: category.code)
     }
 }

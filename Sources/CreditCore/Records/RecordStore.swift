@@ -34,12 +34,22 @@ public struct SubmissionItem: Sendable, Hashable {
     public var original: String
     /// The fields as sent, by API name (kept with a rejection, so that it can be corrected on a page).
     public var fields: [String: String]
+    /// What the item was sent as, when it is known even if the item is refused (a file's category, or
+    /// ``EntityRegistration/category`` for a registration file): kept with a rejection.
+    public var category: String?
 
-    public init(index: Int, outcome: Result<ValidRecord, RecordProblems>, original: String, fields: [String: String] = [:]) {
+    public init(
+        index: Int,
+        outcome: Result<ValidRecord, RecordProblems>,
+        original: String,
+        fields: [String: String] = [:],
+        category: String? = nil
+    ) {
         self.index = index
         self.outcome = outcome
         self.original = original
         self.fields = fields
+        self.category = category
     }
 }
 

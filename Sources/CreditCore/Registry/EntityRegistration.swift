@@ -58,7 +58,7 @@ public struct EntityRegistration: Sendable, Hashable {
         let name = text("name", max: 200)
         var kind: EntityKind?
         if let raw = text("kind", max: 40) {
-            kind = EntityKind(rawValue: raw)
+            kind = EntityKind(rawValue: raw) ?? EntityKind.allCases.first { $0.label == raw }
             if kind == nil {
                 problem(
                     "kind",
@@ -70,10 +70,15 @@ public struct EntityRegistration: Sendable, Hashable {
         }
         var status = EntityStatus.operating
         if let raw = fields["status"], !raw.isEmpty {
-            if let s = EntityStatus(rawValue: raw) {
+            if let s = EntityStatus(rawValue: raw) ?? EntityStatus.allCases.first(where: { $0.label == raw || $0.label.hasPrefix(raw) }) {
                 status = s
             } else {
-                problem("status", raw, "invalid_status", "登记状态应为 operating、deregistered 或 revoked")
+                problem(
+                    "status",
+                    raw,
+                    "invalid_status",
+                    "登记状态应为 operating（存续）、deregistered（注销）或 revoked（吊销） / status is operating, deregistered or revoked"
+                )
             }
         }
         let region = text("region", max: 6)
@@ -133,5 +138,62 @@ public struct EntityRegistration: Sendable, Hashable {
                 reason: fields["reason"]
             )
         )
+    }
+}
+
+// MARK: Registration files
+
+extension EntityRegistration {
+    /// The category under which a registration file's job and its refused rows are kept (it is not a category of
+    /// the credit catalogue: registrations build the registry, not credit files).
+    public static let category = "registration"
+
+    /// What a registration file is called on pages and in messages.
+    public static let title = "主体登记信息"
+
+    /// The columns of a registration file: the fields of `POST /api/v1/entities` by API name (a person's
+    /// fields as `legalRepresentative.name`, …), with the Chinese column names of registration exports as aliases.
+    public static let fileFields: [Catalogue.Field] = [
+        field("code", "统一社会信用代码", [], .creditCode, required: true),
+        field("name", "主体名称", ["企业名称", "名称", "单位名称"], .text, required: true),
+        field("kind", "主体类型", ["市场主体类型", "类型"], .text, required: true, help: EntityKind.allCases.map(\.label).joined(separator: "、")),
+        field("status", "登记状态", ["经营状态"], .text, required: false, help: "存续、注销或吊销；不填为存续"),
+        field("region", "行政区划代码", ["住所行政区划代码", "住所所在地行政区划代码"], .text, required: true),
+        field("industry", "行业代码", ["国民经济行业代码", "行业大类代码"], .text, required: true, help: "GB/T 4754 两位大类代码"),
+        field("establishedOn", "成立日期", [], .date, required: true),
+        field("legalRepresentative.name", "法定代表人", ["法定代表人姓名", "法定代表人（负责人）", "经营者"], .text, required: true),
+        field("legalRepresentative.idNumber", "法定代表人证件号码", ["法定代表人身份证号码", "经营者证件号码"], .idNumber, required: true),
+        field("principal.name", "主要负责人", ["主要负责人姓名"], .text, required: false),
+        field("principal.idNumber", "主要负责人证件号码", ["主要负责人身份证号码"], .idNumber, required: false),
+        field("actualController.name", "实际控制人", ["实际控制人姓名"], .text, required: false),
+        field("actualController.idNumber", "实际控制人证件号码", ["实际控制人身份证号码"], .idNumber, required: false),
+        field("reason", "变更原因", ["变更事项"], .text, required: false),
+    ]
+
+    private static func field(
+        _ name: String,
+        _ label: String,
+        _ aliases: [String],
+        _ type: Catalogue.Field.FieldType,
+        required: Bool,
+        help: String? = nil
+    ) -> Catalogue.Field {
+        Catalogue.Field(name: name, label: label, aliases: [label] + aliases, type: type, required: required, help: help)
+    }
+
+    /// Checks a registration given as flat fields (a file's row, a corrected row on a page): a person's fields
+    /// are named `legalRepresentative.name`, `legalRepresentative.idNumber`, and so on.
+    public static func validate(flat: [String: String], tables: ReferenceTables, today: LocalDate) -> Result<EntityRegistration, RecordProblems> {
+        var fields: [String: String] = [:]
+        var people: [String: [String: String]] = [:]
+        for (key, value) in flat {
+            let parts = key.split(separator: ".", maxSplits: 1)
+            if parts.count == 2 {
+                people[String(parts[0]), default: [:]][String(parts[1])] = value
+            } else {
+                fields[key] = value
+            }
+        }
+        return validate(fields, people: people, tables: tables, today: today)
     }
 }

@@ -497,7 +497,7 @@ extension SQLRecordStore {
         source: String,
         context: StoreContext
     ) throws -> (hash: String, row: [BulkValue]) {
-        var category: String?
+        var category = item.category
         var documentNumber: String?
         if case .success(let record) = item.outcome {
             category = record.category

@@ -71,11 +71,12 @@ struct ImportController {
         guard let job = try? JSONDecoder().decode(NewJob.self, from: Data(body.readableBytesView)) else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：{\"category\", \"encoding\", \"filename\", \"size\"}")
         }
-        guard dependencies.catalogue.category(job.category) != nil else {
+        guard dependencies.catalogue.category(job.category) != nil || job.category == EntityRegistration.category else {
             throw APIError(
                 .badRequest,
                 code: "unknown_category",
-                message: "类别“\(job.category.prefix(40))”不在信用信息目录中 / not a category of the catalogue"
+                message:
+                    "类别“\(job.category.prefix(40))”不在信用信息目录中（主体登记文件用 registration） / not a category of the catalogue (registration files: registration)"
             )
         }
         guard let encoding = FileEncoding(name: job.encoding ?? "auto") else {
@@ -107,14 +108,24 @@ struct ImportController {
         guard try await dependencies.imports.start(id: job.id) else {
             throw APIError(.conflict, code: "import_not_waiting", message: "这个导入任务已经收到过文件 / this import already has its file")
         }
-        let importer = RecordImporter(
-            catalogue: dependencies.catalogue,
-            store: dependencies.records,
-            departmentCode: job.departmentCode,
-            category: job.category,
-            today: dependencies.clock.today(),
-            source: "file"
-        )
+        let importer: any FileImporter =
+            job.category == EntityRegistration.category
+            ? EntityImporter(
+                registry: dependencies.registry,
+                records: dependencies.records,
+                tables: dependencies.tables,
+                departmentCode: job.departmentCode,
+                today: dependencies.clock.today(),
+                source: "file"
+            )
+            : RecordImporter(
+                catalogue: dependencies.catalogue,
+                store: dependencies.records,
+                departmentCode: job.departmentCode,
+                category: job.category,
+                today: dependencies.clock.today(),
+                source: "file"
+            )
         let imports = dependencies.imports
         let report: @Sendable (ImportSummary) async throws -> Void = { progress in
             try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
@@ -179,7 +190,9 @@ struct ImportController {
 
     @Sendable func importPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        let categories = dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
+        let categories =
+            dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
+            + [["code": EntityRegistration.category, "name": EntityRegistration.title + "（登记机关报送）", "selected": false]]
         return pages.page("imports", title: "上传报送文件", context: ["categories": categories], viewer: context)
     }
 
@@ -200,16 +213,24 @@ struct ImportController {
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
         let queue = try await dependencies.records.rejections(departmentCode: department, limit: 200)
         let items = queue.map { r -> [String: Any] in
-            let category = r.category.flatMap { dependencies.catalogue.category($0) } ?? dependencies.catalogue.category("penalty")
+            // What the row was sent as: a catalogue category, or a registration (fields of the registry).
+            let (code, name, known): (String, String, [Catalogue.Field]) =
+                if r.category == EntityRegistration.category {
+                    (EntityRegistration.category, EntityRegistration.title, EntityRegistration.fileFields)
+                } else if let category = r.category.flatMap({ dependencies.catalogue.category($0) }) ?? dependencies.catalogue.category("penalty") {
+                    (category.code, category.name, category.fields)
+                } else {
+                    ("", "", [])
+                }
             let errors = (problems[r.id] ?? r.problems).map { p -> [String: Any] in
-                ["field": category?.field(p.field)?.label ?? p.field, "message": p.message, "value": p.value ?? ""]
+                ["field": known.first { $0.name == p.field }?.label ?? p.field, "message": p.message, "value": p.value ?? ""]
             }
-            let fields = (category?.fields ?? []).map { f -> [String: Any] in
+            let fields = known.map { f -> [String: Any] in
                 ["name": f.name, "label": f.label, "value": r.fields[f.name] ?? "", "required": f.required]
             }
             return [
                 "id": r.id, "position": Self.positionLabel(r), "source": r.source, "original": r.original, "errors": errors, "fields": fields,
-                "category": category?.name ?? "", "categoryCode": category?.code ?? "", "receivedAt": r.receivedAt,
+                "category": name, "categoryCode": code, "receivedAt": r.receivedAt,
             ]
         }
         var ctx: [String: Any] = ["items": items, "empty": items.isEmpty]
@@ -220,11 +241,14 @@ struct ImportController {
     /// `POST /rejections/{id}`: the corrected fields of a rejected row, sent through the one validation path.
     @Sendable func correct(_ request: Request, context: CreditRequestContext) async throws -> Response {
         guard let department = context.principal?.departmentCode, let id = context.parameters.get("id").flatMap({ Int($0) }),
-            let rejection = try await dependencies.records.rejection(id: id, departmentCode: department),
+            let rejection = try await dependencies.records.rejection(id: id, departmentCode: department)
+        else { throw APIError.notFound("退回记录 / the rejected row") }
+        if rejection.category == EntityRegistration.category {
+            return try await correctRegistration(rejection, department: department, context: context)
+        }
+        guard
             let category = rejection.category.flatMap({ dependencies.catalogue.category($0) })
-                ?? dependencies.catalogue.category(
-                    context.form["category"] ?? ""
-                )
+                ?? dependencies.catalogue.category(context.form["category"] ?? "")
         else { throw APIError.notFound("退回记录 / the rejected row") }
         var fields: [String: String] = [:]
         for field in category.fields {
@@ -244,7 +268,39 @@ struct ImportController {
         guard let result = results.first, result.status != .rejected else {
             return try await rejections(context, notice: nil, problems: [id: results.first?.problems ?? []], status: .badRequest)
         }
-        _ = try await dependencies.records.resolveRejection(id: id, departmentCode: department)
+        return try await resolved(rejection, department: department)
+    }
+
+    /// A rejected row of a registration file, corrected on the page: the same checks as `POST /api/v1/entities`.
+    func correctRegistration(_ rejection: Rejection, department: String, context: CreditRequestContext) async throws -> Response {
+        var fields: [String: String] = [:]
+        for field in EntityRegistration.fileFields {
+            if let value = context.form[field.name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { fields[field.name] = value }
+        }
+        let registration: EntityRegistration
+        switch EntityRegistration.validate(flat: fields, tables: dependencies.tables, today: dependencies.clock.today()) {
+        case .failure(let problems):
+            return try await rejections(context, notice: nil, problems: [rejection.id: problems.problems], status: .badRequest)
+        case .success(let valid):
+            registration = valid
+        }
+        let name = try await dependencies.registry.fetchDepartments().first { $0.code == department }?.name ?? ""
+        guard EntityRegistration.mayRegister(departmentName: name, code: registration.entity.code) else {
+            let problem = FieldProblem(
+                field: "code",
+                value: registration.entity.code.rawValue,
+                code: "not_registering_department",
+                message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
+            )
+            return try await rejections(context, notice: nil, problems: [rejection.id: [problem]], status: .badRequest)
+        }
+        _ = try await dependencies.registry.apply(registration, today: dependencies.clock.today())
+        return try await resolved(rejection, department: department)
+    }
+
+    /// Takes a corrected row out of the queue and goes back to it, saying which row was fixed.
+    func resolved(_ rejection: Rejection, department: String) async throws -> Response {
+        _ = try await dependencies.records.resolveRejection(id: rejection.id, departmentCode: department)
         let label = Self.positionLabel(rejection).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return .redirect(to: "/rejections?fixed=\(label)", type: .normal)
     }

@@ -49,14 +49,7 @@ struct EntityController {
                 )
             }
         }
-        let outcome = try await dependencies.registry.register(registration.entity, reason: registration.reason)
-        let current = try await dependencies.registry.fetchRoles(code: registration.entity.code)
-        for (role, person) in registration.roles
-        where !current.contains(where: { $0.role == role && $0.name == person.name && $0.endsOn == nil }) {
-            try await dependencies.registry.assign(
-                RoleAssignment(entityCode: registration.entity.code, person: person, role: role, startsOn: dependencies.clock.today())
-            )
-        }
+        let outcome = try await dependencies.registry.apply(registration, today: dependencies.clock.today())
         guard let stored = try await dependencies.registry.fetchEntity(code: registration.entity.code) else {
             throw APIError.notFound("主体 / the entity")
         }

@@ -1,0 +1,173 @@
+import Foundation
+
+extension RegistryStore {
+    /// Stores a checked registration: the entity (a new version when a registered fact changed) and the further
+    /// persons' roles it names that the entity does not have yet. A new role on an otherwise unchanged entity
+    /// counts as an update. Sending the same registration again changes nothing.
+    public func apply(_ registration: EntityRegistration, today: LocalDate) async throws -> RegistrationOutcome {
+        var outcome = try await register(registration.entity, reason: registration.reason)
+        let code = registration.entity.code
+        let current = try await registration.roles.isEmpty ? [] : fetchRoles(code: code)
+        for (role, person) in registration.roles
+        where !current.contains(where: { $0.role == role && $0.name == person.name && $0.endsOn == nil }) {
+            try await assign(RoleAssignment(entityCode: code, person: person, role: role, startsOn: today))
+            if outcome == .unchanged { outcome = .updated }
+        }
+        return outcome
+    }
+}
+
+/// Reads a registration file of the registering department (CSV streamed in chunks, or a spreadsheet's rows)
+/// through the same checks as `POST /api/v1/entities`, and stores it row by row in file order: a new entity is
+/// `accepted`, a change `updated`, the same facts `unchanged`; a refused row goes to the department's rejection
+/// queue (category ``EntityRegistration/category``) with every problem and the row as it was. Each row is stored
+/// in its own transaction, so after an interruption the same file sent again duplicates nothing.
+public struct EntityImporter: FileImporter {
+    public var registry: any RegistryStore
+    /// Where refused rows are queued.
+    public var records: any RecordStore
+    public var tables: ReferenceTables
+    public var departmentCode: String
+    public var today: LocalDate
+    public var source: String
+    /// Rows between two progress reports (and between two writes of the refused rows).
+    public var batchSize: Int
+
+    public init(
+        registry: any RegistryStore,
+        records: any RecordStore,
+        tables: ReferenceTables,
+        departmentCode: String,
+        today: LocalDate,
+        source: String,
+        batchSize: Int = 500
+    ) {
+        self.registry = registry
+        self.records = records
+        self.tables = tables
+        self.departmentCode = departmentCode
+        self.today = today
+        self.source = source
+        self.batchSize = batchSize
+    }
+
+    /// Imports a CSV registration file given as byte chunks.
+    /// - Throws: ``ImportFailure`` when the file cannot be read at all (nothing is stored then).
+    public func run<Chunks: AsyncSequence>(
+        _ chunks: Chunks,
+        encoding: FileEncoding,
+        progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
+    ) async throws -> ImportSummary where Chunks.Element == [UInt8] {
+        try await FileRows.run(chunks, encoding: encoding, into: try await Session(importer: self, progress: progress))
+    }
+
+    /// Imports rows already read (from a spreadsheet), the first being the header.
+    public func run(
+        rows: [FileRows.Row],
+        bytes: Int,
+        progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
+    ) async throws -> ImportSummary {
+        try await FileRows.run(rows: rows, bytes: bytes, into: try await Session(importer: self, progress: progress))
+    }
+
+    final class Session: ImportSession {
+        let importer: EntityImporter
+        let departmentName: String
+        let progress: @Sendable (ImportSummary) async throws -> Void
+        var summary = ImportSummary()
+        var columns: [Catalogue.Field]?
+        /// Refused rows not yet queued, and rows handled since the last report.
+        var refused: [SubmissionItem] = []
+        var pending: [SubmissionResult] = []
+
+        init(importer: EntityImporter, progress: @escaping @Sendable (ImportSummary) async throws -> Void) async throws {
+            guard let department = try await importer.registry.fetchDepartments().first(where: { $0.code == importer.departmentCode }) else {
+                throw ImportFailure(
+                    code: "unknown_department",
+                    message: "部门 \(importer.departmentCode) 未登记 / department \(importer.departmentCode) is not registered"
+                )
+            }
+            self.importer = importer
+            self.departmentName = department.name
+            self.progress = progress
+        }
+
+        func handle(_ rows: [FileRows.Row]) async throws {
+            for row in rows {
+                guard let header = columns else {
+                    columns = try FileRows.header(row, fields: EntityRegistration.fileFields, title: EntityRegistration.title)
+                    continue
+                }
+                try await store(row, header: header)
+                if pending.count >= importer.batchSize { try await report() }
+            }
+        }
+
+        func store(_ result: FileRows.Row, header: [Catalogue.Field]) async throws {
+            let row: FileRows.Values
+            switch FileRows.values(result, header: header) {
+            case .failure(let bad):
+                return refuse(line: bad.line, raw: bad.raw, fields: [:], problems: [bad.problem])
+            case .success(let values):
+                row = values
+            }
+            switch EntityRegistration.validate(flat: row.fields, tables: importer.tables, today: importer.today) {
+            case .failure(let problems):
+                refuse(line: row.line, raw: row.raw, fields: row.fields, problems: problems.problems)
+            case .success(let registration):
+                guard EntityRegistration.mayRegister(departmentName: departmentName, code: registration.entity.code) else {
+                    return refuse(
+                        line: row.line,
+                        raw: row.raw,
+                        fields: row.fields,
+                        problems: [
+                            FieldProblem(
+                                field: "code",
+                                value: registration.entity.code.rawValue,
+                                code: "not_registering_department",
+                                message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
+                            )
+                        ]
+                    )
+                }
+                let outcome = try await importer.registry.apply(registration, today: importer.today)
+                let status: SubmissionStatus =
+                    switch outcome {
+                    case .accepted: .accepted
+                    case .updated: .updated
+                    case .unchanged: .unchanged
+                    }
+                pending.append(SubmissionResult(index: row.line, status: status))
+            }
+        }
+
+        func refuse(line: Int, raw: String, fields: [String: String], problems: [FieldProblem]) {
+            let item = SubmissionItem(
+                index: line,
+                outcome: .failure(RecordProblems(problems)),
+                original: raw,
+                fields: fields,
+                category: EntityRegistration.category
+            )
+            refused.append(item)
+            pending.append(SubmissionResult(index: line, status: .rejected, problems: problems))
+        }
+
+        /// Queues the refused rows so far and reports progress.
+        func report() async throws {
+            if !refused.isEmpty {
+                _ = try await importer.records.submit(departmentCode: importer.departmentCode, items: refused, source: importer.source)
+                refused = []
+            }
+            summary.add(pending)
+            pending = []
+            try await progress(summary)
+        }
+
+        func finish() async throws -> ImportSummary {
+            guard columns != nil else { throw ImportFailure.empty }
+            try await report()
+            return summary
+        }
+    }
+}

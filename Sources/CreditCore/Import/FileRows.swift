@@ -1,0 +1,143 @@
+import Foundation
+
+/// A file import: a CSV file streamed in chunks, or a spreadsheet's rows, each row through the one validation path
+/// of what the file holds (``RecordImporter`` for credit records, ``EntityImporter`` for registrations).
+public protocol FileImporter: Sendable {
+    /// Imports a CSV file given as a sequence of byte chunks.
+    /// - Parameter progress: called after every stored batch.
+    /// - Throws: ``ImportFailure`` when the file cannot be read at all (nothing is stored then).
+    func run<Chunks: AsyncSequence>(
+        _ chunks: Chunks,
+        encoding: FileEncoding,
+        progress: @escaping @Sendable (ImportSummary) async throws -> Void
+    ) async throws -> ImportSummary where Chunks.Element == [UInt8]
+
+    /// Imports rows already read (from a spreadsheet), the first being the header.
+    func run(rows: [FileRows.Row], bytes: Int, progress: @escaping @Sendable (ImportSummary) async throws -> Void) async throws -> ImportSummary
+}
+
+/// The state of one file import: what its rows become is the session's business.
+protocol ImportSession: AnyObject {
+    var summary: ImportSummary { get set }
+    /// Takes the next rows of the file, the header first.
+    func handle(_ rows: [FileRows.Row]) async throws
+    /// Stores what is left and returns the counts; throws ``ImportFailure/empty`` when there was not even a header.
+    func finish() async throws -> ImportSummary
+}
+
+/// What every file import shares, whatever its rows become: reading a CSV file chunk by chunk, mapping the
+/// header to fields, and turning one row into values by field name (or the problem that makes it unreadable).
+public enum FileRows {
+    public typealias Row = Result<CSVParser.Row, CSVParser.BadRow>
+
+    /// Reads a CSV file given as byte chunks into an import's session, row by row as each chunk completes them.
+    static func run<Chunks: AsyncSequence>(
+        _ chunks: Chunks,
+        encoding: FileEncoding,
+        into session: some ImportSession
+    ) async throws -> ImportSummary where Chunks.Element == [UInt8] {
+        let decoder = StreamingTextDecoder(encoding)
+        var parser = CSVParser()
+        for try await chunk in chunks {
+            session.summary.bytes += chunk.count
+            try await session.handle(parser.feed(decoder.decode(chunk)))
+        }
+        try await session.handle(parser.feed(decoder.finish()))
+        try await session.handle(parser.finish())
+        return try await session.finish()
+    }
+
+    /// Hands rows already read (a spreadsheet's, the header first) to an import's session.
+    static func run(rows: [Row], bytes: Int, into session: some ImportSession) async throws -> ImportSummary {
+        session.summary.bytes = bytes
+        try await session.handle(rows)
+        return try await session.finish()
+    }
+
+    /// The fields of the header's columns, in order: every column must name a field (by its API name or an
+    /// alias), none twice, and every required field must have its column.
+    /// - Parameter title: what the file holds, for the message about unknown columns (“行政处罚”, “主体登记”).
+    /// - Throws: ``ImportFailure`` naming what is wrong with the header.
+    static func header(_ row: Row, fields known: [Catalogue.Field], title: String) throws -> [Catalogue.Field] {
+        guard case .success(let header) = row else {
+            throw ImportFailure(code: "unreadable_header", message: "表头无法读取（引号不配对） / the header row cannot be read (unbalanced quotes)")
+        }
+        if header.raw.unicodeScalars.contains("\u{FFFD}") {
+            throw ImportFailure(
+                code: "wrong_encoding",
+                message:
+                    "表头不是所声明编码的文字：请检查文件编码（UTF-8 或 GB18030），或让平台自动识别 / the header is not text in the declared encoding; check it (UTF-8 or GB18030) or let the platform detect it"
+            )
+        }
+        var fields: [Catalogue.Field] = []
+        var unknown: [String] = []
+        for column in header.fields {
+            let trimmed = column.trimmingCharacters(in: .whitespaces)
+            if let field = known.first(where: { $0.name == trimmed || $0.aliases.contains(trimmed) }) {
+                if fields.contains(field) { throw ImportFailure.duplicateColumn(field.label) }
+                fields.append(field)
+            } else {
+                unknown.append(column)
+            }
+        }
+        if !unknown.isEmpty { throw ImportFailure.unknownColumns(unknown, title: title, known: known) }
+        let missing = known.filter { $0.required && !fields.contains($0) }
+        if !missing.isEmpty { throw ImportFailure.missingColumns(missing) }
+        return fields
+    }
+
+    /// A row's values by field name (empty cells left out; a spreadsheet's day number in a date column made a
+    /// date), with its line and text as read; or, when the row cannot be read at all, its one problem.
+    static func values(_ result: Row, header: [Catalogue.Field]) -> Result<Values, Unreadable> {
+        func unreadable(_ line: Int, _ raw: String, _ code: String, _ message: String) -> Result<Values, Unreadable> {
+            .failure(Unreadable(line: line, raw: raw, problem: FieldProblem(field: "", value: nil, code: code, message: message)))
+        }
+        let row: CSVParser.Row
+        switch result {
+        case .failure(let bad):
+            return unreadable(bad.line, bad.raw, bad.reason.rawValue, bad.message)
+        case .success(let good):
+            row = good
+        }
+        if row.raw.unicodeScalars.contains("\u{FFFD}") {
+            return unreadable(
+                row.line,
+                row.raw,
+                "invalid_encoding",
+                "第 \(row.line) 行含有无法识别的字符：文件编码可能不是 UTF-8 或 GB18030 / line \(row.line) has bytes that are not text in the file's encoding"
+            )
+        }
+        guard row.fields.count == header.count else {
+            return unreadable(
+                row.line,
+                row.raw,
+                "wrong_column_count",
+                "第 \(row.line) 行有 \(row.fields.count) 列，表头有 \(header.count) 列 / line \(row.line) has \(row.fields.count) columns, the header \(header.count)"
+            )
+        }
+        var fields: [String: String] = [:]
+        for (field, value) in zip(header, row.fields) where !value.isEmpty {
+            // A spreadsheet keeps dates as day numbers (1 = 1900-01-01, with Excel's 1900 leap-day quirk).
+            if field.type == .date, value.count == 5, let serial = Int(value), serial > 1 {
+                fields[field.name] = LocalDate(year: 1899, month: 12, day: 30)!.adding(days: serial).description
+            } else {
+                fields[field.name] = value
+            }
+        }
+        return .success(Values(line: row.line, raw: row.raw, fields: fields))
+    }
+
+    /// A readable row.
+    struct Values {
+        var line: Int
+        var raw: String
+        var fields: [String: String]
+    }
+
+    /// A row that cannot be read as the header's columns.
+    struct Unreadable: Error {
+        var line: Int
+        var raw: String
+        var problem: FieldProblem
+    }
+}
