@@ -79,8 +79,8 @@ struct Import: AsyncParsableCommand {
             do {
                 let head = FileHandle(forReadingAtPath: file).flatMap { try? $0.read(upToCount: 4) }.map(Array.init) ?? []
                 if XLSXReader.looksLikeXLSX(head) {
-                    let rows = try XLSXReader.rows(file: URL(fileURLWithPath: file))
-                    return .success(try await importer.run(rows: rows, bytes: size, progress: report))
+                    let batches = try XLSXReader.batches(file: URL(fileURLWithPath: file))
+                    return .success(try await importer.run(batches: batches, progress: report))
                 }
                 return .success(try await importer.run(FileChunks(path: file), encoding: FileEncoding(name: encoding) ?? .auto, progress: report))
             } catch let unreadable as XLSXReader.Unreadable {

@@ -11,7 +11,8 @@ struct XLSXTests {
         try await RecordStoreTests.with(engine) { f in
             let url = try TestWorkbook.penalties(codes: f.items.map(\.entity.code.rawValue))
             defer { try? FileManager.default.removeItem(at: url) }
-            let rows = try XLSXReader.rows(file: url)
+            var rows: [FileRows.Row] = []
+            for try await batch in try XLSXReader.batches(file: url, batchSize: 2) { rows += batch.rows }
             #expect(rows.count == 3)
             #expect((try? rows[1].get().fields)?.prefix(3) == ["甲公司", f.items[0].entity.code.rawValue, "济市监罚〔2026〕301号"])
             let importer = RecordImporter(
@@ -22,7 +23,7 @@ struct XLSXTests {
                 today: f.clock.today(),
                 source: "file"
             )
-            let summary = try await importer.run(rows: rows, bytes: 1)
+            let summary = try await importer.run(batches: try XLSXReader.batches(file: url, batchSize: 2))
             #expect(summary.accepted == 1 && summary.rejected == 1)
             let record = try #require(try await f.store.publicRecords(subjectCode: f.items[0].entity.code.rawValue, on: f.clock.today()).first)
             #expect(record.decidedOn == LocalDate("2026-05-08"))
@@ -31,12 +32,37 @@ struct XLSXTests {
         }
     }
 
+    @Test("a large sheet is streamed in batches with progress up to the file's size; a sheet that is not XML fails")
+    func streamed() async throws {
+        let url = try TestWorkbook.large(rows: 2_500)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int)
+        var batches: [RowBatch] = []
+        for try await batch in try XLSXReader.batches(file: url, batchSize: 1_000) { batches.append(batch) }
+        #expect(batches.map(\.rows.count) == [1_000, 1_000, 500])
+        #expect(batches.map(\.bytesRead) == [size * 1_000 / 2_500, size * 2_000 / 2_500, size])
+        #expect((try? batches[2].rows.last?.get())?.fields == ["名称2500", "2500"])
+        #expect((try? batches[2].rows.last?.get())?.line == 2_500)
+
+        // A consumer that stops after the first batch: the reader stops too, and the next read starts afresh.
+        for try await batch in try XLSXReader.batches(file: url, batchSize: 100) {
+            #expect(batch.rows.count == 100)
+            break
+        }
+
+        let broken = try TestWorkbook.large(rows: 2_500, broken: true)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        await #expect(throws: XLSXReader.Unreadable.self) {
+            for try await _ in try XLSXReader.batches(file: broken, batchSize: 1_000) {}
+        }
+    }
+
     @Test("a file that is not a workbook is refused with a clear reason")
     func notAWorkbook() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fake-\(UUID().uuidString).xlsx")
         try Data("名称,代码\n".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect(throws: XLSXReader.Unreadable.self) { try XLSXReader.rows(file: url) }
+        #expect(throws: XLSXReader.Unreadable.self) { try XLSXReader.batches(file: url) }
         #expect(!XLSXReader.looksLikeXLSX(Array("名称".utf8)) && XLSXReader.looksLikeXLSX([0x50, 0x4B, 0x03, 0x04, 0]))
     }
 }

@@ -5,7 +5,6 @@ import ZIPFoundation
 public enum TestWorkbook {
     /// A minimal .xlsx as Excel writes it: shared strings, a date as a day number, an empty cell skipped.
     public static func penalties(codes: [String]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).xlsx")
         let strings = [
             "行政相对人名称", "统一社会信用代码", "行政处罚决定书文号", "处罚决定日期", "处罚内容", "处罚依据", "失信程度", "处罚类别", "甲公司", "罚款人民币一万元",
             "《食品安全法》第一百二十四条", "一般", "罚款", "乙公司",
@@ -26,15 +25,33 @@ public enum TestWorkbook {
         let sheet =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
             + header + first + second + "</sheetData></worksheet>"
+        return try workbook(sheet: sheet, shared: shared)
+    }
+
+    /// A sheet of `rows` rows of two inline-string cells (a header, then 名称N, 值N), with its `<dimension>`; `broken`
+    /// cuts the XML off in the middle of a row.
+    public static func large(rows: Int, broken: Bool = false) throws -> URL {
+        var sheet =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+            + "<dimension ref=\"A1:B\(rows)\"/><sheetData>"
+        for row in 1...rows {
+            sheet += "<row r=\"\(row)\"><c r=\"A\(row)\" t=\"inlineStr\"><is><t>名称\(row)</t></is></c><c r=\"B\(row)\"><v>\(row)</v></c></row>"
+            if broken && row == rows / 2 { sheet += "<row r=\"x\"><c><v>1</c></row>" }
+        }
+        sheet += "</sheetData></worksheet>"
+        return try workbook(sheet: sheet, shared: nil)
+    }
+
+    static func workbook(sheet: String, shared: String?) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).xlsx")
         let workbook =
             "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"处罚\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
         let rels =
             "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
         let archive = try Archive(url: url, accessMode: .create)
-        for (path, text) in [
-            ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", rels), ("xl/sharedStrings.xml", shared),
-            ("xl/worksheets/sheet1.xml", sheet),
-        ] {
+        var entries = [("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", rels), ("xl/worksheets/sheet1.xml", sheet)]
+        if let shared { entries.append(("xl/sharedStrings.xml", shared)) }
+        for (path, text) in entries {
             let data = Data(text.utf8)
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)

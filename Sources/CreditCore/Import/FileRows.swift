@@ -12,8 +12,23 @@ public protocol FileImporter: Sendable {
         progress: @escaping @Sendable (ImportSummary) async throws -> Void
     ) async throws -> ImportSummary where Chunks.Element == [UInt8]
 
-    /// Imports rows already read (from a spreadsheet), the first being the header.
-    func run(rows: [FileRows.Row], bytes: Int, progress: @escaping @Sendable (ImportSummary) async throws -> Void) async throws -> ImportSummary
+    /// Imports rows read in batches (a spreadsheet's, streamed), the header first.
+    func run<Batches: AsyncSequence>(
+        batches: Batches,
+        progress: @escaping @Sendable (ImportSummary) async throws -> Void
+    ) async throws -> ImportSummary where Batches.Element == RowBatch
+}
+
+/// Rows of a file read by someone else (a spreadsheet reader), and how far into the file they reach.
+public struct RowBatch: Sendable {
+    public var rows: [FileRows.Row]
+    /// Bytes of the file read up to the end of these rows (for progress; may be an estimate).
+    public var bytesRead: Int
+
+    public init(rows: [FileRows.Row], bytesRead: Int) {
+        self.rows = rows
+        self.bytesRead = bytesRead
+    }
 }
 
 /// The state of one file import: what its rows become is the session's business.
@@ -47,10 +62,15 @@ public enum FileRows {
         return try await session.finish()
     }
 
-    /// Hands rows already read (a spreadsheet's, the header first) to an import's session.
-    static func run(rows: [Row], bytes: Int, into session: some ImportSession) async throws -> ImportSummary {
-        session.summary.bytes = bytes
-        try await session.handle(rows)
+    /// Hands batches of rows read elsewhere (a spreadsheet's, the header first) to an import's session.
+    static func run<Batches: AsyncSequence>(
+        batches: Batches,
+        into session: some ImportSession
+    ) async throws -> ImportSummary where Batches.Element == RowBatch {
+        for try await batch in batches {
+            session.summary.bytes = batch.bytesRead
+            try await session.handle(batch.rows)
+        }
         return try await session.finish()
     }
 

@@ -107,13 +107,12 @@ public struct RecordImporter: FileImporter {
         try await FileRows.run(chunks, encoding: encoding, into: try Session(importer: self, progress: progress))
     }
 
-    /// Imports rows already read (from a spreadsheet), the first being the header.
-    public func run(
-        rows: [FileRows.Row],
-        bytes: Int,
+    /// Imports rows read in batches (a spreadsheet's, streamed), the header first.
+    public func run<Batches: AsyncSequence>(
+        batches: Batches,
         progress: @escaping @Sendable (ImportSummary) async throws -> Void = { _ in }
-    ) async throws -> ImportSummary {
-        try await FileRows.run(rows: rows, bytes: bytes, into: try Session(importer: self, progress: progress))
+    ) async throws -> ImportSummary where Batches.Element == RowBatch {
+        try await FileRows.run(batches: batches, into: try Session(importer: self, progress: progress))
     }
 
     /// The state of one import: the header, the batch being filled, the batch being stored.

@@ -8,8 +8,11 @@ import FoundationXML
 
 /// Reads the first worksheet of an Excel workbook (.xlsx: Office Open XML) as rows of text, for the same
 /// import path as CSV. Shared strings, inline strings and numbers are read; a date cell is a day number, which
-/// the importer turns into a date for date fields. The sheet is read whole: large imports should use CSV,
-/// which is streamed.
+/// the importer turns into a date for date fields.
+///
+/// The sheet is streamed: it is unpacked to a temporary file and parsed on a thread of its own, which hands
+/// over batches of rows and waits while two are not yet taken, so memory stays bounded by the batches and the
+/// workbook's shared strings (kept whole: cells refer to them by number).
 public enum XLSXReader {
     public struct Unreadable: Error, CustomStringConvertible {
         public var description: String
@@ -18,7 +21,11 @@ public enum XLSXReader {
     /// Whether bytes start like a ZIP archive (an .xlsx file is one).
     public static func looksLikeXLSX(_ prefix: [UInt8]) -> Bool { prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
-    public static func rows(file: URL) throws -> [Result<CSVParser.Row, CSVParser.BadRow>] {
+    /// The rows of the first sheet in batches, with progress in bytes of the workbook (estimated from the sheet's
+    /// declared size, `<dimension>`). A workbook that is not one, or has no sheet, is refused here; a sheet that is
+    /// not XML fails the sequence.
+    /// - Throws: ``Unreadable``.
+    public static func batches(file: URL, batchSize: Int = 1_000) throws -> SheetBatches {
         let archive: Archive
         do {
             archive = try Archive(url: file, accessMode: .read)
@@ -31,11 +38,114 @@ public enum XLSXReader {
             _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
             return data
         }
-        let shared = try contents("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
-        guard let sheetPath = try firstSheetPath(archive: archive, contents: contents), let sheet = try contents(sheetPath) else {
-            throw Unreadable(description: "工作簿中没有工作表 / the workbook has no worksheet")
+        let shared: [String]
+        let sheet: Entry
+        do {
+            shared = try contents("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
+            guard let path = try firstSheetPath(archive: archive, contents: contents), let entry = archive[path] else {
+                throw Unreadable(description: "工作簿中没有工作表 / the workbook has no worksheet")
+            }
+            sheet = entry
+        } catch let unreadable as Unreadable {
+            throw unreadable
+        } catch {
+            throw Unreadable(description: "Excel 文件已损坏，无法解压 / the .xlsx file is damaged and cannot be unpacked")
         }
-        return try Sheet.parse(sheet, shared: shared)
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        return SheetBatches(reader: SheetThread(archive: archive, sheet: sheet, shared: shared, fileSize: size, batchSize: batchSize))
+    }
+
+    /// The batches of a sheet being read; the reading thread starts when the sequence is first iterated.
+    public struct SheetBatches: AsyncSequence, Sendable {
+        public typealias Element = RowBatch
+        let reader: SheetThread
+
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(inner: reader.start().makeAsyncIterator(), permits: reader.permits)
+        }
+
+        public struct Iterator: AsyncIteratorProtocol {
+            var inner: AsyncThrowingStream<RowBatch, any Error>.Iterator
+            let permits: DispatchSemaphore
+
+            public mutating func next() async throws -> RowBatch? {
+                let batch = try await inner.next()
+                // A batch taken: the reader may parse one more.
+                if batch != nil { permits.signal() }
+                return batch
+            }
+        }
+    }
+
+    /// The thread that unpacks and parses one sheet. At most two batches wait to be taken; when the consumer
+    /// stops (an import that failed, a client gone), the thread stops parsing and removes its temporary file.
+    final class SheetThread: @unchecked Sendable {
+        let archive: Archive
+        let sheet: Entry
+        let shared: [String]
+        let fileSize: Int
+        let batchSize: Int
+        /// Batches the reader may still hand over. Created at 0 and raised to 2 in `init`: libdispatch traps when a
+        /// semaphore is freed with a value below the one it was created with.
+        let permits = DispatchSemaphore(value: 0)
+        let lock = NSLock()
+        var stopped = false
+
+        init(archive: Archive, sheet: Entry, shared: [String], fileSize: Int, batchSize: Int) {
+            self.archive = archive
+            self.sheet = sheet
+            self.shared = shared
+            self.fileSize = fileSize
+            self.batchSize = batchSize
+            permits.signal()
+            permits.signal()
+        }
+
+        var isStopped: Bool { lock.withLock { stopped } }
+
+        func start() -> AsyncThrowingStream<RowBatch, any Error> {
+            let (stream, continuation) = AsyncThrowingStream.makeStream(of: RowBatch.self)
+            continuation.onTermination = { [self] _ in
+                lock.withLock { stopped = true }
+                permits.signal()
+            }
+            let thread = Thread { [self] in run(continuation) }
+            thread.name = "xlsx-sheet"
+            thread.start()
+            return stream
+        }
+
+        func run(_ continuation: AsyncThrowingStream<RowBatch, any Error>.Continuation) {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("credit-sheet-\(UUID().uuidString).xml")
+            defer { try? FileManager.default.removeItem(at: file) }
+            do {
+                _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                let handle = try FileHandle(forWritingTo: file)
+                defer { try? handle.close() }
+                _ = try archive.extract(sheet, skipCRC32: false) { try handle.write(contentsOf: $0) }
+            } catch {
+                return continuation.finish(
+                    throwing: Unreadable(description: "Excel 文件已损坏，工作表无法解压 / the worksheet cannot be unpacked")
+                )
+            }
+            guard let input = InputStream(url: file) else {
+                return continuation.finish(throwing: Unreadable(description: "工作表无法读取 / the worksheet cannot be read"))
+            }
+            let delegate = Sheet(shared: shared, batchSize: batchSize) { [self] rows, fraction in
+                permits.wait()
+                guard !isStopped else { return false }
+                continuation.yield(RowBatch(rows: rows, bytesRead: Int(Double(fileSize) * min(fraction, 1))))
+                return true
+            }
+            let parser = XMLParser(stream: input)
+            parser.delegate = delegate
+            let parsed = parser.parse()
+            if isStopped { return continuation.finish() }
+            guard parsed, !delegate.aborted else {
+                return continuation.finish(throwing: Unreadable(description: "工作表不是有效的 XML / the worksheet is not valid XML"))
+            }
+            if delegate.deliver(final: true) { continuation.finish() }
+        }
     }
 
     /// The first sheet in the workbook's order, through its relationship; `xl/worksheets/sheet1.xml` if unclear.
@@ -113,26 +223,40 @@ public enum XLSXReader {
         }
     }
 
-    /// A worksheet's rows; cells placed by their reference (`C7` is the third column), gaps left empty.
+    /// A worksheet's rows; cells placed by their reference (`C7` is the third column), gaps left empty. Rows are
+    /// handed over in batches with the share of the sheet read so far (by row number against `<dimension>`).
     final class Sheet: NSObject, XMLParserDelegate {
         let shared: [String]
-        var rows: [Result<CSVParser.Row, CSVParser.BadRow>] = []
+        let batchSize: Int
+        /// Takes a batch and the share read; false to stop.
+        let handOver: ([FileRows.Row], Double) -> Bool
+        var rows: [FileRows.Row] = []
+        var lastRow: Int?
         var row: [Int: String] = [:]
         var rowNumber = 0
         var column = 0
         var type: String?
         var value = ""
         var inValue = false
+        /// True when the consumer stopped, or the XML was broken.
+        var aborted = false
 
-        init(shared: [String]) { self.shared = shared }
-
-        static func parse(_ data: Data, shared: [String]) throws -> [Result<CSVParser.Row, CSVParser.BadRow>] {
-            let delegate = Sheet(shared: shared)
-            let parser = XMLParser(data: data)
-            parser.delegate = delegate
-            guard parser.parse() else { throw Unreadable(description: "工作表不是有效的 XML / the worksheet is not valid XML") }
-            return delegate.rows
+        init(shared: [String], batchSize: Int, handOver: @escaping ([FileRows.Row], Double) -> Bool) {
+            self.shared = shared
+            self.batchSize = batchSize
+            self.handOver = handOver
         }
+
+        /// Hands over the rows read so far; at the end with a share of 1.
+        func deliver(final: Bool = false) -> Bool {
+            guard !rows.isEmpty || final else { return true }
+            let share = final ? 1 : lastRow.map { Double(rowNumber) / Double(max($0, 1)) } ?? 0
+            let batch = rows
+            rows = []
+            return handOver(batch, share)
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) { aborted = true }
 
         /// `AB12` → 27 (0-based column of the letters).
         static func columnIndex(_ reference: String) -> Int? {
@@ -148,6 +272,9 @@ public enum XLSXReader {
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
             switch name {
+            case "dimension":
+                // `A1:H1001`: the last row number.
+                lastRow = attributes["ref"]?.split(separator: ":").last.flatMap { Int($0.drop(while: { $0.isLetter })) }
             case "row":
                 row = [:]
                 rowNumber = attributes["r"].flatMap { Int($0) } ?? rowNumber + 1
@@ -185,6 +312,10 @@ public enum XLSXReader {
                 let fields = (0..<width).map { row[$0] ?? "" }
                 if !fields.allSatisfy(\.isEmpty) {
                     rows.append(.success(CSVParser.Row(fields: fields, line: rowNumber, raw: fields.joined(separator: ","))))
+                }
+                if rows.count >= batchSize, !deliver() {
+                    aborted = true
+                    parser.abortParsing()
                 }
             default:
                 break

@@ -138,14 +138,10 @@ struct ImportController {
                 defer { try? FileManager.default.removeItem(at: file) }
                 _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 let handle = try FileHandle(forWritingTo: file)
-                var size = 0
-                for try await buffer in request.body {
-                    size += buffer.readableBytes
-                    try handle.write(contentsOf: Data(buffer.readableBytesView))
-                }
+                for try await buffer in request.body { try handle.write(contentsOf: Data(buffer.readableBytesView)) }
                 try handle.close()
                 do {
-                    summary = try await importer.run(rows: try XLSXReader.rows(file: file), bytes: size, progress: report)
+                    summary = try await importer.run(batches: try XLSXReader.batches(file: file), progress: report)
                 } catch let unreadable as XLSXReader.Unreadable {
                     throw ImportFailure(code: "unreadable_xlsx", message: unreadable.description)
                 }
