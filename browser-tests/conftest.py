@@ -81,3 +81,15 @@ def screenshots():
         return path
 
     return save
+
+
+@pytest.fixture(scope="session")
+def credit_code():
+    """Completes the first 17 characters of a unified social credit code with its check character (GB 32100)."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    def complete(first17):
+        total = sum(alphabet.index(c) * w for c, w in zip(first17, weights))
+        return first17 + alphabet[(31 - total % 31) % 31]
+    return complete

@@ -6,12 +6,11 @@ import datetime
 import os
 import re
 import subprocess
-import tempfile
 
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PASSWORD = "报送员 horse battery"
 
@@ -21,7 +20,7 @@ def _cli(server, *args, stdin=None):
                           capture_output=True, text=True, cwd=server["cwd"], timeout=120)
 
 
-def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots):
+def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots, tmp_path):
     departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
     housing = next(d for d in departments if "住房和城乡建设" in d["name"])
     created = _cli(server, "accounts", "create", "--role", "department", "--name", "住建报送员", "--department", housing["code"])
@@ -38,7 +37,7 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
         f"{entities[1]['name']},{typo},济建罚〔2026〕12号,{decided},罚款人民币二万元,《建筑法》第六十五条,一般,罚款\n"
         f"{entities[2]['name']},{other},济建罚〔2026〕13号,2099-01-01,罚款,《建筑法》,一般,罚款\n"
     )
-    path = os.path.join(tempfile.mkdtemp(), "住建处罚-GB18030.csv")
+    path = os.path.join(str(tmp_path), "住建处罚-GB18030.csv")
     with open(path, "wb") as f:
         f.write(text.encode("gb18030"))
 
@@ -77,3 +76,51 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
 
     published = requests.get(f"{server['base']}/api/v1/entities/{entities[1]['code']}/records", timeout=10).json()["items"]
     assert "济建罚〔2026〕12号" in [r["documentNumber"] for r in published]
+
+
+def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(server, browser, screenshots, tmp_path, credit_code):
+    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
+    market = next(d for d in departments if "市场监督管理" in d["name"])
+    created = _cli(server, "accounts", "create", "--role", "department", "--name", "登记科员", "--department", market["code"])
+    assert created.returncode == 0, created.stderr
+    account = re.search(r"账户 (\d+)", created.stdout).group(1)
+    assert _cli(server, "accounts", "password", "--account", account, "--login", "market.clerk", stdin=PASSWORD + "\n").returncode == 0
+    new, fixed = credit_code("91370102MA7BR0001"), credit_code("91370102MA7BR0002")
+    text = (
+        "统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码,变更原因\n"
+        f"{new},济南浏览器登记有限公司,企业,370102,65,2025-06-01,张三,11010519491231002X,\n"
+        f"{fixed[:-1]}{'0' if fixed[-1] != '0' else '1'},济南改正登记有限公司,企业,370102,65,2025-06-02,李四,11010519491231002X,\n"
+    )
+    path = os.path.join(str(tmp_path), "登记-GB18030.csv")
+    with open(path, "wb") as f:
+        f.write(text.encode("gb18030"))
+
+    browser.delete_all_cookies()
+    browser.get(server["base"] + "/login")
+    browser.find_element(By.ID, "login").send_keys("market.clerk")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    browser.find_element(By.ID, "imports-link").click()
+    Select(browser.find_element(By.ID, "import-category")).select_by_value("registration")
+    browser.find_element(By.ID, "import-file").send_keys(path)
+    browser.find_element(By.ID, "import-submit").click()
+    WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "import-result").get_attribute("data-status") == "done")
+    result = browser.find_element(By.ID, "import-result").text
+    assert "新增 1" in result and "退回 1" in result, result
+    screenshots(browser, "34-registration-uploaded")
+
+    browser.find_element(By.ID, "import-rejections").click()
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "article.rejection") if "主体登记信息" in r.text)
+    assert "第 3 行" in row.text and "校验码" in row.text
+    code_input = row.find_element(By.CSS_SELECTOR, "input[name=code]")
+    code_input.clear()
+    code_input.send_keys(fixed)
+    screenshots(browser, "35-registration-correcting")
+    row.find_element(By.CSS_SELECTOR, "form.correction button").click()
+    assert "第 3 行已改正并入库" in browser.find_element(By.ID, "rejections-notice").text
+
+    browser.get(f"{server['base']}/entities/{fixed}")
+    assert "济南改正登记有限公司" in browser.find_element(By.TAG_NAME, "body").text
+    assert "11010519491231002X" not in browser.page_source
+    screenshots(browser, "36-registered-entity")
+    assert requests.get(f"{server['base']}/api/v1/entities/{new}", timeout=10).json()["name"] == "济南浏览器登记有限公司"

@@ -3,15 +3,14 @@ import json
 import pathlib
 import sqlite3
 import subprocess
-import tempfile
 
 
 def _credit(binary, *args, cwd):
     return subprocess.run([binary, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-def test_rotate_then_reencrypt_every_value_under_the_new_key(server):
-    tmp = tempfile.mkdtemp(prefix="credit-keys-")
+def test_rotate_then_reencrypt_every_value_under_the_new_key(server, tmp_path):
+    tmp = str(tmp_path)
     database = f"sqlite:{tmp}/keys.sqlite"
     binary = server["binary"]
     assert _credit(binary, "demo", "--database", database, "--entities", "60", cwd=tmp).returncode == 0

@@ -25,6 +25,7 @@ struct CreditBench {
         var databaseGiven = false
         var verifyLeaves: Int?
         var ingestRows: Int?
+        var contentChars = 0
         while let arg = args.popFirst() {
             switch arg {
             case "--entities": entities = Int(args.popFirst() ?? "") ?? entities
@@ -34,8 +35,11 @@ struct CreditBench {
             case "--seed": seed = UInt64(args.popFirst() ?? "") ?? seed
             case "--verify-leaves": verifyLeaves = Int(args.popFirst() ?? "")
             case "--ingest": ingestRows = Int(args.popFirst() ?? "")
+            case "--content-chars": contentChars = Int(args.popFirst() ?? "") ?? 0
             default:
-                print("usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL")
+                print(
+                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL"
+                )
                 return
             }
         }
@@ -49,7 +53,7 @@ struct CreditBench {
         var report = Report()
         if let rows = ingestRows {
             report.emit("## credit-bench: ingest of \(rows) rows on \(db.engine.rawValue) (\(url))")
-            try await IngestBench.run(&report, db: db, url: url, rows: rows, seed: seed)
+            try await IngestBench.run(&report, db: db, url: url, rows: rows, contentChars: contentChars, seed: seed)
             await db.close()
             return
         }

@@ -7,11 +7,13 @@ import SQLKit
 /// national standard's Chinese headers, ingested through the real validation path (`RecordImporter` →
 /// `SQLRecordStore`), and — on the same files, in the same run — loaded with `sqlite3 .import` or `psql \copy`
 /// into bare tables with the same unique key and subject index. Reports rows/s, the ratio, and peak memory.
+/// `--content-chars C` makes each row's content C characters longer (three bytes each in UTF-8; at most 2,000 in
+/// all): with 1,800, a million rows are a file of about 2 GB, for the memory bound on very large files.
 enum IngestBench {
     static let penaltyHeader = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别"
     static let licenseHeader = "行政相对人名称,统一社会信用代码,行政许可决定文书号,许可决定日期,许可内容,许可依据,许可类别"
 
-    static func run(_ report: inout Report, db: CreditDatabase, url: DatabaseURL, rows: Int, seed: UInt64) async throws {
+    static func run(_ report: inout Report, db: CreditDatabase, url: DatabaseURL, rows: Int, contentChars: Int, seed: UInt64) async throws {
         let clock = ContinuousClock()
         let keys = PersonalDataKeys.ephemeral()
         let registry = SQLRegistryStore(database: db, keys: keys)
@@ -25,16 +27,23 @@ enum IngestBench {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let penalty = folder.appendingPathComponent("penalty.csv").path
         let license = folder.appendingPathComponent("license.csv").path
+        let padding = String(repeating: "罚", count: max(0, min(contentChars, 1_980)))
         let generateStart = clock.now
         try write(path: penalty, header: penaltyHeader, rows: rows / 2) { i in
-            "某公司\(i),\(codes[i % codes.count]),济市监罚〔2026〕\(i)号,2026-0\(1 + i % 9)-1\(i % 10),罚款人民币\(i % 100 + 1)千元,《食品安全法》第一百二十四条,\(["一般", "严重", "轻微"][i % 3]),罚款"
+            "某公司\(i),\(codes[i % codes.count]),济市监罚〔2026〕\(i)号,2026-0\(1 + i % 9)-1\(i % 10),罚款人民币\(i % 100 + 1)千元\(padding),《食品安全法》第一百二十四条,\(["一般", "严重", "轻微"][i % 3]),罚款"
         }
         try write(path: license, header: licenseHeader, rows: rows - rows / 2) { i in
-            "某公司\(i),\(codes[i % codes.count]),鲁食许〔2026〕\(i)号,2026-0\(1 + i % 9)-2\(i % 8),食品经营许可,《食品经营许可管理办法》,食品经营"
+            "某公司\(i),\(codes[i % codes.count]),鲁食许〔2026〕\(i)号,2026-0\(1 + i % 9)-2\(i % 8),食品经营许可\(padding),《食品经营许可管理办法》,食品经营"
         }
         let generated = clock.now - generateStart
         report.header("Ingest \(rows) rows (\(rows / 2) penalties, \(rows - rows / 2) licences) on \(db.engine.rawValue)")
-        report.row("write the two CSV files", String(format: "%.1f s", CreditBench.seconds(generated)), "-", 1)
+        let bytes = [penalty, license].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
+        report.row(
+            String(format: "write the two CSV files (%.0f MiB)", Double(bytes) / 1_048_576),
+            String(format: "%.1f s", CreditBench.seconds(generated)),
+            "-",
+            1
+        )
 
         let calendar = try await SQLCalendarStore(database: db).calendar()
         let store = SQLRecordStore(
