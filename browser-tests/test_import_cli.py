@@ -84,7 +84,7 @@ def test_a_registration_file_from_the_registering_department(server, tmp_path, c
     assert result.returncode == 0, result.stderr
     assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 1}
     assert _sql(server, f"SELECT name FROM entities WHERE code = '{code}'") == [("济南命令行登记有限公司",)]
-    mine = f"department_code = '{market}' AND category = 'registration' AND original LIKE '%校验码错的公司%'"
+    mine = f"department_code = '{market}' AND category = 'registration' AND problems LIKE '%{code[:-1]}Z%'"
     queue = _sql(server, f"SELECT category, problems FROM rejections WHERE {mine}")
     assert len(queue) == 1 and "invalid_credit_code" in queue[0][1]
     # The same file again: nothing new, nothing queued twice.

@@ -41,6 +41,39 @@ struct PersonalDataTests {
             let account = try await accounts.createAccount(name: "管理员", role: .admin, departmentCode: nil, entityCode: nil)
             _ = try await accounts.enableTOTP(accountID: account.id)
 
+            // A rejected row sealed under k1, and one stored before rejected rows were sealed.
+            let departments = SQLRegistryStore(database: db, keys: old)
+            try await departments.addDepartment(DemoCity.departments[2])
+            let records = SQLRecordStore(
+                database: db,
+                keys: old,
+                catalogue: try Catalogue.bundled(),
+                rules: try PublicationRules.bundled(),
+                calendar: .bundled()
+            )
+            _ = try await records.submit(
+                departmentCode: DemoCity.departments[2].code,
+                items: [
+                    SubmissionItem(
+                        index: 0,
+                        outcome: .failure(
+                            RecordProblems([FieldProblem(field: "decidedOn", value: "2099-01-01", code: "future_date", message: "晚于今天")])
+                        ),
+                        original: "张三,11010519491231002X,2099-01-01",
+                        fields: ["subjectIdNumber": "11010519491231002X"]
+                    )
+                ],
+                source: "file"
+            )
+            try await db.transaction { sql in
+                try await sql.raw(
+                    """
+                    INSERT INTO rejections (department_code, received_at, source, position, original, problems, fields, sealed)
+                    VALUES (\(bind: DemoCity.departments[2].code), '2026-01-01T00:00:00.000Z', 'file', 3, '李四,440524188001010014', '[]', '{}', 0)
+                    """
+                ).run()
+            }
+
             let rotated = try PersonalDataKeys(encryptionKeys: [("k2", Self.key(2)), ("k1", Self.key(1))], indexKey: Self.key(9))
             let persons = try await db.read { sql in
                 try await sql.raw("SELECT count(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self)
@@ -49,7 +82,7 @@ struct PersonalDataTests {
             let count = try await PersonalDataReencryption(database: db, keys: rotated).run(batchSize: 7) { column, done in
                 reports.add("\(column) \(done)")
             }
-            #expect(count == 2 * persons + 1, "identity numbers, phone numbers and the TOTP secret")
+            #expect(count == 2 * persons + 1 + 4, "identity numbers, phone numbers, the TOTP secret, two rejected rows and their fields")
             #expect(reports.lines.count > 2)
             #expect(try await PersonalDataReencryption(database: db, keys: rotated).run() == 0, "a second run has nothing to do")
 
@@ -65,6 +98,20 @@ struct PersonalDataTests {
             #expect(sealed.allSatisfy { PersonalDataKeys.keyID(of: $0) == "k2" })
             let numbers = Set(try sealed.map { try retired.open($0) })
             #expect(numbers.contains(items[0].newPersons[0].idNumber.rawValue))
+            let queue = try await SQLRecordStore(
+                database: db,
+                keys: retired,
+                catalogue: try Catalogue.bundled(),
+                rules: try PublicationRules.bundled(),
+                calendar: .bundled()
+            ).rejections(departmentCode: DemoCity.departments[2].code, limit: 5)
+            #expect(Set(queue.map(\.original)) == ["张三,11010519491231002X,2099-01-01", "李四,440524188001010014"])
+            let rows = try await db.read { sql in
+                try await sql.raw("SELECT original || fields AS v FROM rejections WHERE sealed = 1").all().map {
+                    try $0.decode(column: "v", as: String.self)
+                }
+            }
+            #expect(rows.count == 2 && rows.allSatisfy { !$0.contains("11010519491231002X") && !$0.contains("440524188001010014") })
             // The index did not change: people are found as before, and the log still verifies.
             #expect(try await TamperEvidentLog(database: db).verify().ok)
         }

@@ -278,6 +278,24 @@ struct RecordStoreTests {
                 try await sql.raw("SELECT content FROM record_versions").all().map { try $0.decode(column: "content", as: String.self) }
             }
             #expect(stored.allSatisfy { !$0.contains("11010519491231002X") })
+
+            // Refused (a decision in the future), the row is kept as sent for the department, but sealed at rest.
+            var wrong = submission
+            wrong.fields["documentNumber"] = "（2026）鲁01执124号"
+            wrong.fields["decidedOn"] = "2099-01-01"
+            #expect(try await f.submit(Self.tax, [wrong]).map(\.status) == [.rejected])
+            let queued = try #require(try await f.store.rejections(departmentCode: Self.tax.code, limit: 5).first)
+            #expect(queued.original.contains("11010519491231002X"))
+            let atRest = try await f.db.read { sql in
+                try await sql.raw("SELECT original, problems, fields FROM rejections").all().map {
+                    try $0.decode(column: "original", as: String.self) + $0.decode(column: "problems", as: String.self)
+                        + $0.decode(column: "fields", as: String.self)
+                }
+            }
+            #expect(atRest.count == 1 && atRest.allSatisfy { !$0.contains("11010519491231002X") && !$0.contains("19491231") })
+            // Sent again unchanged while it is open: answered again, not queued twice (found by its keyed hash).
+            #expect(try await f.submit(Self.tax, [wrong]).map(\.status) == [.rejected])
+            #expect(try await f.store.rejections(departmentCode: Self.tax.code, limit: 5).count == 1)
             #expect(try await TamperEvidentLog(database: f.db).verify().ok)
         }
     }

@@ -14,20 +14,23 @@ public struct PersonalDataReencryption: Sendable {
         self.keys = keys
     }
 
-    /// The sealed columns of the platform: table, key column, sealed column.
-    static let columns: [(table: String, id: String, column: String)] = [
-        ("persons", "id", "id_number_enc"),
-        ("persons", "id", "phone_enc"),
-        ("accounts", "id", "totp_secret_enc"),
+    /// The sealed columns of the platform: table, key column, sealed column, and which rows hold a sealed value.
+    static let columns: [(table: String, id: String, column: String, sealed: String)] = [
+        ("persons", "id", "id_number_enc", "id_number_enc IS NOT NULL"),
+        ("persons", "id", "phone_enc", "phone_enc IS NOT NULL"),
+        ("accounts", "id", "totp_secret_enc", "totp_secret_enc IS NOT NULL"),
+        ("rejections", "id", "original", "sealed = 1"),
+        ("rejections", "id", "fields", "sealed = 1 AND fields IS NOT NULL"),
     ]
 
-    /// Re-seals what needs it and returns how many values were re-sealed.
+    /// Re-seals what needs it and returns how many values were re-sealed (or sealed for the first time: rejected
+    /// rows stored before they were sealed).
     /// - Parameter progress: called after each batch with the column and the count so far.
     @discardableResult
     public func run(batchSize: Int = 2_000, progress: @Sendable (String, Int) -> Void = { _, _ in }) async throws -> Int {
         let active = keys.activeKeyID + ":"
-        var total = 0
-        for (table, idColumn, column) in Self.columns {
+        var total = try await sealPlainRejections(batchSize: batchSize, progress: progress)
+        for (table, idColumn, column, sealedRows) in Self.columns {
             var last = 0
             while true {
                 let after = last
@@ -35,7 +38,7 @@ public struct PersonalDataReencryption: Sendable {
                     try await sql.raw(
                         """
                         SELECT \(ident: idColumn) AS id, \(ident: column) AS sealed FROM \(ident: table)
-                        WHERE \(ident: idColumn) > \(bind: after) AND \(ident: column) IS NOT NULL
+                        WHERE \(ident: idColumn) > \(bind: after) AND \(unsafeRaw: sealedRows)
                         ORDER BY \(ident: idColumn) LIMIT \(unsafeRaw: String(batchSize))
                         """
                     ).all()
@@ -62,5 +65,39 @@ public struct PersonalDataReencryption: Sendable {
             }
         }
         return total
+    }
+
+    /// Seals the rejected rows stored before rejections were sealed (`sealed = 0`); returns how many values.
+    func sealPlainRejections(batchSize: Int, progress: @Sendable (String, Int) -> Void) async throws -> Int {
+        var total = 0
+        while true {
+            let rows = try await db.read { sql in
+                try await sql.raw(
+                    "SELECT id, original, fields FROM rejections WHERE sealed = 0 ORDER BY id LIMIT \(unsafeRaw: String(batchSize))"
+                ).all()
+            }
+            guard !rows.isEmpty else { return total }
+            var updates: [(id: Int, original: String, fields: String?)] = []
+            for row in rows {
+                updates.append(
+                    (
+                        try row.decode(column: "id", as: Int.self), try keys.seal(try row.decode(column: "original", as: String.self)),
+                        try row.decode(column: "fields", as: String?.self).map { try keys.seal($0) }
+                    )
+                )
+            }
+            let batch = updates
+            try await db.transaction { sql in
+                for (id, original, fields) in batch {
+                    try await sql.update("rejections").set("original", to: SQLBind(original)).set(
+                        "fields",
+                        to: fields.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null
+                    )
+                    .set("sealed", to: SQLBind(1)).where("id", .equal, SQLBind(id)).where("sealed", .equal, SQLBind(0)).run()
+                }
+            }
+            total += batch.reduce(0) { $0 + ($1.fields == nil ? 1 : 2) }
+            progress("rejections (sealed now)", total)
+        }
     }
 }

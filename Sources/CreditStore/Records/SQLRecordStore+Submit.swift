@@ -453,7 +453,7 @@ extension SQLRecordStore {
 
     static let rejectionColumns = [
         "department_code", "received_at", "source", "position", "category", "document_number", "original", "problems", "fields",
-        "original_hash",
+        "original_hash", "sealed",
     ]
 
     /// A version row; `values` are the record's (for the person's row).
@@ -489,8 +489,9 @@ extension SQLRecordStore {
         return [.text(versionKind), .integer(id), .integer(version), .text(leafHash), .text(context.receivedAt)]
     }
 
-    /// A row of the rejection queue: the item as it was sent, and every problem; and its hash (of the item as sent
-    /// and the problems), which finds it again while it is open.
+    /// A row of the rejection queue: the item as it was sent and its fields, sealed (they may hold identity and
+    /// phone numbers), and every problem (their values masked); and its keyed hash (of the item as sent and the
+    /// problems), which finds it again while it is open.
     static func rejectionRow(
         _ item: SubmissionItem,
         problems: [FieldProblem],
@@ -506,10 +507,11 @@ extension SQLRecordStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let problemsText = String(decoding: try encoder.encode(problems), as: UTF8.self)
-        let hash = Hex.encode(SHA256.hash(data: Data((item.original + "\u{1F}" + problemsText).utf8)))
+        let hash = context.keys.index(item.original + "\u{1F}" + problemsText)
         let row: [BulkValue] = [
             .text(context.department), .text(context.receivedAt), .text(source), .integer(item.index), BulkValue(category), BulkValue(documentNumber),
-            .text(item.original), .text(problemsText), .text(canonical(item.fields)), .text(hash),
+            .text(try context.keys.seal(item.original)), .text(problemsText), .text(try context.keys.seal(canonical(item.fields))), .text(hash),
+            .integer(1),
         ]
         return (hash, row)
     }

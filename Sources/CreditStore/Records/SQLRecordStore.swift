@@ -197,20 +197,23 @@ public struct SQLRecordStore: RecordStore {
         try await db.read { sql in
             try await sql.raw(
                 """
-                SELECT id, received_at, source, position, category, document_number, original, problems, fields FROM rejections
+                SELECT id, received_at, source, position, category, document_number, original, problems, fields, sealed FROM rejections
                 WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL
                 """ + filter + " ORDER BY received_at, position, id LIMIT \(bind: limit)"
             ).all().map { row in
-                Rejection(
+                // Rows stored before rejections were sealed are plain until `credit keys reencrypt` seals them.
+                let sealed = try row.decode(column: "sealed", as: Int.self) == 1
+                let open = { (text: String) throws -> String in sealed ? try keys.open(text) : text }
+                return Rejection(
                     id: try row.decode(column: "id", as: Int.self),
                     receivedAt: try row.decode(column: "received_at", as: String.self),
                     source: try row.decode(column: "source", as: String.self),
                     position: try row.decode(column: "position", as: Int.self),
                     category: try row.decode(column: "category", as: String?.self),
                     documentNumber: try row.decode(column: "document_number", as: String?.self),
-                    original: try row.decode(column: "original", as: String.self),
+                    original: try open(try row.decode(column: "original", as: String.self)),
                     problems: try JSONDecoder().decode([FieldProblem].self, from: Data(try row.decode(column: "problems", as: String.self).utf8)),
-                    fields: try row.decode(column: "fields", as: String?.self).map(Self.decodeContent) ?? [:]
+                    fields: try row.decode(column: "fields", as: String?.self).map { try Self.decodeContent(try open($0)) } ?? [:]
                 )
             }
         }
