@@ -74,6 +74,32 @@ struct RecordImportTests {
         }
     }
 
+    @Test("rows with long texts are stored in batches bounded by bytes as well as rows", arguments: TestEngine.available)
+    func longRows(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let code = f.items[0].entity.code.rawValue
+            // 1,500 rows of about 6 KB (2,000-character contents): 9 MB, more than two batches' worth of bytes.
+            let text = String(repeating: "罚", count: 1_990)
+            var file = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+            for i in 0..<1_500 { file += "甲公司,\(code),济市监罚〔2026〕L\(i)号,2026-05-06,\(text)\(i),某法,一般,罚款\n" }
+            let importer = RecordImporter(
+                catalogue: f.catalogue,
+                store: f.store,
+                departmentCode: RecordStoreTests.market.code,
+                category: "penalty",
+                today: f.clock.today(),
+                source: "file"
+            )
+            let progress = Progress()
+            let summary = try await importer.run(Self.chunks(Array(file.utf8), size: 1 << 20), encoding: .utf8) { progress.add($0) }
+            #expect(summary.accepted == 1_500)
+            // 4,000 rows would be one batch; 4 MiB of rows is about 700 of these (each ~6,050 bytes as read).
+            let rows = progress.all.map(\.rows)
+            #expect(rows.count == 3 && rows.last == 1_500)
+            #expect((600...800).contains(rows[0]) && (1_200...1_600).contains(rows[1]))
+        }
+    }
+
     @Test("a file that cannot be read at all is refused whole with the reason, and nothing is stored")
     func unreadable() async throws {
         try await RecordStoreTests.with(.sqlite) { f in

@@ -123,6 +123,8 @@ public struct RecordImporter: FileImporter {
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
         var batch: [SubmissionItem] = []
+        /// Bytes of the rows of the batch being filled, as read.
+        var batchBytes = 0
         /// Document numbers of the batch being filled; across batches the store finds duplicates by `importID`,
         /// so memory stays bounded whatever the file's length.
         var seen: [String: Int] = [:]
@@ -145,8 +147,10 @@ public struct RecordImporter: FileImporter {
                     columns = try RecordImporter.header(row, category: category)
                     continue
                 }
-                batch.append(importer.item(row, header: header, category: category, seen: &seen))
-                if batch.count >= importer.batchSize { try await flush() }
+                let item = importer.item(row, header: header, category: category, seen: &seen)
+                batchBytes += item.original.utf8.count
+                batch.append(item)
+                if batch.count >= importer.batchSize || batchBytes >= RecordImporter.batchBytes { try await flush() }
             }
         }
 
@@ -169,6 +173,7 @@ public struct RecordImporter: FileImporter {
             guard !batch.isEmpty else { return }
             let items = batch
             batch = []
+            batchBytes = 0
             seen = [:]
             if inFlight.count >= 2 { try await settle() }
             let (store, department, source, importID) = (importer.store, importer.departmentCode, importer.source, importID)
@@ -189,6 +194,10 @@ public struct RecordImporter: FileImporter {
             return summary
         }
     }
+
+    /// A batch is stored when it holds ``batchSize`` rows or this many bytes of rows as read, whichever comes first:
+    /// memory is bounded by bytes as well as rows, whatever the rows' length (a row may hold 2,000-character texts).
+    static let batchBytes = 4 << 20
 
     /// The fields of the header's columns, in order; one of them names the subject (credit code or identity number).
     static func header(_ row: FileRows.Row, category: Catalogue.Category) throws -> [Catalogue.Field] {
