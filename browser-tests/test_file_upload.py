@@ -20,13 +20,28 @@ def _cli(server, *args, stdin=None):
                           capture_output=True, text=True, cwd=server["cwd"], timeout=120)
 
 
-def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots, tmp_path):
+def _clerk(server, department_words, name, login):
+    """Creates a department clerk with a password; returns the department."""
     departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
-    housing = next(d for d in departments if "住房和城乡建设" in d["name"])
-    created = _cli(server, "accounts", "create", "--role", "department", "--name", "住建报送员", "--department", housing["code"])
+    department = next(d for d in departments if department_words in d["name"])
+    created = _cli(server, "accounts", "create", "--role", "department", "--name", name, "--department", department["code"])
     assert created.returncode == 0, created.stderr
     account = re.search(r"账户 (\d+)", created.stdout).group(1)
-    assert _cli(server, "accounts", "password", "--account", account, "--login", "housing.clerk", stdin=PASSWORD + "\n").returncode == 0
+    assert _cli(server, "accounts", "password", "--account", account, "--login", login, stdin=PASSWORD + "\n").returncode == 0
+    return department
+
+
+def _sign_in_and_open_imports(server, browser, login):
+    browser.delete_all_cookies()
+    browser.get(server["base"] + "/login")
+    browser.find_element(By.ID, "login").send_keys(login)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    browser.find_element(By.ID, "imports-link").click()
+
+
+def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots, tmp_path):
+    _clerk(server, "住房和城乡建设", "住建报送员", "housing.clerk")
 
     entities = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 3}, timeout=10).json()["items"]
     decided = ((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date() - datetime.timedelta(days=3)).isoformat()
@@ -41,12 +56,7 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
     with open(path, "wb") as f:
         f.write(text.encode("gb18030"))
 
-    browser.delete_all_cookies()
-    browser.get(server["base"] + "/login")
-    browser.find_element(By.ID, "login").send_keys("housing.clerk")
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login-submit").click()
-    browser.find_element(By.ID, "imports-link").click()
+    _sign_in_and_open_imports(server, browser, "housing.clerk")
     browser.find_element(By.ID, "import-file").send_keys(path)
     screenshots(browser, "30-upload-chosen")
     browser.find_element(By.ID, "import-submit").click()
@@ -79,12 +89,7 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
 
 
 def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(server, browser, screenshots, tmp_path, credit_code):
-    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
-    market = next(d for d in departments if "市场监督管理" in d["name"])
-    created = _cli(server, "accounts", "create", "--role", "department", "--name", "登记科员", "--department", market["code"])
-    assert created.returncode == 0, created.stderr
-    account = re.search(r"账户 (\d+)", created.stdout).group(1)
-    assert _cli(server, "accounts", "password", "--account", account, "--login", "market.clerk", stdin=PASSWORD + "\n").returncode == 0
+    _clerk(server, "市场监督管理", "登记科员", "market.clerk")
     new, fixed = credit_code("91370102MA7BR0001"), credit_code("91370102MA7BR0002")
     text = (
         "统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码,变更原因\n"
@@ -95,12 +100,7 @@ def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(
     with open(path, "wb") as f:
         f.write(text.encode("gb18030"))
 
-    browser.delete_all_cookies()
-    browser.get(server["base"] + "/login")
-    browser.find_element(By.ID, "login").send_keys("market.clerk")
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login-submit").click()
-    browser.find_element(By.ID, "imports-link").click()
+    _sign_in_and_open_imports(server, browser, "market.clerk")
     Select(browser.find_element(By.ID, "import-category")).select_by_value("registration")
     browser.find_element(By.ID, "import-file").send_keys(path)
     browser.find_element(By.ID, "import-submit").click()

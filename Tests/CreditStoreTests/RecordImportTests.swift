@@ -43,15 +43,7 @@ struct RecordImportTests {
             let codes = f.items.map(\.entity.code.rawValue)
             let bytes = gb18030Bytes(Self.file(codes))
             #expect(!bytes.isEmpty && String(validating: bytes, as: UTF8.self) == nil, "the file really is GB 18030")
-            let importer = RecordImporter(
-                catalogue: f.catalogue,
-                store: f.store,
-                departmentCode: RecordStoreTests.market.code,
-                category: "penalty",
-                today: f.clock.today(),
-                source: "file",
-                batchSize: 2
-            )
+            let importer = f.importer(batchSize: 2)
             let progress = Progress()
             let summary = try await importer.run(Self.chunks(bytes), encoding: .auto) { progress.add($0) }
             #expect(summary.rows == 6)
@@ -82,14 +74,7 @@ struct RecordImportTests {
             let text = String(repeating: "罚", count: 1_990)
             var file = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
             for i in 0..<1_500 { file += "甲公司,\(code),济市监罚〔2026〕L\(i)号,2026-05-06,\(text)\(i),某法,一般,罚款\n" }
-            let importer = RecordImporter(
-                catalogue: f.catalogue,
-                store: f.store,
-                departmentCode: RecordStoreTests.market.code,
-                category: "penalty",
-                today: f.clock.today(),
-                source: "file"
-            )
+            let importer = f.importer()
             let progress = Progress()
             let summary = try await importer.run(Self.chunks(Array(file.utf8), size: 1 << 20), encoding: .utf8) { progress.add($0) }
             #expect(summary.accepted == 1_500)
@@ -103,14 +88,7 @@ struct RecordImportTests {
     @Test("a file that cannot be read at all is refused whole with the reason, and nothing is stored")
     func unreadable() async throws {
         try await RecordStoreTests.with(.sqlite) { f in
-            let importer = RecordImporter(
-                catalogue: f.catalogue,
-                store: f.store,
-                departmentCode: RecordStoreTests.market.code,
-                category: "penalty",
-                today: f.clock.today(),
-                source: "file"
-            )
+            let importer = f.importer()
             let cases: [(String, String)] = [
                 ("", "empty_file"),
                 ("\u{FEFF}", "empty_file"),

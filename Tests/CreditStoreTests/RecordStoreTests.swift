@@ -18,6 +18,19 @@ struct RecordStoreTests {
         let items: [DemoCity.Item]
         let catalogue: Catalogue
 
+        /// A file importer of the market regulation department's penalties (or another category), as uploads use it.
+        func importer(category: String = "penalty", batchSize: Int = 4_000) -> RecordImporter {
+            RecordImporter(
+                catalogue: catalogue,
+                store: store,
+                departmentCode: RecordStoreTests.market.code,
+                category: category,
+                today: clock.today(),
+                source: "file",
+                batchSize: batchSize
+            )
+        }
+
         /// Validates and submits records as a department would, on the clock's current day.
         func submit(_ department: Department, _ submissions: [RecordSubmission]) async throws -> [SubmissionResult] {
             let items = submissions.enumerated().map { index, submission in

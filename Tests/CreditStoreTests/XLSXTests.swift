@@ -15,14 +15,7 @@ struct XLSXTests {
             for try await batch in try XLSXReader.batches(file: url, batchSize: 2) { rows += batch.rows }
             #expect(rows.count == 3)
             #expect((try? rows[1].get().fields)?.prefix(3) == ["甲公司", f.items[0].entity.code.rawValue, "济市监罚〔2026〕301号"])
-            let importer = RecordImporter(
-                catalogue: f.catalogue,
-                store: f.store,
-                departmentCode: RecordStoreTests.market.code,
-                category: "penalty",
-                today: f.clock.today(),
-                source: "file"
-            )
+            let importer = f.importer()
             let summary = try await importer.run(batches: try XLSXReader.batches(file: url, batchSize: 2))
             #expect(summary.accepted == 1 && summary.rejected == 1)
             let record = try #require(try await f.store.publicRecords(subjectCode: f.items[0].entity.code.rawValue, on: f.clock.today()).first)

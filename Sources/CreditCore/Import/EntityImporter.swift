@@ -114,20 +114,8 @@ public struct EntityImporter: FileImporter {
             case .failure(let problems):
                 refuse(line: row.line, raw: row.raw, fields: row.fields, problems: problems.problems)
             case .success(let registration):
-                guard EntityRegistration.mayRegister(departmentName: departmentName, code: registration.entity.code) else {
-                    return refuse(
-                        line: row.line,
-                        raw: row.raw,
-                        fields: row.fields,
-                        problems: [
-                            FieldProblem(
-                                field: "code",
-                                value: registration.entity.code.rawValue,
-                                code: "not_registering_department",
-                                message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
-                            )
-                        ]
-                    )
+                if let refusal = registration.refusal(departmentName: departmentName) {
+                    return refuse(line: row.line, raw: row.raw, fields: row.fields, problems: [refusal])
                 }
                 let outcome = try await importer.registry.apply(registration, today: importer.today)
                 let status: SubmissionStatus =

@@ -28,6 +28,18 @@ public struct EntityRegistration: Sendable, Hashable {
         (registeringDepartments[code.registrationAuthority] ?? []).contains { departmentName.contains($0) }
     }
 
+    /// The problem of a registration sent by a department that does not register entities with its code; nil
+    /// when the department may send it.
+    public func refusal(departmentName: String) -> FieldProblem? {
+        guard !Self.mayRegister(departmentName: departmentName, code: entity.code) else { return nil }
+        return FieldProblem(
+            field: "code",
+            value: entity.code.rawValue,
+            code: "not_registering_department",
+            message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
+        )
+    }
+
     /// Checks the JSON fields of `POST /api/v1/entities`; returns every problem.
     public static func validate(
         _ fields: [String: String],

@@ -281,14 +281,8 @@ struct ImportController {
             registration = valid
         }
         let name = try await dependencies.registry.fetchDepartments().first { $0.code == department }?.name ?? ""
-        guard EntityRegistration.mayRegister(departmentName: name, code: registration.entity.code) else {
-            let problem = FieldProblem(
-                field: "code",
-                value: registration.entity.code.rawValue,
-                code: "not_registering_department",
-                message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
-            )
-            return try await rejections(context, notice: nil, problems: [rejection.id: [problem]], status: .badRequest)
+        if let refusal = registration.refusal(departmentName: name) {
+            return try await rejections(context, notice: nil, problems: [rejection.id: [refusal]], status: .badRequest)
         }
         _ = try await dependencies.registry.apply(registration, today: dependencies.clock.today())
         return try await resolved(rejection, department: department)

@@ -41,12 +41,8 @@ struct EntityController {
         }
         if context.principal?.role == .department {
             let name = try await dependencies.registry.fetchDepartments().first { $0.code == context.principal?.departmentCode }?.name ?? ""
-            guard EntityRegistration.mayRegister(departmentName: name, code: registration.entity.code) else {
-                throw APIError(
-                    .forbidden,
-                    code: "not_registering_department",
-                    message: "本部门不是该类主体的登记机关 / this department does not register entities with this code"
-                )
+            if let refusal = registration.refusal(departmentName: name) {
+                throw APIError(.forbidden, code: refusal.code, message: refusal.message)
             }
         }
         let outcome = try await dependencies.registry.apply(registration, today: dependencies.clock.today())
