@@ -22,6 +22,30 @@ public enum EntityKind: String, Sendable, Codable, CaseIterable, Hashable {
     }
 }
 
+extension EntityKind {
+    /// Reads the API code, the label, or the 企业类型 of a registration export: “有限责任公司（自然人投资或控股）” and
+    /// “股份有限公司” are enterprises, “个体工商户” an individual business, “农民专业合作社” a cooperative.
+    public init?(text: String) {
+        let t = text.trimmingASCIIWhitespace()
+        if let kind = EntityKind(rawValue: t) ?? EntityKind.allCases.first(where: { $0.label == t }) {
+            self = kind
+        } else if t.contains("个体") {
+            self = .individualBusiness
+        } else if t.contains("合作社") {
+            self = .farmersCooperative
+        } else if ["社会团体", "民办非企业单位", "基金会", "社会服务机构"].contains(where: { t.contains($0) }) {
+            // Before “企业”: a 民办非企业单位 is not an enterprise.
+            self = .socialOrganisation
+        } else if t.contains("事业单位") {
+            self = .publicInstitution
+        } else if t.contains("公司") || t.contains("企业") || t.contains("合伙") {
+            self = .enterprise
+        } else {
+            return nil
+        }
+    }
+}
+
 /// The registration status of an entity.
 public enum EntityStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case operating
@@ -33,6 +57,24 @@ public enum EntityStatus: String, Sendable, Codable, CaseIterable, Hashable {
         case .operating: "存续（在营）"
         case .deregistered: "注销"
         case .revoked: "吊销"
+        }
+    }
+}
+
+extension EntityStatus {
+    /// Reads the API code or the 登记状态 of a registration export: 存续, 在营, 开业 (operating), 注销, 吊销.
+    public init?(text: String) {
+        let t = text.trimmingASCIIWhitespace()
+        if let status = EntityStatus(rawValue: t) {
+            self = status
+        } else if ["存续", "在营", "开业"].contains(where: { t.hasPrefix($0) }) {
+            self = .operating
+        } else if t.hasPrefix("注销") {
+            self = .deregistered
+        } else if t.hasPrefix("吊销") {
+            self = .revoked
+        } else {
+            return nil
         }
     }
 }

@@ -70,7 +70,7 @@ public struct EntityRegistration: Sendable, Hashable {
         let name = text("name", max: 200)
         var kind: EntityKind?
         if let raw = text("kind", max: 40) {
-            kind = EntityKind(rawValue: raw) ?? EntityKind.allCases.first { $0.label == raw }
+            kind = EntityKind(text: raw)
             if kind == nil {
                 problem(
                     "kind",
@@ -82,7 +82,7 @@ public struct EntityRegistration: Sendable, Hashable {
         }
         var status = EntityStatus.operating
         if let raw = fields["status"], !raw.isEmpty {
-            if let s = EntityStatus(rawValue: raw) ?? EntityStatus.allCases.first(where: { $0.label == raw || $0.label.hasPrefix(raw) }) {
+            if let s = EntityStatus(text: raw) {
                 status = s
             } else {
                 problem(
