@@ -7,6 +7,7 @@ Environment:
 """
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
@@ -56,6 +57,11 @@ def server():
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     log.close()
+    # The database and its key file go; the server's log stays for a look after a failure.
+    for name in os.listdir(tmp):
+        if name != "server.log":
+            path = os.path.join(tmp, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
 
 
 @pytest.fixture(scope="session")
