@@ -1,27 +1,18 @@
 import Foundation
 
 extension RegistryStore {
-    /// Stores a checked registration: the entity (a new version when a registered fact changed) and the further
-    /// persons' roles it names that the entity does not have yet. A new role on an otherwise unchanged entity
-    /// counts as an update. Sending the same registration again changes nothing.
+    /// Stores one checked registration (see ``apply(_:today:)-([EntityRegistration],_)``).
     public func apply(_ registration: EntityRegistration, today: LocalDate) async throws -> RegistrationOutcome {
-        var outcome = try await register(registration.entity, reason: registration.reason)
-        let code = registration.entity.code
-        let current = try await registration.roles.isEmpty ? [] : fetchRoles(code: code)
-        for (role, person) in registration.roles
-        where !current.contains(where: { $0.role == role && $0.name == person.name && $0.endsOn == nil }) {
-            try await assign(RoleAssignment(entityCode: code, person: person, role: role, startsOn: today))
-            if outcome == .unchanged { outcome = .updated }
-        }
-        return outcome
+        try await apply([registration], today: today)[0]
     }
 }
 
 /// Reads a registration file of the registering department (CSV streamed in chunks, or a spreadsheet's rows)
-/// through the same checks as `POST /api/v1/entities`, and stores it row by row in file order: a new entity is
+/// through the same checks as `POST /api/v1/entities`, and stores it in file order: a new entity is
 /// `accepted`, a change `updated`, the same facts `unchanged`; a refused row goes to the department's rejection
-/// queue (category ``EntityRegistration/category``) with every problem and the row as it was. Each row is stored
-/// in its own transaction, so after an interruption the same file sent again duplicates nothing.
+/// queue (category ``EntityRegistration/category``) with every problem and the row as it was. Rows are stored
+/// ``batchSize`` at a time, each batch in one transaction, so after an interruption the same file sent again
+/// duplicates nothing.
 public struct EntityImporter: FileImporter {
     public var registry: any RegistryStore
     /// Where refused rows are queued.
@@ -30,7 +21,7 @@ public struct EntityImporter: FileImporter {
     public var departmentCode: String
     public var today: LocalDate
     public var source: String
-    /// Rows between two progress reports (and between two writes of the refused rows).
+    /// Rows stored in one transaction (and between two progress reports).
     public var batchSize: Int
 
     public init(
@@ -75,9 +66,9 @@ public struct EntityImporter: FileImporter {
         let progress: @Sendable (ImportSummary) async throws -> Void
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
-        /// Refused rows not yet queued, and rows handled since the last report.
+        /// Rows read since the last write: registrations to store (with their lines) and refused rows to queue.
+        var registrations: [(line: Int, registration: EntityRegistration)] = []
         var refused: [SubmissionItem] = []
-        var pending: [SubmissionResult] = []
 
         init(importer: EntityImporter, progress: @escaping @Sendable (ImportSummary) async throws -> Void) async throws {
             guard let department = try await importer.registry.fetchDepartments().first(where: { $0.code == importer.departmentCode }) else {
@@ -97,12 +88,12 @@ public struct EntityImporter: FileImporter {
                     columns = try FileRows.header(row, fields: EntityRegistration.fileFields, title: EntityRegistration.title)
                     continue
                 }
-                try await store(row, header: header)
-                if pending.count >= importer.batchSize { try await report() }
+                check(row, header: header)
+                if registrations.count + refused.count >= importer.batchSize { try await write() }
             }
         }
 
-        func store(_ result: FileRows.Row, header: [Catalogue.Field]) async throws {
+        func check(_ result: FileRows.Row, header: [Catalogue.Field]) {
             let row: FileRows.Values
             switch FileRows.values(result, header: header) {
             case .failure(let bad):
@@ -117,14 +108,7 @@ public struct EntityImporter: FileImporter {
                 if let refusal = registration.refusal(departmentName: departmentName) {
                     return refuse(line: row.line, raw: row.raw, fields: row.fields, problems: [refusal])
                 }
-                let outcome = try await importer.registry.apply(registration, today: importer.today)
-                let status: SubmissionStatus =
-                    switch outcome {
-                    case .accepted: .accepted
-                    case .updated: .updated
-                    case .unchanged: .unchanged
-                    }
-                pending.append(SubmissionResult(index: row.line, status: status))
+                registrations.append((row.line, registration))
             }
         }
 
@@ -137,23 +121,35 @@ public struct EntityImporter: FileImporter {
                 category: EntityRegistration.category
             )
             refused.append(item)
-            pending.append(SubmissionResult(index: line, status: .rejected, problems: problems))
         }
 
-        /// Queues the refused rows so far and reports progress.
-        func report() async throws {
+        /// Stores the registrations read so far, queues the refused rows, and reports progress.
+        func write() async throws {
+            var results: [SubmissionResult] = []
+            if !registrations.isEmpty {
+                let outcomes = try await importer.registry.apply(registrations.map(\.registration), today: importer.today)
+                for ((line, _), outcome) in zip(registrations, outcomes) {
+                    let status: SubmissionStatus =
+                        switch outcome {
+                        case .accepted: .accepted
+                        case .updated: .updated
+                        case .unchanged: .unchanged
+                        }
+                    results.append(SubmissionResult(index: line, status: status))
+                }
+                registrations = []
+            }
             if !refused.isEmpty {
-                _ = try await importer.records.submit(departmentCode: importer.departmentCode, items: refused, source: importer.source)
+                results += try await importer.records.submit(departmentCode: importer.departmentCode, items: refused, source: importer.source)
                 refused = []
             }
-            summary.add(pending)
-            pending = []
+            summary.add(results)
             try await progress(summary)
         }
 
         func finish() async throws -> ImportSummary {
             guard columns != nil else { throw ImportFailure.empty }
-            try await report()
+            try await write()
             return summary
         }
     }

@@ -112,6 +112,10 @@ public struct EntitySearchQuery: Sendable, Hashable {
 public protocol RegistryStore: Sendable {
     /// Registers or updates an entity; a change of any registered fact becomes a new version.
     func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome
+    /// Stores checked registrations in order, in one transaction: each entity (a new version when a registered fact
+    /// changed) and the further persons' roles it names that it does not have yet (starting `today`). A new role on
+    /// an otherwise unchanged entity counts as an update. Sending the same registrations again changes nothing.
+    func apply(_ registrations: [EntityRegistration], today: LocalDate) async throws -> [RegistrationOutcome]
     /// Registers many new entities with their persons and roles in one transaction (the demo generator, bulk loads).
     func registerNew(_ items: [DemoCity.Item]) async throws
     /// Adds a role of a person in an entity.

@@ -44,89 +44,134 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     public func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome {
-        let engine = db.engine
         let now = Timestamp.string(clock.now())
         let today = clock.today()
-        return try await db.transaction { sql in
-            let repID = try await Self.personID(entity.legalRepresentative, keys: keys, sql: sql)
-            if let row = try await sql.select().columns(
-                "id",
-                "name",
-                "kind",
-                "status",
-                "region_code",
-                "industry_division",
-                "established_on",
-                "legal_rep_id",
-                "version"
-            )
-            .from("entities").where("code", .equal, entity.code.rawValue).first() {
-                let id = try row.decode(column: "id", as: Int.self)
-                let version = try row.decode(column: "version", as: Int.self)
-                let same =
-                    try row.decode(column: "name", as: String.self) == entity.name
-                    && row.decode(column: "kind", as: String.self) == entity.kind.rawValue
-                    && row.decode(column: "status", as: String.self) == entity.status.rawValue
-                    && row.decode(column: "region_code", as: String.self) == entity.regionCode
-                    && row.decode(column: "industry_division", as: String.self) == entity.industryDivision
-                    && row.decode(column: "established_on", as: String.self) == entity.establishedOn.description
-                    && row.decode(column: "legal_rep_id", as: Int.self) == repID
-                if same { return .unchanged }
-                let oldName = try row.decode(column: "name", as: String.self)
-                try await Self.updateCurrent(id: id, entity: entity, repID: repID, version: version + 1, now: now, engine: engine, sql: sql)
-                try await Self.insertVersion(
-                    id: id,
-                    entity: entity,
-                    repID: repID,
-                    version: version + 1,
-                    now: now,
-                    reason: reason,
-                    keys: keys,
-                    sql: sql
-                )
-                if oldName != entity.name, engine == .sqlite {
-                    try await Self.reindexSQLiteName(id: id, old: oldName, new: entity.name, sql: sql)
-                }
-                if try row.decode(column: "legal_rep_id", as: Int.self) != repID {
-                    try await sql.update("entity_roles").set("ends_on", to: SQLBind(today.description))
-                        .where("entity_id", .equal, id).where("role", .equal, PersonRole.legalRepresentative.rawValue)
-                        .where("ends_on", .is, SQLLiteral.null).run()
-                    try await Self.insertRole(entityID: id, personID: repID, role: .legalRepresentative, startsOn: today, endsOn: nil, sql: sql)
-                }
-                return .updated
-            }
-            let id = try await Self.insertEntity(entity, repID: repID, now: now, engine: engine, sql: sql)
-            try await Self.insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, keys: keys, sql: sql)
-            try await Self.insertRole(
-                entityID: id,
-                personID: repID,
-                role: .legalRepresentative,
-                startsOn: entity.establishedOn,
-                endsOn: nil,
-                sql: sql
-            )
-            // Records that arrived before the entity was registered now have their subject.
-            try await sql.update("records").set("matched", to: SQLBind(1)).where("subject_code", .equal, entity.code.rawValue)
-                .where("matched", .equal, SQLBind(0)).run()
-            return .accepted
+        return try await db.transaction { [db, keys] sql in
+            try await Self.register(entity, reason: reason, now: now, today: today, engine: db.engine, keys: keys, sql: sql)
         }
     }
 
-    public func assign(_ role: RoleAssignment) async throws {
-        try await db.transaction { sql in
-            guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
-                throw RegistryError.unknownEntity(role.entityCode)
+    /// Registrations (from a file) in one transaction: each entity, then the roles it names that it lacks.
+    public func apply(_ registrations: [EntityRegistration], today: LocalDate) async throws -> [RegistrationOutcome] {
+        let now = Timestamp.string(clock.now())
+        let registryToday = clock.today()
+        return try await db.transaction { [db, keys] sql in
+            var outcomes: [RegistrationOutcome] = []
+            outcomes.reserveCapacity(registrations.count)
+            for registration in registrations {
+                let code = registration.entity.code
+                var outcome = try await Self.register(
+                    registration.entity,
+                    reason: registration.reason,
+                    now: now,
+                    today: registryToday,
+                    engine: db.engine,
+                    keys: keys,
+                    sql: sql
+                )
+                let current = try await registration.roles.isEmpty ? [] : Self.roles(code: code, sql: sql)
+                for (role, person) in registration.roles
+                where !current.contains(where: { $0.role == role && $0.name == person.name && $0.endsOn == nil }) {
+                    try await Self.assign(RoleAssignment(entityCode: code, person: person, role: role, startsOn: today), keys: keys, sql: sql)
+                    if outcome == .unchanged { outcome = .updated }
+                }
+                outcomes.append(outcome)
             }
-            let personID = try await Self.personID(role.person, keys: keys, sql: sql)
-            try await Self.insertRole(
-                entityID: try row.decode(column: "id", as: Int.self),
-                personID: personID,
-                role: role.role,
-                startsOn: role.startsOn,
-                endsOn: role.endsOn,
+            return outcomes
+        }
+    }
+
+    /// Registers or changes one entity inside a transaction.
+    static func register(
+        _ entity: Entity,
+        reason: String?,
+        now: String,
+        today: LocalDate,
+        engine: CreditDatabase.Engine,
+        keys: PersonalDataKeys,
+        sql: any SQLDatabase
+    ) async throws -> RegistrationOutcome {
+        let repID = try await personID(entity.legalRepresentative, keys: keys, sql: sql)
+        if let row = try await sql.select().columns(
+            "id",
+            "name",
+            "kind",
+            "status",
+            "region_code",
+            "industry_division",
+            "established_on",
+            "legal_rep_id",
+            "version"
+        )
+        .from("entities").where("code", .equal, entity.code.rawValue).first() {
+            let id = try row.decode(column: "id", as: Int.self)
+            let version = try row.decode(column: "version", as: Int.self)
+            let same =
+                try row.decode(column: "name", as: String.self) == entity.name
+                && row.decode(column: "kind", as: String.self) == entity.kind.rawValue
+                && row.decode(column: "status", as: String.self) == entity.status.rawValue
+                && row.decode(column: "region_code", as: String.self) == entity.regionCode
+                && row.decode(column: "industry_division", as: String.self) == entity.industryDivision
+                && row.decode(column: "established_on", as: String.self) == entity.establishedOn.description
+                && row.decode(column: "legal_rep_id", as: Int.self) == repID
+            if same { return .unchanged }
+            let oldName = try row.decode(column: "name", as: String.self)
+            try await updateCurrent(id: id, entity: entity, repID: repID, version: version + 1, now: now, engine: engine, sql: sql)
+            try await insertVersion(
+                id: id,
+                entity: entity,
+                repID: repID,
+                version: version + 1,
+                now: now,
+                reason: reason,
+                keys: keys,
                 sql: sql
             )
+            if oldName != entity.name, engine == .sqlite {
+                try await reindexSQLiteName(id: id, old: oldName, new: entity.name, sql: sql)
+            }
+            if try row.decode(column: "legal_rep_id", as: Int.self) != repID {
+                try await sql.update("entity_roles").set("ends_on", to: SQLBind(today.description))
+                    .where("entity_id", .equal, id).where("role", .equal, PersonRole.legalRepresentative.rawValue)
+                    .where("ends_on", .is, SQLLiteral.null).run()
+                try await insertRole(entityID: id, personID: repID, role: .legalRepresentative, startsOn: today, endsOn: nil, sql: sql)
+            }
+            return .updated
         }
+        let id = try await insertEntity(entity, repID: repID, now: now, engine: engine, sql: sql)
+        try await insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, keys: keys, sql: sql)
+        try await insertRole(
+            entityID: id,
+            personID: repID,
+            role: .legalRepresentative,
+            startsOn: entity.establishedOn,
+            endsOn: nil,
+            sql: sql
+        )
+        // Records that arrived before the entity was registered now have their subject.
+        try await sql.update("records").set("matched", to: SQLBind(1)).where("subject_code", .equal, entity.code.rawValue)
+            .where("matched", .equal, SQLBind(0)).run()
+        return .accepted
+    }
+
+    public func assign(_ role: RoleAssignment) async throws {
+        try await db.transaction { [keys] sql in try await Self.assign(role, keys: keys, sql: sql) }
+    }
+
+    /// Adds a role inside a transaction.
+    static func assign(_ role: RoleAssignment, keys: PersonalDataKeys, sql: any SQLDatabase) async throws {
+        guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
+            throw RegistryError.unknownEntity(role.entityCode)
+        }
+        let personID = try await personID(role.person, keys: keys, sql: sql)
+        try await insertRole(
+            entityID: try row.decode(column: "id", as: Int.self),
+            personID: personID,
+            role: role.role,
+            startsOn: role.startsOn,
+            endsOn: role.endsOn,
+            sql: sql
+        )
     }
 
     static func insertEntity(_ e: Entity, repID: Int, now: String, engine: CreditDatabase.Engine, sql: any SQLDatabase) async throws -> Int {
@@ -377,18 +422,24 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     public func fetchRoles(code: CreditCode) async throws -> [(role: PersonRole, name: String, startsOn: LocalDate, endsOn: LocalDate?)] {
-        let rows = try await db.read { sql in
-            try await sql.raw(
-                """
-                SELECT r.role, p.name, r.starts_on, r.ends_on FROM entity_roles r JOIN entities e ON e.id = r.entity_id
-                JOIN persons p ON p.id = r.person_id WHERE e.code = \(bind: code.rawValue) ORDER BY r.starts_on, r.id
-                """
-            ).all().map { row in
-                (
-                    try row.decode(column: "role", as: String.self), try row.decode(column: "name", as: String.self),
-                    try row.decode(column: "starts_on", as: String.self), try row.decode(column: "ends_on", as: String?.self)
-                )
-            }
+        try await db.read { sql in try await Self.roles(code: code, sql: sql) }
+    }
+
+    /// An entity's roles, oldest first.
+    static func roles(
+        code: CreditCode,
+        sql: any SQLDatabase
+    ) async throws -> [(role: PersonRole, name: String, startsOn: LocalDate, endsOn: LocalDate?)] {
+        let rows = try await sql.raw(
+            """
+            SELECT r.role, p.name, r.starts_on, r.ends_on FROM entity_roles r JOIN entities e ON e.id = r.entity_id
+            JOIN persons p ON p.id = r.person_id WHERE e.code = \(bind: code.rawValue) ORDER BY r.starts_on, r.id
+            """
+        ).all().map { row in
+            (
+                try row.decode(column: "role", as: String.self), try row.decode(column: "name", as: String.self),
+                try row.decode(column: "starts_on", as: String.self), try row.decode(column: "ends_on", as: String?.self)
+            )
         }
         return rows.compactMap { role, name, starts, ends in
             guard let role = PersonRole(rawValue: role), let startsOn = LocalDate(starts) else { return nil }
