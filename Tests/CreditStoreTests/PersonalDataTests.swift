@@ -169,6 +169,30 @@ struct PersonalDataTests {
                 reason: nil
             )
             let numbers = Set(items.flatMap { $0.newPersons.map(\.idNumber.rawValue) } + [known.idNumber.rawValue])
+            // A refused row about the known person, kept as sent (its number and phone in the text and the fields).
+            try await registry.addDepartment(DemoCity.departments[2])
+            let records = SQLRecordStore(
+                database: db,
+                keys: TestDatabase.keys,
+                catalogue: try Catalogue.bundled(),
+                rules: try PublicationRules.bundled(),
+                calendar: .bundled()
+            )
+            let refused = try await records.submit(
+                departmentCode: DemoCity.departments[2].code,
+                items: [
+                    SubmissionItem(
+                        index: 2,
+                        outcome: .failure(
+                            RecordProblems([FieldProblem(field: "decidedOn", value: "2099-01-01", code: "future_date", message: "晚于今天")])
+                        ),
+                        original: "张三,\(known.idNumber.rawValue),13905317788,2099-01-01",
+                        fields: ["subjectIdNumber": known.idNumber.rawValue, "phone": "13905317788"]
+                    )
+                ],
+                source: "file"
+            )
+            #expect(refused.map(\.status) == [.rejected])
 
             // MUT: dump everything
             let dump = try await Self.dump(db)
