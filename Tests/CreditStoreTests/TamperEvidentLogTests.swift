@@ -129,6 +129,102 @@ struct TamperEvidentLogTests {
         }
     }
 
+    /// Opens once; waiters before and after the opening go on.
+    actor Gate {
+        var isOpen = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        func open() {
+            isOpen = true
+            for waiter in waiters { waiter.resume() }
+            waiters = []
+        }
+        func wait() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+    }
+
+    @Test(
+        "entries become visible in log order when transactions overlap: what a checkpoint saw stays a prefix",
+        arguments: TestEngine.available,
+        ["registration", "record"]
+    )
+    func overlappingAppends(_ engine: TestEngine, _ writer: String) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2026-05-11")!)
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
+            let items = try await TestDatabase.seedDemo(registry, count: 3)
+            try await registry.addDepartment(RecordStoreTests.tax)
+            let records = SQLRecordStore(
+                database: db,
+                keys: TestDatabase.keys,
+                clock: clock,
+                catalogue: try Catalogue.bundled(),
+                rules: try PublicationRules.bundled(),
+                calendar: .bundled()
+            )
+            func entries() async throws -> [Int] {
+                try await db.read { sql in
+                    try await sql.raw("SELECT seq FROM log_entries ORDER BY seq").all().map { try $0.decode(column: "seq", as: Int.self) }
+                }
+            }
+            // A first transaction appends an entry and stays open.
+            let appended = Gate()
+            let release = Gate()
+            let first = Task {
+                try await db.transaction { sql in
+                    try await TamperEvidentLog.lockForAppending(sql)
+                    try await sql.raw(
+                        """
+                        INSERT INTO log_entries (kind, subject_id, version, leaf_hash, recorded_at)
+                        VALUES ('entity', 999999, 1, \(bind: String(repeating: "ab", count: 32)), '2026-01-01T00:00:00.000Z')
+                        """
+                    ).run()
+                    await appended.open()
+                    await release.wait()
+                }
+            }
+            await appended.wait()
+            // A registration change, or a record, starts after it and would commit first if nothing ordered them.
+            var renamed = items[0].entity
+            renamed.name += "（变更）"
+            let penalty = RecordStoreTests.penalty(items[1].entity.code.rawValue, number: "济税罚〔2026〕9号", decidedOn: "2026-05-08")
+            let outcome = RecordValidator.validate(penalty, catalogue: try Catalogue.bundled(), today: clock.today())
+            let second = Task {
+                writer == "registration"
+                    ? try await registry.register(renamed, reason: "名称变更") == .updated
+                    : try await records.submit(
+                        departmentCode: RecordStoreTests.tax.code,
+                        items: [SubmissionItem(index: 0, outcome: outcome, original: "")],
+                        source: "api"
+                    ).map(\.status) == [.accepted]
+            }
+            if engine == .postgres {
+                // Until the change waits for the log's lock (or, if nothing made it wait, has committed).
+                var waiting = false
+                while !waiting {
+                    waiting = try await db.read { sql in
+                        try await sql.raw(
+                            """
+                            SELECT count(*) AS n FROM pg_stat_activity
+                            WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+                            """
+                        ).first()!.decode(column: "n", as: Int.self) > 0
+                    }
+                    if !waiting, try await entries().count > 3 { break }
+                    await Task.yield()
+                }
+            }
+            let seen = try await entries()
+            await release.open()
+            try await first.value
+            #expect(try await second.value)
+            let after = try await entries()
+            #expect(after.count == 5)
+            #expect(Array(after.prefix(seen.count)) == seen, "a checkpoint over \(seen) would not be a prefix of \(after)")
+        }
+    }
+
     @Test("an edit made directly in the database is caught and named", arguments: TestEngine.available)
     func tampered(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

@@ -230,6 +230,7 @@ extension SQLRecordStore {
             }
             try await bulk.insert(into: "records", columns: Self.newRecordColumns, rows: rows)
             try await bulk.insert(into: "record_versions", columns: Self.versionColumns, rows: versions)
+            if !log.isEmpty { try await TamperEvidentLog.lockForAppending(sql) }
             try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
             // A row sent again as it was, while its first rejection is still open, is answered again but not queued twice.
             let open = try await Self.openRejections(Set(rejections.map(\.hash)), department: departmentCode, sql: sql)

@@ -57,6 +57,7 @@ extension SQLRegistryStore {
                     keys: keys
                 )
             }
+            try await TamperEvidentLog.lockForAppending(sql)
             try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns).rows(expressions: entries).run()
         }
         let roles: [RoleAssignment] = items.flatMap(\.roles)

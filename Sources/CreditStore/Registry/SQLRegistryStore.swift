@@ -229,6 +229,7 @@ public struct SQLRegistryStore: RegistryStore {
     ) async throws {
         try await sql.insert(into: "entity_versions").columns(versionColumns)
             .values(versionRow(entityID: id, e, repID: repID, version: version, now: now, reason: reason)).run()
+        try await TamperEvidentLog.lockForAppending(sql)
         try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns)
             .values(logEntry(entityID: id, e, version: version, now: now, reason: reason, keys: keys)).run()
     }
