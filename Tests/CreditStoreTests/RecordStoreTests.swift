@@ -154,6 +154,32 @@ struct RecordStoreTests {
         }
     }
 
+    @Test(
+        "the same records sent twice at the same moment are stored once: one batch accepts them, the other finds them unchanged",
+        arguments: TestEngine.available
+    )
+    func simultaneousBatches(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[0].entity.code.rawValue
+            let submissions = (0..<50).map { Self.penalty(code, number: "济税罚〔2026〕S\($0)号", decidedOn: "2026-05-08") }
+            for round in 0..<5 {
+                let batch = submissions.map { submission in
+                    var changed = submission
+                    changed.fields["content"] = "罚款人民币\(round + 1)千元"
+                    return changed
+                }
+                async let first = f.submit(Self.tax, batch)
+                async let second = f.submit(Self.tax, batch)
+                let statuses = try await [first, second].map { Set($0.map(\.status)) }
+                let expected: SubmissionStatus = round == 0 ? .accepted : .updated
+                #expect(Set(statuses) == [[expected], [.unchanged]], "round \(round): \(statuses)")
+            }
+            let record = try #require(try await f.store.publicRecords(subjectCode: code, on: f.clock.today()).first)
+            #expect(record.version == 5)
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+        }
+    }
+
     @Test("text with tabs, line breaks, backslashes and quotes is stored exactly as sent (bulk writes escape it)", arguments: TestEngine.available)
     func awkwardText(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in
