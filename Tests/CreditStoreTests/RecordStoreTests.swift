@@ -176,6 +176,27 @@ struct RecordStoreTests {
             }
             let record = try #require(try await f.store.publicRecords(subjectCode: code, on: f.clock.today()).first)
             #expect(record.version == 5)
+
+            // Two departments' records about the same new person at once: both stored, the person once.
+            func people() async throws -> Int {
+                try await f.db.read { sql in try await sql.raw("SELECT count(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self) }
+            }
+            let before = try await people()
+            for round in 0..<5 {
+                func debtor(_ number: String) -> RecordSubmission {
+                    RecordSubmission(
+                        category: "dishonest-debtor",
+                        fields: [
+                            "subjectIdNumber": IdentityNumber.completing("3701021970050500\(round)")!.rawValue, "subjectName": "赵\(round)",
+                            "documentNumber": number, "decidedOn": "2026-05-06", "content": "支付货款", "basis": "有履行能力而拒不履行", "severity": "serious",
+                        ]
+                    )
+                }
+                async let tax = f.submit(Self.tax, [debtor("（2026）鲁01执T\(round)号")])
+                async let market = f.submit(Self.market, [debtor("（2026）鲁01执M\(round)号")])
+                #expect(try await [tax, market].map { $0.map(\.status) } == [[.accepted], [.accepted]])
+            }
+            #expect(try await people() == before + 5)
             #expect(try await TamperEvidentLog(database: f.db).verify().ok)
         }
     }

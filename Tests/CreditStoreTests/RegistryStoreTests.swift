@@ -61,6 +61,31 @@ struct RegistryStoreTests {
         }
     }
 
+    @Test(
+        "the same registration sent twice at the same moment is stored once; two new entities of one new person share the person",
+        arguments: TestEngine.available
+    )
+    func simultaneousRegistrations(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
+            for round in 0..<10 {
+                let person = Person(idNumber: IdentityNumber.completing("1101051980010101\(round)")!, name: "王\(round)")
+                let a = try Self.entity(CreditCode.completing("91370102MA7TA00\(round)0")!.rawValue, "甲\(round)有限公司", rep: person)
+                let b = try Self.entity(CreditCode.completing("91370102MA7TA00\(round)1")!.rawValue, "乙\(round)有限公司", rep: person)
+                async let first = registry.register(a, reason: nil)
+                async let second = registry.register(a, reason: nil)
+                async let third = registry.register(b, reason: nil)
+                let outcomes = try await [first, second, third]
+                #expect(Set(outcomes[0...1]) == [.accepted, .unchanged] && outcomes[2] == .accepted, "round \(round): \(outcomes)")
+            }
+            let persons = try await db.read { sql in
+                try await sql.raw("SELECT count(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(persons == 10)
+            #expect(try await TamperEvidentLog(database: db).verify().ok)
+        }
+    }
+
     @Test("a new legal representative ends the old role and starts a new one", arguments: TestEngine.available)
     func representativeChange(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

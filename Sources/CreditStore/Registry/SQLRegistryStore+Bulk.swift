@@ -10,6 +10,7 @@ extension SQLRegistryStore {
         let now = Timestamp.string(clock.now())
         let keys = keys
         try await db.transaction { sql in
+            try await Self.lockRegistry(sql)
             try await Self.insertBatch(items, engine: engine, keys: keys, now: now, sql: sql)
         }
     }

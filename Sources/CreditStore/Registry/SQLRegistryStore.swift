@@ -33,15 +33,32 @@ public struct SQLRegistryStore: RegistryStore {
         ]
     }
 
-    /// A person's row id, inserting the person when the identity number is new.
+    /// A person's row id, inserting the person when the identity number is new. Two transactions adding the same
+    /// new person at once (a registration and a record about the person, on PostgreSQL) both get the one row.
     static func personID(_ person: Person, keys: PersonalDataKeys, sql: any SQLDatabase) async throws -> Int {
         let hmac = keys.index(person.idNumber.rawValue)
-        if let row = try await sql.select().column("id").from("persons").where("id_number_hmac", .equal, hmac).first() {
-            return try row.decode(column: "id", as: Int.self)
+        func existing() async throws -> Int? {
+            try await sql.select().column("id").from("persons").where("id_number_hmac", .equal, hmac).first()?.decode(column: "id", as: Int.self)
         }
-        let row = try await sql.insert(into: "persons").columns(personColumns).values(try personRow(person, keys: keys)).returning("id").first()
-        return try row!.decode(column: "id", as: Int.self)
+        if let id = try await existing() { return id }
+        let inserted = try await sql.insert(into: "persons").columns(personColumns).values(try personRow(person, keys: keys))
+            .ignoringConflicts(with: "id_number_hmac").returning("id").first()
+        if let id = try inserted?.decode(column: "id", as: Int.self) { return id }
+        // Another transaction added the person meanwhile (PostgreSQL waited for it to commit).
+        guard let id = try await existing() else { throw RegistryError.personVanished }
+        return id
     }
+
+    /// Makes registrations wait for each other on PostgreSQL, from this point to their commit: a registration reads
+    /// whether the entity exists and then writes it, its version and its roles; two at once for one code would both
+    /// find it missing. Registrations are few; SQLite has one writer at a time anyway.
+    static func lockRegistry(_ sql: any SQLDatabase) async throws {
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(registryLockSpace)), 0)").run()
+    }
+
+    /// The first key of the registry's advisory lock ("REGI").
+    static let registryLockSpace: Int32 = 0x5245_4749
 
     public func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome {
         let now = Timestamp.string(clock.now())
@@ -91,6 +108,7 @@ public struct SQLRegistryStore: RegistryStore {
         keys: PersonalDataKeys,
         sql: any SQLDatabase
     ) async throws -> RegistrationOutcome {
+        try await lockRegistry(sql)
         let repID = try await personID(entity.legalRepresentative, keys: keys, sql: sql)
         if let row = try await sql.select().columns(
             "id",
@@ -160,6 +178,7 @@ public struct SQLRegistryStore: RegistryStore {
 
     /// Adds a role inside a transaction.
     static func assign(_ role: RoleAssignment, keys: PersonalDataKeys, sql: any SQLDatabase) async throws {
+        try await lockRegistry(sql)
         guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
             throw RegistryError.unknownEntity(role.entityCode)
         }
@@ -606,11 +625,14 @@ public struct SQLRegistryStore: RegistryStore {
 public enum RegistryError: Error, CustomStringConvertible {
     case unknownEntity(CreditCode)
     case corruptRow(String)
+    /// A person's row was neither found nor added (persons are never deleted: a fault of the database).
+    case personVanished
 
     public var description: String {
         switch self {
         case .unknownEntity(let code): "主体 \(code) 未登记 / entity \(code) is not registered"
         case .corruptRow(let code): "主体 \(code) 的存储记录无法读取 / the stored row of entity \(code) is unreadable"
+        case .personVanished: "自然人记录既未找到也未能写入 / a person's row was neither found nor added"
         }
     }
 }
