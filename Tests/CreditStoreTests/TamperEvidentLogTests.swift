@@ -173,7 +173,7 @@ struct TamperEvidentLogTests {
             let release = Gate()
             let first = Task {
                 try await db.transaction { sql in
-                    try await TamperEvidentLog.lockForAppending(sql)
+                    try await WriterLock.log.take(sql)
                     try await sql.raw(
                         """
                         INSERT INTO log_entries (kind, subject_id, version, leaf_hash, recorded_at)

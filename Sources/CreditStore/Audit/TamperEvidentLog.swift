@@ -104,21 +104,6 @@ public struct TamperEvidentLog: Sendable {
 
     static let logColumns = ["kind", "subject_id", "version", "leaf_hash", "recorded_at"]
 
-    /// Taken by every transaction before it appends to the log, and held until it commits or rolls back.
-    ///
-    /// The log's order is `seq`, and a signed checkpoint over the first n entries must stay a prefix of the log for
-    /// ever. On PostgreSQL, transactions that number entries one after the other can commit in the other order, so a
-    /// checkpoint taken in between would cover a later entry and miss an earlier one that appears afterwards. The
-    /// transaction-scoped advisory lock makes appending transactions number and commit their entries one after
-    /// another (only from the append to the commit). SQLite has one writer at a time: nothing to do.
-    public static func lockForAppending(_ sql: any SQLDatabase) async throws {
-        guard sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(appendLockKey)))").run()
-    }
-
-    /// The advisory lock's key: "CREDLOG" in ASCII.
-    static let appendLockKey: Int64 = 0x43_5245_444c_4f47
-
     /// The `log_entries` row of an entity version.
     static func entityVersionEntry(entityID: Int, version: Int, leaf: Data, recordedAt: String) -> [any SQLExpression] {
         [

@@ -159,7 +159,7 @@ extension SQLRecordStore {
         try await after()
         let ready = outcomes
         return try await db.transaction { sql, bulk in
-            try await Self.lockDepartment(departmentCode, sql: sql)
+            try await WriterLock.department(departmentCode).take(sql)
             var results = [SubmissionResult?](repeating: nil, count: items.count)
             var rejections: [(hash: String, row: [BulkValue])] = []
             var valid: [(position: Int, prepared: Prepared)] = []
@@ -231,7 +231,7 @@ extension SQLRecordStore {
             }
             try await bulk.insert(into: "records", columns: Self.newRecordColumns, rows: rows)
             try await bulk.insert(into: "record_versions", columns: Self.versionColumns, rows: versions)
-            if !log.isEmpty { try await TamperEvidentLog.lockForAppending(sql) }
+            if !log.isEmpty { try await WriterLock.log.take(sql) }
             try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
             // A row sent again as it was, while its first rejection is still open, is answered again but not queued twice.
             let open = try await Self.openRejections(Set(rejections.map(\.hash)), department: departmentCode, sql: sql)
@@ -277,23 +277,11 @@ extension SQLRecordStore {
     /// `column IN (…)`: one array bind on PostgreSQL (`= ANY`, planned the same whatever the list's length), a group
     /// of binds on SQLite. `column` comes from the code.
     static func oneOf(_ column: String, _ values: [String], sql: any SQLDatabase) -> SQLQueryString {
-        sql.dialect.name == "postgresql" ? "\(unsafeRaw: column) = ANY(\(bind: values))" : "\(unsafeRaw: column) IN \(SQLBind.group(values))"
+        sql.isPostgreSQL ? "\(unsafeRaw: column) = ANY(\(bind: values))" : "\(unsafeRaw: column) IN \(SQLBind.group(values))"
     }
 
     /// How many values one lookup carries.
-    static func listSize(_ sql: any SQLDatabase) -> Int { sql.dialect.name == "postgresql" ? 10_000 : 500 }
-
-    /// Makes a department's batches wait for each other, from this point to their commit. A batch reads which of its
-    /// records exist and then writes them; two batches of one department doing that at once on PostgreSQL would
-    /// both find a record missing and one would fail on the unique key (or both add the same version). SQLite has
-    /// one writer at a time: nothing to do. Other departments' batches never wait for it.
-    static func lockDepartment(_ department: String, sql: any SQLDatabase) async throws {
-        guard sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(departmentLockSpace)), hashtext(\(bind: department)))").run()
-    }
-
-    /// The first key of the departments' advisory locks ("RECD"), apart from the log's.
-    static let departmentLockSpace: Int32 = 0x5245_4344
+    static func listSize(_ sql: any SQLDatabase) -> Int { sql.isPostgreSQL ? 10_000 : 500 }
 
     /// Which of these rejected-row hashes are still open in the department's queue.
     static func openRejections(_ hashes: Set<String>, department: String, sql: any SQLDatabase) async throws -> Set<String> {

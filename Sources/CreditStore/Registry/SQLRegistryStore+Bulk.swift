@@ -10,7 +10,7 @@ extension SQLRegistryStore {
         let now = Timestamp.string(clock.now())
         let keys = keys
         try await db.transaction { sql in
-            try await Self.lockRegistry(sql)
+            try await WriterLock.registry.take(sql)
             try await Self.insertBatch(items, engine: engine, keys: keys, now: now, sql: sql)
         }
     }
@@ -58,7 +58,7 @@ extension SQLRegistryStore {
                     keys: keys
                 )
             }
-            try await TamperEvidentLog.lockForAppending(sql)
+            try await WriterLock.log.take(sql)
             try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns).rows(expressions: entries).run()
         }
         let roles: [RoleAssignment] = items.flatMap(\.roles)

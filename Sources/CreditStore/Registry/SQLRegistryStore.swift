@@ -49,17 +49,6 @@ public struct SQLRegistryStore: RegistryStore {
         return id
     }
 
-    /// Makes registrations wait for each other on PostgreSQL, from this point to their commit: a registration reads
-    /// whether the entity exists and then writes it, its version and its roles; two at once for one code would both
-    /// find it missing. Registrations are few; SQLite has one writer at a time anyway.
-    static func lockRegistry(_ sql: any SQLDatabase) async throws {
-        guard sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(registryLockSpace)), 0)").run()
-    }
-
-    /// The first key of the registry's advisory lock ("REGI").
-    static let registryLockSpace: Int32 = 0x5245_4749
-
     public func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome {
         let now = Timestamp.string(clock.now())
         let today = clock.today()
@@ -108,7 +97,7 @@ public struct SQLRegistryStore: RegistryStore {
         keys: PersonalDataKeys,
         sql: any SQLDatabase
     ) async throws -> RegistrationOutcome {
-        try await lockRegistry(sql)
+        try await WriterLock.registry.take(sql)
         let repID = try await personID(entity.legalRepresentative, keys: keys, sql: sql)
         if let row = try await sql.select().columns(
             "id",
@@ -178,7 +167,7 @@ public struct SQLRegistryStore: RegistryStore {
 
     /// Adds a role inside a transaction.
     static func assign(_ role: RoleAssignment, keys: PersonalDataKeys, sql: any SQLDatabase) async throws {
-        try await lockRegistry(sql)
+        try await WriterLock.registry.take(sql)
         guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
             throw RegistryError.unknownEntity(role.entityCode)
         }
@@ -248,7 +237,7 @@ public struct SQLRegistryStore: RegistryStore {
     ) async throws {
         try await sql.insert(into: "entity_versions").columns(versionColumns)
             .values(versionRow(entityID: id, e, repID: repID, version: version, now: now, reason: reason)).run()
-        try await TamperEvidentLog.lockForAppending(sql)
+        try await WriterLock.log.take(sql)
         try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns)
             .values(logEntry(entityID: id, e, version: version, now: now, reason: reason, keys: keys)).run()
     }
