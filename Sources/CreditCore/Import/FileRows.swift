@@ -92,8 +92,7 @@ public enum FileRows {
         var fields: [Catalogue.Field] = []
         var unknown: [String] = []
         for column in header.fields {
-            let trimmed = column.trimmingCharacters(in: .whitespaces)
-            if let field = known.first(where: { $0.name == trimmed || $0.aliases.contains(trimmed) }) {
+            if let field = known.first(where: { $0.isNamed(byColumn: column) }) {
                 if fields.contains(field) { throw ImportFailure.duplicateColumn(field.label) }
                 fields.append(field)
             } else {

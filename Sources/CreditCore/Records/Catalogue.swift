@@ -69,6 +69,12 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var type: FieldType
         public var required: Bool
         public var help: String?
+
+        /// Whether a file's column header names this field, by its API name or any alias.
+        public func isNamed(byColumn column: String) -> Bool {
+            let trimmed = column.trimmingCharacters(in: .whitespaces)
+            return name == trimmed || aliases.contains(trimmed)
+        }
     }
 
     public struct Category: Sendable, Codable, Hashable {
@@ -80,12 +86,6 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var fields: [Field]
 
         public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
-
-        /// The field a file column names, by API name or any alias.
-        public func field(forColumn column: String) -> Field? {
-            let trimmed = column.trimmingCharacters(in: .whitespaces)
-            return fields.first { $0.name == trimmed || $0.aliases.contains(trimmed) }
-        }
     }
 }
 
