@@ -1,12 +1,5 @@
 import Foundation
 
-extension RegistryStore {
-    /// Stores one checked registration (see ``apply(_:today:)-([EntityRegistration],_)``).
-    public func apply(_ registration: EntityRegistration, today: LocalDate) async throws -> RegistrationOutcome {
-        try await apply([registration], today: today)[0]
-    }
-}
-
 /// Reads a registration file of the registering department (CSV streamed in chunks, or a spreadsheet's rows)
 /// through the same checks as `POST /api/v1/entities`, and stores it in file order: a new entity is
 /// `accepted`, a change `updated`, the same facts `unchanged`; a refused row goes to the department's rejection
@@ -127,7 +120,7 @@ public struct EntityImporter: FileImporter {
         func write() async throws {
             var results: [SubmissionResult] = []
             if !registrations.isEmpty {
-                let outcomes = try await importer.registry.apply(registrations.map(\.registration), today: importer.today)
+                let outcomes = try await importer.registry.apply(registrations.map(\.registration))
                 for ((line, _), outcome) in zip(registrations, outcomes) {
                     let status: SubmissionStatus =
                         switch outcome {

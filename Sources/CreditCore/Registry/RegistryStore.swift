@@ -113,9 +113,9 @@ public protocol RegistryStore: Sendable {
     /// Registers or updates an entity; a change of any registered fact becomes a new version.
     func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome
     /// Stores checked registrations in order, in one transaction: each entity (a new version when a registered fact
-    /// changed) and the further persons' roles it names that it does not have yet (starting `today`). A new role on
+    /// changed) and the further persons' roles it names that it does not have yet (starting today). A new role on
     /// an otherwise unchanged entity counts as an update. Sending the same registrations again changes nothing.
-    func apply(_ registrations: [EntityRegistration], today: LocalDate) async throws -> [RegistrationOutcome]
+    func apply(_ registrations: [EntityRegistration]) async throws -> [RegistrationOutcome]
     /// Registers many new entities with their persons and roles in one transaction (the demo generator, bulk loads).
     func registerNew(_ items: [DemoCity.Item]) async throws
     /// Adds a role of a person in an entity.
@@ -131,6 +131,13 @@ public protocol RegistryStore: Sendable {
     /// Registers a department, or renames it when the code exists.
     func addDepartment(_ department: Department) async throws
     func fetchDepartments() async throws -> [Department]
+}
+
+extension RegistryStore {
+    /// Stores one checked registration (see ``apply(_:)-([EntityRegistration])``).
+    public func apply(_ registration: EntityRegistration) async throws -> RegistrationOutcome {
+        try await apply([registration])[0]
+    }
 }
 
 /// The normalisation that name search uses on both engines, so that a fragment matches the same

@@ -58,9 +58,9 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     /// Registrations (from a file) in one transaction: each entity, then the roles it names that it lacks.
-    public func apply(_ registrations: [EntityRegistration], today: LocalDate) async throws -> [RegistrationOutcome] {
+    public func apply(_ registrations: [EntityRegistration]) async throws -> [RegistrationOutcome] {
         let now = Timestamp.string(clock.now())
-        let registryToday = clock.today()
+        let today = clock.today()
         return try await db.transaction { [db, keys] sql in
             var outcomes: [RegistrationOutcome] = []
             outcomes.reserveCapacity(registrations.count)
@@ -70,7 +70,7 @@ public struct SQLRegistryStore: RegistryStore {
                     registration.entity,
                     reason: registration.reason,
                     now: now,
-                    today: registryToday,
+                    today: today,
                     engine: db.engine,
                     keys: keys,
                     sql: sql

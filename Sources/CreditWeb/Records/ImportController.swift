@@ -284,7 +284,7 @@ struct ImportController {
         if let refusal = registration.refusal(departmentName: name) {
             return try await rejections(context, notice: nil, problems: [rejection.id: [refusal]], status: .badRequest)
         }
-        _ = try await dependencies.registry.apply(registration, today: dependencies.clock.today())
+        _ = try await dependencies.registry.apply(registration)
         return try await resolved(rejection, department: department)
     }
 

@@ -45,7 +45,7 @@ struct EntityController {
                 throw APIError(.forbidden, code: refusal.code, message: refusal.message)
             }
         }
-        let outcome = try await dependencies.registry.apply(registration, today: dependencies.clock.today())
+        let outcome = try await dependencies.registry.apply(registration)
         guard let stored = try await dependencies.registry.fetchEntity(code: registration.entity.code) else {
             throw APIError.notFound("主体 / the entity")
         }
