@@ -44,13 +44,7 @@ struct PersonalDataTests {
             // A rejected row sealed under k1, and one stored before rejected rows were sealed.
             let departments = SQLRegistryStore(database: db, keys: old)
             try await departments.addDepartment(DemoCity.departments[2])
-            let records = SQLRecordStore(
-                database: db,
-                keys: old,
-                catalogue: try Catalogue.bundled(),
-                rules: try PublicationRules.bundled(),
-                calendar: .bundled()
-            )
+            let records = try TestDatabase.recordStore(db, keys: old)
             _ = try await records.submit(
                 departmentCode: DemoCity.departments[2].code,
                 items: [
@@ -98,13 +92,7 @@ struct PersonalDataTests {
             #expect(sealed.allSatisfy { PersonalDataKeys.keyID(of: $0) == "k2" })
             let numbers = Set(try sealed.map { try retired.open($0) })
             #expect(numbers.contains(items[0].newPersons[0].idNumber.rawValue))
-            let queue = try await SQLRecordStore(
-                database: db,
-                keys: retired,
-                catalogue: try Catalogue.bundled(),
-                rules: try PublicationRules.bundled(),
-                calendar: .bundled()
-            ).rejections(departmentCode: DemoCity.departments[2].code, limit: 5)
+            let queue = try await TestDatabase.recordStore(db, keys: retired).rejections(departmentCode: DemoCity.departments[2].code, limit: 5)
             #expect(Set(queue.map(\.original)) == ["张三,11010519491231002X,2099-01-01", "李四,440524188001010014"])
             let rows = try await db.read { sql in
                 try await sql.raw("SELECT original || fields AS v FROM rejections WHERE sealed = 1").all().map {
@@ -171,13 +159,7 @@ struct PersonalDataTests {
             let numbers = Set(items.flatMap { $0.newPersons.map(\.idNumber.rawValue) } + [known.idNumber.rawValue])
             // A refused row about the known person, kept as sent (its number and phone in the text and the fields).
             try await registry.addDepartment(DemoCity.departments[2])
-            let records = SQLRecordStore(
-                database: db,
-                keys: TestDatabase.keys,
-                catalogue: try Catalogue.bundled(),
-                rules: try PublicationRules.bundled(),
-                calendar: .bundled()
-            )
+            let records = try TestDatabase.recordStore(db)
             let refused = try await records.submit(
                 departmentCode: DemoCity.departments[2].code,
                 items: [

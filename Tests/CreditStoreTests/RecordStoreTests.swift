@@ -49,14 +49,7 @@ struct RecordStoreTests {
             let clock = FixedClock(date: LocalDate("2026-05-11")!)
             let items = try await TestDatabase.seedDemo(SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock), count: 5)
             let catalogue = try Catalogue.bundled()
-            let store = SQLRecordStore(
-                database: db,
-                keys: TestDatabase.keys,
-                clock: clock,
-                catalogue: catalogue,
-                rules: try PublicationRules.bundled(),
-                calendar: .bundled()
-            )
+            let store = try TestDatabase.recordStore(db, clock: clock)
             try await body(Fixture(db: db, store: store, clock: clock, items: items, catalogue: catalogue))
         }
     }

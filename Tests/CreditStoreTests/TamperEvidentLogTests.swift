@@ -155,14 +155,7 @@ struct TamperEvidentLogTests {
             let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
             let items = try await TestDatabase.seedDemo(registry, count: 3)
             try await registry.addDepartment(RecordStoreTests.tax)
-            let records = SQLRecordStore(
-                database: db,
-                keys: TestDatabase.keys,
-                clock: clock,
-                catalogue: try Catalogue.bundled(),
-                rules: try PublicationRules.bundled(),
-                calendar: .bundled()
-            )
+            let records = try TestDatabase.recordStore(db, clock: clock)
             func entries() async throws -> [Int] {
                 try await db.read { sql in
                     try await sql.raw("SELECT seq FROM log_entries ORDER BY seq").all().map { try $0.decode(column: "seq", as: Int.self) }

@@ -36,6 +36,22 @@ public enum TestDatabase {
         return logger
     }()
 
+    /// The record store over a test database, with the bundled catalogue, publication rules and calendar.
+    public static func recordStore(
+        _ db: CreditDatabase,
+        keys: PersonalDataKeys = TestDatabase.keys,
+        clock: any CreditClock = SystemClock()
+    ) throws -> SQLRecordStore {
+        SQLRecordStore(
+            database: db,
+            keys: keys,
+            clock: clock,
+            catalogue: try Catalogue.bundled(),
+            rules: try PublicationRules.bundled(),
+            calendar: .bundled()
+        )
+    }
+
     /// Runs `body` with a new database on `engine`, then removes it.
     public static func with<T>(
         _ engine: TestEngine,
