@@ -86,6 +86,8 @@ struct RecordAPITests {
             }
             #expect(queue.count == 3)
             #expect((queue[0]["original"] as? String)?.contains("91350100M000100Y4Z") == true)
+            // Each keeps the category it was sent as, when the catalogue has it, to be corrected as that category.
+            #expect(queue.map { $0["category"] as? String } == ["penalty", "penalty", nil])
 
             // The public sees the accepted record on the entity's page and in the API.
             let items = try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)/records", method: .get) {

@@ -209,15 +209,8 @@ struct ImportController {
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
         let queue = try await dependencies.records.rejections(departmentCode: department, limit: 200)
         let items = queue.map { r -> [String: Any] in
-            // What the row was sent as: a catalogue category, or a registration (fields of the registry).
-            let (code, name, known): (String, String, [Catalogue.Field]) =
-                if r.category == EntityRegistration.category {
-                    (EntityRegistration.category, EntityRegistration.title, EntityRegistration.fileFields)
-                } else if let category = r.category.flatMap({ dependencies.catalogue.category($0) }) ?? dependencies.catalogue.category("penalty") {
-                    (category.code, category.name, category.fields)
-                } else {
-                    ("", "", [])
-                }
+            let form = correctionForm(r)
+            let known = form?.fields ?? []
             let errors = (problems[r.id] ?? r.problems).map { p -> [String: Any] in
                 ["field": known.first { $0.name == p.field }?.label ?? p.field, "message": p.message, "value": p.value ?? ""]
             }
@@ -226,7 +219,7 @@ struct ImportController {
             }
             return [
                 "id": r.id, "position": Self.positionLabel(r), "source": r.source, "original": r.original, "errors": errors, "fields": fields,
-                "category": name, "categoryCode": code, "receivedAt": r.receivedAt,
+                "category": form?.name ?? "", "receivedAt": r.receivedAt,
             ]
         }
         var ctx: [String: Any] = ["items": items, "empty": items.isEmpty]
@@ -239,18 +232,15 @@ struct ImportController {
         guard let department = context.principal?.departmentCode, let id = context.parameters.get("id").flatMap({ Int($0) }),
             let rejection = try await dependencies.records.rejection(id: id, departmentCode: department)
         else { throw APIError.notFound("退回记录 / the rejected row") }
-        if rejection.category == EntityRegistration.category {
-            return try await correctRegistration(rejection, department: department, context: context)
-        }
-        guard
-            let category = rejection.category.flatMap({ dependencies.catalogue.category($0) })
-                ?? dependencies.catalogue.category(context.form["category"] ?? "")
-        else { throw APIError.notFound("退回记录 / the rejected row") }
+        guard let form = correctionForm(rejection) else { throw APIError.notFound("退回记录 / the rejected row") }
         var fields: [String: String] = [:]
-        for field in category.fields {
+        for field in form.fields {
             if let value = context.form[field.name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { fields[field.name] = value }
         }
-        let submission = RecordSubmission(category: category.code, fields: fields, changeReason: "退回后改正 / corrected after rejection")
+        if form.code == EntityRegistration.category {
+            return try await correctRegistration(rejection, fields: fields, department: department, context: context)
+        }
+        let submission = RecordSubmission(category: form.code, fields: fields, changeReason: "退回后改正 / corrected after rejection")
         let outcome = RecordValidator.validate(submission, catalogue: dependencies.catalogue, today: dependencies.clock.today())
         if case .failure(let problems) = outcome {
             return try await rejections(context, notice: nil, problems: [id: problems.problems], status: .badRequest)
@@ -268,11 +258,12 @@ struct ImportController {
     }
 
     /// A rejected row of a registration file, corrected on the page: the same checks as `POST /api/v1/entities`.
-    func correctRegistration(_ rejection: Rejection, department: String, context: CreditRequestContext) async throws -> Response {
-        var fields: [String: String] = [:]
-        for field in EntityRegistration.fileFields {
-            if let value = context.form[field.name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { fields[field.name] = value }
-        }
+    func correctRegistration(
+        _ rejection: Rejection,
+        fields: [String: String],
+        department: String,
+        context: CreditRequestContext
+    ) async throws -> Response {
         let registration: EntityRegistration
         switch EntityRegistration.validate(flat: fields, tables: dependencies.tables, today: dependencies.clock.today()) {
         case .failure(let problems):
@@ -286,6 +277,17 @@ struct ImportController {
         }
         _ = try await dependencies.registry.apply(registration)
         return try await resolved(rejection, department: department)
+    }
+
+    /// What a rejected row is shown and corrected as: its catalogue category, or a registration (the registry's
+    /// fields). A row whose category was not kept (refused before rows kept it) is shown as a penalty.
+    func correctionForm(_ rejection: Rejection) -> (code: String, name: String, fields: [Catalogue.Field])? {
+        if rejection.category == EntityRegistration.category {
+            return (EntityRegistration.category, EntityRegistration.title, EntityRegistration.fileFields)
+        }
+        guard let category = rejection.category.flatMap({ dependencies.catalogue.category($0) }) ?? dependencies.catalogue.category("penalty")
+        else { return nil }
+        return (category.code, category.name, category.fields)
     }
 
     /// Takes a corrected row out of the queue and goes back to it, saying which row was fixed.

@@ -201,11 +201,14 @@ struct RecordController {
         let today = dependencies.clock.today()
         let catalogue = dependencies.catalogue
         let items = list.enumerated().map { index, element in
-            SubmissionItem(
+            let fields = Self.textFields(element)
+            // A refused record keeps its category in the queue when it names one, to be corrected as that category.
+            return SubmissionItem(
                 index: index,
                 outcome: Self.validate(element, catalogue: catalogue, today: today),
                 original: Self.originalText(element),
-                fields: Self.textFields(element)
+                fields: fields,
+                category: fields["category"].flatMap { catalogue.category($0)?.code }
             )
         }
         let results = try await dependencies.records.submit(departmentCode: department, items: items, source: "api")
