@@ -170,11 +170,14 @@ public enum OrganizationCode {
 
 extension String {
     /// The string without leading and trailing ASCII white space (and the ideographic space U+3000).
+    /// Works on Unicode scalars, not characters: no grapheme breaking for every field of every row, and a line
+    /// ending `\r\n` (one character) is trimmed too.
     func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" }
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" }
+        let scalars = unicodeScalars
         // Most fields have nothing to trim: answer without building a new string.
-        if let first = first, let last = last, !isSpace(first), !isSpace(last) { return self }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[start...end])
+        if let first = scalars.first, let last = scalars.last, !isSpace(first), !isSpace(last) { return self }
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }), let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[start...end])
     }
 }

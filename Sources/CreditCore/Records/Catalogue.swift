@@ -103,6 +103,10 @@ public enum Severity: String, Sendable, Codable, Hashable, CaseIterable {
 
     /// Accepts the code or the Chinese label.
     public init?(text: String) {
+        if let s = Severity.allCases.first(where: { $0.rawValue == text || $0.label == text }) {
+            self = s
+            return
+        }
         let t = text.trimmingCharacters(in: .whitespaces)
         if let s = Severity(rawValue: t) {
             self = s

@@ -86,7 +86,7 @@ public enum RecordValidator {
         func problem(_ field: String, _ value: String?, _ code: String, _ message: String) {
             problems.append(FieldProblem(field: field, value: value.map { String($0.prefix(100)) }, code: code, message: message))
         }
-        for name in submission.fields.keys.sorted() where category.field(name) == nil {
+        for name in submission.fields.keys.filter({ category.field($0) == nil }).sorted() {
             problem(name, nil, "unknown_field", "类别“\(category.name)”没有字段 \(name.prefix(40)) / \(category.code) has no field \(name.prefix(40))")
         }
         var decidedOn: LocalDate?
@@ -103,7 +103,8 @@ public enum RecordValidator {
                 continue
             }
             let limit = field.name == "documentNumber" ? 100 : 2000
-            guard raw.count <= limit else {
+            // Counting characters means grapheme breaking: only when the bytes alone do not settle it.
+            guard raw.utf8.count <= limit || raw.count <= limit else {
                 problem(field.name, nil, "too_long", "“\(field.label)”超过 \(limit) 个字 / \(field.name) is longer than \(limit) characters")
                 continue
             }

@@ -1,0 +1,74 @@
+import CreditCore
+import Testing
+
+/// What a department's row becomes after validation: trimmed values, severities read from their Chinese texts, and
+/// length limits counted in characters (not bytes) for Chinese document numbers.
+@Suite("Record validation")
+struct RecordValidatorTests {
+    let catalogue: Catalogue
+    let today = LocalDate("2026-11-26")!
+
+    init() throws { catalogue = try Catalogue.bundled() }
+
+    func penalty(number: String, severity: String = "general", name: String = "某公司") -> RecordSubmission {
+        RecordSubmission(
+            category: "penalty",
+            fields: [
+                "subjectCode": "91350100M000100Y43", "subjectName": name, "documentNumber": number, "decidedOn": "2026-11-20",
+                "content": "罚款人民币五千元", "basis": "《中华人民共和国食品安全法》第一百二十六条", "severity": severity, "punishmentKinds": "罚款",
+            ]
+        )
+    }
+
+    @Test("spaces, tabs, a Windows line ending and the ideographic space around a value are trimmed; inner ones are kept")
+    func trimming() throws {
+        let outcome = RecordValidator.validate(
+            penalty(number: "\u{3000}济市监罚〔2026〕1号\r\n", name: " \t某 公司\u{3000}"),
+            catalogue: catalogue,
+            today: today
+        )
+        let record = try outcome.get()
+        #expect(record.documentNumber == "济市监罚〔2026〕1号")
+        #expect(record.subjectName == "某 公司")
+    }
+
+    @Test(
+        "severity is read from its code, its Chinese label, or the label with 失信",
+        arguments: [
+            ("general", Severity.general), ("一般", .general), ("严重", .serious), ("严重失信", .serious), (" 轻微 ", .minor),
+        ]
+    )
+    func severityTexts(_ text: String, _ expected: Severity) throws {
+        #expect(
+            try RecordValidator.validate(penalty(number: "济市监罚〔2026〕2号", severity: text), catalogue: catalogue, today: today).get().severity
+                == expected
+        )
+    }
+
+    @Test("an unknown severity is refused with its value")
+    func unknownSeverity() {
+        guard
+            case .failure(let problems) = RecordValidator.validate(
+                penalty(number: "济市监罚〔2026〕3号", severity: "很严重"),
+                catalogue: catalogue,
+                today: today
+            )
+        else {
+            Issue.record("accepted an unknown severity")
+            return
+        }
+        #expect(problems.problems.map(\.code) == ["invalid_severity"])
+        #expect(problems.problems.first?.value == "很严重")
+    }
+
+    @Test("a document number may be 100 characters long, though 300 bytes in UTF-8; 101 characters are refused")
+    func documentNumberLength() {
+        let hundred = String(repeating: "罚", count: 100)
+        #expect((try? RecordValidator.validate(penalty(number: hundred), catalogue: catalogue, today: today).get()) != nil)
+        guard case .failure(let problems) = RecordValidator.validate(penalty(number: hundred + "罚"), catalogue: catalogue, today: today) else {
+            Issue.record("accepted a document number of 101 characters")
+            return
+        }
+        #expect(problems.problems.map(\.code) == ["too_long"])
+    }
+}
