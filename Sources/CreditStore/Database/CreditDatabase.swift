@@ -135,7 +135,9 @@ public final class CreditDatabase: Sendable {
     /// Runs work in one transaction that also writes many rows at once through a ``BulkWriter`` on the same
     /// connection.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase, BulkWriter) async throws -> T) async throws -> T {
-        try await observed(.transaction) { try await self.unobservedTransaction(body) }
+        try await withTaskExecutorPreference(WriterExecutor.shared) {
+            try await observed(.transaction) { try await self.unobservedTransaction(body) }
+        }
     }
 
     enum OperationKind: String { case read, transaction }
