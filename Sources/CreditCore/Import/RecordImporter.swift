@@ -85,7 +85,7 @@ public struct RecordImporter: FileImporter {
         category: String,
         today: LocalDate,
         source: String,
-        batchSize: Int = 4_000
+        batchSize: Int = 8_000
     ) {
         self.catalogue = catalogue
         self.store = store

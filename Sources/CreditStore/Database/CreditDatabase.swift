@@ -69,6 +69,9 @@ public final class CreditDatabase: Sendable {
             try await sql.raw("PRAGMA foreign_keys=ON").run()
             // A 64 MiB page cache: bulk loads and the verification of large logs re-read index pages otherwise.
             try await sql.raw("PRAGMA cache_size=-65536").run()
+            // Checkpoint the WAL into the database every ~40 MiB (10,000 pages) rather than every 4 MiB: a batch of
+            // records dirties pages all over the subject index, and each checkpoint copies them again.
+            try await sql.raw("PRAGMA wal_autocheckpoint=10000").run()
             var readerConnections: [SQLiteConnection] = []
             for _ in 0..<max(1, readers) {
                 let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
