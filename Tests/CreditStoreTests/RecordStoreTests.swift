@@ -33,14 +33,18 @@ struct RecordStoreTests {
 
         /// Validates and submits records as a department would, on the clock's current day.
         func submit(_ department: Department, _ submissions: [RecordSubmission]) async throws -> [SubmissionResult] {
-            let items = submissions.enumerated().map { index, submission in
+            try await store.submit(departmentCode: department.code, items: items(submissions), source: "api")
+        }
+
+        /// Submissions validated on the clock's current day, as a batch's items.
+        func items(_ submissions: [RecordSubmission]) -> [SubmissionItem] {
+            submissions.enumerated().map { index, submission in
                 SubmissionItem(
                     index: index,
                     outcome: RecordValidator.validate(submission, catalogue: catalogue, today: clock.today()),
                     original: "\(submission.fields)"
                 )
             }
-            return try await store.submit(departmentCode: department.code, items: items, source: "api")
         }
     }
 
@@ -144,6 +148,50 @@ struct RecordStoreTests {
             let verification = try await TamperEvidentLog(database: f.db).verify()
             #expect(verification.ok, "\(verification)")
             #expect(verification.size == 5 + 3)
+        }
+    }
+
+    @Test(
+        "a record another writer stores or changes while a batch waits for its turn is found, not duplicated nor overwritten out of order",
+        arguments: TestEngine.available
+    )
+    func storedWhileWaiting(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[3].entity.code.rawValue
+            let original = Self.penalty(code, number: "济市监罚〔2026〕21号", decidedOn: "2026-05-08")
+            let corrected = RecordSubmission(
+                category: "penalty",
+                fields: Self.penalty(code, number: "济市监罚〔2026〕21号", decidedOn: "2026-05-08", content: "罚款人民币八千元").fields,
+                changeReason: "金额录入错误"
+            )
+            // The batch has read which records exist; before its transaction, the same record is stored by another batch.
+            let same = try await f.store.submit(departmentCode: Self.market.code, items: f.items([original]), source: "api", importID: nil) {
+                let meanwhile = try await f.submit(Self.market, [original])
+                #expect(meanwhile.map(\.status) == [.accepted])
+            }
+            #expect(same.map(\.status) == [.unchanged])
+            let id = try #require(same[0].id)
+            // Found in the snapshot at version 1, corrected to version 2 meanwhile: this batch's change is version 3.
+            var again = original
+            again.changeReason = "恢复原金额"
+            let changed = try await f.store.submit(departmentCode: Self.market.code, items: f.items([again]), source: "api", importID: nil) {
+                let meanwhile = try await f.submit(Self.market, [corrected])
+                #expect(meanwhile.map(\.status) == [.updated])
+            }
+            #expect(changed.map(\.status) == [.updated])
+            #expect(changed[0].id == id)
+            let versions = try await f.store.fetchVersions(recordID: id)
+            #expect(versions.map(\.version) == [1, 2, 3])
+            #expect(versions.map { $0.content["content"] } == ["罚款人民币五千元", "罚款人民币八千元", "罚款人民币五千元"])
+            let count = try await f.db.read { sql in
+                try await sql.raw("SELECT COUNT(*) AS n FROM records WHERE document_number = '济市监罚〔2026〕21号'").first()?.decode(
+                    column: "n",
+                    as: Int.self
+                )
+            }
+            #expect(count == 1)
+            let verification = try await TamperEvidentLog(database: f.db).verify()
+            #expect(verification.ok, "\(verification)")
         }
     }
 

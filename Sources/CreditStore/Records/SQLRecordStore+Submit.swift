@@ -1,7 +1,9 @@
 import CreditCore
 import Crypto
 import Foundation
+import PostgresNIO
 import SQLKit
+import SQLiteNIO
 
 /// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
 /// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
@@ -156,8 +158,33 @@ extension SQLRecordStore {
                 }
             }
         }
-        try await after()
         let ready = outcomes
+        // Which records exist, read beside the previous batch's write (decision 0007): inside the transaction only the
+        // ones found are read again. One stored since makes the insert fail on the unique key; the batch is then
+        // stored again, reading everything inside its transaction.
+        let snapshot = try await db.read { sql in
+            try await Self.existing(ready.compactMap { try? $0.get().record }, department: departmentCode, sql: sql)
+        }
+        try await after()
+        do {
+            return try await store(items, ready, snapshot: snapshot, source: source, importID: importID, context: context)
+        } catch  where Self.isUniqueViolation(error) {
+            return try await store(items, ready, snapshot: nil, source: source, importID: importID, context: context)
+        }
+    }
+
+    /// Stores a prepared batch in one transaction.
+    /// - Parameter snapshot: the batch's records that existed before the transaction, or nil to read them all in it.
+    func store(
+        _ items: [SubmissionItem],
+        _ ready: [Result<Prepared, RecordProblems>],
+        snapshot: [String: Existing]?,
+        source: String,
+        importID: String?,
+        context: StoreContext
+    ) async throws -> [SubmissionResult] {
+        let departmentCode = context.department
+        let receivedAt = context.receivedAt
         return try await db.transaction { sql, bulk in
             try await WriterLock.department(departmentCode).take(sql)
             var results = [SubmissionResult?](repeating: nil, count: items.count)
@@ -173,7 +200,10 @@ extension SQLRecordStore {
                     valid.append((position, prepared))
                 }
             }
-            let existing = try await Self.existing(valid.map(\.prepared.record), department: departmentCode, sql: sql)
+            // Read under the department's lock: every record, or only those the snapshot found (they may have changed since).
+            var stored = valid.map(\.prepared.record)
+            if let snapshot { stored.removeAll { snapshot[Self.key($0.category, $0.documentNumber)] == nil } }
+            let existing = try await Self.existing(stored, department: departmentCode, sql: sql)
             let known = try await Self.knownCodes(Set(valid.compactMap(\.prepared.subjectCode)), sql: sql)
             var rows: [[BulkValue]] = []
             rows.reserveCapacity(valid.count)
@@ -240,6 +270,13 @@ extension SQLRecordStore {
             try await bulk.insert(into: "rejections", columns: Self.rejectionColumns, rows: rejections.map(\.row))
             return results.compactMap { $0 }
         }
+    }
+
+    /// Whether a write failed on a unique key (a record stored since the batch's snapshot was read).
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed }
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
+        return false
     }
 
     /// The current version of the batch's records that are already stored, by (category, document number).
