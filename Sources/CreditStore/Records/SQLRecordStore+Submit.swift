@@ -7,9 +7,10 @@ import SQLiteNIO
 
 /// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
 /// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
-/// import is being written. In the transaction, existing records and known credit codes are read with a query
-/// per 500, and new records, versions, log entries and rejections go in as bulk writes (``BulkWriter``); only
-/// corrections of stored records are updated one by one.
+/// import is being written; so is which of the batch's records exist (a snapshot, decision 0007). In the
+/// transaction, the records the snapshot found are read again and the known credit codes are read, and new
+/// records, versions, log entries and rejections go in as bulk writes (``BulkWriter``); only corrections of stored
+/// records are updated one by one.
 extension SQLRecordStore {
     /// What every item of one batch shares.
     struct StoreContext: Sendable {
