@@ -85,7 +85,7 @@ public struct RecordImporter: FileImporter {
         category: String,
         today: LocalDate,
         source: String,
-        batchSize: Int = 8_000
+        batchSize: Int = RecordImporter.defaultBatchSize
     ) {
         self.catalogue = catalogue
         self.store = store
@@ -194,6 +194,10 @@ public struct RecordImporter: FileImporter {
             return summary
         }
     }
+
+    /// Rows stored to a transaction unless the caller says otherwise (decision 0007: fewer, larger commits rewrite
+    /// the records' subject index less often).
+    public static let defaultBatchSize = 8_000
 
     /// A batch is stored when it holds ``batchSize`` rows or this many bytes of rows as read, whichever comes first:
     /// memory is bounded by bytes as well as rows, whatever the rows' length (a row may hold 2,000-character texts).
