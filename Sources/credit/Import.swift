@@ -10,7 +10,7 @@ struct Import: AsyncParsableCommand {
         discussion: """
             The header row names the columns by the catalogue's field names or the national standard's Chinese column names \\
             (see GET /api/v1/catalog). UTF-8 (with or without BOM) and GB18030/GBK are detected, or given with --encoding. \\
-            The file is read in chunks and stored 4,000 rows (at most 4 MiB) at a time; each stored batch is final, so after an interruption \\
+            The file is read in chunks and stored 8,000 rows (at most 4 MiB) at a time; each stored batch is final, so after an interruption \\
             run the same command again: rows already stored come back as unchanged, none is duplicated. Rejected rows go to the \\
             department's rejection queue with their line numbers. \\
             With --category registration the file holds entity registrations and changes from the registering department \\
