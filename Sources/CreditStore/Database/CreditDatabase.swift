@@ -209,6 +209,14 @@ public final class CreditDatabase: Sendable {
         }
     }
 
+    /// Whether an error is a write refused on a unique key or primary key, on either engine (SQLite's extended
+    /// result code; PostgreSQL's SQLSTATE 23505).
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed }
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
+        return false
+    }
+
     /// Refreshes the planner's statistics after a bulk load: SQLite `ANALYZE`; PostgreSQL `VACUUM ANALYZE`
     /// (outside a transaction), which also sets the visibility map that index-only scans need.
     public func analyze() async throws {

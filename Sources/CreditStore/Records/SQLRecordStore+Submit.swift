@@ -1,9 +1,7 @@
 import CreditCore
 import Crypto
 import Foundation
-import PostgresNIO
 import SQLKit
-import SQLiteNIO
 
 /// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
 /// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
@@ -169,7 +167,7 @@ extension SQLRecordStore {
         try await after()
         do {
             return try await store(items, ready, snapshot: snapshot, source: source, importID: importID, context: context)
-        } catch  where Self.isUniqueViolation(error) {
+        } catch  where CreditDatabase.isUniqueViolation(error) {
             return try await store(items, ready, snapshot: nil, source: source, importID: importID, context: context)
         }
     }
@@ -271,13 +269,6 @@ extension SQLRecordStore {
             try await bulk.insert(into: "rejections", columns: Self.rejectionColumns, rows: rejections.map(\.row))
             return results.compactMap { $0 }
         }
-    }
-
-    /// Whether a write failed on a unique key (a record stored since the batch's snapshot was read).
-    static func isUniqueViolation(_ error: any Error) -> Bool {
-        if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed }
-        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
-        return false
     }
 
     /// The current version of the batch's records that are already stored, by (category, document number).
