@@ -89,6 +89,17 @@ def screenshots():
     return save
 
 
+@pytest.fixture
+def gb18030_file(tmp_path):
+    """Writes a text as a GB18030 file under the test's own directory; returns its path."""
+    def write(name, text):
+        path = os.path.join(str(tmp_path), name)
+        with open(path, "wb") as f:
+            f.write(text.encode("gb18030"))
+        return path
+    return write
+
+
 @pytest.fixture(scope="session")
 def credit_code():
     """Completes the first 17 characters of a unified social credit code with its check character (GB 32100)."""

@@ -3,13 +3,11 @@
 (File name sorts before test_portal, whose last test stops the server.)
 """
 import datetime
-import os
 import re
 import subprocess
 
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PASSWORD = "报送员 horse battery"
@@ -40,28 +38,36 @@ def _sign_in_and_open_imports(server, browser, login):
     browser.find_element(By.ID, "imports-link").click()
 
 
-def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots, tmp_path):
+def wrong_check_character(code):
+    """The code with another check character: a typo the check character catches."""
+    return code[:-1] + ("0" if code[-1] != "0" else "1")
+
+
+def _submit_upload(browser):
+    """Sends the chosen file and waits for the job to finish; returns the result line."""
+    browser.find_element(By.ID, "import-submit").click()
+    WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "import-result").get_attribute("data-status") == "done")
+    return browser.find_element(By.ID, "import-result").text
+
+
+def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, screenshots, gb18030_file):
     _clerk(server, "住房和城乡建设", "住建报送员", "housing.clerk")
 
     entities = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 3}, timeout=10).json()["items"]
     decided = ((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date() - datetime.timedelta(days=3)).isoformat()
-    good, typo, other = entities[0]["code"], entities[1]["code"][:-1] + ("0" if entities[1]["code"][-1] != "0" else "1"), entities[2]["code"]
+    good, typo, other = entities[0]["code"], wrong_check_character(entities[1]["code"]), entities[2]["code"]
     text = (
         "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
         f"{entities[0]['name']},{good},济建罚〔2026〕11号,{decided},罚款人民币五万元,《建筑法》第六十四条,一般,罚款\n"
         f"{entities[1]['name']},{typo},济建罚〔2026〕12号,{decided},罚款人民币二万元,《建筑法》第六十五条,一般,罚款\n"
         f"{entities[2]['name']},{other},济建罚〔2026〕13号,2099-01-01,罚款,《建筑法》,一般,罚款\n"
     )
-    path = os.path.join(str(tmp_path), "住建处罚-GB18030.csv")
-    with open(path, "wb") as f:
-        f.write(text.encode("gb18030"))
+    path = gb18030_file("住建处罚-GB18030.csv", text)
 
     _sign_in_and_open_imports(server, browser, "housing.clerk")
     browser.find_element(By.ID, "import-file").send_keys(path)
     screenshots(browser, "30-upload-chosen")
-    browser.find_element(By.ID, "import-submit").click()
-    WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "import-result").get_attribute("data-status") == "done")
-    result = browser.find_element(By.ID, "import-result").text
+    result = _submit_upload(browser)
     assert "新增 1" in result and "退回 2" in result, result
     assert browser.find_element(By.ID, "import-progress").get_attribute("value") == "100"
     screenshots(browser, "31-upload-done")
@@ -88,24 +94,20 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
     assert "济建罚〔2026〕12号" in [r["documentNumber"] for r in published]
 
 
-def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(server, browser, screenshots, tmp_path, credit_code):
+def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(server, browser, screenshots, gb18030_file, credit_code):
     _clerk(server, "市场监督管理", "登记科员", "market.clerk")
     new, fixed = credit_code("91370102MA7BR0001"), credit_code("91370102MA7BR0002")
     text = (
         "统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码,变更原因\n"
         f"{new},济南浏览器登记有限公司,企业,370102,65,2025-06-01,张三,11010519491231002X,\n"
-        f"{fixed[:-1]}{'0' if fixed[-1] != '0' else '1'},济南改正登记有限公司,企业,370102,65,2025-06-02,李四,11010519491231002X,\n"
+        f"{wrong_check_character(fixed)},济南改正登记有限公司,企业,370102,65,2025-06-02,李四,11010519491231002X,\n"
     )
-    path = os.path.join(str(tmp_path), "登记-GB18030.csv")
-    with open(path, "wb") as f:
-        f.write(text.encode("gb18030"))
+    path = gb18030_file("登记-GB18030.csv", text)
 
     _sign_in_and_open_imports(server, browser, "market.clerk")
     Select(browser.find_element(By.ID, "import-category")).select_by_value("registration")
     browser.find_element(By.ID, "import-file").send_keys(path)
-    browser.find_element(By.ID, "import-submit").click()
-    WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "import-result").get_attribute("data-status") == "done")
-    result = browser.find_element(By.ID, "import-result").text
+    result = _submit_upload(browser)
     assert "新增 1" in result and "退回 1" in result, result
     screenshots(browser, "34-registration-uploaded")
 

@@ -42,16 +42,14 @@ def _setup(server):
 HEADER = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
 
 
-def test_a_gb18030_file_with_bad_rows(server, tmp_path):
+def test_a_gb18030_file_with_bad_rows(server, gb18030_file):
     department, codes, decided = _setup(server)
     text = HEADER + "".join([
         f"甲公司,{codes[0]},济环罚〔2026〕1号,{decided},罚款人民币三万元,《大气污染防治法》第九十九条,一般,罚款\n",
         f"乙公司,{codes[1][:-1]}Z,济环罚〔2026〕2号,{decided},罚款,某法,一般,罚款\n",
         f"丙公司,{codes[2]},济环罚〔2026〕3号,2099-01-01,罚款,某法,一般,罚款\n",
     ])
-    path = os.path.join(str(tmp_path), "环保处罚.csv")
-    with open(path, "wb") as f:
-        f.write(text.encode("gb18030"))
+    path = gb18030_file("环保处罚.csv", text)
     result = _import(server, department, path)
     assert result.returncode == 0, result.stderr
     assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 2}
@@ -68,7 +66,7 @@ def test_a_gb18030_file_with_bad_rows(server, tmp_path):
     assert refused.returncode == 1 and "备注" in refused.stderr
 
 
-def test_a_registration_file_from_the_registering_department(server, tmp_path, credit_code):
+def test_a_registration_file_from_the_registering_department(server, gb18030_file, credit_code):
     market = _sql(server, "SELECT code FROM departments WHERE name LIKE '%市场监督管理%'")[0][0]
     code = credit_code("91370102MA7CL0001")
     text = (
@@ -76,9 +74,7 @@ def test_a_registration_file_from_the_registering_department(server, tmp_path, c
         f"{code},济南命令行登记有限公司,企业,370102,65,2024-03-01,张三,11010519491231002X\n"
         f"{code[:-1]}Z,校验码错的公司,企业,370102,65,2024-03-01,张三,11010519491231002X\n"
     )
-    path = os.path.join(str(tmp_path), "登记.csv")
-    with open(path, "wb") as f:
-        f.write(text.encode("gb18030"))
+    path = gb18030_file("登记.csv", text)
     command = [server["binary"], "import", "--database", server["database"], "--department", market, "--category", "registration", path]
     result = subprocess.run(command, capture_output=True, text=True, cwd=server["cwd"], timeout=600)
     assert result.returncode == 0, result.stderr
