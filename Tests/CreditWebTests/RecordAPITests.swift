@@ -150,6 +150,29 @@ struct RecordAPITests {
                     #expect(response.status == .badRequest, "\(body)")
                 }
             }
+            // A body over the limit (1 MiB) is refused with 413 and a way forward, not a server error.
+            var long = Self.penalty(fixture.entityCode, "X-3")
+            long["content"] = String(repeating: "罚", count: 400_000)
+            try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: Self.bearer(fixture.departmentToken, json: true),
+                body: try Self.batch([long])
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                let error = try errorBody(response.body)
+                #expect(error.code == "request_too_large" && error.message.contains("1 MiB"), "\(error)")
+            }
+            // The same for a form sent to a page: its error page says so.
+            try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "login=" + String(repeating: "a", count: 2 << 20))
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(String(buffer: response.body).contains("1 MiB"))
+            }
             // The credit office may read records but not submit them.
             try await client.execute(
                 uri: "/api/v1/records",

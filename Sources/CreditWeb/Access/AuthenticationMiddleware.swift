@@ -100,7 +100,7 @@ struct CSRFMiddleware: RouterMiddleware {
         var context = context
         var request = request
         if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
-            let body = try await request.body.collect(upTo: context.maxUploadSize)
+            let body = try await request.readBody(upTo: context.maxUploadSize)
             context.form = FormBody.parse(String(buffer: body))
             request.body = .init(buffer: body)
         }

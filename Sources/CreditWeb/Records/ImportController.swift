@@ -67,7 +67,7 @@ struct ImportController {
     @Sendable func create(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<JobDTO> {
         _ = try QueryParameters(request, allowed: [])
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
-        let body = try await request.body.collect(upTo: 64 * 1024)
+        let body = try await request.readBody(upTo: 64 * 1024)
         guard let job = try? JSONDecoder().decode(NewJob.self, from: Data(body.readableBytesView)) else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：{\"category\", \"encoding\", \"filename\", \"size\"}")
         }

@@ -156,7 +156,7 @@ struct RecordController {
     /// or later; versions are never rewritten. Records keep the version they were checked against.
     @Sendable func loadCatalog(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<CatalogDTO> {
         _ = try QueryParameters(request, allowed: [])
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await request.readBody(upTo: context.maxUploadSize)
         let catalogue: Catalogue
         do {
             catalogue = try JSONDecoder().decode(Catalogue.self, from: Data(body.readableBytesView))
@@ -183,7 +183,7 @@ struct RecordController {
         guard let department = context.principal?.departmentCode else {
             throw APIError(.forbidden, code: "forbidden", message: "只有部门账户可以报送 / only department accounts submit records")
         }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await request.readBody(upTo: context.maxUploadSize)
         guard let list = (try? JSONDecoder().decode(Batch.self, from: Data(body.readableBytesView)))?.records else {
             throw APIError(
                 .badRequest,

@@ -18,7 +18,7 @@ struct EntityController {
     /// facts again change nothing. 201 for a new entity, 200 otherwise.
     @Sendable func register(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<EntityDTO> {
         _ = try QueryParameters(request, allowed: [])
-        let body = try await request.body.collect(upTo: 64 * 1024)
+        let body = try await request.readBody(upTo: 64 * 1024)
         guard case .object(let object) = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)) else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON 对象 / the body must be a JSON object")
         }

@@ -52,7 +52,33 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         APIError(.badRequest, code: "invalid_credit_code", message: "统一社会信用代码无效：\(problem.message)")
     }
 
+    /// 413 `request_too_large` for a request body larger than `limit` bytes (when known), with a way forward.
+    static func tooLarge(limit: Int?) -> APIError {
+        let size = limit.map { $0 >= 1 << 20 ? "\($0 >> 20) MiB" : "\($0 >> 10) KiB" }
+        return APIError(
+            .contentTooLarge,
+            code: "request_too_large",
+            message: size.map {
+                "请求体超过上限 \($0)；请分成较小的批次，大批量请用文件导入 / the request body is larger than \($0): send smaller batches, or import a file"
+            } ?? "请求体过大 / request body too large"
+        )
+    }
+
     static func invalidParameter(_ name: String, _ reason: String) -> APIError {
         APIError(.badRequest, code: "invalid_parameter", message: "参数 \(name) 无效：\(reason)")
+    }
+}
+
+extension Request {
+    /// The whole body, at most `limit` bytes; a larger one is 413 `request_too_large` naming the limit (the driver
+    /// reports it as an error of its own, or as a bare 413 when the body came in one piece).
+    func readBody(upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(limit: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.tooLarge(limit: limit)
+        }
     }
 }

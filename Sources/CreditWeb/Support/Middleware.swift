@@ -20,6 +20,10 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let mapped = Self.map(error)
             return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
+        } catch let error as NIOTooManyBytesError {
+            // A body over its route's limit (the driver's error, which would otherwise be a 500).
+            let mapped = APIError.tooLarge(limit: error.maxBytes)
+            return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])
             let internalError = APIError(
@@ -37,7 +41,7 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error.status {
         case .notFound: return APIError(.notFound, code: "not_found", message: "没有这个地址 / no such resource")
         case .methodNotAllowed: return APIError(.methodNotAllowed, code: "method_not_allowed", message: "不支持该请求方法 / method not allowed")
-        case .contentTooLarge: return APIError(.contentTooLarge, code: "request_too_large", message: "请求体过大 / request body too large")
+        case .contentTooLarge: return .tooLarge(limit: nil)
         default:
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             return APIError(error.status, code: code.isEmpty ? "http_error" : code, message: error.body ?? error.status.reasonPhrase)
