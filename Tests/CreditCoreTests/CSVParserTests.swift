@@ -62,6 +62,29 @@ struct CSVParserTests {
         #expect(Self.fields(tail) == [["a", "b"], ["<bad>"]])
     }
 
+    @Test("a lone carriage return ends a row (old Mac files), and CRLF is still one break, whatever the chunks")
+    func carriageReturns() {
+        let text = "a,b\r1,\"x\ry\"\r2,ok\r\n3,\"z\"\r4,last"
+        for size in [1, 2, 3, .max] {
+            let rows = Self.parse(text, chunk: size)
+            #expect(Self.fields(rows) == [["a", "b"], ["1", "x\ry"], ["2", "ok"], ["3", "z"], ["4", "last"]], "chunks of \(size)")
+            #expect(rows.compactMap { try? $0.get().line } == [1, 2, 3, 4, 5], "chunks of \(size)")
+        }
+    }
+
+    @Test("a line longer than the limit is one bad row, with its beginning; the rest of it is skipped, not kept")
+    func longLine() {
+        let long = String(repeating: "x", count: 40)
+        for size in [1, 5, .max] {
+            let rows = Self.parse("a,b\n\(long),\(long)\n2,ok\n\(long)", chunk: size, maximumRowBytes: 12)
+            #expect(Self.fields(rows) == [["a", "b"], ["<bad>"], ["2", "ok"], ["<bad>"]], "chunks of \(size)")
+            guard case .failure(let bad) = rows[1] else { continue }
+            #expect(bad.reason == .rowTooLong && bad.line == 2 && bad.raw == String(repeating: "x", count: 13), "chunks of \(size)")
+            #expect(bad.message.contains("第 2 行") && bad.message.contains("12"))
+            #expect(rows.compactMap { try? $0.get().line } == [1, 3])
+        }
+    }
+
     static let gbBytes: [UInt8] = [
         188, 195, 196, 207, 202, 208, 179, 161, 188, 224, 182, 189, 185, 220, 192, 237, 190, 214, 44, 183, 163, 191, 238, 163, 187, 190, 175, 184,
         230, 44, 149, 50, 130, 54, 148, 57, 252, 54,

@@ -1,9 +1,10 @@
 /// An incremental CSV parser (RFC 4180) over UTF-8 bytes: feed it chunks of any size, take back the rows
-/// they complete. Memory stays bounded: a row longer than ``maximumRowBytes`` (usually an unbalanced quote
-/// that would swallow the rest of the file) is reported as a bad row, and parsing resumes on its next line.
+/// they complete. Memory stays bounded: a row longer than ``maximumRowBytes`` (an unbalanced quote that would
+/// swallow the rest of the file, or a line that never ends) is reported as a bad row, and parsing resumes on
+/// its next line.
 ///
-/// Quoted fields may hold commas, doubled quotes and line breaks; CRLF and LF both end a row; a leading
-/// byte-order mark is dropped. Blank lines are skipped.
+/// Quoted fields may hold commas, doubled quotes and line breaks; CRLF, LF and a lone CR (old Mac files) end a
+/// row; a leading byte-order mark is dropped. Blank lines are skipped.
 public struct CSVParser: Sendable {
     /// A complete row, with the physical line it started on and its text as it was in the file.
     public struct Row: Sendable, Hashable {
@@ -25,10 +26,24 @@ public struct CSVParser: Sendable {
             case unterminatedQuote = "unterminated_quote"
             /// Something other than a comma or a line break after a closing quote.
             case textAfterQuote = "text_after_quote"
+            /// A row longer than the limit without an open quote: the rest of its line is skipped.
+            case rowTooLong = "row_too_long"
+            /// A spreadsheet row with a value beyond the last column read.
+            case tooManyColumns = "too_many_columns"
         }
         public var reason: Reason
         public var line: Int
+        /// The row as read (for a row too long, its first ``CSVParser/maximumRowBytes`` bytes).
         public var raw: String
+        /// For ``Reason/rowTooLong`` the limit in bytes, for ``Reason/tooManyColumns`` in columns.
+        public var limit: Int
+
+        public init(reason: Reason, line: Int, raw: String, limit: Int = 0) {
+            self.reason = reason
+            self.line = line
+            self.raw = raw
+            self.limit = limit
+        }
 
         public var message: String {
             switch reason {
@@ -36,14 +51,23 @@ public struct CSVParser: Sendable {
                 "第 \(line) 行：引号没有闭合 / line \(line): a quoted field is never closed"
             case .textAfterQuote:
                 "第 \(line) 行：引号闭合后紧跟了其他字符 / line \(line): text follows a closing quote"
+            case .rowTooLong:
+                "第 \(line) 行超过单行上限 \(Self.size(limit))，未读取（仅保留开头部分） / line \(line) is longer than \(Self.size(limit)) and was not read (its beginning is kept)"
+            case .tooManyColumns:
+                "第 \(line) 行在第 \(limit) 列之后还有内容 / line \(line) has values beyond column \(limit)"
             }
+        }
+
+        static func size(_ bytes: Int) -> String {
+            bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) 字节 bytes"
         }
     }
 
     public static let defaultMaximumRowBytes = 1 << 20
     let maximumRowBytes: Int
 
-    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterBadQuote }
+    /// `skipping`: the rest of a line too long to read.
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterBadQuote, skipping }
     private var state = State.fieldStart
     private var field: [UInt8] = []
     private var fields: [String] = []
@@ -53,6 +77,8 @@ public struct CSVParser: Sendable {
     private var sawFirstByte = false
     private var bomCheck: [UInt8] = []
     private var badQuote = false
+    /// The last byte was a carriage return that ended a row: a line feed right after it is the same break.
+    private var afterCR = false
 
     public init(maximumRowBytes: Int = CSVParser.defaultMaximumRowBytes) {
         self.maximumRowBytes = maximumRowBytes
@@ -73,6 +99,19 @@ public struct CSVParser: Sendable {
         while index < input.count {
             let byte = input[index]
             index += 1
+            if afterCR {
+                afterCR = false
+                if byte == UInt8(ascii: "\n") { continue }
+            }
+            if state == .skipping {
+                if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                    line += 1
+                    rowLine = line
+                    afterCR = byte == UInt8(ascii: "\r")
+                    state = .fieldStart
+                }
+                continue
+            }
             rowBytes.append(byte)
             switch state {
             case .fieldStart, .unquoted:
@@ -98,22 +137,31 @@ public struct CSVParser: Sendable {
                     state = .afterBadQuote
                 }
             case .afterBadQuote:
-                if byte == UInt8(ascii: "\n") {
+                if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                     out += endRow()
                     line += 1
+                    afterCR = byte == UInt8(ascii: "\r")
                 }
+            case .skipping:
+                break
             }
-            if rowBytes.count > maximumRowBytes, state == .quoted {
-                // An unbalanced quote: report the row's first line as bad, and parse again from its next line.
-                out += recoverFromUnterminatedQuote(rest: Array(input[index...]))
-                return out
+            if rowBytes.count > maximumRowBytes {
+                if state == .quoted {
+                    // An unbalanced quote: report the row's first line as bad, and parse again from its next line.
+                    out += recoverFromUnterminatedQuote(rest: Array(input[index...]))
+                    return out
+                }
+                // A line that does not end: report what was read, skip the rest of the line.
+                out.append(.failure(BadRow(reason: .rowTooLong, line: rowLine, raw: Self.text(rowBytes), limit: maximumRowBytes)))
+                resetRow()
+                state = .skipping
             }
         }
         return out
     }
 
-    /// Handles a comma (ends the field), a line feed (ends the row) or a carriage return (dropped) outside
-    /// quotes; returns false for any other byte.
+    /// Handles a comma (ends the field) or a line break (ends the row: a line feed, a carriage return, or both)
+    /// outside quotes; returns false for any other byte.
     private mutating func separator(_ byte: UInt8, _ out: inout [Result<Row, BadRow>]) -> Bool {
         switch byte {
         case UInt8(ascii: ","):
@@ -122,7 +170,9 @@ public struct CSVParser: Sendable {
             out += endRow()
             line += 1
         case UInt8(ascii: "\r"):
-            break
+            out += endRow()
+            line += 1
+            afterCR = true
         default:
             return false
         }
@@ -149,7 +199,7 @@ public struct CSVParser: Sendable {
 
     private mutating func recoverFromUnterminatedQuote(rest: [UInt8]) -> [Result<Row, BadRow>] {
         let pending = rowBytes + rest
-        let firstBreak = pending.firstIndex(of: UInt8(ascii: "\n"))
+        let firstBreak = pending.firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
         let badLine = firstBreak.map { Array(pending[..<$0]) } ?? pending
         let bad = BadRow(reason: .unterminatedQuote, line: rowLine, raw: Self.text(badLine.filter { $0 != UInt8(ascii: "\r") }))
         let resumeLine = rowLine + 1
@@ -158,7 +208,10 @@ public struct CSVParser: Sendable {
         line = resumeLine
         rowLine = resumeLine
         var out: [Result<Row, BadRow>] = [.failure(bad)]
-        if let firstBreak { out += feed(pending[(firstBreak + 1)...]) }
+        if let firstBreak {
+            afterCR = pending[firstBreak] == UInt8(ascii: "\r")
+            out += feed(pending[(firstBreak + 1)...])
+        }
         return out
     }
 
