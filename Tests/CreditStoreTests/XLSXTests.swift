@@ -50,6 +50,53 @@ struct XLSXTests {
         }
     }
 
+    @Test("empty cells at a row's end read as empty; a value beyond column 1,024, a reference off the sheet or too much text is that row's error")
+    func oddRows() async throws {
+        let c = TestWorkbook.cell
+        let rows = [
+            "<row r=\"1\">" + c("A1", "名称") + c("B1", "代码") + c("C1", "内容") + "</row>",
+            // Excel leaves out empty cells at the end, and writes formatted empty ones.
+            "<row r=\"2\">" + c("A2", "甲") + c("B2", "1") + "<c r=\"Z2\" s=\"1\"/></row>",
+            "<row r=\"3\">" + c("A3", "乙") + c("AMK3", "far") + "</row>",
+            "<row r=\"4\">" + c("A4", "丙") + c("ZZZZZZZZZZZZZZZZZZZZ4", "off the sheet") + "</row>",
+            "<row r=\"5\">" + c("A5", String(repeating: "长", count: 400_000)) + "</row>",
+            "<row r=\"6\">" + c("A6", "丁") + c("B6", "2") + c("C6", "完") + "</row>",
+        ]
+        let url = try TestWorkbook.workbook(sheet: TestWorkbook.sheet(rows: rows.joined()), shared: nil)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var read: [FileRows.Row] = []
+        for try await batch in try XLSXReader.batches(file: url) { read += batch.rows }
+        #expect(read.count == 6)
+        #expect((try? read[1].get())?.fields == ["甲", "1", ""])
+        #expect((try? read[5].get())?.fields == ["丁", "2", "完"])
+        let bad = read.compactMap { row -> CSVParser.BadRow? in
+            if case .failure(let bad) = row { return bad }
+            return nil
+        }
+        #expect(bad.map(\.reason) == [.tooManyColumns, .tooManyColumns, .rowTooLong])
+        #expect(bad.map(\.line) == [3, 4, 5])
+        #expect(bad.first?.message.contains("1024") == true)
+    }
+
+    @Test("a workbook whose sheet or shared strings unpack to a hundred times its size (a zip bomb) is refused")
+    func zipBomb() async throws {
+        let filler = String(repeating: "a", count: 64 << 20)
+        let sheet = try TestWorkbook.workbook(
+            sheet: TestWorkbook.sheet(rows: "<row r=\"1\">" + TestWorkbook.cell("A1", filler) + "</row>"),
+            shared: nil
+        )
+        defer { try? FileManager.default.removeItem(at: sheet) }
+        await #expect(throws: XLSXReader.Unreadable.self) {
+            for try await _ in try XLSXReader.batches(file: sheet) {}
+        }
+        let shared = try TestWorkbook.workbook(
+            sheet: TestWorkbook.sheet(rows: "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"),
+            shared: "<sst><si><t>" + filler + "</t></si></sst>"
+        )
+        defer { try? FileManager.default.removeItem(at: shared) }
+        #expect(throws: XLSXReader.Unreadable.self) { try XLSXReader.batches(file: shared) }
+    }
+
     @Test("a file that is not a workbook is refused with a clear reason")
     func notAWorkbook() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fake-\(UUID().uuidString).xlsx")

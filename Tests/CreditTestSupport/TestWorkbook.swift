@@ -42,7 +42,19 @@ public enum TestWorkbook {
         return try workbook(sheet: sheet, shared: nil)
     }
 
-    static func workbook(sheet: String, shared: String?) throws -> URL {
+    /// A worksheet's XML around its rows' XML.
+    public static func sheet(rows: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+            + rows + "</sheetData></worksheet>"
+    }
+
+    /// A cell of inline text.
+    public static func cell(_ reference: String, _ text: String) -> String {
+        "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>"
+    }
+
+    /// A workbook of one sheet (its XML whole) and, if given, shared strings (their XML).
+    public static func workbook(sheet: String, shared: String?) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).xlsx")
         let workbook =
             "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"处罚\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"

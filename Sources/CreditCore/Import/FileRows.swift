@@ -79,8 +79,10 @@ public enum FileRows {
     /// - Parameter title: what the file holds, for the message about unknown columns (“行政处罚”, “主体登记”).
     /// - Throws: ``ImportFailure`` naming what is wrong with the header.
     static func header(_ row: Row, fields known: [Catalogue.Field], title: String) throws -> [Catalogue.Field] {
-        guard case .success(let header) = row else {
-            throw ImportFailure(code: "unreadable_header", message: "表头无法读取（引号不配对） / the header row cannot be read (unbalanced quotes)")
+        let header: CSVParser.Row
+        switch row {
+        case .success(let row): header = row
+        case .failure(let bad): throw ImportFailure(code: "unreadable_header", message: "表头无法读取 / the header row cannot be read: \(bad.message)")
         }
         if header.raw.unicodeScalars.contains("\u{FFFD}") {
             throw ImportFailure(

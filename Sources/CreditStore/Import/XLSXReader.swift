@@ -13,10 +13,28 @@ import FoundationXML
 /// The sheet is streamed: it is unpacked to a temporary file and parsed on a thread of its own, which hands
 /// over batches of rows and waits while two are not yet taken, so memory stays bounded by the batches and the
 /// workbook's shared strings (kept whole: cells refer to them by number).
+///
+/// Hostile workbooks are refused or contained: a part that unpacks to more than ``unpackLimit(fileSize:)`` (a
+/// "zip bomb"), shared strings over ``sharedStringsLimit``; a row with a value beyond ``maximumColumns`` or
+/// more than a CSV row's limit of text is a bad row (its own line's error), never a huge allocation.
 public enum XLSXReader {
     public struct Unreadable: Error, CustomStringConvertible {
         public var description: String
     }
+
+    /// Columns read; a value beyond makes its row a bad row. Excel's own last column is XFD (16,384); the
+    /// catalogue's categories have a few dozen fields.
+    public static let maximumColumns = 1_024
+
+    /// Uncompressed shared strings kept at most (they are kept whole).
+    public static let sharedStringsLimit = 256 << 20
+
+    /// The most a part of a workbook of `fileSize` bytes may unpack to: XML compresses about ten times, a
+    /// deflate bomb a thousand.
+    public static func unpackLimit(fileSize: Int) -> Int { 100 * fileSize + (16 << 20) }
+
+    /// A part that unpacked to more than its limit.
+    struct TooLarge: Error {}
 
     /// Whether bytes start like a ZIP archive (an .xlsx file is one).
     public static func looksLikeXLSX(_ prefix: [UInt8]) -> Bool { prefix.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
@@ -32,26 +50,35 @@ public enum XLSXReader {
         } catch {
             throw Unreadable(description: "不是有效的 Excel（.xlsx）文件 / not a valid .xlsx file")
         }
-        func contents(_ path: String) throws -> Data? {
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        func contents(_ path: String, limit: Int) throws -> Data? {
             guard let entry = archive[path] else { return nil }
             var data = Data()
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            _ = try archive.extract(entry, skipCRC32: false) {
+                guard data.count + $0.count <= limit else { throw TooLarge() }
+                data.append($0)
+            }
             return data
         }
         let shared: [String]
         let sheet: Entry
         do {
-            shared = try contents("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
-            guard let path = try firstSheetPath(archive: archive, contents: contents), let entry = archive[path] else {
+            let limit = min(unpackLimit(fileSize: size), sharedStringsLimit)
+            shared = try contents("xl/sharedStrings.xml", limit: limit).map(SharedStrings.parse) ?? []
+            guard let path = try firstSheetPath(archive: archive, contents: { try contents($0, limit: 1 << 20) }), let entry = archive[path] else {
                 throw Unreadable(description: "工作簿中没有工作表 / the workbook has no worksheet")
             }
             sheet = entry
         } catch let unreadable as Unreadable {
             throw unreadable
+        } catch is TooLarge {
+            throw Unreadable(
+                description:
+                    "Excel 文件的共享字符串表解压后过大（压缩炸弹或超大表格）；请另存为 CSV 后上传 / the workbook's shared strings unpack to too much: save the sheet as CSV and upload that"
+            )
         } catch {
             throw Unreadable(description: "Excel 文件已损坏，无法解压 / the .xlsx file is damaged and cannot be unpacked")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
         return SheetBatches(reader: SheetThread(archive: archive, sheet: sheet, shared: shared, fileSize: size, batchSize: batchSize))
     }
 
@@ -122,7 +149,20 @@ public enum XLSXReader {
                 _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 let handle = try FileHandle(forWritingTo: file)
                 defer { try? handle.close() }
-                _ = try archive.extract(sheet, skipCRC32: false) { try handle.write(contentsOf: $0) }
+                let limit = XLSXReader.unpackLimit(fileSize: fileSize)
+                var written = 0
+                _ = try archive.extract(sheet, skipCRC32: false) {
+                    written += $0.count
+                    guard written <= limit else { throw TooLarge() }
+                    try handle.write(contentsOf: $0)
+                }
+            } catch is TooLarge {
+                return continuation.finish(
+                    throwing: Unreadable(
+                        description:
+                            "工作表解压后超过文件大小的 100 倍（疑似压缩炸弹）；请另存为 CSV 后上传 / the worksheet unpacks to more than 100 times the file's size: save it as CSV and upload that"
+                    )
+                )
             } catch {
                 return continuation.finish(
                     throwing: Unreadable(description: "Excel 文件已损坏，工作表无法解压 / the worksheet cannot be unpacked")
@@ -232,7 +272,13 @@ public enum XLSXReader {
         let handOver: ([FileRows.Row], Double) -> Bool
         var rows: [FileRows.Row] = []
         var lastRow: Int?
+        /// The row's values by column; empty cells (Excel writes formatted ones) are not kept.
         var row: [Int: String] = [:]
+        /// Bytes of text of the row so far, and what makes it unreadable (a value beyond the last column, too much text).
+        var rowBytes = 0
+        var rowProblem: CSVParser.BadRow.Reason?
+        /// The header's width: a row is read as wide as its header (Excel leaves out empty cells at a row's end).
+        var headerWidth: Int?
         var rowNumber = 0
         var column = 0
         var type: String?
@@ -258,12 +304,14 @@ public enum XLSXReader {
 
         func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) { aborted = true }
 
-        /// `AB12` → 27 (0-based column of the letters).
+        /// `AB12` → 27 (0-based column of the letters); a reference of more than three letters (beyond Excel's
+        /// sheet) → `Int.max`.
         static func columnIndex(_ reference: String) -> Int? {
             var index = 0
             var letters = 0
             for scalar in reference.unicodeScalars {
                 guard scalar.value >= 65, scalar.value <= 90 else { break }
+                guard letters < 3 else { return Int.max }
                 index = index * 26 + Int(scalar.value - 64)
                 letters += 1
             }
@@ -277,6 +325,8 @@ public enum XLSXReader {
                 lastRow = attributes["ref"]?.split(separator: ":").last.flatMap { Int($0.drop(while: { $0.isLetter })) }
             case "row":
                 row = [:]
+                rowBytes = 0
+                rowProblem = nil
                 rowNumber = attributes["r"].flatMap { Int($0) } ?? rowNumber + 1
                 column = 0
             case "c":
@@ -290,27 +340,50 @@ public enum XLSXReader {
             }
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { if inValue { value += string } }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            guard inValue, rowProblem == nil else { return }
+            if rowBytes + value.utf8.count + string.utf8.count > CSVParser.defaultMaximumRowBytes {
+                rowProblem = .rowTooLong
+            } else {
+                value += string
+            }
+        }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             switch name {
             case "v", "t":
                 inValue = false
             case "c":
+                let text: String
                 if type == "s", let index = Int(value), shared.indices.contains(index) {
-                    row[column] = shared[index]
+                    text = shared[index]
                 } else if type == "b" {
-                    row[column] = value == "1" ? "TRUE" : "FALSE"
+                    text = value == "1" ? "TRUE" : "FALSE"
                 } else if value.hasSuffix(".0"), let whole = Double(value), whole == whole.rounded(), abs(whole) < 1e15 {
-                    row[column] = String(Int(whole))
+                    text = String(Int(whole))
                 } else {
-                    row[column] = value
+                    text = value
                 }
-                column += 1
+                if !text.isEmpty && rowProblem == nil {
+                    rowBytes += text.utf8.count
+                    if column >= XLSXReader.maximumColumns {
+                        rowProblem = .tooManyColumns
+                    } else if rowBytes > CSVParser.defaultMaximumRowBytes {
+                        rowProblem = .rowTooLong
+                    } else {
+                        row[column] = text
+                    }
+                }
+                column = column < XLSXReader.maximumColumns ? column + 1 : column
             case "row":
-                let width = (row.keys.max() ?? -1) + 1
-                let fields = (0..<width).map { row[$0] ?? "" }
-                if !fields.allSatisfy(\.isEmpty) {
+                if let problem = rowProblem {
+                    let raw = row.keys.sorted().map { row[$0] ?? "" }.joined(separator: ",")
+                    let limit = problem == .rowTooLong ? CSVParser.defaultMaximumRowBytes : XLSXReader.maximumColumns
+                    rows.append(.failure(CSVParser.BadRow(reason: problem, line: rowNumber, raw: raw, limit: limit)))
+                } else if let last = row.keys.max() {
+                    let width = max(last + 1, headerWidth ?? 0)
+                    if headerWidth == nil { headerWidth = width }
+                    let fields = (0..<width).map { row[$0] ?? "" }
                     rows.append(.success(CSVParser.Row(fields: fields, line: rowNumber, raw: fields.joined(separator: ","))))
                 }
                 if rows.count >= batchSize, !deliver() {
