@@ -61,12 +61,15 @@ struct XLSXTests {
             "<row r=\"4\">" + c("A4", "丙") + c("ZZZZZZZZZZZZZZZZZZZZ4", "off the sheet") + "</row>",
             "<row r=\"5\">" + c("A5", String(repeating: "长", count: 400_000)) + "</row>",
             "<row r=\"6\">" + c("A6", "丁") + c("B6", "2") + c("C6", "完") + "</row>",
+            // A row number beyond Excel's last row (it would overflow a database's line column) is not believed.
+            "<row r=\"999999999999\">" + c("A7", "戊") + "</row>",
         ]
         let url = try TestWorkbook.workbook(sheet: TestWorkbook.sheet(rows: rows.joined()), shared: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         var read: [FileRows.Row] = []
         for try await batch in try XLSXReader.batches(file: url) { read += batch.rows }
-        #expect(read.count == 6)
+        #expect(read.count == 7)
+        #expect((try? read[6].get())?.line == 7)
         #expect((try? read[1].get())?.fields == ["甲", "1", ""])
         #expect((try? read[5].get())?.fields == ["丁", "2", "完"])
         let bad = read.compactMap { row -> CSVParser.BadRow? in

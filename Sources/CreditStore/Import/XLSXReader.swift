@@ -26,6 +26,9 @@ public enum XLSXReader {
     /// catalogue's categories have a few dozen fields.
     public static let maximumColumns = 1_024
 
+    /// Excel's last row.
+    public static let maximumRows = 1_048_576
+
     /// Uncompressed shared strings kept at most (they are kept whole).
     public static let sharedStringsLimit = 256 << 20
 
@@ -327,7 +330,9 @@ public enum XLSXReader {
                 row = [:]
                 rowBytes = 0
                 rowProblem = nil
-                rowNumber = attributes["r"].flatMap { Int($0) } ?? rowNumber + 1
+                // Excel's rows are numbered upwards to 1,048,576; another number (a damaged or forged sheet) is not believed.
+                let number = attributes["r"].flatMap { Int($0) }
+                rowNumber = number.flatMap { $0 > rowNumber && $0 <= XLSXReader.maximumRows ? $0 : nil } ?? rowNumber + 1
                 column = 0
             case "c":
                 column = attributes["r"].flatMap(Self.columnIndex) ?? column
