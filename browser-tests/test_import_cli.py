@@ -64,6 +64,12 @@ def test_a_gb18030_file_with_bad_rows(server, gb18030_file):
         f.write("名称,备注\n甲,乙\n".encode("utf-8"))
     refused = _import(server, department, path)
     assert refused.returncode == 1 and "备注" in refused.stderr
+    # A directory or a missing file: a usage error naming it, nothing stored.
+    folder = _import(server, department, os.path.dirname(path))
+    assert folder.returncode != 0 and "是目录" in folder.stderr and "Error Domain" not in folder.stderr
+    missing = _import(server, department, path + ".missing")
+    assert missing.returncode != 0 and "无法读取文件" in missing.stderr
+    assert len(_sql(server, f"SELECT id FROM rejections WHERE department_code = '{department}'")) == 2
 
 
 def test_a_registration_file_from_the_registering_department(server, gb18030_file, credit_code):

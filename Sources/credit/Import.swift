@@ -29,8 +29,14 @@ struct Import: AsyncParsableCommand {
 
     func validate() throws {
         guard FileEncoding(name: encoding) != nil else { throw ValidationError("--encoding 应为 auto、utf-8 或 gb18030 / use auto, utf-8 or gb18030") }
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            throw ValidationError("无法读取文件 \(file) / cannot read the file \(file)")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+            FileManager.default.isReadableFile(atPath: file)
+        else {
+            throw ValidationError(
+                isDirectory.boolValue
+                    ? "\(file) 是目录，请给出文件 / \(file) is a directory, not a file" : "无法读取文件 \(file) / cannot read the file \(file)"
+            )
         }
     }
 
