@@ -2,6 +2,7 @@ import CreditCore
 import CreditStore
 import CreditTestSupport
 import Foundation
+import Logging
 import SQLKit
 import Testing
 
@@ -73,6 +74,31 @@ struct RecordStoreTests {
                 "basis": "《中华人民共和国食品安全法》第一百二十六条", "severity": severity, "punishmentKinds": kinds,
             ]
         )
+    }
+
+    @Test(
+        "an acknowledged write is on disk: SQLite syncs its log at every commit; a PostgreSQL server that does not is named in a warning",
+        arguments: TestEngine.available
+    )
+    func durableCommits(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            switch db.engine {
+            case .sqlite:
+                let level = try await db.transaction { sql in
+                    try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                }
+                #expect(level == 2, "synchronous=FULL")
+            case .postgres:
+                let logs = CollectingLogHandler()
+                let again = try await CreditDatabase.open(db.url, logger: Logger(label: "durability") { _ in logs })
+                let settings = try await again.read { sql in
+                    try await sql.raw("SELECT current_setting('fsync') AS f, current_setting('synchronous_commit') AS s").first()
+                }
+                await again.close()
+                let durable = try settings?.decode(column: "f", as: String.self) == "on" && settings?.decode(column: "s", as: String.self) != "off"
+                #expect(logs.lines.contains { $0.contains("may be lost") } == !durable, "\(logs.lines)")
+            }
+        }
     }
 
     @Test("a general penalty is public the next day, still public at 3 months, gone after a year", arguments: TestEngine.available)

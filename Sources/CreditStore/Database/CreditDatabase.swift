@@ -64,7 +64,9 @@ public final class CreditDatabase: Sendable {
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             let sql = writer.sql(queryLogLevel: nil)
             try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            // An acknowledged commit survives a power cut or an operating-system crash, as on PostgreSQL: the WAL is
+            // synced at every commit (NORMAL syncs only at checkpoints and may lose the last commits; decision 0008).
+            try await sql.raw("PRAGMA synchronous=FULL").run()
             try await sql.raw("PRAGMA busy_timeout=10000").run()
             try await sql.raw("PRAGMA foreign_keys=ON").run()
             // A 64 MiB page cache: bulk loads and the verification of large logs re-read index pages otherwise.
@@ -98,13 +100,26 @@ public final class CreditDatabase: Sendable {
             let runner = Task { await client.run() }
             let db = CreditDatabase(engine: .postgres, url: url, logger: logger, backend: .postgres(client: client, runner: runner))
             do {
-                try await db.read { sql in try await sql.raw("SELECT 1").run() }
+                try await db.warnIfNotDurable()
             } catch {
                 await db.close()
                 throw error
             }
             return db
         }
+    }
+
+    /// Says so in the log when the PostgreSQL server does not make commits durable (`fsync` or
+    /// `synchronous_commit` off, settings for throwaway test servers): acknowledged rows could be lost in a crash.
+    func warnIfNotDurable() async throws {
+        let settings = try await read { sql in
+            try await sql.raw("SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit").first()
+        }
+        let off = try ["fsync", "synchronous_commit"].filter { try settings?.decode(column: $0, as: String.self) == "off" }
+        guard !off.isEmpty else { return }
+        logger.warning(
+            "PostgreSQL 未持久化提交（\(off.map { $0 + "=off" }.joined(separator: ", "))）：崩溃或断电时可能丢失已确认的数据，仅用于测试 / the server does not make commits durable: acknowledged rows may be lost in a crash; for tests only"
+        )
     }
 
     /// Closes every connection.
