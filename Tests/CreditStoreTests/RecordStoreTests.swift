@@ -37,13 +37,16 @@ struct RecordStoreTests {
             try await store.submit(departmentCode: department.code, items: items(submissions), source: "api")
         }
 
-        /// Submissions validated on the clock's current day, as a batch's items.
+        /// Submissions validated on the clock's current day, as a batch's items (with their fields and known category,
+        /// as `POST /api/v1/records` makes them).
         func items(_ submissions: [RecordSubmission]) -> [SubmissionItem] {
             submissions.enumerated().map { index, submission in
                 SubmissionItem(
                     index: index,
                     outcome: RecordValidator.validate(submission, catalogue: catalogue, today: clock.today()),
-                    original: "\(submission.fields)"
+                    original: "\(submission.fields)",
+                    fields: submission.fields,
+                    category: catalogue.category(submission.category)?.code
                 )
             }
         }
@@ -373,6 +376,22 @@ struct RecordStoreTests {
             // One rejection is found by id, for its own department only.
             #expect(try await f.store.rejection(id: queue[1].id, departmentCode: Self.tax.code) == queue[1])
             #expect(try await f.store.rejection(id: queue[1].id, departmentCode: Self.market.code) == nil)
+            // R-3 sent again corrected (and, by mistake, twice): stored; its rejection leaves the queue, the new
+            // duplicate joins it, the others stay. A correction of R-1 is a new version and resolves its rejection too.
+            let corrected = try await f.submit(
+                Self.tax,
+                [
+                    Self.penalty(code, number: " R-3 ", decidedOn: "2026-05-10"), Self.penalty(code, number: "R-3", decidedOn: "2026-05-11"),
+                ]
+            )
+            #expect(corrected.map(\.status) == [.accepted, .rejected])
+            let after = try await f.store.rejections(departmentCode: Self.tax.code, limit: 10)
+            // The queue is in line order: the new duplicate (item 1) beside the first.
+            #expect(Set(after.map(\.id)) == [queue[0].id, queue[2].id, after[1].id] && after.count == 3)
+            #expect(after[1].documentNumber == "R-3" && after[1].problems.map(\.code) == ["duplicate_in_batch"])
+            let revised = try await f.submit(Self.tax, [Self.penalty(code, number: "R-1", decidedOn: "2026-05-08", content: "罚款人民币六千元")])
+            #expect(revised.map(\.status) == [.updated])
+            #expect(Set(try await f.store.rejections(departmentCode: Self.tax.code, limit: 10).map(\.id)) == [queue[2].id, after[1].id])
             let unmatched = try #require(try await f.store.fetchRecord(id: results[4].id!))
             #expect(!unmatched.matched)
             #expect(try await f.store.fetchRecord(id: results[0].id!)?.matched == true)

@@ -172,7 +172,7 @@ extension String {
     /// The string without leading and trailing ASCII white space (and the ideographic space U+3000).
     /// Works on Unicode scalars, not characters: no grapheme breaking for every field of every row, and a line
     /// ending `\r\n` (one character) is trimmed too.
-    func trimmingASCIIWhitespace() -> String {
+    public func trimmingASCIIWhitespace() -> String {
         let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{3000}" }
         let scalars = unicodeScalars
         // Most fields have nothing to trim: answer without building a new string.

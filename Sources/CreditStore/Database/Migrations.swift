@@ -304,6 +304,13 @@ extension Migration {
             "seal rejected rows as sent",
             both: ["ALTER TABLE rejections ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0"]
         ),
+        Migration(
+            // A document stored again, corrected, resolves its open rejections: found by document, not by scanning the queue.
+            "index open rejections by document",
+            both: [
+                "CREATE INDEX rejections_open_document ON rejections (department_code, category, document_number) WHERE resolved_at IS NULL AND document_number IS NOT NULL"
+            ]
+        ),
     ]
 }
 

@@ -262,6 +262,15 @@ extension SQLRecordStore {
             try await bulk.insert(into: "record_versions", columns: Self.versionColumns, rows: versions)
             if !log.isEmpty { try await WriterLock.log.take(sql) }
             try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
+            // Documents stored now (new, or a new version) were corrected by resubmission: their open rejections are
+            // resolved. This batch's own rejections are queued below, and stay open.
+            let corrected = zip(items, results).compactMap { item, result -> ValidRecord? in
+                guard let result, result.status == .accepted || result.status == .updated, case .success(let record) = item.outcome else {
+                    return nil
+                }
+                return record
+            }
+            try await Self.resolveCorrected(corrected, department: departmentCode, at: receivedAt, sql: sql)
             // A row sent again as it was, while its first rejection is still open, is answered again but not queued twice.
             let open = try await Self.openRejections(Set(rejections.map(\.hash)), department: departmentCode, sql: sql)
             var queued = Set<String>()
@@ -311,6 +320,27 @@ extension SQLRecordStore {
 
     /// How many values one lookup carries.
     static func listSize(_ sql: any SQLDatabase) -> Int { sql.isPostgreSQL ? 10_000 : 500 }
+
+    /// Resolves the department's open rejections of these records' documents (by category and document number):
+    /// the rows were sent again, corrected. One look at the queue first: most batches find it empty.
+    static func resolveCorrected(_ records: [ValidRecord], department: String, at time: String, sql: any SQLDatabase) async throws {
+        guard !records.isEmpty,
+            try await sql.raw("SELECT 1 AS open FROM rejections WHERE department_code = \(bind: department) AND resolved_at IS NULL LIMIT 1")
+                .first() != nil
+        else { return }
+        let byCategory = Dictionary(grouping: records, by: \.category).mapValues { $0.map(\.documentNumber) }
+        for (category, numbers) in byCategory {
+            for chunk in numbers.chunked(by: listSize(sql)) {
+                try await sql.raw(
+                    """
+                    UPDATE rejections SET resolved_at = \(bind: time)
+                    WHERE department_code = \(bind: department) AND resolved_at IS NULL AND category = \(bind: category)
+                    AND \(oneOf("document_number", Array(chunk), sql: sql))
+                    """
+                ).run()
+            }
+        }
+    }
 
     /// Which of these rejected-row hashes are still open in the department's queue.
     static func openRejections(_ hashes: Set<String>, department: String, sql: any SQLDatabase) async throws -> Set<String> {
@@ -534,6 +564,11 @@ extension SQLRecordStore {
         if case .success(let record) = item.outcome {
             category = record.category
             documentNumber = record.documentNumber
+        } else if let code = category, context.catalogue.category(code) != nil,
+            let number = item.fields["documentNumber"]?.trimmingASCIIWhitespace(), !number.isEmpty, number.utf8.count <= 400
+        {
+            // A row of a known category with a readable document number: sent again corrected, it resolves this.
+            documentNumber = number
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
