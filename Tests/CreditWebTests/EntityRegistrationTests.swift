@@ -224,6 +224,18 @@ struct EntityRegistrationTests {
                 try $0.body.json()["items"] as? [[String: Any]] ?? []
             }
             #expect(left.count == 1)
+
+            // A row refused for a date in the future, then sent again corrected in another file: it leaves the queue.
+            let third = CreditCode.completing("91370102MA7K0004X")!.rawValue
+            let header = Self.registrationFile(secondName: "", social: social).split(separator: "\n")[0]
+            let refused = try await upload(header + "\n\(third),后来改正的公司,企业,370102,65,2099-03-01,孙八,11010519491231002X,,,\n")
+            #expect(refused["rejected"] as? Int == 1)
+            let fixed = try await upload(header + "\n\(third),后来改正的公司,企业,370102,65,2024-03-01,孙八,11010519491231002X,,,\n")
+            #expect(fixed["accepted"] as? Int == 1)
+            let still = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                try $0.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(still.map { $0["id"] as? String } == left.map { $0["id"] as? String })
             #expect(try await TamperEvidentLog(database: fixture.db).verify().ok)
         }
     }

@@ -130,6 +130,15 @@ public struct EntityImporter: FileImporter {
                         }
                     results.append(SubmissionResult(index: line, status: status))
                 }
+                // Rows refused before and now registered or changed, corrected, leave the queue.
+                let stored = zip(registrations, outcomes).compactMap { pair, outcome in
+                    outcome == .unchanged ? nil : pair.registration.entity.code.rawValue
+                }
+                try await importer.records.resolveCorrected(
+                    departmentCode: importer.departmentCode,
+                    category: EntityRegistration.category,
+                    documentNumbers: stored
+                )
                 registrations = []
             }
             if !refused.isEmpty {

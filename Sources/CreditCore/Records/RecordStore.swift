@@ -223,6 +223,9 @@ public protocol RecordStore: Sendable {
     func rejection(id: Int, departmentCode: String) async throws -> Rejection?
     /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.
     func resolveRejection(id: Int, departmentCode: String) async throws -> Bool
+    /// Resolves the department's open rejections of these documents of a category (for registrations: credit
+    /// codes), stored since, corrected. Record batches do this themselves; registration files call it.
+    func resolveCorrected(departmentCode: String, category: String, documentNumbers: [String]) async throws
     /// Records public on a day that match a search, newest decision first, and how many match (counted to 10,000).
     func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
     /// Records public on a day that match a search, in id order after an id: for streamed exports.

@@ -264,11 +264,10 @@ extension SQLRecordStore {
             try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
             // Documents stored now (new, or a new version) were corrected by resubmission: their open rejections are
             // resolved. This batch's own rejections are queued below, and stay open.
-            let corrected = zip(items, results).compactMap { item, result -> ValidRecord? in
-                guard let result, result.status == .accepted || result.status == .updated, case .success(let record) = item.outcome else {
-                    return nil
-                }
-                return record
+            var corrected: [String: [String]] = [:]
+            for (item, result) in zip(items, results) {
+                guard let result, result.status == .accepted || result.status == .updated, case .success(let record) = item.outcome else { continue }
+                corrected[record.category, default: []].append(record.documentNumber)
             }
             try await Self.resolveCorrected(corrected, department: departmentCode, at: receivedAt, sql: sql)
             // A row sent again as it was, while its first rejection is still open, is answered again but not queued twice.
@@ -321,15 +320,14 @@ extension SQLRecordStore {
     /// How many values one lookup carries.
     static func listSize(_ sql: any SQLDatabase) -> Int { sql.isPostgreSQL ? 10_000 : 500 }
 
-    /// Resolves the department's open rejections of these records' documents (by category and document number):
-    /// the rows were sent again, corrected. One look at the queue first: most batches find it empty.
-    static func resolveCorrected(_ records: [ValidRecord], department: String, at time: String, sql: any SQLDatabase) async throws {
-        guard !records.isEmpty,
+    /// Resolves the department's open rejections of these documents (document numbers by category): the rows
+    /// were sent again, corrected. One look at the queue first: most batches find it empty.
+    static func resolveCorrected(_ documents: [String: [String]], department: String, at time: String, sql: any SQLDatabase) async throws {
+        guard !documents.isEmpty,
             try await sql.raw("SELECT 1 AS open FROM rejections WHERE department_code = \(bind: department) AND resolved_at IS NULL LIMIT 1")
                 .first() != nil
         else { return }
-        let byCategory = Dictionary(grouping: records, by: \.category).mapValues { $0.map(\.documentNumber) }
-        for (category, numbers) in byCategory {
+        for (category, numbers) in documents {
             for chunk in numbers.chunked(by: listSize(sql)) {
                 try await sql.raw(
                     """
@@ -340,6 +338,19 @@ extension SQLRecordStore {
                 ).run()
             }
         }
+    }
+
+    /// What identifies a refused row's document, as sent: its document number, or for a registration its credit
+    /// code; nil when the category is unknown or the value unreadable.
+    static func documentNumber(_ fields: [String: String], category: String, catalogue: Catalogue) -> String? {
+        let number: String?
+        if category == EntityRegistration.category {
+            number = fields["code"]?.trimmingASCIIWhitespace().uppercased()
+        } else {
+            number = catalogue.category(category) == nil ? nil : fields["documentNumber"]?.trimmingASCIIWhitespace()
+        }
+        guard let number, !number.isEmpty, number.utf8.count <= 400 else { return nil }
+        return number
     }
 
     /// Which of these rejected-row hashes are still open in the department's queue.
@@ -564,9 +575,7 @@ extension SQLRecordStore {
         if case .success(let record) = item.outcome {
             category = record.category
             documentNumber = record.documentNumber
-        } else if let code = category, context.catalogue.category(code) != nil,
-            let number = item.fields["documentNumber"]?.trimmingASCIIWhitespace(), !number.isEmpty, number.utf8.count <= 400
-        {
+        } else if let code = category, let number = Self.documentNumber(item.fields, category: code, catalogue: context.catalogue) {
             // A row of a known category with a readable document number: sent again corrected, it resolves this.
             documentNumber = number
         }

@@ -227,6 +227,14 @@ public struct SQLRecordStore: RecordStore {
         }
     }
 
+    public func resolveCorrected(departmentCode: String, category: String, documentNumbers: [String]) async throws {
+        guard !documentNumbers.isEmpty else { return }
+        let now = Timestamp.string(clock.now())
+        try await db.transaction { sql in
+            try await Self.resolveCorrected([category: documentNumbers], department: departmentCode, at: now, sql: sql)
+        }
+    }
+
     public func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow] {
         let filter: SQLQueryString = departmentCode.map { " AND r.department_code = \(bind: $0)" } ?? ""
         return try await db.read { sql in
