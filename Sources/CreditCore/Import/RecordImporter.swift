@@ -132,13 +132,17 @@ public struct RecordImporter: FileImporter {
         /// Batches handed to the store, oldest first: while one is written the next is prepared and a third is
         /// parsed and checked. At most two are in flight; each is written only after the one before it, so
         /// batches are stored in file order and progress counts committed rows only.
-        var inFlight: [Task<[SubmissionResult], any Error>] = []
+        var inFlight: [Task<Void, any Error>] = []
+        /// The counts of the committed batches, reported as each commits (not when the next is read: a sender
+        /// that pauses still sees its stored rows counted).
+        let committed: Committed
 
         init(importer: RecordImporter, progress: @escaping @Sendable (ImportSummary) async throws -> Void) throws {
             guard let category = importer.catalogue.category(importer.category) else { throw ImportFailure.unknownCategory(importer.category) }
             self.importer = importer
             self.category = category
             self.progress = progress
+            self.committed = Committed(progress: progress)
         }
 
         func handle(_ rows: [FileRows.Row]) async throws {
@@ -154,19 +158,18 @@ public struct RecordImporter: FileImporter {
             }
         }
 
-        /// Waits for the oldest batch in flight and counts it.
+        /// Waits for the oldest batch in flight (it counted itself when it committed).
         func settle() async throws {
             guard !inFlight.isEmpty else { return }
             let oldest = inFlight.removeFirst()
             do {
-                summary.add(try await oldest.value)
+                try await oldest.value
             } catch {
                 // The next batch waits for this one and fails with it; nothing after a failed batch is stored.
                 for task in inFlight { _ = try? await task.value }
                 inFlight = []
                 throw error
             }
-            try await progress(summary)
         }
 
         func flush() async throws {
@@ -177,12 +180,13 @@ public struct RecordImporter: FileImporter {
             seen = [:]
             if inFlight.count >= 2 { try await settle() }
             let (store, department, source, importID) = (importer.store, importer.departmentCode, importer.source, importID)
-            let previous = inFlight.last
+            let (previous, committed, bytes) = (inFlight.last, committed, summary.bytes)
             inFlight.append(
                 Task {
-                    try await store.submit(departmentCode: department, items: items, source: source, importID: importID) {
-                        _ = try await previous?.value
+                    let results = try await store.submit(departmentCode: department, items: items, source: source, importID: importID) {
+                        try await previous?.value
                     }
+                    try await committed.add(results, bytesRead: bytes)
                 }
             )
         }
@@ -191,7 +195,25 @@ public struct RecordImporter: FileImporter {
             guard columns != nil else { throw ImportFailure.empty }
             try await flush()
             while !inFlight.isEmpty { try await settle() }
-            return summary
+            var total = await committed.summary
+            total.bytes = summary.bytes
+            return total
+        }
+    }
+
+    /// The counts of an import's committed batches; each batch adds its results and reports progress as it commits
+    /// (batches commit one after another, in file order).
+    actor Committed {
+        var summary = ImportSummary()
+        let progress: @Sendable (ImportSummary) async throws -> Void
+
+        init(progress: @escaping @Sendable (ImportSummary) async throws -> Void) { self.progress = progress }
+
+        /// Adds a committed batch; `bytesRead` is how much of the file had been read when it was cut.
+        func add(_ results: [SubmissionResult], bytesRead: Int) async throws {
+            summary.add(results)
+            summary.bytes = bytesRead
+            try await progress(summary)
         }
     }
 
