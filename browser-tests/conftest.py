@@ -26,16 +26,12 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    binary = os.environ["CREDIT_BIN"]
-    tmp = tempfile.mkdtemp(prefix="credit-browser-")
-    database = os.environ.get("CREDIT_BROWSER_DATABASE") or f"sqlite:{tmp}/browser.sqlite"
+def start_server(binary, database, cwd, log):
+    """Starts `credit serve --demo` on the database and waits until it answers; returns the process and its address."""
     port = _free_port()
-    log = open(os.path.join(tmp, "server.log"), "w")
     process = subprocess.Popen(
         [binary, "serve", "--demo", "--database", database, "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=tmp,
+        stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
     )
     base = f"http://127.0.0.1:{port}"
     # Readiness probe: the demo city is seeded before the server listens; give up after 120 s.
@@ -52,6 +48,16 @@ def server():
             process.kill()
             raise RuntimeError("server did not become ready:\n" + open(log.name).read())
         time.sleep(0.2)
+    return process, base
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = os.environ["CREDIT_BIN"]
+    tmp = tempfile.mkdtemp(prefix="credit-browser-")
+    database = os.environ.get("CREDIT_BROWSER_DATABASE") or f"sqlite:{tmp}/browser.sqlite"
+    log = open(os.path.join(tmp, "server.log"), "w")
+    process, base = start_server(binary, database, tmp, log)
     yield {"base": base, "process": process, "log": log.name, "database": database, "binary": binary, "cwd": tmp}
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)

@@ -28,6 +28,13 @@ struct Serve: AsyncParsableCommand {
                 signer: try db.signer(logger: logger),
                 logger: logger
             )
+            let interrupted = try await dependencies.imports.failInterrupted()
+            if interrupted > 0 {
+                logger.warning(
+                    "import jobs interrupted by the last stop marked failed (their stored batches stay)",
+                    metadata: ["jobs": "\(interrupted)"]
+                )
+            }
             if demo, try await dependencies.registry.countEntities() == 0 {
                 logger.info("seeding the demo city", metadata: ["entities": "2000"])
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }

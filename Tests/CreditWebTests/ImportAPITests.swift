@@ -11,6 +11,19 @@ import Testing
 
 @Suite("File uploads over HTTP, and correcting a rejected row on the page")
 struct ImportAPITests {
+    /// Announces a file as the fixture's department; returns the new job's id.
+    static func announce(_ client: some TestClientProtocol, _ fixture: SignInFixture, _ body: String) async throws -> String {
+        try await client.execute(
+            uri: "/api/v1/imports",
+            method: .post,
+            headers: [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"],
+            body: ByteBuffer(string: body)
+        ) { response in
+            #expect(response.status == .created)
+            return try response.body.json()["id"] as? String ?? ""
+        }
+    }
+
     static func file(_ fixture: SignInFixture, badCode: Bool = true) -> String {
         let code = fixture.entityCode
         return """
@@ -116,13 +129,7 @@ struct ImportAPITests {
     @Test("an Excel workbook is uploaded the same way", arguments: TestEngine.available)
     func workbook(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
-            let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
-            let id = try await client.execute(
-                uri: "/api/v1/imports",
-                method: .post,
-                headers: department,
-                body: ByteBuffer(string: #"{"category": "penalty", "filename": "十一月处罚.xlsx"}"#)
-            ) { try $0.body.json()["id"] as? String ?? "" }
+            let id = try await Self.announce(client, fixture, #"{"category": "penalty", "filename": "十一月处罚.xlsx"}"#)
             let url = try TestWorkbook.penalties(codes: [fixture.entityCode, fixture.entityCode])
             defer { try? FileManager.default.removeItem(at: url) }
             let done = try await client.execute(
@@ -138,16 +145,38 @@ struct ImportAPITests {
         }
     }
 
+    @Test(
+        "an upload cut off by the server stopping is not left running: the next start fails it, saying to send the file again",
+        arguments: TestEngine.available
+    )
+    func interruptedByAStop(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let id = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
+            // The file was arriving when the process stopped: the job says running, and nothing would ever finish it.
+            let jobs = SQLImportJobStore(database: fixture.db)
+            #expect(try await jobs.start(id: Int(id)!))
+            let waiting = try await jobs.create(
+                departmentCode: DemoCity.departments[1].code,
+                accountID: nil,
+                category: "penalty",
+                encoding: "auto",
+                filename: "later.csv",
+                sizeBytes: nil
+            )
+            #expect(try await jobs.failInterrupted() == 1)
+            try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: [.authorization: "Bearer \(fixture.departmentToken)"]) {
+                let job = try $0.body.json()
+                #expect(job["status"] as? String == "failed" && (job["error"] as? String)?.contains("请重新上传同一文件") == true)
+            }
+            #expect(try await jobs.fetch(id: waiting.id)?.status == .waiting, "a job still waiting for its file is left alone")
+        }
+    }
+
     @Test("a file that cannot be read fails its job with the reason; another department's job does not exist")
     func failures() async throws {
         try await withSignInApp(.sqlite) { client, fixture in
             let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
-            let id = try await client.execute(
-                uri: "/api/v1/imports",
-                method: .post,
-                headers: department,
-                body: ByteBuffer(string: #"{"category": "penalty"}"#)
-            ) { try $0.body.json()["id"] as? String ?? "" }
+            let id = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
             let failed = try await client.execute(
                 uri: "/api/v1/imports/\(id)/file",
                 method: .put,

@@ -2,6 +2,10 @@ import Foundation
 
 /// A file upload and its progress, so a person can watch a long import and come back to it.
 public struct ImportJob: Sendable, Hashable, Codable {
+    /// The error of a job whose upload broke off (the client went, or the server stopped).
+    public static let interrupted =
+        "上传中断，已入库的批次保留；请重新上传同一文件，已入库的行将显示为“未变” / the upload broke off; the stored batches stay: send the same file again"
+
     public enum Status: String, Sendable, Hashable, Codable {
         /// Created; the file has not arrived yet.
         case waiting
@@ -66,5 +70,8 @@ public protocol ImportJobStore: Sendable {
     /// Moves a waiting job to running; false when it is not waiting (a file is accepted once).
     func start(id: Int) async throws -> Bool
     func update(id: Int, status: ImportJob.Status, summary: ImportSummary, error: String?) async throws
+    /// Fails the jobs a previous run of the server left running (it stopped during their upload; one server runs
+    /// per database): their stored batches stay, and the message says to send the file again. Returns how many.
+    func failInterrupted() async throws -> Int
     func fetch(id: Int) async throws -> ImportJob?
 }

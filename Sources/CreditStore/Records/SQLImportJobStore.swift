@@ -93,6 +93,15 @@ public struct SQLImportJobStore: ImportJobStore {
         }
     }
 
+    public func failInterrupted() async throws -> Int {
+        let now = Timestamp.string(clock.now())
+        return try await db.transaction { sql in
+            try await sql.update("import_jobs").set("status", to: SQLBind(ImportJob.Status.failed.rawValue))
+                .set("error", to: SQLBind(ImportJob.interrupted)).set("updated_at", to: SQLBind(now))
+                .where("status", .equal, SQLBind(ImportJob.Status.running.rawValue)).returning("id").all().count
+        }
+    }
+
     public func fetch(id: Int) async throws -> ImportJob? {
         try await db.read { sql in
             guard let row = try await sql.select().column(SQLLiteral.all).from("import_jobs").where("id", .equal, id).first() else {

@@ -164,7 +164,7 @@ struct ImportController {
                 id: job.id,
                 status: .failed,
                 summary: stored?.summary ?? ImportSummary(),
-                error: "上传中断，已入库的批次保留；请重新上传同一文件，已入库的行将显示为“未变” / the upload broke off; send the same file again"
+                error: ImportJob.interrupted
             )
             throw error
         }
