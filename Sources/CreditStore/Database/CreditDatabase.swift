@@ -97,7 +97,13 @@ public final class CreditDatabase: Sendable {
             )
             configuration.options.maximumConnections = 16
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            let runner = Task { await client.run() }
+            // Queries wait until the pool's run loop has begun: a lease before it logs a warning on every command.
+            let (started, start) = AsyncStream.makeStream(of: Void.self)
+            let runner = Task {
+                start.finish()
+                await client.run()
+            }
+            for await _ in started {}
             let db = CreditDatabase(engine: .postgres, url: url, logger: logger, backend: .postgres(client: client, runner: runner))
             do {
                 try await db.warnIfNotDurable()
