@@ -186,6 +186,62 @@ struct RecordAPITests {
             #expect(queue.isEmpty, "a refused batch leaves nothing behind")
         }
     }
+
+    @Test(
+        "a long queue is paged: a total, the next page's cursor on the API and a link on the page; a bad cursor is 400",
+        arguments: TestEngine.available
+    )
+    func queuePages(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let bad = (0..<203).map { i -> [String: Any] in
+                var record = Self.penalty(fixture.entityCode, "Q-\(i)")
+                record["decidedOn"] = "2026-02-30"
+                return record
+            }
+            let department = Self.bearer(fixture.departmentToken)
+            try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: Self.bearer(fixture.departmentToken, json: true),
+                body: try Self.batch(bad)
+            ) {
+                #expect($0.status == .ok)
+            }
+            var seen: [String] = []
+            var after: String?
+            var pages = 0
+            repeat {
+                let query = after.map { "&after=" + q($0) } ?? ""
+                let page = try await client.execute(uri: "/api/v1/rejections?limit=100" + query, method: .get, headers: department) {
+                    try $0.body.json()
+                }
+                #expect(page["total"] as? Int == 203)
+                seen += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["documentNumber"] as? String }
+                after = page["next"] as? String
+                pages += 1
+            } while after != nil && pages < 5
+            #expect(pages == 3 && seen == (0..<203).map { "Q-\($0)" }, "every rejection once, in order")
+            try await client.execute(uri: "/api/v1/rejections?after=nonsense", method: .get, headers: department) {
+                #expect($0.status == .badRequest)
+            }
+
+            // The page shows 200 and links to the rest.
+            let clerk = try await fixture.accounts.createAccount(
+                name: "税务报送员",
+                role: .department,
+                departmentCode: DemoCity.departments[2].code,
+                entityCode: nil
+            )
+            let (session, _) = try await fixture.accounts.startSession(accountID: clerk.id)
+            let cookie: HTTPFields = [.cookie: "credit_session=\(session)"]
+            let first = try await client.execute(uri: "/rejections", method: .get, headers: cookie) { $0.body.text }
+            #expect(first.contains("共 203 条待改正，本页 200 条"))
+            let link = try #require(first.range(of: #"id="rejections-next" href="([^"]+)""#, options: .regularExpression).map { String(first[$0]) })
+            let href = String(link.split(separator: "\"")[3]).replacingOccurrences(of: "&amp;", with: "&")
+            let second = try await client.execute(uri: href, method: .get, headers: cookie) { $0.body.text }
+            #expect(second.contains("本页 3 条") && !second.contains("rejections-next"))
+        }
+    }
 }
 
 @Suite("The 7-working-day clock, reported")

@@ -153,6 +153,16 @@ public struct RecordVersion: Sendable, Hashable {
 
 /// A refused submission in a department's queue.
 public struct Rejection: Sendable, Hashable {
+    /// Where this rejection stands in its queue's order, for asking for the ones after it.
+    public var cursor: String { "\(receivedAt)~\(position)~\(id)" }
+
+    /// The parts of a ``cursor``, or nil when the text is not one.
+    public static func cursorParts(_ text: String) -> (receivedAt: String, position: Int, id: Int)? {
+        let parts = text.split(separator: "~", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].utf8.count <= 40, let position = Int(parts[1]), let id = Int(parts[2]) else { return nil }
+        return (String(parts[0]), position, id)
+    }
+
     public var id: Int
     public var receivedAt: String
     public var source: String
@@ -188,6 +198,11 @@ public struct Rejection: Sendable, Hashable {
 }
 
 extension RecordStore {
+    /// The first `limit` of a department's unresolved rejections.
+    public func rejections(departmentCode: String, limit: Int) async throws -> [Rejection] {
+        try await rejections(departmentCode: departmentCode, after: nil, limit: limit)
+    }
+
     /// Stores a batch sent over the API or the command line (not part of a file import).
     public func submit(departmentCode: String, items: [SubmissionItem], source: String) async throws -> [SubmissionResult] {
         try await submit(departmentCode: departmentCode, items: items, source: source, importID: nil, after: {})
@@ -217,8 +232,11 @@ public protocol RecordStore: Sendable {
     func fetchVersions(recordID: Int) async throws -> [RecordVersion]
     /// The records of an entity that are public on a day, newest decision first.
     func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord]
-    /// A department's unresolved rejections, oldest submission first, in file (or batch) order within one.
-    func rejections(departmentCode: String, limit: Int) async throws -> [Rejection]
+    /// A department's unresolved rejections, oldest submission first, in file (or batch) order within one; after a
+    /// ``Rejection/cursor`` for the next page.
+    func rejections(departmentCode: String, after cursor: String?, limit: Int) async throws -> [Rejection]
+    /// How many unresolved rejections a department has.
+    func openRejectionCount(departmentCode: String) async throws -> Int
     /// One unresolved rejection of a department, or nil (another department's is nil too).
     func rejection(id: Int, departmentCode: String) async throws -> Rejection?
     /// Marks a department's rejection as corrected; false when there is no such open rejection of that department.

@@ -184,8 +184,21 @@ public struct SQLRecordStore: RecordStore {
         }
     }
 
-    public func rejections(departmentCode: String, limit: Int) async throws -> [Rejection] {
-        try await openRejections(departmentCode: departmentCode, filter: "", limit: limit)
+    public func rejections(departmentCode: String, after cursor: String?, limit: Int) async throws -> [Rejection] {
+        guard let cursor else { return try await openRejections(departmentCode: departmentCode, filter: "", limit: limit) }
+        guard let (receivedAt, position, id) = Rejection.cursorParts(cursor) else { return [] }
+        return try await openRejections(
+            departmentCode: departmentCode,
+            filter: " AND (received_at, position, id) > (\(bind: receivedAt), \(bind: position), \(bind: id))",
+            limit: limit
+        )
+    }
+
+    public func openRejectionCount(departmentCode: String) async throws -> Int {
+        try await db.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM rejections WHERE department_code = \(bind: departmentCode) AND resolved_at IS NULL")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
     }
 
     public func rejection(id: Int, departmentCode: String) async throws -> Rejection? {

@@ -10,6 +10,8 @@ struct ImportController {
     let dependencies: AppDependencies
     let pages: PageRenderer
     static let department: Access = .roles([.department])
+    /// Rejections shown on one page of the queue.
+    static let queuePage = 200
 
     func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
         api.post("imports", Self.department, use: create)
@@ -193,8 +195,13 @@ struct ImportController {
     }
 
     @Sendable func rejectionsPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        let params = try QueryParameters(request, allowed: ["fixed"])
-        return try await rejections(context, notice: params["fixed"].map { "\($0.prefix(20))已改正并入库。" }, problems: [:])
+        let params = try QueryParameters(request, allowed: ["fixed", "after"])
+        return try await rejections(
+            context,
+            notice: params["fixed"].map { "\($0.prefix(20))已改正并入库。" },
+            problems: [:],
+            after: params["after"]
+        )
     }
 
     /// The queue page; `problems` are the errors of a correction just refused, by rejection id.
@@ -202,13 +209,14 @@ struct ImportController {
         _ context: CreditRequestContext,
         notice: String?,
         problems: [Int: [FieldProblem]],
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok,
+        after: String? = nil
     )
         async throws -> Response
     {
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
-        let queue = try await dependencies.records.rejections(departmentCode: department, limit: 200)
-        let items = queue.map { r -> [String: Any] in
+        let page = try await RecordController.rejectionPage(dependencies.records, department: department, after: after, limit: Self.queuePage)
+        let items = page.items.map { r -> [String: Any] in
             let form = correctionForm(r)
             let known = form?.fields ?? []
             let errors = (problems[r.id] ?? r.problems).map { p -> [String: Any] in
@@ -222,7 +230,8 @@ struct ImportController {
                 "category": form?.name ?? "", "receivedAt": r.receivedAt,
             ]
         }
-        var ctx: [String: Any] = ["items": items, "empty": items.isEmpty]
+        var ctx: [String: Any] = ["items": items, "empty": items.isEmpty, "total": page.total, "shown": items.count, "paged": after != nil]
+        if let next = page.next { ctx["next"] = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
         if let notice { ctx["notice"] = notice }
         return pages.page("rejections", title: "退回队列", context: ctx, viewer: context, status: status)
     }

@@ -302,11 +302,28 @@ struct RecordController {
     }
 
     @Sendable func rejections(_ request: Request, context: CreditRequestContext) async throws -> RejectionsDTO {
-        let params = try QueryParameters(request, allowed: ["limit"])
+        let params = try QueryParameters(request, allowed: ["limit", "after"])
         let limit = try params.integer("limit", default: 100, range: 1...1000)
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
-        let items = try await dependencies.records.rejections(departmentCode: department, limit: limit)
-        return RejectionsDTO(items: items.map(RejectionsDTO.Item.init))
+        let page = try await Self.rejectionPage(dependencies.records, department: department, after: params["after"], limit: limit)
+        return RejectionsDTO(items: page.items.map(RejectionsDTO.Item.init), total: page.total, next: page.next)
+    }
+
+    /// One page of a department's open rejections, the count of all of them, and the cursor of the next page.
+    /// - Throws: 400 `invalid_parameter` for an `after` that is not a cursor this platform gave.
+    static func rejectionPage(
+        _ records: any RecordStore,
+        department: String,
+        after: String?,
+        limit: Int
+    ) async throws -> (items: [Rejection], total: Int, next: String?) {
+        if let after, Rejection.cursorParts(after) == nil {
+            throw APIError.invalidParameter("after", "不是上一页给出的 next 值 / not a `next` value from a previous page")
+        }
+        var items = try await records.rejections(departmentCode: department, after: after, limit: limit + 1)
+        let more = items.count > limit
+        if more { items.removeLast() }
+        return (items, try await records.openRejectionCount(departmentCode: department), more ? items.last?.cursor : nil)
     }
 
     @Sendable func entityRecords(_ request: Request, context: CreditRequestContext) async throws -> PublicRecordsDTO {

@@ -143,9 +143,12 @@ struct RecordDTO: ResponseEncodable, Sendable {
     }
 }
 
-/// `GET /api/v1/rejections`: the department's queue, with each original as it arrived.
+/// `GET /api/v1/rejections`: the department's queue, with each original as it arrived; `total` open in all, and
+/// `next` (for `?after=`) when more follow.
 struct RejectionsDTO: ResponseEncodable, Sendable {
     var items: [Item]
+    var total: Int
+    var next: String?
 
     struct Item: Encodable, Sendable {
         var id: String
