@@ -100,6 +100,26 @@ struct XLSXTests {
         #expect(throws: XLSXReader.Unreadable.self) { try XLSXReader.batches(file: shared) }
     }
 
+    @Test("a workbook whose shared strings are damaged, or whose cells name strings it does not have, is refused: not read with the wrong texts")
+    func damagedSharedStrings() async throws {
+        let shared = "<sst><si><t>名称</t></si><si><t>甲公司</t></si></sst>"
+        func s(_ reference: String, _ index: Int) -> String { "<c r=\"\(reference)\" t=\"s\"><v>\(index)</v></c>" }
+        let missing = try TestWorkbook.workbook(
+            sheet: TestWorkbook.sheet(rows: "<row r=\"1\">" + s("A1", 0) + "</row><row r=\"2\">" + s("A2", 5) + "</row>"),
+            shared: shared
+        )
+        defer { try? FileManager.default.removeItem(at: missing) }
+        await #expect(throws: XLSXReader.Unreadable.self) {
+            for try await _ in try XLSXReader.batches(file: missing) {}
+        }
+        let truncated = try TestWorkbook.workbook(
+            sheet: TestWorkbook.sheet(rows: "<row r=\"1\">" + s("A1", 0) + "</row>"),
+            shared: String(shared.dropLast(12))
+        )
+        defer { try? FileManager.default.removeItem(at: truncated) }
+        #expect(throws: XLSXReader.Unreadable.self) { try XLSXReader.batches(file: truncated) }
+    }
+
     @Test("a file that is not a workbook is refused with a clear reason")
     func notAWorkbook() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fake-\(UUID().uuidString).xlsx")

@@ -184,6 +184,7 @@ public enum XLSXReader {
             parser.delegate = delegate
             let parsed = parser.parse()
             if isStopped { return continuation.finish() }
+            if let damage = delegate.damage { return continuation.finish(throwing: Unreadable(description: damage)) }
             guard parsed, !delegate.aborted else {
                 return continuation.finish(throwing: Unreadable(description: "工作表不是有效的 XML / the worksheet is not valid XML"))
             }
@@ -245,11 +246,16 @@ public enum XLSXReader {
         var current = ""
         var inText = false
 
-        static func parse(_ data: Data) -> [String] {
+        /// - Throws: ``Unreadable`` when the table is not well-formed XML (a truncated or forged one would shift
+        ///   every text that refers to it).
+        static func parse(_ data: Data) throws -> [String] {
             let delegate = SharedStrings()
             let parser = XMLParser(data: data)
             parser.delegate = delegate
-            _ = parser.parse()
+            // On Linux a document cut short still parses "successfully", with the error only reported.
+            guard parser.parse(), parser.parserError == nil else {
+                throw Unreadable(description: "Excel 文件的共享字符串表已损坏 / the workbook's shared strings are damaged")
+            }
             return delegate.strings
         }
 
@@ -289,6 +295,9 @@ public enum XLSXReader {
         var inValue = false
         /// True when the consumer stopped, or the XML was broken.
         var aborted = false
+        /// Why the sheet cannot be trusted although its XML is well formed (a cell naming a shared string that does
+        /// not exist: every text of the sheet may be the wrong one).
+        var damage: String?
 
         init(shared: [String], batchSize: Int, handOver: @escaping ([FileRows.Row], Double) -> Bool) {
             self.shared = shared
@@ -360,7 +369,14 @@ public enum XLSXReader {
                 inValue = false
             case "c":
                 let text: String
-                if type == "s", let index = Int(value), shared.indices.contains(index) {
+                if type == "s" {
+                    guard let index = Int(value), shared.indices.contains(index) else {
+                        damage =
+                            "第 \(rowNumber) 行引用了不存在的共享字符串（第 \(value.prefix(20)) 个，共 \(shared.count) 个）：文件已损坏，请在 Excel 中另存后重新上传 / line \(rowNumber) refers to a shared string that does not exist: the file is damaged"
+                        aborted = true
+                        parser.abortParsing()
+                        return
+                    }
                     text = shared[index]
                 } else if type == "b" {
                     text = value == "1" ? "TRUE" : "FALSE"
