@@ -129,4 +129,12 @@ struct LocalDateTests {
         #expect(LocalDate("2024-02-29")!.adding(years: 1).description == "2025-02-28")
         #expect(LocalDate("2025-11-15")!.adding(months: 3).description == "2026-02-15")
     }
+
+    @Test("a stored UTC instant reads as Beijing time, and its day is Beijing's: 16:30 UTC is past midnight the next day")
+    func beijingTime() {
+        #expect(BeijingTime.minute("2026-11-26T16:30:05.123Z") == "2026-11-27 00:30")
+        #expect(BeijingTime.minute("2026-12-31T15:59:59.999Z") == "2026-12-31 23:59")
+        #expect(BeijingTime.minute("not a time") == "not a time")
+        #expect(LocalDate(shanghaiDayOf: "2026-11-26T16:30:05.123Z")?.description == "2026-11-27")
+    }
 }

@@ -35,6 +35,19 @@ public final class FixedClock: CreditClock, @unchecked Sendable {
     public func set(_ date: LocalDate) { lock.withLock { instant = Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + 4 * 3600)) } }
 }
 
+/// Stored instants as people in China read them.
+public enum BeijingTime {
+    /// A stored RFC 3339 UTC instant to the minute in Asia/Shanghai: `2026-11-26T16:30:05.123Z` → `2026-11-27 00:30`;
+    /// the text itself when it is not such an instant.
+    public static func minute(_ instant: String) -> String {
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(instant) else { return instant }
+        let seconds = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
+        let day = LocalDate(dayNumber: seconds / 86_400)
+        let minutes = (seconds % 86_400) / 60
+        return "\(day) " + String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    }
+}
+
 extension LocalDate {
     /// The Asia/Shanghai date of a stored RFC 3339 UTC instant (`2026-11-26T16:30:00.000Z` is 2026-11-27).
     public init?(shanghaiDayOf instant: String) {

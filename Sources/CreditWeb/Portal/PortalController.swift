@@ -144,7 +144,8 @@ struct PortalController {
         }
         let versions = try await dependencies.registry.fetchVersions(code: code).map { v -> [String: Any] in
             [
-                "version": v.version, "name": v.name, "representative": v.legalRepresentativeName, "recordedAt": String(v.recordedAt.prefix(10)),
+                "version": v.version, "name": v.name, "representative": v.legalRepresentativeName,
+                "recordedAt": LocalDate(shanghaiDayOf: v.recordedAt)?.description ?? String(v.recordedAt.prefix(10)),
                 "reason": v.reason ?? "",
             ]
         }

@@ -227,7 +227,7 @@ struct ImportController {
             }
             return [
                 "id": r.id, "position": Self.positionLabel(r), "source": r.source, "original": r.original, "errors": errors, "fields": fields,
-                "category": form?.name ?? "", "receivedAt": r.receivedAt,
+                "category": form?.name ?? "", "receivedAt": BeijingTime.minute(r.receivedAt),
             ]
         }
         var ctx: [String: Any] = ["items": items, "empty": items.isEmpty, "total": page.total, "shown": items.count, "paged": after != nil]
