@@ -181,6 +181,9 @@ struct ImportController {
 
     // MARK: Pages
 
+    /// How each way in is named on the queue page.
+    static let sourceLabels = ["file": "上传文件", "api": "接口报送", "cli": "命令行导入", "correction": "页面改正"]
+
     /// Where a rejected row was: a file's line, or a JSON batch's item (counted from 1 for people).
     static func positionLabel(_ r: Rejection) -> String {
         r.source == "api" ? "第 \(r.position + 1) 条" : "第 \(r.position) 行"
@@ -226,7 +229,7 @@ struct ImportController {
                 ["name": f.name, "label": f.label, "value": r.fields[f.name] ?? "", "required": f.required]
             }
             return [
-                "id": r.id, "position": Self.positionLabel(r), "source": r.source, "original": r.original, "errors": errors, "fields": fields,
+                "id": r.id, "position": Self.positionLabel(r), "source": Self.sourceLabels[r.source] ?? r.source, "original": r.original, "errors": errors, "fields": fields,
                 "category": form?.name ?? "", "receivedAt": BeijingTime.minute(r.receivedAt),
             ]
         }
