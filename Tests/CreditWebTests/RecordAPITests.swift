@@ -120,7 +120,10 @@ struct RecordAPITests {
         }
     }
 
-    @Test("another department's record is 404; malformed batches are refused whole and store nothing", arguments: TestEngine.available)
+    @Test(
+        "another department's record is 404; malformed or oversized batches are refused whole and store nothing; a full batch of long texts is taken",
+        arguments: TestEngine.available
+    )
     func refusals(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
             let results = try await client.execute(
@@ -150,9 +153,24 @@ struct RecordAPITests {
                     #expect(response.status == .badRequest, "\(body)")
                 }
             }
-            // A body over the limit (1 MiB) is refused with 413 and a way forward, not a server error.
+            // A full batch of long texts (1,000 records of a thousand characters, over 3 MiB) is taken whole.
+            let full = (0..<1_000).map { i -> [String: Any] in
+                var record = Self.penalty(fixture.entityCode, "L-\(i)")
+                record["content"] = String(repeating: "罚", count: 1_000)
+                return record
+            }
+            let fullBody = try Self.batch(full)
+            #expect(fullBody.readableBytes > 3 << 20)
+            try await client.execute(uri: "/api/v1/records", method: .post, headers: Self.bearer(fixture.departmentToken, json: true), body: fullBody)
+            {
+                response in
+                #expect(response.status == .ok)
+                let results = try response.body.json()["results"] as? [[String: Any]] ?? []
+                #expect(results.count == 1_000 && results.allSatisfy { $0["status"] as? String == "accepted" })
+            }
+            // A body over the limit (8 MiB) is refused with 413 and a way forward, not a server error.
             var long = Self.penalty(fixture.entityCode, "X-3")
-            long["content"] = String(repeating: "罚", count: 400_000)
+            long["content"] = String(repeating: "罚", count: 3_000_000)
             try await client.execute(
                 uri: "/api/v1/records",
                 method: .post,
@@ -161,7 +179,7 @@ struct RecordAPITests {
             ) { response in
                 #expect(response.status == .contentTooLarge)
                 let error = try errorBody(response.body)
-                #expect(error.code == "request_too_large" && error.message.contains("1 MiB"), "\(error)")
+                #expect(error.code == "request_too_large" && error.message.contains("8 MiB"), "\(error)")
             }
             // The same for a form sent to a page: its error page says so.
             try await client.execute(

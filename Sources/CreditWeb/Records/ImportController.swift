@@ -229,7 +229,8 @@ struct ImportController {
                 ["name": f.name, "label": f.label, "value": r.fields[f.name] ?? "", "required": f.required]
             }
             return [
-                "id": r.id, "position": Self.positionLabel(r), "source": Self.sourceLabels[r.source] ?? r.source, "original": r.original, "errors": errors, "fields": fields,
+                "id": r.id, "position": Self.positionLabel(r), "source": Self.sourceLabels[r.source] ?? r.source, "original": r.original,
+                "errors": errors, "fields": fields,
                 "category": form?.name ?? "", "receivedAt": BeijingTime.minute(r.receivedAt),
             ]
         }

@@ -9,6 +9,9 @@ import NIOCore
 struct RecordController {
     let dependencies: AppDependencies
     static let maxBatch = 1_000
+    /// The largest batch body: 1,000 records with texts of a thousand characters or so (8 MiB); a larger batch is
+    /// 413 `request_too_large`, to be split or sent as a file.
+    static let maxBatchBody = 8 << 20
 
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("catalog", .everyone, use: catalog)
@@ -183,7 +186,7 @@ struct RecordController {
         guard let department = context.principal?.departmentCode else {
             throw APIError(.forbidden, code: "forbidden", message: "只有部门账户可以报送 / only department accounts submit records")
         }
-        let body = try await request.readBody(upTo: context.maxUploadSize)
+        let body = try await request.readBody(upTo: Self.maxBatchBody)
         guard let list = (try? JSONDecoder().decode(Batch.self, from: Data(body.readableBytesView)))?.records else {
             throw APIError(
                 .badRequest,
