@@ -219,6 +219,20 @@ struct RecordStoreTests {
                 )
             }
             #expect(count == 1)
+            // A record about a code the registry did not know when the batch looked, registered while it waits: matched.
+            var later = f.items[0].entity
+            later.code = try CreditCode(validating: "91350100M000100Y43")
+            later.name = "福州稍后登记有限公司"
+            let entity = later
+            let late = try await f.store.submit(
+                departmentCode: Self.market.code,
+                items: f.items([Self.penalty(entity.code.rawValue, number: "济市监罚〔2026〕22号", decidedOn: "2026-05-08")]),
+                source: "api",
+                importID: nil
+            ) {
+                _ = try await SQLRegistryStore(database: f.db, keys: TestDatabase.keys, clock: f.clock).register(entity, reason: nil)
+            }
+            #expect(try await f.store.fetchRecord(id: try #require(late[0].id))?.matched == true)
             let verification = try await TamperEvidentLog(database: f.db).verify()
             #expect(verification.ok, "\(verification)")
         }
