@@ -15,8 +15,24 @@ struct Departments: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
         @Option(help: "The department's own unified social credit code.") var code: String
         @Option(help: "The department's name.") var name: String
+        @Option(
+            help: """
+                登记机关类别 / the registration authorities (first character of a credit code, GB 32100) of the entities this \
+                department registers, e.g. 9 for a 行政审批服务局 that registers companies; `none`; or `by-name` (the default: \
+                decided by the name, e.g. 市场监督管理 → 9). Left out when renaming: unchanged.
+                """
+        )
+        var registers: String?
 
         func validate() throws {
+            if let registers, !["none", "by-name"].contains(registers),
+                registers.isEmpty || !registers.uppercased().allSatisfy(EntityRegistration.authorities.contains)
+            {
+                let known = EntityRegistration.authorities.sorted().map(String.init).joined()
+                throw ValidationError(
+                    "--registers 应为登记机关类别代码（\(known) 中的字符）、none 或 by-name / use authority characters from \(known), none or by-name"
+                )
+            }
             do {
                 _ = try CreditCode(validating: code)
             } catch {
@@ -30,16 +46,31 @@ struct Departments: AsyncParsableCommand {
         func run() async throws {
             let database = try await db.open(logger: Log.make("credit"))
             let code = try CreditCode(validating: self.code)
+            let registers: String?
             do {
-                try await SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit"))).addDepartment(
-                    Department(code: code, name: name.trimmingCharacters(in: .whitespaces))
-                )
+                let registry = SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit")))
+                switch self.registers {
+                case nil: registers = try await registry.fetchDepartments().first { $0.code == code.rawValue }?.registers
+                case "by-name": registers = nil
+                case "none": registers = ""
+                case let given?: registers = String(Set(given.uppercased()).sorted())
+                }
+                try await registry.addDepartment(Department(code: code, name: name.trimmingCharacters(in: .whitespaces), registers: registers))
             } catch {
                 await database.close()
                 throw error
             }
             await database.close()
-            print("已登记部门 / registered: \(code) \(name)")
+            print("已登记部门 / registered: \(code) \(name)（\(Self.describe(registers))）")
+        }
+
+        /// Which entities a department registers, in words.
+        static func describe(_ registers: String?) -> String {
+            switch registers {
+            case nil: "登记职能按名称判断 / registers by its name"
+            case "": "不登记主体 / registers no entities"
+            case let r?: "登记机关类别 \(r) / registers codes starting with \(r.map(String.init).joined(separator: ", "))"
+            }
         }
     }
 
@@ -51,7 +82,7 @@ struct Departments: AsyncParsableCommand {
             let departments = try await db.withDatabase(logger: Log.make("credit")) { database in
                 try await SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit"))).fetchDepartments()
             }
-            for d in departments { print("\(d.code)\t\(d.name)") }
+            for d in departments { print("\(d.code)\t\(d.name)\t\(Add.describe(d.registers))") }
         }
     }
 }

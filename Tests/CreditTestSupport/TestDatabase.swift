@@ -30,9 +30,11 @@ public enum TestDatabase {
     /// Keys for personal data, random for each test run.
     public static let keys = PersonalDataKeys.ephemeral()
 
+    /// Errors only: the throwaway PostgreSQL server runs with `fsync=off`, and the warning that says so would be
+    /// printed for every test database (`RecordStoreTests.durableCommits` checks it).
     public static let logger: Logger = {
         var logger = Logger(label: "credit-test")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         return logger
     }()
 

@@ -76,6 +76,50 @@ struct EntityRegistrationTests {
         }
     }
 
+    @Test(
+        "which entities a department registers is the city's configuration: a 行政审批服务局 set to register 9… codes may, its name alone would not; a market bureau set to none may not",
+        arguments: TestEngine.available
+    )
+    func configuredRegistrars(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let registry = SQLRegistryStore(database: fixture.db, keys: TestDatabase.keys, clock: fixture.clock)
+            let approvals = Department(code: CreditCode.completing("11370100MB1234567")!, name: "济南市行政审批服务局")
+            try await registry.addDepartment(approvals)
+            let clerk = try await fixture.accounts.createAccount(name: "审批科员", role: .department, departmentCode: approvals.code, entityCode: nil)
+            let token = try await fixture.accounts.issueToken(accountID: clerk.id, expiresAt: nil).token
+            let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            func post(_ expected: HTTPResponse.Status, _ why: String) async throws {
+                try await client.execute(uri: "/api/v1/entities", method: .post, headers: headers, body: try Self.body()) { response in
+                    #expect(response.status == expected, "\(why)")
+                    if expected == .forbidden {
+                        let code = try errorBody(response.body).code
+                        #expect(code == "not_registering_department")
+                    }
+                }
+            }
+            // By its name, the approvals bureau registers nothing.
+            try await post(.forbidden, "by name")
+            var configured = approvals
+            configured.registers = "9"
+            try await registry.addDepartment(configured)
+            #expect(try await registry.fetchDepartments().first { $0.code == approvals.code }?.registers == "9")
+            try await post(.created, "configured to register 9")
+            // The market bureau, configured to register none, may no longer.
+            var market = try #require(try await registry.fetchDepartments().first { $0.code == DemoCity.departments[1].code })
+            let nine = try CreditCode(validating: Self.code)
+            #expect(market.registers == nil && market.mayRegister(nine))
+            market.registers = ""
+            try await registry.addDepartment(market)
+            let (_, marketToken) = try await Self.registrar(fixture)
+            try await client.execute(
+                uri: "/api/v1/entities",
+                method: .post,
+                headers: [.authorization: "Bearer \(marketToken)", .contentType: "application/json"],
+                body: try Self.body(name: "福州再更名有限公司")
+            ) { #expect($0.status == .forbidden) }
+        }
+    }
+
     @Test("another department may not register; bad fields are refused with every problem, and nothing is stored")
     func refusals() async throws {
         try await withSignInApp(.sqlite) { client, fixture in

@@ -55,7 +55,7 @@ public struct EntityImporter: FileImporter {
 
     final class Session: ImportSession {
         let importer: EntityImporter
-        let departmentName: String
+        let department: Department
         let progress: @Sendable (ImportSummary) async throws -> Void
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
@@ -71,7 +71,7 @@ public struct EntityImporter: FileImporter {
                 )
             }
             self.importer = importer
-            self.departmentName = department.name
+            self.department = department
             self.progress = progress
         }
 
@@ -98,7 +98,7 @@ public struct EntityImporter: FileImporter {
             case .failure(let problems):
                 refuse(line: row.line, raw: row.raw, fields: row.fields, problems: problems.problems)
             case .success(let registration):
-                if let refusal = registration.refusal(departmentName: departmentName) {
+                if let refusal = registration.refusal(department: department) {
                     return refuse(line: row.line, raw: row.raw, fields: row.fields, problems: [refusal])
                 }
                 registrations.append((row.line, registration))

@@ -164,9 +164,21 @@ public struct RoleAssignment: Sendable, Hashable {
 public struct Department: Sendable, Hashable, Codable {
     public var code: String
     public var name: String
+    /// The registration authorities (the first character of a credit code, GB 32100) of the entities this
+    /// department registers, as the city configured them (`credit departments add --registers`): "9" for a
+    /// 行政审批服务局 that registers companies. Nil: decided by the department's name
+    /// (``EntityRegistration/registeringDepartments``); empty: it registers none.
+    public var registers: String?
 
-    public init(code: CreditCode, name: String) {
+    public init(code: CreditCode, name: String, registers: String? = nil) {
         self.code = code.rawValue
         self.name = name
+        self.registers = registers
+    }
+
+    /// Whether this department registers entities with this credit code.
+    public func mayRegister(_ code: CreditCode) -> Bool {
+        if let registers { return registers.contains(code.registrationAuthority) }
+        return (EntityRegistration.registeringDepartments[code.registrationAuthority] ?? []).contains { name.contains($0) }
     }
 }

@@ -16,22 +16,20 @@ public struct EntityRegistration: Sendable, Hashable {
         hasher.combine(reason)
     }
 
-    /// Which departments register which entities: the registration authority of a credit code (its first
-    /// character, GB 32100) and the words in the name of a department that registers for it. Configuration of
-    /// the city, kept in one place; the credit office may register any entity.
+    /// Which departments register which entities when the city has not said (``Department/registers``): the
+    /// registration authority of a credit code (its first character, GB 32100) and the words in the name of a
+    /// department that usually registers for it. The credit office may register any entity.
     public static let registeringDepartments: [Character: [String]] = [
         "9": ["市场监督管理"], "N": ["农业农村"], "5": ["民政"], "1": ["机构编制", "编办"], "3": ["司法"],
     ]
 
-    /// Whether a department (by name) registers entities with this code.
-    public static func mayRegister(departmentName: String, code: CreditCode) -> Bool {
-        (registeringDepartments[code.registrationAuthority] ?? []).contains { departmentName.contains($0) }
-    }
+    /// The registration authorities GB 32100 defines (the characters a department may be configured to register).
+    public static let authorities: Set<Character> = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F", "G", "H", "N", "Y"]
 
-    /// The problem of a registration sent by a department that does not register entities with its code; nil
-    /// when the department may send it.
-    public func refusal(departmentName: String) -> FieldProblem? {
-        guard !Self.mayRegister(departmentName: departmentName, code: entity.code) else { return nil }
+    /// The problem of a registration sent by a department that does not register entities with its code (or is
+    /// not known); nil when the department may send it.
+    public func refusal(department: Department?) -> FieldProblem? {
+        guard department?.mayRegister(entity.code) != true else { return nil }
         return FieldProblem(
             field: "code",
             value: entity.code.rawValue,

@@ -311,6 +311,11 @@ extension Migration {
                 "CREATE INDEX rejections_open_document ON rejections (department_code, category, document_number) WHERE resolved_at IS NULL AND document_number IS NOT NULL"
             ]
         ),
+        Migration(
+            // Which entities a department registers is the city's configuration (NULL: decided by its name).
+            "let the city say which registration authorities each department stands for",
+            both: ["ALTER TABLE departments ADD COLUMN registers TEXT"]
+        ),
     ]
 }
 

@@ -593,18 +593,22 @@ public struct SQLRegistryStore: RegistryStore {
     public func addDepartment(_ department: Department) async throws {
         let now = Timestamp.string(clock.now())
         try await db.transaction { sql in
-            try await sql.insert(into: "departments").columns("code", "name", "registered_at")
-                .values(SQLBind(department.code), SQLBind(department.name), SQLBind(now))
-                .onConflict(with: ["code"]) { $0.set(excludedValueOf: "name") }
+            try await sql.insert(into: "departments").columns("code", "name", "registered_at", "registers")
+                .values(SQLBind(department.code), SQLBind(department.name), SQLBind(now), SQLBind(department.registers))
+                .onConflict(with: ["code"]) { $0.set(excludedValueOf: "name").set(excludedValueOf: "registers") }
                 .run()
         }
     }
 
     public func fetchDepartments() async throws -> [Department] {
         try await db.read { sql in
-            try await sql.raw("SELECT code, name FROM departments ORDER BY code").all().compactMap { row in
+            try await sql.raw("SELECT code, name, registers FROM departments ORDER BY code").all().compactMap { row in
                 guard let code = try? CreditCode(validating: try row.decode(column: "code", as: String.self)) else { return nil }
-                return Department(code: code, name: try row.decode(column: "name", as: String.self))
+                return Department(
+                    code: code,
+                    name: try row.decode(column: "name", as: String.self),
+                    registers: try row.decode(column: "registers", as: String?.self)
+                )
             }
         }
     }

@@ -284,8 +284,8 @@ struct ImportController {
         case .success(let valid):
             registration = valid
         }
-        let name = try await dependencies.registry.fetchDepartments().first { $0.code == department }?.name ?? ""
-        if let refusal = registration.refusal(departmentName: name) {
+        let registering = try await dependencies.registry.fetchDepartments().first { $0.code == department }
+        if let refusal = registration.refusal(department: registering) {
             return try await rejections(context, notice: nil, problems: [rejection.id: [refusal]], status: .badRequest)
         }
         _ = try await dependencies.registry.apply(registration)

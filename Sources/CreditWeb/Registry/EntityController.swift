@@ -40,8 +40,8 @@ struct EntityController {
             throw APIError(.badRequest, code: problems.problems.first?.code ?? "invalid_entity", message: list)
         }
         if context.principal?.role == .department {
-            let name = try await dependencies.registry.fetchDepartments().first { $0.code == context.principal?.departmentCode }?.name ?? ""
-            if let refusal = registration.refusal(departmentName: name) {
+            let department = try await dependencies.registry.fetchDepartments().first { $0.code == context.principal?.departmentCode }
+            if let refusal = registration.refusal(department: department) {
                 throw APIError(.forbidden, code: refusal.code, message: refusal.message)
             }
         }
