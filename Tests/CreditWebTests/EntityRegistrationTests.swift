@@ -104,6 +104,10 @@ struct EntityRegistrationTests {
             try await registry.addDepartment(configured)
             #expect(try await registry.fetchDepartments().first { $0.code == approvals.code }?.registers == "9")
             try await post(.created, "configured to register 9")
+            try await client.execute(uri: "/api/v1/departments", method: .get) { response in
+                let items = try response.body.json()["items"] as? [[String: Any]] ?? []
+                #expect(items.first { $0["code"] as? String == approvals.code }?["registers"] as? String == "9")
+            }
             // The market bureau, configured to register none, may no longer.
             var market = try #require(try await registry.fetchDepartments().first { $0.code == DemoCity.departments[1].code })
             let nine = try CreditCode(validating: Self.code)
