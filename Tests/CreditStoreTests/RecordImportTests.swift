@@ -95,6 +95,9 @@ struct RecordImportTests {
                 ("行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别,备注\n", "unknown_columns"),
                 ("行政相对人名称,统一社会信用代码,处罚决定日期\n", "missing_columns"),
                 ("行政相对人名称,行政相对人名称,统一社会信用代码\n", "duplicate_column"),
+                // Saved as tab-delimited text, or with semicolons: the columns named, the separator is the problem.
+                ("行政相对人名称\t统一社会信用代码\t行政处罚决定书文号\t处罚决定日期\n甲\t乙\t丙\t2026-05-08\n", "wrong_separator"),
+                ("行政相对人名称;统一社会信用代码;行政处罚决定书文号\n", "wrong_separator"),
             ]
             for (text, code) in cases {
                 do {
@@ -103,6 +106,7 @@ struct RecordImportTests {
                 } catch let failure as ImportFailure {
                     #expect(failure.code == code)
                     if code == "unknown_columns" { #expect(failure.message.contains("“备注”")) }
+                    if code == "wrong_separator" { #expect(failure.message.contains("逗号分隔的 CSV")) }
                 }
             }
             let wrongCategory = RecordImporter(

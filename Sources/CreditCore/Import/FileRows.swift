@@ -91,6 +91,18 @@ public enum FileRows {
                     "表头不是所声明编码的文字：请检查文件编码（UTF-8 或 GB18030），或让平台自动识别 / the header is not text in the declared encoding; check it (UTF-8 or GB18030) or let the platform detect it"
             )
         }
+        // Saved from a spreadsheet as "text (tab-delimited)" or with semicolons: one column holding every name.
+        if header.fields.count == 1, let separator = ["\t", ";", "；"].first(where: { header.fields[0].contains($0) }) {
+            let names = header.fields[0].components(separatedBy: separator)
+            if names.contains(where: { name in known.contains { $0.isNamed(byColumn: name.trimmingASCIIWhitespace()) } }) {
+                let shown = separator == "\t" ? "制表符 / tabs" : "分号 / semicolons"
+                throw ImportFailure(
+                    code: "wrong_separator",
+                    message:
+                        "表头的列以\(shown.split(separator: " ")[0])分隔：请另存为逗号分隔的 CSV / the columns are separated by \(shown.split(separator: " ").last ?? ""), not commas: save the file as CSV (comma-separated)"
+                )
+            }
+        }
         var fields: [Catalogue.Field] = []
         var unknown: [String] = []
         for column in header.fields {
