@@ -119,7 +119,7 @@ public struct RecordImporter: FileImporter {
     final class Session: ImportSession {
         let importer: RecordImporter
         let category: Catalogue.Category
-        let progress: @Sendable (ImportSummary) async throws -> Void
+        /// Bytes of the file read so far (the counts of rows are ``committed``'s).
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
         var batch: [SubmissionItem] = []
@@ -141,7 +141,6 @@ public struct RecordImporter: FileImporter {
             guard let category = importer.catalogue.category(importer.category) else { throw ImportFailure.unknownCategory(importer.category) }
             self.importer = importer
             self.category = category
-            self.progress = progress
             self.committed = Committed(progress: progress)
         }
 
