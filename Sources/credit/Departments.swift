@@ -25,12 +25,12 @@ struct Departments: AsyncParsableCommand {
         var registers: String?
 
         func validate() throws {
+            let table = RegistrationAuthorityTable.standard
             if let registers, !["none", "by-name"].contains(registers),
-                registers.isEmpty || !registers.uppercased().allSatisfy(EntityRegistration.authorities.contains)
+                registers.isEmpty || !registers.uppercased().allSatisfy({ table.categories(of: $0) != nil })
             {
-                let known = EntityRegistration.authorities.sorted().map(String.init).joined()
                 throw ValidationError(
-                    "--registers 应为登记机关类别代码（\(known) 中的字符）、none 或 by-name / use authority characters from \(known), none or by-name"
+                    "--registers 应为登记管理部门代码（\(table.authorityCodes)）、none 或 by-name / use authority codes (\(table.authorityCodes)), none or by-name"
                 )
             }
             do {

@@ -23,9 +23,6 @@ public struct EntityRegistration: Sendable, Hashable {
         "9": ["市场监督管理"], "N": ["农业农村"], "5": ["民政"], "1": ["机构编制", "编办"], "3": ["司法"],
     ]
 
-    /// The registration authorities GB 32100 defines (the characters a department may be configured to register).
-    public static let authorities: Set<Character> = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F", "G", "H", "N", "Y"]
-
     /// The problem of a registration sent by a department that does not register entities with its code (or is
     /// not known); nil when the department may send it.
     public func refusal(department: Department?) -> FieldProblem? {
