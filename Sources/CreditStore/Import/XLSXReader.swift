@@ -68,7 +68,7 @@ public enum XLSXReader {
         do {
             let limit = min(unpackLimit(fileSize: size), sharedStringsLimit)
             shared = try contents("xl/sharedStrings.xml", limit: limit).map(SharedStrings.parse) ?? []
-            guard let path = try firstSheetPath(archive: archive, contents: { try contents($0, limit: 1 << 20) }), let entry = archive[path] else {
+            guard let path = try firstSheetPath(archive: archive, contents: { try contents($0, limit: limit) }), let entry = archive[path] else {
                 throw Unreadable(description: "工作簿中没有工作表 / the workbook has no worksheet")
             }
             sheet = entry
@@ -77,7 +77,7 @@ public enum XLSXReader {
         } catch is TooLarge {
             throw Unreadable(
                 description:
-                    "Excel 文件的共享字符串表解压后过大（压缩炸弹或超大表格）；请另存为 CSV 后上传 / the workbook's shared strings unpack to too much: save the sheet as CSV and upload that"
+                    "Excel 文件解压后过大（压缩炸弹，或超大的共享字符串表）；请另存为 CSV 后上传 / the workbook unpacks to too much (a zip bomb, or huge shared strings): save the sheet as CSV and upload that"
             )
         } catch {
             throw Unreadable(description: "Excel 文件已损坏，无法解压 / the .xlsx file is damaged and cannot be unpacked")
