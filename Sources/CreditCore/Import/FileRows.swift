@@ -95,11 +95,11 @@ public enum FileRows {
         if header.fields.count == 1, let separator = ["\t", ";", "；"].first(where: { header.fields[0].contains($0) }) {
             let names = header.fields[0].components(separatedBy: separator)
             if names.contains(where: { name in known.contains { $0.isNamed(byColumn: name.trimmingASCIIWhitespace()) } }) {
-                let shown = separator == "\t" ? "制表符 / tabs" : "分号 / semicolons"
+                let (chinese, english) = separator == "\t" ? ("制表符", "tabs") : ("分号", "semicolons")
                 throw ImportFailure(
                     code: "wrong_separator",
                     message:
-                        "表头的列以\(shown.split(separator: " ")[0])分隔：请另存为逗号分隔的 CSV / the columns are separated by \(shown.split(separator: " ").last ?? ""), not commas: save the file as CSV (comma-separated)"
+                        "表头的列以\(chinese)分隔：请另存为逗号分隔的 CSV / the columns are separated by \(english), not commas: save the file as CSV (comma-separated)"
                 )
             }
         }
