@@ -24,13 +24,7 @@ struct EntityRegistrationTests {
 
     /// A clerk of the market regulation department (the registering department of `9…` codes) and their API token.
     static func registrar(_ fixture: SignInFixture) async throws -> (account: Account, token: String) {
-        let account = try await fixture.accounts.createAccount(
-            name: "登记科员",
-            role: .department,
-            departmentCode: DemoCity.departments[1].code,
-            entityCode: nil
-        )
-        return (account, try await fixture.accounts.issueToken(accountID: account.id, expiresAt: nil).token)
+        try await fixture.clerk("登记科员", department: DemoCity.departments[1].code)
     }
 
     @Test("the registering department registers and changes an entity; versions, the log and earlier records follow", arguments: TestEngine.available)
@@ -85,8 +79,7 @@ struct EntityRegistrationTests {
             let registry = SQLRegistryStore(database: fixture.db, keys: TestDatabase.keys, clock: fixture.clock)
             let approvals = Department(code: CreditCode.completing("11370100MB1234567")!, name: "济南市行政审批服务局")
             try await registry.addDepartment(approvals)
-            let clerk = try await fixture.accounts.createAccount(name: "审批科员", role: .department, departmentCode: approvals.code, entityCode: nil)
-            let token = try await fixture.accounts.issueToken(accountID: clerk.id, expiresAt: nil).token
+            let (_, token) = try await fixture.clerk("审批科员", department: approvals.code)
             let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
             func post(_ expected: HTTPResponse.Status, _ why: String) async throws {
                 try await client.execute(uri: "/api/v1/entities", method: .post, headers: headers, body: try Self.body()) { response in

@@ -78,12 +78,7 @@ struct ImportAPITests {
             }
 
             // The department's person corrects the rejected row on the queue page.
-            let account = try await fixture.accounts.createAccount(
-                name: "税务报送员",
-                role: .department,
-                departmentCode: DemoCity.departments[2].code,
-                entityCode: nil
-            )
+            let (account, _) = try await fixture.clerk("税务报送员")
             let (session, csrf) = try await fixture.accounts.startSession(accountID: account.id)
             let page = try await client.execute(uri: "/rejections", method: .get, headers: [.cookie: "credit_session=\(session)"]) { response in
                 #expect(response.status == .ok)
@@ -192,13 +187,7 @@ struct ImportAPITests {
                     #expect($0.status == .badRequest, "\(body)")
                 }
             }
-            let other = try await fixture.accounts.createAccount(
-                name: "环保科员",
-                role: .department,
-                departmentCode: DemoCity.departments[3].code,
-                entityCode: nil
-            )
-            let otherToken = try await fixture.accounts.issueToken(accountID: other.id, expiresAt: nil).token
+            let (_, otherToken) = try await fixture.clerk("环保科员", department: DemoCity.departments[3].code)
             try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: [.authorization: "Bearer \(otherToken)"]) {
                 #expect($0.status == .notFound)
             }

@@ -133,13 +133,7 @@ struct RecordAPITests {
                 body: try Self.batch([Self.penalty(fixture.entityCode, "X-1")])
             ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
             let id = try #require(results.first?["id"] as? String)
-            let other = try await fixture.accounts.createAccount(
-                name: "环保科员",
-                role: .department,
-                departmentCode: DemoCity.departments[3].code,
-                entityCode: nil
-            )
-            let otherToken = try await fixture.accounts.issueToken(accountID: other.id, expiresAt: nil).token
+            let (_, otherToken) = try await fixture.clerk("环保科员", department: DemoCity.departments[3].code)
             try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: Self.bearer(otherToken)) { response in
                 #expect(response.status == .notFound)
             }
@@ -244,12 +238,7 @@ struct RecordAPITests {
             }
 
             // The page shows 200 and links to the rest.
-            let clerk = try await fixture.accounts.createAccount(
-                name: "税务报送员",
-                role: .department,
-                departmentCode: DemoCity.departments[2].code,
-                entityCode: nil
-            )
+            let (clerk, _) = try await fixture.clerk("税务报送员")
             let (session, _) = try await fixture.accounts.startSession(accountID: clerk.id)
             let cookie: HTTPFields = [.cookie: "credit_session=\(session)"]
             let first = try await client.execute(uri: "/rejections", method: .get, headers: cookie) { $0.body.text }

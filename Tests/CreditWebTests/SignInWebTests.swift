@@ -21,6 +21,13 @@ struct SignInFixture: Sendable {
     let departmentToken: String
     let officeToken: String
     let entityCode: String
+
+    /// A new clerk of a department (by default the tax bureau, the department of `departmentToken`) and an API
+    /// token of theirs.
+    func clerk(_ name: String, department: String = DemoCity.departments[2].code) async throws -> (account: Account, token: String) {
+        let account = try await accounts.createAccount(name: name, role: .department, departmentCode: department, entityCode: nil)
+        return (account, try await accounts.issueToken(accountID: account.id, expiresAt: nil).token)
+    }
 }
 
 func withSignInApp(
