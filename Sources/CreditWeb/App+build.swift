@@ -199,5 +199,7 @@ public func buildRouter(
     SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
         .addRoutes(to: routes)
     AuditController(trail: dependencies.audit, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
+    // Last: it wraps only the not-found responder (a path served for other methods is 405, not 404).
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
     return router
 }

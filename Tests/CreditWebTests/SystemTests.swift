@@ -77,6 +77,37 @@ struct SystemTests {
         }
     }
 
+    @Test("a method a served address does not take is 405 naming the methods it does (Allow); an unknown address stays 404")
+    func methodNotAllowed() async throws {
+        try await withSignInApp(.sqlite) { client, fixture in
+            let bearer: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
+            for (method, uri, allow) in [
+                (HTTPRequest.Method(rawValue: "TRACE")!, "/api/v1/records", "GET, POST"),
+                (.delete, "/api/v1/entities/\(fixture.entityCode)", "GET"),
+                (.put, "/api/v1/records/17", "GET"),
+                (.post, "/healthz", "GET"),
+            ] {
+                try await client.execute(uri: uri, method: method, headers: bearer) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(uri)")
+                    guard uri.hasPrefix("/api/") else {
+                        // Outside the API the answer is a page.
+                        #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                        return
+                    }
+                    let error = try errorBody(response.body)
+                    #expect(error.code == "method_not_allowed")
+                    #expect(error.message.contains(allow))
+                }
+            }
+            for (method, uri) in [(HTTPRequest.Method.put, "/api/v1/nothing"), (.get, "/api/v1/records/17/versions"), (.get, "/api/v1/records/17")] {
+                try await client.execute(uri: uri, method: method, headers: bearer) { response in
+                    #expect(response.status == .notFound, "\(method) \(uri)")
+                }
+            }
+        }
+    }
+
     @Test("request logs carry a request id and never the query string or an identity number")
     func logsHoldNoPersonalData() async throws {
         let logs = CollectingLogHandler()

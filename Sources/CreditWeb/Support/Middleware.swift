@@ -74,3 +74,45 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 }
+
+/// Answers 405 with `Allow` when a request's path is served, but not for its method (a `TRACE` or a `DELETE` on
+/// `/api/v1/records`); any other unknown address stays 404. Added after every route, it wraps only the router's
+/// not-found responder, so it costs the matched routes nothing.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: [(path: RouterPath, methods: [HTTPRequest.Method])]
+
+    init(routes: [(path: RouterPath, method: HTTPRequest.Method)]) {
+        var methods: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
+        for route in routes {
+            methods[route.path.description, default: (route.path, [])].methods.append(route.method)
+        }
+        self.routes = methods.values.sorted { $0.path.description < $1.path.description }
+    }
+
+    /// The methods served at a path, in the order `Allow` lists them; empty when no route has its shape.
+    func allowed(at path: String) -> [HTTPRequest.Method] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        let methods = routes.filter { Self.matches($0.path.components, parts) }.flatMap(\.methods)
+        return Set(methods).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    static func matches(_ template: [RouterPath.Element], _ parts: [Substring]) -> Bool {
+        for (i, element) in template.enumerated() {
+            if element.description == "**" { return true }
+            guard i < parts.count, element ~= parts[i] else { return false }
+        }
+        return template.count == parts.count
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let allowed = allowed(at: request.uri.path)
+        guard !allowed.isEmpty, !allowed.contains(request.method) else { return try await next(request, context) }
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        throw APIError(
+            .methodNotAllowed,
+            code: "method_not_allowed",
+            message: "该地址不支持 \(request.method.rawValue) 请求，可用：\(allow) / \(request.method.rawValue) is not allowed here; allowed: \(allow)",
+            headers: [.allow: allow]
+        )
+    }
+}
