@@ -106,6 +106,11 @@ struct EntityAPITests {
             ("/api/v1/entities?q=\(q("济南"))&sort=name", 400, "unknown_parameter"),
             ("/api/v1/entities?q=\(q("济南"))&q=x", 400, "duplicate_parameter"),
             ("/api/v1/entities?q=\(String(repeating: "a", count: 201))", 400, "parameter_too_long"),
+            // 20 characters of 201 code points: long as the OpenAPI document (JSON Schema) counts.
+            (
+                "/api/v1/entities?q=\(q(String(repeating: "济\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}\u{0306}\u{0307}\u{0308}\u{0309}", count: 20) + "a"))",
+                400, "parameter_too_long"
+            ),
             ("/api/v1/entities?q=%FF%FE%E6", 400, "invalid_encoding"),
             ("/api/v1/entities?q=%E6%B5%8", 400, "invalid_encoding"),
             ("/api/v1/entities?q=914403001922038217", 400, "invalid_credit_code"),

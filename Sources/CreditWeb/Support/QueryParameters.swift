@@ -28,7 +28,9 @@ struct QueryParameters {
             guard values[name] == nil else {
                 throw APIError(.badRequest, code: "duplicate_parameter", message: "参数 \(name) 重复出现 / parameter \(name) is given more than once")
             }
-            guard value.count <= maxLength else {
+            // Counted in Unicode scalars, as JSON Schema's maxLength (the OpenAPI document) counts: a few characters
+            // loaded with combining marks are long.
+            guard value.unicodeScalars.count <= maxLength else {
                 throw APIError(
                     .badRequest,
                     code: "parameter_too_long",
