@@ -61,6 +61,29 @@ struct RecordValidatorTests {
         #expect(problems.problems.first?.value == "很严重")
     }
 
+    @Test(
+        "a control character in a field is that field's problem; tabs and line breaks inside a text are text",
+        arguments: ["\u{0}", "\u{1}", "\u{1B}", "\u{7F}"]
+    )
+    func controlCharacters(_ control: String) throws {
+        let inner = try RecordValidator.validate(penalty(number: "济市监罚〔2026〕4号", name: "某\t公司\n分部"), catalogue: catalogue, today: today).get()
+        #expect(inner.subjectName == "某\t公司\n分部")
+        guard
+            case .failure(let problems) = RecordValidator.validate(
+                penalty(number: "济市监罚〔2026〕\(control)5号", name: "某\(control)公司"),
+                catalogue: catalogue,
+                today: today
+            )
+        else {
+            Issue.record("accepted a control character")
+            return
+        }
+        #expect(Set(problems.problems.map(\.field)) == ["subjectName", "documentNumber"])
+        #expect(problems.problems.allSatisfy { $0.code == "control_character" && $0.value == nil })
+        #expect(("名\(control)称" as String).replacingControlCharacters == "名\u{FFFD}称")
+        #expect("名\t称\r\n".replacingControlCharacters == "名\t称\r\n")
+    }
+
     @Test("a document number may be 100 characters long, though 300 bytes in UTF-8; 101 characters are refused")
     func documentNumberLength() {
         let hundred = String(repeating: "罚", count: 100)

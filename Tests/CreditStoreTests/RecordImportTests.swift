@@ -66,6 +66,44 @@ struct RecordImportTests {
         }
     }
 
+    @Test(
+        "a NUL byte in a row (a broken export) rejects that row with its reason, and the rest of the file is stored, on both engines",
+        arguments: TestEngine.available
+    )
+    func controlCharacters(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let codes = f.items.map(\.entity.code.rawValue)
+            let file = """
+                行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别
+                甲公司,\(codes[0]),济市监罚〔2026〕201号,2026-05-06,罚款\u{0}一万元,《食品安全法》,一般,罚款
+                乙公司,\(codes[1]),济市监罚〔2026〕\u{0}202号,2026-05-06,罚款,某法,一般,罚款
+                丙公司,\(codes[2]),济市监罚〔2026〕203号,2026-05-06,"罚款	一万元",某法,一般,罚款
+
+                """
+            let summary = try await f.importer().run(Self.chunks(Array(file.utf8)), encoding: .utf8)
+            #expect(summary.accepted == 1 && summary.rejected == 2)
+            let queue = try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10)
+            #expect(queue.map(\.problems).map { $0.map(\.code) } == [["control_character"], ["control_character"]])
+            #expect(queue.map(\.problems).map { $0.map(\.field) } == [["content"], ["documentNumber"]])
+            // The first keeps its document number (sent again corrected, it leaves the queue); the second has none.
+            #expect(queue.map(\.documentNumber) == ["济市监罚〔2026〕201号", nil])
+            #expect(queue[0].original.contains("罚款\u{0}一万元"), "kept as sent (sealed)")
+
+            // A message quoting what was sent (a header with a NUL in it) is kept with the control character shown as �.
+            let jobs = SQLImportJobStore(database: f.db, clock: f.clock)
+            let job = try await jobs.create(
+                departmentCode: RecordStoreTests.market.code,
+                accountID: nil,
+                category: "penalty",
+                encoding: "auto",
+                filename: "处罚.csv",
+                sizeBytes: nil
+            )
+            try await jobs.update(id: job.id, status: .failed, summary: ImportSummary(), error: "未知列“名\u{0}称” / unknown column")
+            #expect(try await jobs.fetch(id: job.id)?.error == "未知列“名\u{FFFD}称” / unknown column")
+        }
+    }
+
     @Test("rows with long texts are stored in batches bounded by bytes as well as rows", arguments: TestEngine.available)
     func longRows(_ engine: TestEngine) async throws {
         try await RecordStoreTests.with(engine) { f in

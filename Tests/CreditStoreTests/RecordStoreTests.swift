@@ -104,6 +104,31 @@ struct RecordStoreTests {
         }
     }
 
+    @Test(
+        "PostgreSQL has no place for U+0000 in text: its refusal is told apart as bad input (the safety net behind the validators)",
+        arguments: TestEngine.available
+    )
+    func unstorableText(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            do {
+                try await db.transaction { sql in
+                    try await sql.raw("INSERT INTO schema_migrations (name, applied_at) VALUES (\(bind: "a\u{0}b"), 'now')").run()
+                }
+                #expect(db.engine == .sqlite, "SQLite stores it as it is")
+            } catch {
+                #expect(db.engine == .postgres)
+                #expect(CreditDatabase.refusedText(error))
+            }
+            // Other failures are faults, not bad text.
+            do {
+                try await db.read { sql in try await sql.raw("SELECT * FROM no_such_table").run() }
+                Issue.record("a missing table was read")
+            } catch {
+                #expect(!CreditDatabase.refusedText(error))
+            }
+        }
+    }
+
     @Test("a general penalty is public the next day, still public at 3 months, gone after a year", arguments: TestEngine.available)
     func generalPenaltyWindow(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in

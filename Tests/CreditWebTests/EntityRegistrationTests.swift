@@ -151,6 +151,36 @@ struct EntityRegistrationTests {
         }
     }
 
+    @Test(
+        "a control character in a name (a NUL byte) is refused with its reason on both engines, and nothing is stored",
+        arguments: TestEngine.available
+    )
+    func controlCharacters(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"]
+            var body = try Self.body(name: "福州\u{0}新登记有限公司")
+            try await client.execute(uri: "/api/v1/entities", method: .post, headers: office, body: body) { response in
+                #expect(response.status == .badRequest)
+                let error = try errorBody(response.body)
+                #expect(error.message.contains("name") && error.message.contains("控制字符"))
+            }
+            body = ByteBuffer(
+                bytes: Array(
+                    try JSONSerialization.data(withJSONObject: [
+                        "code": Self.code, "name": "福州新登记有限公司", "kind": "enterprise", "region": "370102", "industry": "65",
+                        "establishedOn": "2024-03-01", "legalRepresentative": ["idNumber": "11010519491231002X", "name": "张\u{1}三"],
+                    ])
+                )
+            )
+            try await client.execute(uri: "/api/v1/entities", method: .post, headers: office, body: body) { response in
+                #expect(response.status == .badRequest)
+                let error = try errorBody(response.body)
+                #expect(error.message.contains("legalRepresentative.name") && error.message.contains("控制字符"))
+            }
+            try await client.execute(uri: "/api/v1/entities/\(Self.code)", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
+
     /// A registration file as a registering department's system exports it (Chinese column names).
     static func registrationFile(secondName: String, social: String) -> String {
         let second = CreditCode.completing("91370102MA7K0002X")!.rawValue

@@ -121,6 +121,66 @@ struct RecordAPITests {
     }
 
     @Test(
+        "a control character (a NUL byte) in what is sent is refused with its reason, never a 500; the rest of the batch is stored",
+        arguments: TestEngine.available
+    )
+    func controlCharacters(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            var tabbed = Self.penalty(fixture.entityCode, "济税罚〔2026〕8号")
+            tabbed["content"] = "罚款\t人民币\n五千元"
+            var broken = Self.penalty(fixture.entityCode, "济税罚〔2026〕\u{0}7号")
+            broken["content"] = "罚款\u{0}人民币"
+            var named = Self.penalty(fixture.entityCode, "济税罚〔2026〕9号")
+            named["subjectName"] = "某\u{1}公司"
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: Self.bearer(fixture.departmentToken, json: true),
+                body: try Self.batch([tabbed, broken, named])
+            ) { response in
+                #expect(response.status == .ok)
+                return try response.body.json()["results"] as? [[String: Any]] ?? []
+            }
+            // Tabs and line breaks are text; a NUL or another control character is the field's error.
+            #expect(results.map { $0["status"] as? String } == ["accepted", "rejected", "rejected"])
+            let problems = results.dropFirst().map { ($0["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "") \($0["code"] ?? "")" } }
+            #expect(problems == [["documentNumber control_character", "content control_character"], ["subjectName control_character"]])
+            // Both are queued as sent; the one whose document number cannot be a document number keeps none.
+            let queue = try await client.execute(uri: "/api/v1/rejections", method: .get, headers: Self.bearer(fixture.departmentToken)) {
+                response in
+                #expect(response.status == .ok)
+                return try response.body.json()["items"] as? [[String: Any]] ?? []
+            }
+            #expect(queue.map { $0["documentNumber"] as? String } == [nil, "济税罚〔2026〕9号"])
+            #expect((queue.first?["original"] as? String)?.contains("罚款\\u0000人民币") == true)
+
+            // A query string, a file's name: refused with the reason, nothing recorded.
+            for (uri, token) in [
+                ("/api/v1/audit/export?purpose=\(q("核查"))%00", fixture.officeToken), ("/api/v1/entities?q=\(q("济南"))%01", fixture.officeToken),
+            ] {
+                try await client.execute(uri: uri, method: .get, headers: Self.bearer(token)) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    let error = try errorBody(response.body)
+                    #expect(error.code == "control_character")
+                }
+            }
+            let announcement = ByteBuffer(
+                bytes: Array(try JSONSerialization.data(withJSONObject: ["category": "penalty", "filename": "处罚\u{0}.csv"]))
+            )
+            try await client.execute(
+                uri: "/api/v1/imports",
+                method: .post,
+                headers: Self.bearer(fixture.departmentToken, json: true),
+                body: announcement
+            ) { response in
+                #expect(response.status == .badRequest)
+                let error = try errorBody(response.body)
+                #expect(error.message.contains("控制字符"))
+            }
+        }
+    }
+
+    @Test(
         "another department's record is 404; malformed or oversized batches are refused whole and store nothing; a full batch of long texts is taken",
         arguments: TestEngine.available
     )

@@ -180,4 +180,20 @@ extension String {
         guard let start = scalars.firstIndex(where: { !isSpace($0) }), let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(scalars[start...end])
     }
+
+    /// Whether the text holds a control character other than tab, line feed and carriage return (U+0000–U+001F,
+    /// U+007F): never part of a decision or a name, and U+0000 cannot be stored in PostgreSQL's text at all.
+    public var containsControlCharacter: Bool {
+        utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+    }
+
+    /// The text with each such control character replaced by U+FFFD (�): for messages that quote what was sent.
+    public var replacingControlCharacters: String {
+        guard containsControlCharacter else { return self }
+        return String(
+            String.UnicodeScalarView(
+                unicodeScalars.map { ($0.value < 0x20 && !"\t\n\r".unicodeScalars.contains($0)) || $0.value == 0x7F ? "\u{FFFD}" : $0 }
+            )
+        )
+    }
 }

@@ -108,6 +108,10 @@ public enum RecordValidator {
                 problem(field.name, nil, "too_long", "“\(field.label)”超过 \(limit) 个字 / \(field.name) is longer than \(limit) characters")
                 continue
             }
+            guard !raw.containsControlCharacter else {
+                problem(field.name, nil, "control_character", Self.controlCharacter(field.label, field.name))
+                continue
+            }
             switch field.type {
             case .text:
                 content[field.name] = raw
@@ -179,6 +183,9 @@ public enum RecordValidator {
                 problem("subjectCode", nil, "subject_required", "应填统一社会信用代码（法人）或证件号码（自然人） / give subjectCode or subjectIdNumber")
             }
         }
+        if submission.changeReason?.containsControlCharacter == true {
+            problem("changeReason", nil, "control_character", Self.controlCharacter("变更理由", "changeReason"))
+        }
         if submission.revoked, (submission.changeReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             problem("changeReason", nil, "required", "撤销须说明理由 / a revocation needs a changeReason")
         }
@@ -203,6 +210,11 @@ public enum RecordValidator {
                 revoked: submission.revoked
             )
         )
+    }
+
+    /// The problem of a field holding a control character (a NUL byte from a broken export, a form feed, …).
+    public static func controlCharacter(_ label: String, _ name: String) -> String {
+        "“\(label)”含有控制字符（如 U+0000），请删除后重新报送 / \(name) contains a control character (such as U+0000): remove it and send again"
     }
 
     /// `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYYY年M月D日`.

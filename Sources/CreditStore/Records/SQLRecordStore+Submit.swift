@@ -349,7 +349,7 @@ extension SQLRecordStore {
         } else {
             number = catalogue.category(category) == nil ? nil : fields["documentNumber"]?.trimmingASCIIWhitespace()
         }
-        guard let number, !number.isEmpty, number.utf8.count <= 400 else { return nil }
+        guard let number, !number.isEmpty, number.utf8.count <= 400, !number.containsControlCharacter else { return nil }
         return number
     }
 

@@ -112,6 +112,8 @@ struct SecuredRoutes {
             let action: AuditAction = [.get, .head].contains(method) ? .read : .change
             do {
                 if audit == .purposeRequired, Auditor.purpose(request, context) == nil {
+                    // A purpose whose text holds a control character was left out as unreadable: say so.
+                    try QueryParameters.refuseControlCharacters(request)
                     throw APIError(
                         .badRequest,
                         code: "purpose_required",

@@ -1,3 +1,4 @@
+import CreditStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,6 +25,14 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
             // A body over its route's limit (the driver's error, which would otherwise be a 500).
             let mapped = APIError.tooLarge(limit: error.maxBytes)
             return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
+        } catch  where CreditDatabase.refusedText(error) {
+            let refused = APIError(
+                .badRequest,
+                code: "control_character",
+                message:
+                    "提交的文字含有无法保存的控制字符（如 U+0000），未做任何更改 / the text sent holds a control character (such as U+0000) that cannot be stored; nothing was changed"
+            )
+            return isAPI ? Self.json(refused) : pages.errorPage(status: refused.status, message: refused.message)
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])
             let internalError = APIError(

@@ -1,3 +1,4 @@
+import CreditCore
 import Foundation
 import Hummingbird
 
@@ -66,6 +67,14 @@ struct QueryParameters {
         return n
     }
 
+    /// Throws `control_character` when a value of the request's query holds one (the lenient readers of forms
+    /// and of `purpose` leave such a value out).
+    static func refuseControlCharacters(_ request: Request) throws(APIError) {
+        for component in (request.uri.query ?? "").split(whereSeparator: { $0 == "&" || $0 == "=" }) {
+            do { _ = try decode(component) } catch  where error.code == "control_character" { throw error } catch {}
+        }
+    }
+
     /// Percent-decodes a component ("+" is a space) and checks that the bytes are UTF-8.
     static func decode(_ text: Substring) throws(APIError) -> String {
         var bytes: [UInt8] = []
@@ -85,6 +94,13 @@ struct QueryParameters {
         }
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw APIError(.badRequest, code: "invalid_encoding", message: "查询字符串不是有效的 UTF-8 / the query string is not valid UTF-8")
+        }
+        guard !string.containsControlCharacter else {
+            throw APIError(
+                .badRequest,
+                code: "control_character",
+                message: "查询字符串含有控制字符（如 %00） / the query string holds a control character (such as %00)"
+            )
         }
         return string
     }
