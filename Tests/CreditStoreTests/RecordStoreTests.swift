@@ -105,6 +105,41 @@ struct RecordStoreTests {
     }
 
     @Test(
+        "a line beyond 2^31 (a file of more than 2 GB) is stored and named with its number, on both engines",
+        arguments: TestEngine.available
+    )
+    func lineNumbersBeyond32Bits(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[0].entity.code.rawValue
+            let line = 3_000_000_000
+            var items = f.items([Self.penalty(code, number: "济税稽罚〔2026〕大1号", decidedOn: "2026-05-11")])
+            items[0].index = line
+            // The first batch of the import stores line 3,000,000,000; a later batch of it repeats that document.
+            let first = try await f.store.submit(departmentCode: Self.tax.code, items: items, source: "file", importID: "big", after: {})
+            #expect(first.map(\.status) == [.accepted])
+            items[0].index = line + 7
+            let again = try await f.store.submit(departmentCode: Self.tax.code, items: items, source: "file", importID: "big", after: {})
+            #expect(again.first?.problems.first?.message.contains("第 3000000000 行") == true)
+            let queue = try await f.store.rejections(departmentCode: Self.tax.code, limit: 10)
+            #expect(queue.map(\.position) == [line + 7])
+            let jobs = SQLImportJobStore(database: f.db, clock: f.clock)
+            let job = try await jobs.create(
+                departmentCode: Self.tax.code,
+                accountID: nil,
+                category: "penalty",
+                encoding: "auto",
+                filename: "大.csv",
+                sizeBytes: 5_000_000_000
+            )
+            var summary = ImportSummary()
+            summary.rows = line + 7
+            summary.accepted = line
+            try await jobs.update(id: job.id, status: .done, summary: summary, error: nil)
+            #expect(try await jobs.fetch(id: job.id)?.summary.rows == line + 7)
+        }
+    }
+
+    @Test(
         "PostgreSQL has no place for U+0000 in text: its refusal is told apart as bad input (the safety net behind the validators)",
         arguments: TestEngine.available
     )

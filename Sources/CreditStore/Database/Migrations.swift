@@ -316,6 +316,20 @@ extension Migration {
             "let the city say which registration authorities each department stands for",
             both: ["ALTER TABLE departments ADD COLUMN registers TEXT"]
         ),
+        Migration(
+            // A file's line numbers pass 2^31 in a file of more than 2 GB (blank lines count), and so could its counts:
+            // PostgreSQL's INTEGER is 32 bits (SQLite's holds 64 already).
+            "widen a file's line numbers and an import's counts to 64 bits",
+            sqlite: [],
+            postgres: [
+                "ALTER TABLE rejections ALTER COLUMN position TYPE BIGINT",
+                "ALTER TABLE records ALTER COLUMN import_position TYPE BIGINT",
+                """
+                ALTER TABLE import_jobs ALTER COLUMN rows_done TYPE BIGINT, ALTER COLUMN accepted TYPE BIGINT,
+                ALTER COLUMN updated TYPE BIGINT, ALTER COLUMN unchanged TYPE BIGINT, ALTER COLUMN rejected TYPE BIGINT
+                """,
+            ]
+        ),
     ]
 }
 
