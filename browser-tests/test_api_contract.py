@@ -126,6 +126,14 @@ include-path = "/api/v1/imports/{{id}}/file"
 parameters = {{ id = "{contract['job']}" }}
 
 [[operations]]
+include-path = "/api/v1/entities/{{code}}"
+parameters = {{ code = "{contract['subject']}" }}
+
+[[operations]]
+include-path = "/api/v1/entities/{{code}}/records"
+parameters = {{ code = "{contract['subject']}" }}
+
+[[operations]]
 include-path = "/api/v1/departments/{{code}}/timeliness"
 parameters = {{ code = "{contract['market']}" }}
 """)
