@@ -96,6 +96,14 @@ struct ImportAPITests {
                 "punishmentKinds": "罚款",
             ]
             let formHeaders: HTTPFields = [.cookie: "credit_session=\(session)", .contentType: "application/x-www-form-urlencoded"]
+            // A control character in an optional field (pasted from another system): named, not silently left out.
+            var pasted = fields
+            pasted["subjectCode"] = fixture.entityCode
+            pasted["reason"] = "未按规定\u{B}申报"
+            try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(pasted)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.body.text.contains("控制字符"))
+            }
             // Still wrong: the page says why, and nothing changes.
             try await client.execute(uri: "/rejections/\(rejectionID)", method: .post, headers: formHeaders, body: form(fields)) { response in
                 #expect(response.status == .badRequest)

@@ -164,6 +164,16 @@ struct RecordAPITests {
                     #expect(error.code == "control_character")
                 }
             }
+            // Signing in with one in the login name: wrong, as an unknown name is (on PostgreSQL the lookup failed with 500).
+            let cookie = String(repeating: "a", count: 64)
+            try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "credit_csrf=\(cookie)"],
+                body: form(["csrf": cookie, "login": "off\u{0}ice", "password": SignInWebTests.password])
+            ) { response in
+                #expect(response.status == .unauthorized)
+            }
             let announcement = ByteBuffer(
                 bytes: Array(try JSONSerialization.data(withJSONObject: ["category": "penalty", "filename": "处罚\u{0}.csv"]))
             )

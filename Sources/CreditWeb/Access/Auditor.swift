@@ -11,7 +11,7 @@ struct Auditor: Sendable {
     static func purpose(_ request: Request, _ context: CreditRequestContext) -> String? {
         let fromQuery = FormBody.parse(request.uri.query ?? "")[QueryParameters.purpose]
         let text = (fromQuery ?? context.form[QueryParameters.purpose])?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let text, !text.isEmpty else { return nil }
+        guard let text, !text.isEmpty, !text.containsControlCharacter else { return nil }
         return String(text.prefix(200))
     }
 
@@ -31,7 +31,8 @@ struct Auditor: Sendable {
                 principal: principal ?? context.principal,
                 method: request.method.rawValue,
                 route: route,
-                subject: subject,
+                // What the caller sent (a login name, a path's code) may hold a control character: kept, shown as �.
+                subject: subject?.replacingControlCharacters,
                 status: status,
                 outcome: outcome,
                 address: context.clientAddress,

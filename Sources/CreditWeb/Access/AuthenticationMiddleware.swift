@@ -145,14 +145,15 @@ struct CSRFMiddleware: RouterMiddleware {
 }
 
 /// `application/x-www-form-urlencoded` bodies (and query strings), leniently: a field that does not decode
-/// is left out, and the first of two fields with one name wins.
+/// is left out, and the first of two fields with one name wins. A control character in a value is kept: a field is
+/// never silently blanked (a correction form's validator names the problem; sign-in refuses such a login).
 enum FormBody {
     static func parse(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = try? QueryParameters.decode(parts[0]), fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? (try? QueryParameters.decode(parts[1])) ?? "" : ""
+            fields[name] = parts.count > 1 ? (try? QueryParameters.decode(parts[1], allowingControlCharacters: true)) ?? "" : ""
         }
         return fields
     }

@@ -20,7 +20,8 @@ struct SessionController {
 
     /// Only a path on this site may follow sign-in (no `//host` or `\\host`: no open redirect).
     static func safeNext(_ text: String?) -> String {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), text.count <= 500 else { return "/" }
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), text.count <= 500, !text.containsControlCharacter
+        else { return "/" }
         return text
     }
 
@@ -33,7 +34,9 @@ struct SessionController {
     }
 
     @Sendable func logIn(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        let login = (context.form["login"] ?? "").trimmingCharacters(in: .whitespaces)
+        // A login name never holds a control character: such a one is wrong, as an unknown name is (on both engines).
+        let typed = (context.form["login"] ?? "").trimmingCharacters(in: .whitespaces)
+        let login = typed.containsControlCharacter ? "" : typed
         let next = Self.safeNext(context.form["next"])
         let outcome = try await accounts.logIn(login: login, password: context.form["password"] ?? "", totp: context.form["totp"])
         let route = "/login"

@@ -75,8 +75,9 @@ struct QueryParameters {
         }
     }
 
-    /// Percent-decodes a component ("+" is a space) and checks that the bytes are UTF-8.
-    static func decode(_ text: Substring) throws(APIError) -> String {
+    /// Percent-decodes a component ("+" is a space) and checks that the bytes are UTF-8 and hold no control character
+    /// (unless `allowingControlCharacters`: a form's field is kept as typed, for the validators to name the problem).
+    static func decode(_ text: Substring, allowingControlCharacters: Bool = false) throws(APIError) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -95,7 +96,7 @@ struct QueryParameters {
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw APIError(.badRequest, code: "invalid_encoding", message: "查询字符串不是有效的 UTF-8 / the query string is not valid UTF-8")
         }
-        guard !string.containsControlCharacter else {
+        guard allowingControlCharacters || !string.containsControlCharacter else {
             throw APIError(
                 .badRequest,
                 code: "control_character",
