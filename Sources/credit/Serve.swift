@@ -35,6 +35,10 @@ struct Serve: AsyncParsableCommand {
                     metadata: ["jobs": "\(interrupted)"]
                 )
             }
+            let orphans = UploadFiles.removeOrphans()
+            if orphans > 0 {
+                logger.warning("removed temporary upload files left by stopped servers", metadata: ["files": "\(orphans)"])
+            }
             if demo, try await dependencies.registry.countEntities() == 0 {
                 logger.info("seeding the demo city", metadata: ["entities": "2000"])
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }

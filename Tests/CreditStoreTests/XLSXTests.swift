@@ -128,4 +128,29 @@ struct XLSXTests {
         #expect(throws: XLSXReader.Unreadable.self) { try XLSXReader.batches(file: url) }
         #expect(!XLSXReader.looksLikeXLSX(Array("名称".utf8)) && XLSXReader.looksLikeXLSX([0x50, 0x4B, 0x03, 0x04, 0]))
     }
+
+    @Test("a starting server removes the upload files of servers that no longer run, and only those")
+    func orphanedUploadFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("uploads-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A process that has ended: its id names no running process any more.
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let dead = ended.processIdentifier
+        let mine = ProcessInfo.processInfo.processIdentifier
+        let names = [
+            "credit-import-\(dead)-job7-A.xlsx", "credit-sheet-\(dead)-B.xml", "credit-import-\(mine)-job8-C.xlsx",
+            "credit-sheet-\(mine)-D.xml", "credit-sheet-E.xml", "records.csv",
+        ]
+        for name in names { FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data("x".utf8)) }
+        #expect(UploadFiles.removeOrphans(in: directory) == 2)
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(left == names.dropFirst(2).sorted())
+        // The names the platform gives its files carry this process's id.
+        #expect(UploadFiles.url(.workbook, detail: "job9").lastPathComponent.hasPrefix("credit-import-\(mine)-job9-"))
+        #expect(UploadFiles.url(.sheet).lastPathComponent.hasPrefix("credit-sheet-\(mine)-"))
+    }
 }

@@ -146,7 +146,7 @@ public enum XLSXReader {
         }
 
         func run(_ continuation: AsyncThrowingStream<RowBatch, any Error>.Continuation) {
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("credit-sheet-\(UUID().uuidString).xml")
+            let file = UploadFiles.url(.sheet)
             defer { try? FileManager.default.removeItem(at: file) }
             do {
                 _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])

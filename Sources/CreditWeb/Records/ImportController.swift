@@ -139,7 +139,7 @@ struct ImportController {
             let summary: ImportSummary
             if job.filename.lowercased().hasSuffix(".xlsx") {
                 // A workbook is a ZIP archive, read from its end: the upload is kept in a temporary file first.
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("credit-import-\(job.id)-\(UUID().uuidString).xlsx")
+                let file = UploadFiles.url(.workbook, detail: "job\(job.id)")
                 defer { try? FileManager.default.removeItem(at: file) }
                 _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 let handle = try FileHandle(forWritingTo: file)
