@@ -141,11 +141,12 @@ parameters = {{ code = "{contract['market']}" }}
 
 
 def _run(contract, role, *selection):
+    token = ("--header", "Authorization: Bearer " + contract["tokens"][role]) if role else ()
     result = subprocess.run(
         # Schemathesis's command line (`st`), under the interpreter running the tests, wherever pip put its script.
         [sys.executable, "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'st'; schemathesis()",
          "--config-file", _config(contract), "run", contract["base"] + "/openapi.json",
-         "--header", "Authorization: Bearer " + contract["tokens"][role],
+         *token,
          # One worker: Python 3.11's parser is not thread-safe for Hypothesis's lambdas ("AST constructor recursion depth
          # mismatch" with two).
          "--continue-on-failure", "--workers", "1", "--no-color", *selection],
@@ -175,3 +176,9 @@ def test_the_credit_offices_and_the_administrators_operations_keep_to_it_too(con
     phases = ("--phases", "examples,coverage,fuzzing")
     _run(contract, "office", *phases, "--include-path-regex", "^/api/v1/(catalog|unmatched|audit|records/|departments/)")
     _run(contract, "admin", *phases, "--include-path-regex", "^/api/v1/(accounts|audit)")
+
+
+def test_a_visitor_without_a_token_gets_what_the_document_says(contract):
+    """The public operations, and every other one refused as the document declares (401); a method an address does
+    not serve is 405 before anything asks for a token or a CSRF token. The anonymous rate limit is on, as in service."""
+    _run(contract, None, "--phases", "examples,coverage")

@@ -176,6 +176,8 @@ public func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMappingMiddleware(pages: pages))
+    let methods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: methods))
     let auditor = Auditor(trail: dependencies.audit)
     let cookies = SessionCookies(secure: configuration.secureCookies)
     if !configuration.trustedProxies.isEmpty {
@@ -199,7 +201,6 @@ public func buildRouter(
     SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
         .addRoutes(to: routes)
     AuditController(trail: dependencies.audit, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
-    // Last: it wraps only the not-found responder (a path served for other methods is 405, not 404).
-    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
+    methods.load(router.routes.map { ($0.path, $0.method) })
     return router
 }

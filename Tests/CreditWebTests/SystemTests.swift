@@ -77,7 +77,7 @@ struct SystemTests {
         }
     }
 
-    @Test("a method a served address does not take is 405 naming the methods it does (Allow); an unknown address stays 404")
+    @Test("a method a served address does not take is 405 naming the methods it does (Allow), before sign-in and CSRF; an unknown address stays 404")
     func methodNotAllowed() async throws {
         try await withSignInApp(.sqlite) { client, fixture in
             let bearer: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
@@ -99,6 +99,11 @@ struct SystemTests {
                     #expect(error.code == "method_not_allowed")
                     #expect(error.message.contains(allow))
                 }
+            }
+            // Without a token or a CSRF token too: such a request reaches no handler, so nothing is asked of it.
+            try await client.execute(uri: "/api/v1/catalog", method: HTTPRequest.Method(rawValue: "TRACE")!) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, PUT")
             }
             for (method, uri) in [(HTTPRequest.Method.put, "/api/v1/nothing"), (.get, "/api/v1/records/17/versions"), (.get, "/api/v1/records/17")] {
                 try await client.execute(uri: uri, method: method, headers: bearer) { response in

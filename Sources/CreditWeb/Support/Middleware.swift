@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 
 /// Maps every error to a response in one place: JSON under `/api`, an HTML page elsewhere.
 /// An error that is not an ``APIError`` or an `HTTPError` becomes a 500 with no details.
@@ -84,24 +85,23 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Answers 405 with `Allow` when a request's path is served, but not for its method (a `TRACE` or a `DELETE` on
-/// `/api/v1/records`); any other unknown address stays 404. Added after every route, it wraps only the router's
-/// not-found responder, so it costs the matched routes nothing.
-struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
-    let routes: [(path: RouterPath, methods: [HTTPRequest.Method])]
+/// The methods each address is served for, filled in once every route is added (the middleware that reads it is
+/// added before them, so that it answers ahead of sign-in, CSRF and the rate limit).
+final class RouteMethods: Sendable {
+    private let table = Mutex<[(path: RouterPath, methods: [HTTPRequest.Method])]>([])
 
-    init(routes: [(path: RouterPath, method: HTTPRequest.Method)]) {
+    func load(_ routes: [(path: RouterPath, method: HTTPRequest.Method)]) {
         var methods: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
         for route in routes {
             methods[route.path.description, default: (route.path, [])].methods.append(route.method)
         }
-        self.routes = methods.values.sorted { $0.path.description < $1.path.description }
+        table.withLock { $0 = methods.values.sorted { $0.path.description < $1.path.description } }
     }
 
     /// The methods served at a path, in the order `Allow` lists them; empty when no route has its shape.
     func allowed(at path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        let methods = routes.filter { Self.matches($0.path.components, parts) }.flatMap(\.methods)
+        let methods = table.withLock { $0.filter { Self.matches($0.path.components, parts) }.flatMap(\.methods) }
         return Set(methods).sorted { $0.rawValue < $1.rawValue }
     }
 
@@ -112,9 +112,16 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return template.count == parts.count
     }
+}
+
+/// Answers 405 with `Allow` when a request's path is served, but not for its method (a `TRACE` or a `DELETE` on
+/// `/api/v1/records`), before anything else looks at the request: such a request reaches no handler, so neither a
+/// token nor a CSRF token is asked of it. Any other unknown address stays 404.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let allowed = allowed(at: request.uri.path)
+        let allowed = routes.allowed(at: request.uri.path)
         guard !allowed.isEmpty, !allowed.contains(request.method) else { return try await next(request, context) }
         let allow = allowed.map(\.rawValue).joined(separator: ", ")
         throw APIError(
