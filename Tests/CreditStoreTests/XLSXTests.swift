@@ -145,7 +145,7 @@ struct XLSXTests {
             "credit-import-\(dead)-job7-A.xlsx", "credit-sheet-\(dead)-B.xml", "credit-import-\(mine)-job8-C.xlsx",
             "credit-sheet-\(mine)-D.xml", "credit-sheet-E.xml", "records.csv",
         ]
-        for name in names { FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data("x".utf8)) }
+        for name in names { #expect(FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data("x".utf8))) }
         #expect(UploadFiles.removeOrphans(in: directory) == 2)
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(left == names.dropFirst(2).sorted())
