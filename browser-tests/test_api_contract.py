@@ -58,7 +58,7 @@ def _token(binary, database, cwd, *arguments):
 
 
 @pytest.fixture(scope="module")
-def contract():
+def contract(credit_code):
     binary = os.environ["CREDIT_BIN"]
     tmp = tempfile.mkdtemp(prefix="credit-contract-")
     database = _database(tmp)
@@ -79,8 +79,12 @@ def contract():
             "category": "penalty", "subjectCode": subject, "subjectName": "济南某公司", "documentNumber": "济市监罚〔2026〕契约1号",
             "decidedOn": "2026-11-02", "severity": "general", "content": "罚款人民币一万元", "basis": "《食品安全法》", "punishmentKinds": "罚款",
         }
-        stored = requests.post(base + "/api/v1/records", headers=clerk, json={"records": [record]}, timeout=30).json()
-        assert stored["results"][0]["status"] == "accepted", stored
+        # Beside it, one about a code not in the registry (the unmatched queue) and one refused (the rejection queue),
+        # so that those queues' answers hold items to check too.
+        unknown = dict(record, subjectCode=credit_code("91370102MA7CT0099"), documentNumber="济市监罚〔2026〕契约2号")
+        refused = dict(record, decidedOn="2026-02-30", documentNumber="济市监罚〔2026〕契约3号")
+        stored = requests.post(base + "/api/v1/records", headers=clerk, json={"records": [record, unknown, refused]}, timeout=30).json()
+        assert [r["status"] for r in stored["results"]] == ["accepted", "accepted", "rejected"], stored
         job = requests.post(base + "/api/v1/imports", headers=clerk, json={"category": "penalty", "filename": "契约.csv"}, timeout=30)
         assert job.status_code == 201, job.text
         yield {
