@@ -172,7 +172,8 @@ public func buildRouter(
 ) async throws -> Router<CreditRequestContext> {
     _ = CreditMetrics.registry
     let pages = try await PageRenderer.load()
-    let router = Router(context: CreditRequestContext.self)
+    // HEAD is answered wherever GET is (a monitor's `curl -I /healthz`), with the GET's headers and no body.
+    let router = Router(context: CreditRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMappingMiddleware(pages: pages))

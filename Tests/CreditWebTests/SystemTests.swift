@@ -64,7 +64,8 @@ struct SystemTests {
             let document = try buffer.json()
             #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
             let paths = document["paths"] as? [String: [String: Any]] ?? [:]
-            let apiRoutes = router.routes.filter { $0.path.description.hasPrefix("/api") }
+            // HEAD is generated for every GET (the document names the GET, as HTTP implies the HEAD).
+            let apiRoutes = router.routes.filter { $0.path.description.hasPrefix("/api") && $0.method != .head }
             #expect(!apiRoutes.isEmpty)
             for route in apiRoutes {
                 let operations = paths[route.path.description]
@@ -82,10 +83,10 @@ struct SystemTests {
         try await withSignInApp(.sqlite) { client, fixture in
             let bearer: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
             for (method, uri, allow) in [
-                (HTTPRequest.Method(rawValue: "TRACE")!, "/api/v1/records", "GET, POST"),
-                (.delete, "/api/v1/entities/\(fixture.entityCode)", "GET"),
-                (.put, "/api/v1/records/17", "GET"),
-                (.post, "/healthz", "GET"),
+                (HTTPRequest.Method(rawValue: "TRACE")!, "/api/v1/records", "GET, HEAD, POST"),
+                (.delete, "/api/v1/entities/\(fixture.entityCode)", "GET, HEAD"),
+                (.put, "/api/v1/records/17", "GET, HEAD"),
+                (.post, "/healthz", "GET, HEAD"),
             ] {
                 try await client.execute(uri: uri, method: method, headers: bearer) { response in
                     #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
@@ -103,7 +104,16 @@ struct SystemTests {
             // Without a token or a CSRF token too: such a request reaches no handler, so nothing is asked of it.
             try await client.execute(uri: "/api/v1/catalog", method: HTTPRequest.Method(rawValue: "TRACE")!) { response in
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "GET, PUT")
+                #expect(response.headers[.allow] == "GET, HEAD, PUT")
+            }
+            // HEAD wherever GET: the GET's status and headers, no body.
+            try await client.execute(uri: "/healthz", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.readableBytes == 0)
+            }
+            try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
             }
             for (method, uri) in [(HTTPRequest.Method.put, "/api/v1/nothing"), (.get, "/api/v1/records/17/versions"), (.get, "/api/v1/records/17")] {
                 try await client.execute(uri: uri, method: method, headers: bearer) { response in

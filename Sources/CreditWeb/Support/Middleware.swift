@@ -94,6 +94,8 @@ final class RouteMethods: Sendable {
         var methods: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
         for route in routes {
             methods[route.path.description, default: (route.path, [])].methods.append(route.method)
+            // The router answers HEAD wherever GET is (generated when it is built, after this table).
+            if route.method == .get { methods[route.path.description]?.methods.append(.head) }
         }
         table.withLock { $0 = methods.values.sorted { $0.path.description < $1.path.description } }
     }
