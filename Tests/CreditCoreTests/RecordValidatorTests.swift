@@ -82,6 +82,8 @@ struct RecordValidatorTests {
         #expect(problems.problems.allSatisfy { $0.code == "control_character" && $0.value == nil })
         #expect(("名\(control)称" as String).replacingControlCharacters == "名\u{FFFD}称")
         #expect("名\t称\r\n".replacingControlCharacters == "名\t称\r\n")
+        #expect(("名\(control)称\t" as String).removingControlCharacters == "名称\t")
+        #expect(("名\(control)称" as String).showingControlCharacters.unicodeScalars.map(\.value)[1] >= 0x2400)
     }
 
     @Test("a document number may be 100 characters long, though 300 bytes in UTF-8; 101 characters are refused")

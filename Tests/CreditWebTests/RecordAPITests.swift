@@ -153,6 +153,27 @@ struct RecordAPITests {
             }
             #expect(queue.map { $0["documentNumber"] as? String } == [nil, "济税罚〔2026〕9号"])
             #expect((queue.first?["original"] as? String)?.contains("罚款\\u0000人民币") == true)
+            // On the queue page the correction form is filled without the control characters (a browser would send a
+            // NUL back as U+FFFD, to be stored): sent as filled, the row is stored and leaves the queue.
+            let (clerk, _) = try await fixture.clerk("税务报送员")
+            let (session, csrf) = try await fixture.accounts.startSession(accountID: clerk.id)
+            let page = try await client.execute(uri: "/rejections", method: .get, headers: [.cookie: "credit_session=\(session)"]) {
+                $0.body.text
+            }
+            #expect(page.contains("value=\"济税罚〔2026〕7号\"") && page.contains("value=\"罚款人民币\""))
+            #expect(!page.contains("\u{0}") && !page.contains("\u{FFFD}"))
+            let rejectionID = try #require(queue.first?["id"] as? String)
+            var filled = Self.penalty(fixture.entityCode, "济税罚〔2026〕7号").compactMapValues { "\($0)" }
+            filled["content"] = "罚款人民币"
+            filled["csrf"] = csrf
+            try await client.execute(
+                uri: "/rejections/\(rejectionID)",
+                method: .post,
+                headers: [.cookie: "credit_session=\(session)", .contentType: "application/x-www-form-urlencoded"],
+                body: form(filled)
+            ) { response in
+                #expect(response.status == .seeOther)
+            }
 
             // A query string, a file's name: refused with the reason, nothing recorded.
             for (uri, token) in [

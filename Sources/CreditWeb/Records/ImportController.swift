@@ -229,10 +229,12 @@ struct ImportController {
                 ["field": known.first { $0.name == p.field }?.label ?? p.field, "message": p.message, "value": p.value ?? ""]
             }
             let fields = known.map { f -> [String: Any] in
-                ["name": f.name, "label": f.label, "value": r.fields[f.name] ?? "", "required": f.required]
+                // Filled without control characters: the browser would send U+0000 back as U+FFFD, to be stored.
+                ["name": f.name, "label": f.label, "value": r.fields[f.name]?.removingControlCharacters ?? "", "required": f.required]
             }
             return [
-                "id": r.id, "position": Self.positionLabel(r), "source": Self.sourceLabels[r.source] ?? r.source, "original": r.original,
+                "id": r.id, "position": Self.positionLabel(r), "source": Self.sourceLabels[r.source] ?? r.source,
+                "original": r.original.showingControlCharacters,
                 "errors": errors, "fields": fields,
                 "category": form?.name ?? "", "receivedAt": BeijingTime.minute(r.receivedAt),
             ]
