@@ -181,44 +181,4 @@ extension String {
         return String(scalars[start...end])
     }
 
-    /// Whether the text holds a control character other than tab, line feed and carriage return (U+0000–U+001F,
-    /// U+007F): never part of a decision or a name, and U+0000 cannot be stored in PostgreSQL's text at all.
-    public var containsControlCharacter: Bool {
-        utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
-    }
-
-    /// The text with each such control character shown by its picture (U+2400–U+241F, ␡ for U+007F): for a
-    /// person to see where it is.
-    public var showingControlCharacters: String {
-        guard containsControlCharacter else { return self }
-        return String(
-            String.UnicodeScalarView(
-                unicodeScalars.map { scalar in
-                    guard Self.isControl(scalar) else { return scalar }
-                    return Unicode.Scalar(scalar.value == 0x7F ? 0x2421 : 0x2400 + scalar.value)!
-                }
-            )
-        )
-    }
-
-    /// The text without such control characters: a form's field filled for correction (a browser would turn U+0000 into
-    /// U+FFFD, which would then be stored).
-    public var removingControlCharacters: String {
-        guard containsControlCharacter else { return self }
-        return String(String.UnicodeScalarView(unicodeScalars.filter { !Self.isControl($0) }))
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
-    }
-
-    /// The text with each such control character replaced by U+FFFD (�): for messages that quote what was sent.
-    public var replacingControlCharacters: String {
-        guard containsControlCharacter else { return self }
-        return String(
-            String.UnicodeScalarView(
-                unicodeScalars.map { Self.isControl($0) ? "\u{FFFD}" : $0 }
-            )
-        )
-    }
 }

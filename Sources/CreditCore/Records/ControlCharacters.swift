@@ -1,0 +1,36 @@
+/// Control characters in what departments and visitors send: U+0000–U+001F except tab, line feed and carriage return,
+/// and U+007F. Never part of a decision or a name (a NUL byte comes from a broken export), and PostgreSQL's `text`
+/// cannot hold U+0000 at all: validators refuse them, and what quotes them shows them.
+extension String {
+    /// Whether the text holds a control character (a scan of its bytes: every field of every row passes here).
+    public var containsControlCharacter: Bool {
+        utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+    }
+
+    /// Each control character shown by its picture (U+2400–U+241F, ␡ for U+007F): for a person to see where it is.
+    public var showingControlCharacters: String {
+        mappingControlCharacters { Unicode.Scalar($0.value == 0x7F ? 0x2421 : 0x2400 + $0.value) }
+    }
+
+    /// The text without its control characters: a form's field filled for correction (a browser would turn U+0000
+    /// into U+FFFD, which would then be stored).
+    public var removingControlCharacters: String { mappingControlCharacters { _ in nil } }
+
+    /// Each control character replaced by U+FFFD (�): for stored texts that quote what was sent.
+    public var replacingControlCharacters: String { mappingControlCharacters { _ in "\u{FFFD}" } }
+
+    /// The text with each control character replaced by what `transform` gives (nothing: left out).
+    private func mappingControlCharacters(_ transform: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
+        guard containsControlCharacter else { return self }
+        var scalars = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            let isControl = (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
+            if !isControl {
+                scalars.append(scalar)
+            } else if let replacement = transform(scalar) {
+                scalars.append(replacement)
+            }
+        }
+        return String(scalars)
+    }
+}
