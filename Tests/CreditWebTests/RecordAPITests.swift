@@ -207,6 +207,7 @@ struct RecordAPITests {
                 #expect(response.status == .badRequest)
                 let error = try errorBody(response.body)
                 #expect(error.message.contains("控制字符"))
+                #expect(error.code == "control_character", "as the OpenAPI document says")
             }
         }
     }

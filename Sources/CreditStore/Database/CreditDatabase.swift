@@ -238,6 +238,14 @@ public final class CreditDatabase: Sendable {
         return false
     }
 
+    /// Whether an error is the database refusing a text it cannot hold — PostgreSQL has no place for U+0000 in
+    /// `text` (SQLSTATE 22021, "invalid byte sequence") — which is bad input, not a fault of the server. The
+    /// validators refuse such text first; this is the safety net for any path they do not cover, so that it is
+    /// answered 400 and not 500. The statement's transaction rolled back: nothing changed.
+    public static func refusedText(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "22021"
+    }
+
     /// Refreshes the planner's statistics after a bulk load: SQLite `ANALYZE`; PostgreSQL `VACUUM ANALYZE`
     /// (outside a transaction), which also sets the visibility map that index-only scans need.
     public func analyze() async throws {
@@ -255,15 +263,5 @@ public final class CreditDatabase: Sendable {
         } catch {
             return false
         }
-    }
-}
-
-extension CreditDatabase {
-    /// Whether an error is the database refusing a text it cannot hold — PostgreSQL has no place for U+0000 in
-    /// `text` (SQLSTATE 22021, "invalid byte sequence") — which is bad input, not a fault of the server. The
-    /// validators refuse such text first; this is the safety net for any path they do not cover (a login name, a
-    /// form field), so that it is answered 400 and not 500. The statement's transaction rolled back: nothing changed.
-    public static func refusedText(_ error: any Error) -> Bool {
-        (error as? PSQLError)?.serverInfo?[.sqlState] == "22021"
     }
 }

@@ -7,12 +7,17 @@ import Hummingbird
 struct Auditor: Sendable {
     let trail: any AuditTrail
 
-    /// The purpose a caller declared: the `purpose` query parameter or form field, trimmed, at most 200 characters.
-    static func purpose(_ request: Request, _ context: CreditRequestContext) -> String? {
+    /// The purpose a caller declared, as sent: the `purpose` query parameter or form field, trimmed; nil when none.
+    static func declaredPurpose(_ request: Request, _ context: CreditRequestContext) -> String? {
         let fromQuery = FormBody.parse(request.uri.query ?? "")[QueryParameters.purpose]
         let text = (fromQuery ?? context.form[QueryParameters.purpose])?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let text, !text.isEmpty, !text.containsControlCharacter else { return nil }
-        return String(text.prefix(200))
+        return text?.isEmpty == false ? text : nil
+    }
+
+    /// The purpose to record: the declared one, at most 200 characters; nil when none, or when it holds a control
+    /// character (not a purpose anyone wrote).
+    static func purpose(_ request: Request, _ context: CreditRequestContext) -> String? {
+        declaredPurpose(request, context).flatMap { $0.containsControlCharacter ? nil : String($0.prefix(200)) }
     }
 
     func record(

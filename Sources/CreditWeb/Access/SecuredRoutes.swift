@@ -112,8 +112,9 @@ struct SecuredRoutes {
             let action: AuditAction = [.get, .head].contains(method) ? .read : .change
             do {
                 if audit == .purposeRequired, Auditor.purpose(request, context) == nil {
-                    // A purpose whose text holds a control character was left out as unreadable: say so.
-                    try QueryParameters.refuseControlCharacters(request)
+                    if Auditor.declaredPurpose(request, context) != nil {
+                        throw APIError.controlCharacter(zh: "查询事由（purpose）", en: "the purpose")
+                    }
                     throw APIError(
                         .badRequest,
                         code: "purpose_required",

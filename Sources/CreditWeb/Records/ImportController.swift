@@ -81,9 +81,7 @@ struct ImportController {
                     "类别“\(job.category.prefix(40))”不在信用信息目录中（主体登记文件用 registration） / not a category of the catalogue (registration files: registration)"
             )
         }
-        guard job.filename?.containsControlCharacter != true else {
-            throw APIError.invalidParameter("filename", "文件名含有控制字符 / the file name holds a control character")
-        }
+        guard job.filename?.containsControlCharacter != true else { throw APIError.controlCharacter(zh: "文件名", en: "the file name") }
         guard let encoding = FileEncoding(name: job.encoding ?? "auto") else {
             throw APIError.invalidParameter("encoding", "应为 auto、utf-8 或 gb18030 / use auto, utf-8 or gb18030")
         }

@@ -67,6 +67,15 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static func invalidParameter(_ name: String, _ reason: String) -> APIError {
         APIError(.badRequest, code: "invalid_parameter", message: "参数 \(name) 无效：\(reason)")
     }
+
+    /// 400 `control_character`: a text of the request (named in Chinese and English) holds a control character.
+    static func controlCharacter(zh: String, en: String) -> APIError {
+        APIError(
+            .badRequest,
+            code: "control_character",
+            message: "\(zh)含有控制字符（如 U+0000），未做任何更改 / \(en) holds a control character (such as U+0000); nothing was changed"
+        )
+    }
 }
 
 extension Request {

@@ -27,12 +27,7 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
             let mapped = APIError.tooLarge(limit: error.maxBytes)
             return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
         } catch  where CreditDatabase.refusedText(error) {
-            let refused = APIError(
-                .badRequest,
-                code: "control_character",
-                message:
-                    "提交的文字含有无法保存的控制字符（如 U+0000），未做任何更改 / the text sent holds a control character (such as U+0000) that cannot be stored; nothing was changed"
-            )
+            let refused = APIError.controlCharacter(zh: "提交的文字", en: "the text sent")
             return isAPI ? Self.json(refused) : pages.errorPage(status: refused.status, message: refused.message)
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])

@@ -67,14 +67,6 @@ struct QueryParameters {
         return n
     }
 
-    /// Throws `control_character` when a value of the request's query holds one (the lenient readers of forms
-    /// and of `purpose` leave such a value out).
-    static func refuseControlCharacters(_ request: Request) throws(APIError) {
-        for component in (request.uri.query ?? "").split(whereSeparator: { $0 == "&" || $0 == "=" }) {
-            do { _ = try decode(component) } catch  where error.code == "control_character" { throw error } catch {}
-        }
-    }
-
     /// Percent-decodes a component ("+" is a space) and checks that the bytes are UTF-8 and hold no control character
     /// (unless `allowingControlCharacters`: a form's field is kept as typed, for the validators to name the problem).
     static func decode(_ text: Substring, allowingControlCharacters: Bool = false) throws(APIError) -> String {
@@ -97,11 +89,7 @@ struct QueryParameters {
             throw APIError(.badRequest, code: "invalid_encoding", message: "查询字符串不是有效的 UTF-8 / the query string is not valid UTF-8")
         }
         guard allowingControlCharacters || !string.containsControlCharacter else {
-            throw APIError(
-                .badRequest,
-                code: "control_character",
-                message: "查询字符串含有控制字符（如 %00） / the query string holds a control character (such as %00)"
-            )
+            throw APIError.controlCharacter(zh: "查询字符串", en: "the query string")
         }
         return string
     }
