@@ -48,6 +48,17 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("what a caller sent is recorded even when it holds a control character (shown as U+FFFD), on both engines", arguments: TestEngine.available)
+    func controlCharacters(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let trail = SQLAuditTrail(database: db)
+            try await trail.record(Self.event(.refused, account: 1, subject: "off\u{0}ice", purpose: "核查\u{1}"))
+            let recorded = try await trail.search(AuditQuery(), page: 1, size: 10).items
+            #expect(recorded.map(\.subject) == ["off\u{FFFD}ice"])
+            #expect(recorded.map(\.purpose) == ["核查\u{FFFD}"])
+        }
+    }
+
     @Test("the database refuses to change an event or delete one younger than five years", arguments: TestEngine.available)
     func appendOnly(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

@@ -18,6 +18,8 @@ public struct SQLAuditTrail: AuditTrail {
         "address", "request_id", "purpose",
     ]
 
+    /// Records an event. The texts that quote what a caller sent (a login name, a path's code, a route) are kept with
+    /// any control character shown as U+FFFD: PostgreSQL cannot hold U+0000, and the event must be written.
     @discardableResult
     public func record(_ event: AuditEvent) async throws -> Int {
         let at = Timestamp.string(clock.now())
@@ -31,13 +33,13 @@ public struct SQLAuditTrail: AuditTrail {
                     SQLBind(event.role),
                     SQLBind(event.departmentCode),
                     SQLBind(event.method),
-                    SQLBind(event.route),
-                    SQLBind(event.subject),
+                    SQLBind(event.route.replacingControlCharacters),
+                    SQLBind(event.subject?.replacingControlCharacters),
                     SQLBind(event.status),
                     SQLBind(event.outcome),
                     SQLBind(event.address),
                     SQLBind(event.requestID),
-                    SQLBind(event.purpose)
+                    SQLBind(event.purpose?.replacingControlCharacters)
                 ).returning("id").first()
             return try row!.decode(column: "id", as: Int.self)
         }

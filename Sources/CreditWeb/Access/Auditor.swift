@@ -36,8 +36,7 @@ struct Auditor: Sendable {
                 principal: principal ?? context.principal,
                 method: request.method.rawValue,
                 route: route,
-                // What the caller sent (a login name, a path's code) may hold a control character: kept, shown as �.
-                subject: subject?.replacingControlCharacters,
+                subject: subject,
                 status: status,
                 outcome: outcome,
                 address: context.clientAddress,
