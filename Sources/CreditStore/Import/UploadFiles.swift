@@ -8,18 +8,16 @@ import Glibc
 /// sheet unpacked. Each name carries the process's id; every normal path removes its file, and a server that starts
 /// removes those of processes that no longer run (a server killed in the middle of a 2 GB upload left 2 GB behind).
 public enum UploadFiles {
-    static let prefixes = ["credit-import-", "credit-sheet-"]
+    /// What a file holds, by the start of its name.
+    public enum Kind: String, CaseIterable {
+        case workbook = "credit-import-"
+        case sheet = "credit-sheet-"
+    }
 
     /// A new file name in the temporary directory: `credit-import-<pid>-<detail>-<uuid>.xlsx` and the like.
     public static func url(_ kind: Kind, detail: String = "") -> URL {
-        let name = "\(kind.prefix)\(getpid())-\(detail.isEmpty ? "" : detail + "-")\(UUID().uuidString).\(kind.ext)"
+        let name = "\(kind.rawValue)\(getpid())-\(detail.isEmpty ? "" : detail + "-")\(UUID().uuidString).\(kind == .workbook ? "xlsx" : "xml")"
         return FileManager.default.temporaryDirectory.appendingPathComponent(name)
-    }
-
-    public enum Kind {
-        case workbook, sheet
-        var prefix: String { self == .workbook ? prefixes[0] : prefixes[1] }
-        var ext: String { self == .workbook ? "xlsx" : "xml" }
     }
 
     /// Removes the upload files of processes that no longer run; returns how many. Files of running processes (this
@@ -29,7 +27,7 @@ public enum UploadFiles {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var removed = 0
         for name in names {
-            guard let prefix = prefixes.first(where: { name.hasPrefix($0) }),
+            guard let prefix = Kind.allCases.map(\.rawValue).first(where: { name.hasPrefix($0) }),
                 let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap({ Int32($0) }), pid > 0,
                 !isRunning(pid)
             else { continue }
