@@ -299,6 +299,44 @@ struct RecordStoreTests {
     }
 
     @Test(
+        "new records are numbered and logged in the order they were sent, whether their rows were made before the transaction or in it",
+        arguments: TestEngine.available
+    )
+    func numberedInOrder(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let known = f.items[1].entity.code.rawValue
+            let person = RecordSubmission(
+                category: "dishonest-debtor",
+                fields: [
+                    "subjectIdNumber": "11010519491231002X", "subjectName": "张三", "documentNumber": "（2026）鲁01执7号", "decidedOn": "2026-05-06",
+                    "content": "支付货款", "basis": "有履行能力而拒不履行", "severity": "serious",
+                ]
+            )
+            // About a known entity (rows made ahead), a person and an unregistered code (rows made under the lock).
+            let batch = [
+                Self.penalty(known, number: "济市监罚〔2026〕31号", decidedOn: "2026-05-08"), person,
+                Self.penalty("91350100M000100Y43", number: "济市监罚〔2026〕32号", decidedOn: "2026-05-08"),
+                Self.penalty(known, number: "济市监罚〔2026〕33号", decidedOn: "2026-05-08"),
+            ]
+            let results = try await f.submit(Self.market, batch)
+            #expect(results.map(\.status) == [.accepted, .accepted, .accepted, .accepted])
+            let ids = results.compactMap(\.id)
+            #expect(ids.count == 4 && ids == ids.sorted(), "\(ids)")
+            let logged = try await f.db.read { sql in
+                try await sql.raw("SELECT subject_id FROM log_entries WHERE kind = \(bind: SQLRecordStore.versionKind) ORDER BY seq").all()
+                    .map { try $0.decode(column: "subject_id", as: Int.self) }
+            }
+            #expect(logged == ids)
+            var records: [StoredRecord] = []
+            for id in ids { records.append(try #require(try await f.store.fetchRecord(id: id))) }
+            #expect(records.map(\.documentNumber) == ["济市监罚〔2026〕31号", "（2026）鲁01执7号", "济市监罚〔2026〕32号", "济市监罚〔2026〕33号"])
+            #expect(records.map(\.matched) == [true, true, false, true])
+            #expect(records[1].subjectIDMasked == "110105********002X")
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+        }
+    }
+
+    @Test(
         "the same records sent twice at the same moment are stored once: one batch accepts them, the other finds them unchanged",
         arguments: TestEngine.available
     )

@@ -50,33 +50,80 @@ public struct BulkWriter: Sendable {
         precondition(rows.allSatisfy { $0.count == columns.count }, "a bulk row does not match its columns")
         switch connection {
         case .sqlite(let connection):
-            // At most ~30,000 values per statement: well under the driver's limit, and one statement prepared per chunk.
-            let perStatement = max(1, 30_000 / columns.count)
-            let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-            var start = 0
-            while start < rows.count {
-                let chunk = rows[start..<min(start + perStatement, rows.count)]
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * columns.count)
-                for row in chunk { for value in row { binds.append(value.sqlite) } }
-                let statement = head + Array(repeating: tuple, count: chunk.count).joined(separator: ",")
-                try await connection.query(statement, binds) { _ in }
-                start += chunk.count
+            try await Self.insert(into: table, columns: columns, count: rows.count, on: connection) { row, binds in
+                for value in rows[row] { binds.append(value.sqlite) }
             }
         case .postgres(let connection):
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                var buffer = ByteBuffer()
-                buffer.reserveCapacity(1 << 20)
-                for row in rows {
-                    Self.appendCopyLine(row, to: &buffer)
-                    if buffer.readableBytes >= 1 << 20 {
-                        try await writer.write(buffer)
-                        buffer.clear()
-                    }
-                }
-                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await copy(into: table, columns: columns, count: rows.count, on: connection) { row, buffer in
+                Self.appendCopyLine(rows[row], to: &buffer)
             }
+        }
+    }
+
+    /// Inserts rows numbered in the transaction whose other values were encoded before it: `columns` starts
+    /// with the number's column, each row's ``EncodedValues`` hold the rest, in order.
+    public func insert(into table: String, columns: [String], numbered rows: [(id: Int, rest: EncodedValues)]) async throws {
+        guard !rows.isEmpty else { return }
+        precondition(rows.allSatisfy { $0.rest.count == columns.count - 1 }, "a bulk row does not match its columns")
+        switch connection {
+        case .sqlite(let connection):
+            try await Self.insert(into: table, columns: columns, count: rows.count, on: connection) { row, binds in
+                binds.append(.integer(rows[row].id))
+                guard case .sqlite(let rest) = rows[row].rest.storage else { preconditionFailure("values encoded for another engine") }
+                binds.append(contentsOf: rest)
+            }
+        case .postgres(let connection):
+            try await copy(into: table, columns: columns, count: rows.count, on: connection) { row, buffer in
+                guard case .copy(let rest) = rows[row].rest.storage else { preconditionFailure("values encoded for another engine") }
+                buffer.writeString(String(rows[row].id))
+                buffer.writeImmutableBuffer(rest)
+            }
+        }
+    }
+
+    /// Multi-row `INSERT`s on SQLite, the values bound directly: at most ~30,000 values per statement (well under
+    /// the driver's limit, one statement prepared per chunk).
+    private static func insert(
+        into table: String,
+        columns: [String],
+        count: Int,
+        on connection: SQLiteConnection,
+        binding: (_ row: Int, _ binds: inout [SQLiteData]) -> Void
+    ) async throws {
+        let perStatement = max(1, 30_000 / columns.count)
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        var start = 0
+        while start < count {
+            let end = min(start + perStatement, count)
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity((end - start) * columns.count)
+            for row in start..<end { binding(row, &binds) }
+            let statement = head + Array(repeating: tuple, count: end - start).joined(separator: ",")
+            try await connection.query(statement, binds) { _ in }
+            start = end
+        }
+    }
+
+    /// `COPY … FROM STDIN` on PostgreSQL, sent in pieces of about 1 MiB.
+    private func copy(
+        into table: String,
+        columns: [String],
+        count: Int,
+        on connection: PostgresConnection,
+        line: @escaping @Sendable (_ row: Int, _ buffer: inout ByteBuffer) -> Void
+    ) async throws {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(1 << 20)
+            for row in 0..<count {
+                line(row, &buffer)
+                if buffer.readableBytes >= 1 << 20 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
     }
 
@@ -110,32 +157,68 @@ public struct BulkWriter: Sendable {
     static func appendCopyLine(_ row: [BulkValue], to buffer: inout ByteBuffer) {
         for (i, value) in row.enumerated() {
             if i > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-            switch value {
-            case .null: buffer.writeStaticString("\\N")
-            case .integer(let number): buffer.writeString(String(number))
-            case .text(let text):
-                var text = text
-                text.withUTF8 { bytes in
-                    var start = 0
-                    for (j, byte) in bytes.enumerated() {
-                        let escape: UInt8? =
-                            switch byte {
-                            case UInt8(ascii: "\\"): UInt8(ascii: "\\")
-                            case UInt8(ascii: "\n"): UInt8(ascii: "n")
-                            case UInt8(ascii: "\r"): UInt8(ascii: "r")
-                            case UInt8(ascii: "\t"): UInt8(ascii: "t")
-                            default: nil
-                            }
-                        guard let escape else { continue }
-                        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<j]))
-                        buffer.writeInteger(UInt8(ascii: "\\"))
-                        buffer.writeInteger(escape)
-                        start = j + 1
-                    }
-                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
-                }
-            }
+            appendCopyValue(value, to: &buffer)
         }
         buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// One value in `COPY`'s text format.
+    static func appendCopyValue(_ value: BulkValue, to buffer: inout ByteBuffer) {
+        switch value {
+        case .null: buffer.writeStaticString("\\N")
+        case .integer(let number): buffer.writeString(String(number))
+        case .text(let text):
+            var text = text
+            text.withUTF8 { bytes in
+                var start = 0
+                for (j, byte) in bytes.enumerated() {
+                    let escape: UInt8? =
+                        switch byte {
+                        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+                        case UInt8(ascii: "\n"): UInt8(ascii: "n")
+                        case UInt8(ascii: "\r"): UInt8(ascii: "r")
+                        case UInt8(ascii: "\t"): UInt8(ascii: "t")
+                        default: nil
+                        }
+                    guard let escape else { continue }
+                    buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<j]))
+                    buffer.writeInteger(UInt8(ascii: "\\"))
+                    buffer.writeInteger(escape)
+                    start = j + 1
+                }
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+            }
+        }
+    }
+}
+
+/// A row's values but its leading number, encoded for one engine's ``BulkWriter`` ahead of the transaction that
+/// numbers the row: bound values for SQLite, the rest of a `COPY` line for PostgreSQL. Encoding is most of a bulk
+/// write's own work; done beforehand, it runs beside the previous batch's transaction instead of inside its own.
+public struct EncodedValues: Sendable {
+    enum Storage: Sendable {
+        case sqlite([SQLiteData])
+        /// The values, each after a tab, and the line's end.
+        case copy(ByteBuffer)
+    }
+
+    let storage: Storage
+    /// How many values.
+    let count: Int
+
+    public init(_ values: [BulkValue], for engine: CreditDatabase.Engine) {
+        count = values.count
+        switch engine {
+        case .sqlite:
+            storage = .sqlite(values.map(\.sqlite))
+        case .postgres:
+            var buffer = ByteBuffer()
+            for value in values {
+                buffer.writeInteger(UInt8(ascii: "\t"))
+                BulkWriter.appendCopyValue(value, to: &buffer)
+            }
+            buffer.writeInteger(UInt8(ascii: "\n"))
+            storage = .copy(buffer)
+        }
     }
 }

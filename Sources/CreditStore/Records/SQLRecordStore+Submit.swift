@@ -5,10 +5,11 @@ import SQLKit
 
 /// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
 /// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
-/// import is being written; so is which of the batch's records exist (a snapshot, decision 0007). In the
-/// transaction, the records the snapshot found are read again and the known credit codes are read, and new
-/// records, versions, log entries and rejections go in as bulk writes (``BulkWriter``); only corrections of stored
-/// records are updated one by one.
+/// import is being written; so is which of the batch's records exist and which of their credit codes the registry
+/// knows (a snapshot, decision 0007), and — for a record the snapshot did not find, about a known entity — its three
+/// rows, encoded for the bulk write but for the record's number. In the transaction, the records the snapshot found
+/// are read again, and so are the credit codes it did not know; new records, versions, log entries and rejections go
+/// in as bulk writes (``BulkWriter``); only corrections of stored records are updated one by one.
 extension SQLRecordStore {
     /// What every item of one batch shares.
     struct StoreContext: Sendable {
@@ -85,6 +86,22 @@ extension SQLRecordStore {
         }
     }
 
+    /// A new record's three rows (record, first version, log entry) but for the record's number, encoded before the
+    /// transaction.
+    struct EncodedRows: Sendable {
+        var record: EncodedValues
+        var version: EncodedValues
+        var log: EncodedValues
+    }
+
+    /// What was read before the transaction.
+    struct Snapshot: Sendable {
+        /// The batch's records that were stored, by ``SQLRecordStore/key(_:_:)``.
+        var existing: [String: Existing]
+        /// The batch's credit codes the registry knew (entities are never removed, so they stay known).
+        var known: Set<String>
+    }
+
     struct Existing {
         var id: Int
         var version: Int
@@ -158,39 +175,62 @@ extension SQLRecordStore {
             }
         }
         let ready = outcomes
-        // Which records exist, read beside the previous batch's write (decision 0007): inside the transaction only the
-        // ones found are read again. One stored since makes the insert fail on the unique key; the batch is then
-        // stored again, reading everything inside its transaction.
+        // Which records exist and which credit codes are known, read beside the previous batch's write (decision
+        // 0007): inside the transaction only the records found are read again, and the codes not known. A record
+        // stored since makes the insert fail on the unique key; the batch is then stored again, reading everything
+        // inside its transaction.
         let snapshot = try await db.read { sql in
-            try await Self.existing(ready.compactMap { try? $0.get().record }, department: departmentCode, sql: sql)
+            Snapshot(
+                existing: try await Self.existing(ready.compactMap { try? $0.get().record }, department: departmentCode, sql: sql),
+                known: try await Self.knownCodes(Set(ready.compactMap { try? $0.get().subjectCode }), sql: sql)
+            )
+        }
+        let engine = db.engine
+        let encoded = ready.map { outcome -> EncodedRows? in
+            guard case .success(let prepared) = outcome, let code = prepared.subjectCode, snapshot.known.contains(code),
+                snapshot.existing[Self.key(prepared.record.category, prepared.record.documentNumber)] == nil
+            else { return nil }
+            return Self.encodedRows(prepared, values: prepared.values, context: context, engine: engine)
         }
         try await after()
         do {
-            return try await store(items, ready, snapshot: snapshot, source: source, importID: importID, context: context)
+            return try await store(items, ready, encoded: encoded, snapshot: snapshot, source: source, importID: importID, context: context)
         } catch  where CreditDatabase.isUniqueViolation(error) {
-            return try await store(items, ready, snapshot: nil, source: source, importID: importID, context: context)
+            let none = [EncodedRows?](repeating: nil, count: ready.count)
+            return try await store(items, ready, encoded: none, snapshot: nil, source: source, importID: importID, context: context)
         }
     }
 
     /// Stores a prepared batch in one transaction.
-    /// - Parameter snapshot: the batch's records that existed before the transaction, or nil to read them all in it.
+    /// - Parameters:
+    ///   - encoded: by position, the rows of the records the snapshot found new and about a known entity (all nil
+    ///     without a snapshot).
+    ///   - snapshot: what was read before the transaction, or nil to read everything in it.
     func store(
         _ items: [SubmissionItem],
         _ ready: [Result<Prepared, RecordProblems>],
-        snapshot: [String: Existing]?,
+        encoded: [EncodedRows?],
+        snapshot: Snapshot?,
         source: String,
         importID: String?,
         context: StoreContext
     ) async throws -> [SubmissionResult] {
         let departmentCode = context.department
         let receivedAt = context.receivedAt
+        let engine = db.engine
         return try await db.transaction { sql, bulk in
             try await WriterLock.department(departmentCode).take(sql)
             var results = [SubmissionResult?](repeating: nil, count: items.count)
             var rejections: [(hash: String, row: [BulkValue])] = []
+            // New records in the batch's order, their rows encoded; the others, to be looked at under the lock.
+            var fresh: [(position: Int, rows: EncodedRows)] = []
+            fresh.reserveCapacity(items.count)
             var valid: [(position: Int, prepared: Prepared)] = []
-            valid.reserveCapacity(items.count)
             for (position, outcome) in ready.enumerated() {
+                if let rows = encoded[position] {
+                    fresh.append((position, rows))
+                    continue
+                }
                 switch outcome {
                 case .failure(let problems):
                     rejections.append(try Self.rejectionRow(items[position], problems: problems.problems, source: source, context: context))
@@ -199,18 +239,18 @@ extension SQLRecordStore {
                     valid.append((position, prepared))
                 }
             }
-            // Read under the department's lock: every record, or only those the snapshot found (they may have changed since).
+            // Read under the department's lock: every record, or only those the snapshot found (they may have changed
+            // since); every credit code, or only those the snapshot did not know.
             var stored = valid.map(\.prepared.record)
-            if let snapshot { stored.removeAll { snapshot[Self.key($0.category, $0.documentNumber)] == nil } }
+            var codes = Set(valid.compactMap(\.prepared.subjectCode))
+            if let snapshot {
+                stored.removeAll { snapshot.existing[Self.key($0.category, $0.documentNumber)] == nil }
+                codes.subtract(snapshot.known)
+            }
             let existing = try await Self.existing(stored, department: departmentCode, sql: sql)
-            let known = try await Self.knownCodes(Set(valid.compactMap(\.prepared.subjectCode)), sql: sql)
-            var rows: [[BulkValue]] = []
-            rows.reserveCapacity(valid.count)
-            var versions: [[BulkValue]] = []
-            versions.reserveCapacity(valid.count)
-            var log: [[BulkValue]] = []
-            log.reserveCapacity(valid.count)
-            var fresh: [(position: Int, prepared: Prepared, values: [BulkValue])] = []
+            let known = try await Self.knownCodes(codes, sql: sql).union(snapshot?.known ?? [])
+            var versions: [(id: Int, rest: EncodedValues)] = []
+            var log: [(id: Int, rest: EncodedValues)] = []
             for (position, prepared) in valid {
                 let record = prepared.record
                 let index = items[position].index
@@ -239,29 +279,31 @@ extension SQLRecordStore {
                     var update = sql.update("records").set("version", to: SQLBind(version))
                     for (column, value) in zip(Self.plannedColumns, values) { update = update.set(SQLIdentifier(column), to: value.bind) }
                     try await update.where("id", .equal, found.id).run()
-                    versions.append(Self.versionRow(prepared, values: values, id: found.id, version: version, context: context))
-                    log.append(Self.logRow(prepared, id: found.id, version: version, context: context))
+                    versions.append(
+                        (found.id, EncodedValues(Self.versionValues(prepared, values: values, version: version, context: context), for: engine))
+                    )
+                    log.append((found.id, EncodedValues(Self.logValues(prepared, version: version, context: context), for: engine)))
                     results[position] = SubmissionResult(index: index, status: .updated, id: found.id)
                 } else {
-                    fresh.append((position, prepared, values))
+                    fresh.append((position, Self.encodedRows(prepared, values: values, context: context, engine: engine)))
                 }
             }
-            // New records are numbered here, so that they, their versions and their log entries go in as bulk writes.
+            // New records are numbered here, in the batch's order, so that they, their versions and their log entries
+            // go in as bulk writes.
+            fresh.sort { $0.position < $1.position }
             let ids = try await bulk.nextIDs(of: "records", count: fresh.count)
-            for ((position, prepared, values), id) in zip(fresh, ids) {
-                let record = prepared.record
-                rows.append(
-                    [.integer(id), .text(departmentCode), .text(record.category), .text(record.documentNumber), .integer(1), .text(receivedAt)]
-                        + values
-                )
-                versions.append(Self.versionRow(prepared, values: values, id: id, version: 1, context: context))
-                log.append(Self.logRow(prepared, id: id, version: 1, context: context))
+            var rows: [(id: Int, rest: EncodedValues)] = []
+            rows.reserveCapacity(fresh.count)
+            for ((position, encoded), id) in zip(fresh, ids) {
+                rows.append((id, encoded.record))
+                versions.append((id, encoded.version))
+                log.append((id, encoded.log))
                 results[position] = SubmissionResult(index: items[position].index, status: .accepted, id: id)
             }
-            try await bulk.insert(into: "records", columns: Self.newRecordColumns, rows: rows)
-            try await bulk.insert(into: "record_versions", columns: Self.versionColumns, rows: versions)
+            try await bulk.insert(into: "records", columns: Self.newRecordColumns, numbered: rows)
+            try await bulk.insert(into: "record_versions", columns: Self.versionColumns, numbered: versions)
             if !log.isEmpty { try await WriterLock.log.take(sql) }
-            try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: log)
+            try await bulk.insert(into: "log_entries", columns: Self.logColumns, numbered: log)
             // Documents stored now (new, or a new version) were corrected by resubmission: their open rejections are
             // resolved. This batch's own rejections are queued below, and stay open.
             var corrected: [String: [String]] = [:]
@@ -528,16 +570,32 @@ extension SQLRecordStore {
         "original_hash", "sealed",
     ]
 
-    /// A version row; `values` are the record's (for the person's row).
-    static func versionRow(_ p: Prepared, values: [BulkValue], id: Int, version: Int, context: StoreContext) -> [BulkValue] {
+    /// A new record's three rows but for its number (first in ``newRecordColumns``, ``versionColumns`` and
+    /// ``logColumns``); `values` are the record's, completed.
+    static func encodedRows(_ p: Prepared, values: [BulkValue], context: StoreContext, engine: CreditDatabase.Engine) -> EncodedRows {
+        let record: [BulkValue] =
+            [.text(context.department), .text(p.record.category), .text(p.record.documentNumber), .integer(1), .text(context.receivedAt)] + values
+        return EncodedRows(
+            record: EncodedValues(record, for: engine),
+            version: EncodedValues(versionValues(p, values: values, version: 1, context: context), for: engine),
+            log: EncodedValues(logValues(p, version: 1, context: context), for: engine)
+        )
+    }
+
+    /// A version row but its record's number; `values` are the record's (for the person's row).
+    static func versionValues(_ p: Prepared, values: [BulkValue], version: Int, context: StoreContext) -> [BulkValue] {
         [
-            .integer(id), .integer(version), .text(p.status), BulkValue(p.subjectCode), values[plannedColumn("subject_person_id")],
+            .integer(version), .text(p.status), BulkValue(p.subjectCode), values[plannedColumn("subject_person_id")],
             .text(p.record.subjectName), .text(p.decidedOn),
             BulkValue(p.record.severity?.rawValue), .text(p.content), .text(p.hash), BulkValue(p.record.changeReason), .text(context.receivedAt),
         ]
     }
 
-    static func logRow(_ p: Prepared, id: Int, version: Int, context: StoreContext) -> [BulkValue] {
+    /// The columns of a record's log entry, its number first.
+    static let logColumns = ["subject_id", "kind", "version", "leaf_hash", "recorded_at"]
+
+    /// A log entry but its record's number.
+    static func logValues(_ p: Prepared, version: Int, context: StoreContext) -> [BulkValue] {
         let leafHash: String
         if version == 1 {
             leafHash = p.firstLeaf
@@ -558,7 +616,7 @@ extension SQLRecordStore {
             )
             leafHash = MerkleTree.hex(MerkleTree.leafHash(leaf))
         }
-        return [.text(versionKind), .integer(id), .integer(version), .text(leafHash), .text(context.receivedAt)]
+        return [.text(versionKind), .integer(version), .text(leafHash), .text(context.receivedAt)]
     }
 
     /// A row of the rejection queue: the item as it was sent and its fields, sealed (they may hold identity and
