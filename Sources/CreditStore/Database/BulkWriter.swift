@@ -76,7 +76,7 @@ public struct BulkWriter: Sendable {
             try await copy(into: table, columns: columns, count: rows.count, on: connection) { row, buffer in
                 guard case .copy(let rest) = rows[row].rest.storage else { preconditionFailure("values encoded for another engine") }
                 buffer.writeString(String(rows[row].id))
-                buffer.writeImmutableBuffer(rest)
+                buffer.writeBytes(rest)
             }
         }
     }
@@ -198,8 +198,9 @@ public struct BulkWriter: Sendable {
 public struct EncodedValues: Sendable {
     enum Storage: Sendable {
         case sqlite([SQLiteData])
-        /// The values, each after a tab, and the line's end.
-        case copy(ByteBuffer)
+        /// The values, each after a tab, and the line's end (bytes of their own length: a buffer would be rounded up to
+        /// a power of two, for every row of the batches in flight).
+        case copy([UInt8])
     }
 
     let storage: Storage
@@ -218,7 +219,7 @@ public struct EncodedValues: Sendable {
                 BulkWriter.appendCopyValue(value, to: &buffer)
             }
             buffer.writeInteger(UInt8(ascii: "\n"))
-            storage = .copy(buffer)
+            storage = .copy(Array(buffer.readableBytesView))
         }
     }
 }
