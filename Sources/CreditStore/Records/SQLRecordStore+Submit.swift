@@ -6,10 +6,10 @@ import SQLKit
 /// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
 /// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
 /// import is being written; so is which of the batch's records exist and which of their credit codes the registry
-/// knows (a snapshot, decision 0007), and — for a record the snapshot did not find, about a known entity — its three
-/// rows, encoded for the bulk write but for the record's number. In the transaction, the records the snapshot found
-/// are read again, and so are the credit codes it did not know; new records, versions, log entries and rejections go
-/// in as bulk writes (``BulkWriter``); only corrections of stored records are updated one by one.
+/// knows (a snapshot, decision 0007), and — for a record the snapshot did not find, about an entity — its three rows,
+/// encoded for the bulk write but for the record's number. In the transaction, the records the snapshot found are
+/// read again, and so are the credit codes it did not know; new records, versions, log entries and rejections go in
+/// as bulk writes (``BulkWriter``); only corrections of stored records are updated one by one.
 extension SQLRecordStore {
     /// What every item of one batch shares.
     struct StoreContext: Sendable {
@@ -92,6 +92,9 @@ extension SQLRecordStore {
         var record: EncodedValues
         var version: EncodedValues
         var log: EncodedValues
+        /// The credit code, when the registry did not know it at the snapshot (the rows say "unmatched"; if it is
+        /// registered by the transaction, they are made again).
+        var unknownCode: String?
     }
 
     /// What was read before the transaction.
@@ -100,6 +103,8 @@ extension SQLRecordStore {
         var existing: [String: Existing]
         /// The batch's credit codes the registry knew (entities are never removed, so they stay known).
         var known: Set<String>
+        /// The batch's other credit codes.
+        var unknown: Set<String>
     }
 
     struct Existing {
@@ -179,18 +184,26 @@ extension SQLRecordStore {
         // 0007): inside the transaction only the records found are read again, and the codes not known. A record
         // stored since makes the insert fail on the unique key; the batch is then stored again, reading everything
         // inside its transaction.
+        let codes = Set(ready.compactMap { try? $0.get().subjectCode })
         let snapshot = try await db.read { sql in
-            Snapshot(
+            let known = try await Self.knownCodes(codes, sql: sql)
+            return Snapshot(
                 existing: try await Self.existing(ready.compactMap { try? $0.get().record }, department: departmentCode, sql: sql),
-                known: try await Self.knownCodes(Set(ready.compactMap { try? $0.get().subjectCode }), sql: sql)
+                known: known,
+                unknown: codes.subtracting(known)
             )
         }
         let engine = db.engine
         let encoded = ready.map { outcome -> EncodedRows? in
-            guard case .success(let prepared) = outcome, let code = prepared.subjectCode, snapshot.known.contains(code),
+            guard case .success(let prepared) = outcome, let code = prepared.subjectCode,
                 snapshot.existing[Self.key(prepared.record.category, prepared.record.documentNumber)] == nil
             else { return nil }
-            return Self.encodedRows(prepared, values: prepared.values, context: context, engine: engine)
+            var values = prepared.values
+            let unknown = !snapshot.known.contains(code)
+            if unknown { values[Self.plannedColumn("matched")] = .integer(0) }
+            var rows = Self.encodedRows(prepared, values: values, context: context, engine: engine)
+            rows.unknownCode = unknown ? code : nil
+            return rows
         }
         try await after()
         do {
@@ -203,8 +216,8 @@ extension SQLRecordStore {
 
     /// Stores a prepared batch in one transaction.
     /// - Parameters:
-    ///   - encoded: by position, the rows of the records the snapshot found new and about a known entity (all nil
-    ///     without a snapshot).
+    ///   - encoded: by position, the rows of the records the snapshot found new and about an entity (all nil without a
+    ///     snapshot).
     ///   - snapshot: what was read before the transaction, or nil to read everything in it.
     func store(
         _ items: [SubmissionItem],
@@ -222,12 +235,16 @@ extension SQLRecordStore {
             try await WriterLock.department(departmentCode).take(sql)
             var results = [SubmissionResult?](repeating: nil, count: items.count)
             var rejections: [(hash: String, row: [BulkValue])] = []
-            // New records in the batch's order, their rows encoded; the others, to be looked at under the lock.
+            // The credit codes the snapshot did not know, or every code: which are known now.
+            let known = try await Self.knownCodes(snapshot?.unknown ?? Set(ready.compactMap { try? $0.get().subjectCode }), sql: sql)
+                .union(snapshot?.known ?? [])
+            // New records in the batch's order, their rows encoded (again, if their code was registered meanwhile);
+            // the others, to be looked at under the lock.
             var fresh: [(position: Int, rows: EncodedRows)] = []
             fresh.reserveCapacity(items.count)
             var valid: [(position: Int, prepared: Prepared)] = []
             for (position, outcome) in ready.enumerated() {
-                if let rows = encoded[position] {
+                if let rows = encoded[position], !(rows.unknownCode.map(known.contains) ?? false) {
                     fresh.append((position, rows))
                     continue
                 }
@@ -240,15 +257,10 @@ extension SQLRecordStore {
                 }
             }
             // Read under the department's lock: every record, or only those the snapshot found (they may have changed
-            // since); every credit code, or only those the snapshot did not know.
+            // since).
             var stored = valid.map(\.prepared.record)
-            var codes = Set(valid.compactMap(\.prepared.subjectCode))
-            if let snapshot {
-                stored.removeAll { snapshot.existing[Self.key($0.category, $0.documentNumber)] == nil }
-                codes.subtract(snapshot.known)
-            }
+            if let snapshot { stored.removeAll { snapshot.existing[Self.key($0.category, $0.documentNumber)] == nil } }
             let existing = try await Self.existing(stored, department: departmentCode, sql: sql)
-            let known = try await Self.knownCodes(codes, sql: sql).union(snapshot?.known ?? [])
             var versions: [(id: Int, rest: EncodedValues)] = []
             var log: [(id: Int, rest: EncodedValues)] = []
             for (position, prepared) in valid {
