@@ -557,4 +557,60 @@ struct RecordStoreTests {
             #expect(try await TamperEvidentLog(database: f.db).verify().ok)
         }
     }
+
+    @Test(
+        "a batch of debtors stores each person once, whether registered before, new, or named twice in the batch",
+        arguments: TestEngine.available
+    )
+    func personsOfABatch(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            func debtor(_ number: String, _ idNumber: String, _ name: String) -> RecordSubmission {
+                RecordSubmission(
+                    category: "dishonest-debtor",
+                    fields: [
+                        "subjectIdNumber": idNumber, "subjectName": name, "documentNumber": number, "decidedOn": "2026-05-06", "content": "支付货款",
+                        "basis": "有履行能力而拒不履行", "severity": "serious",
+                    ]
+                )
+            }
+            func people() async throws -> Int {
+                try await f.db.read { sql in try await sql.raw("SELECT count(*) AS n FROM persons").first()!.decode(column: "n", as: Int.self) }
+            }
+            let earlier = try await f.submit(Self.tax, [debtor("（2026）鲁01执1号", "11010519491231002X", "张三")])
+            #expect(earlier.map(\.status) == [.accepted])
+            let before = try await people()
+            let newcomer = try #require(IdentityNumber.completing("37010219700505001")).rawValue
+            let results = try await f.submit(
+                Self.tax,
+                [
+                    debtor("（2026）鲁01执2号", "11010519491231002X", "张三"), debtor("（2026）鲁01执3号", newcomer, "李四"),
+                    debtor("（2026）鲁01执4号", newcomer, "李四（又名）"),
+                ]
+            )
+            #expect(results.map(\.status) == [.accepted, .accepted, .accepted])
+            #expect(try await people() == before + 1)
+            let ids = (earlier + results).compactMap(\.id)
+            let owners = try await f.db.read { sql in
+                try await sql.raw("SELECT r.id, p.id AS person, p.name FROM records r JOIN persons p ON p.id = r.subject_person_id ORDER BY r.id")
+                    .all()
+                    .map {
+                        (
+                            try $0.decode(column: "id", as: Int.self), try $0.decode(column: "person", as: Int.self),
+                            try $0.decode(column: "name", as: String.self)
+                        )
+                    }
+            }
+            #expect(owners.map(\.0) == ids)
+            #expect(owners[0].1 == owners[1].1 && owners[2].1 == owners[3].1 && owners[1].1 != owners[2].1)
+            #expect(owners.map(\.2) == ["张三", "张三", "李四", "李四"])
+            var masked: [String?] = []
+            for id in ids { masked.append(try await f.store.fetchRecord(id: id)?.subjectIDMasked) }
+            #expect(
+                masked == [
+                    "110105********002X", "110105********002X", "370102********001" + newcomer.suffix(1), "370102********001" + newcomer.suffix(1),
+                ]
+            )
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+        }
+    }
 }

@@ -6,10 +6,11 @@ import SQLKit
 /// Storing a batch. What needs no database (validation was done by the caller; subject, canonical content,
 /// hashes, clock, window, first log leaf) is worked out before the transaction, while the previous batch of an
 /// import is being written; so is which of the batch's records exist and which of their credit codes the registry
-/// knows (a snapshot, decision 0007), and — for a record the snapshot did not find, about an entity — its three rows,
-/// encoded for the bulk write but for the record's number. In the transaction, the records the snapshot found are
-/// read again, and so are the credit codes it did not know; new records, versions, log entries and rejections go in
-/// as bulk writes (``BulkWriter``); only corrections of stored records are updated one by one.
+/// knows and which of their persons are registered (a snapshot, decision 0007), and — for a record the snapshot did
+/// not find, about an entity or a registered person — its three rows, encoded for the bulk write but for the
+/// record's number. In the transaction, the records the snapshot found are read again, and so are the credit codes
+/// it did not know; persons not registered are added together; new records, versions, log entries and rejections go
+/// in as bulk writes (``BulkWriter``); only corrections of stored records are updated one by one.
 extension SQLRecordStore {
     /// What every item of one batch shares.
     struct StoreContext: Sendable {
@@ -105,6 +106,9 @@ extension SQLRecordStore {
         var known: Set<String>
         /// The batch's other credit codes.
         var unknown: Set<String>
+        /// The row ids of the batch's persons that were registered, by identity number (in memory only; persons are
+        /// never removed).
+        var persons: [String: Int]
     }
 
     struct Existing {
@@ -185,24 +189,40 @@ extension SQLRecordStore {
         // stored since makes the insert fail on the unique key; the batch is then stored again, reading everything
         // inside its transaction.
         let codes = Set(ready.compactMap { try? $0.get().subjectCode })
+        let numbers = Set(
+            ready.compactMap { outcome -> String? in
+                guard case .success(let prepared) = outcome, case .person(let number) = prepared.record.subject else { return nil }
+                return number.rawValue
+            }
+        )
+        let keys = keys
         let snapshot = try await db.read { sql in
             let known = try await Self.knownCodes(codes, sql: sql)
             return Snapshot(
                 existing: try await Self.existing(ready.compactMap { try? $0.get().record }, department: departmentCode, sql: sql),
                 known: known,
-                unknown: codes.subtracting(known)
+                unknown: codes.subtracting(known),
+                persons: try await SQLRegistryStore.fetchPersonIDs(numbers, keys: keys, sql: sql)
             )
         }
         let engine = db.engine
         let encoded = ready.map { outcome -> EncodedRows? in
-            guard case .success(let prepared) = outcome, let code = prepared.subjectCode,
-                snapshot.existing[Self.key(prepared.record.category, prepared.record.documentNumber)] == nil
+            guard case .success(let prepared) = outcome, snapshot.existing[Self.key(prepared.record.category, prepared.record.documentNumber)] == nil
             else { return nil }
             var values = prepared.values
-            let unknown = !snapshot.known.contains(code)
-            if unknown { values[Self.plannedColumn("matched")] = .integer(0) }
+            var unknownCode: String?
+            switch prepared.record.subject {
+            case .entity(let code):
+                if !snapshot.known.contains(code.rawValue) {
+                    values[Self.plannedColumn("matched")] = .integer(0)
+                    unknownCode = code.rawValue
+                }
+            case .person(let number):
+                guard let id = snapshot.persons[number.rawValue] else { return nil }
+                values[Self.plannedColumn("subject_person_id")] = .integer(id)
+            }
             var rows = Self.encodedRows(prepared, values: values, context: context, engine: engine)
-            rows.unknownCode = unknown ? code : nil
+            rows.unknownCode = unknownCode
             return rows
         }
         try await after()
@@ -216,8 +236,8 @@ extension SQLRecordStore {
 
     /// Stores a prepared batch in one transaction.
     /// - Parameters:
-    ///   - encoded: by position, the rows of the records the snapshot found new and about an entity (all nil without a
-    ///     snapshot).
+    ///   - encoded: by position, the rows of the records the snapshot found new and about an entity or a registered
+    ///     person (all nil without a snapshot).
     ///   - snapshot: what was read before the transaction, or nil to read everything in it.
     func store(
         _ items: [SubmissionItem],
@@ -263,6 +283,8 @@ extension SQLRecordStore {
             let existing = try await Self.existing(stored, department: departmentCode, sql: sql)
             var versions: [(id: Int, rest: EncodedValues)] = []
             var log: [(id: Int, rest: EncodedValues)] = []
+            // Records to store: new ones and new versions; a row sent again unchanged or twice in one file is answered.
+            var changed: [(position: Int, prepared: Prepared, found: Existing?)] = []
             for (position, prepared) in valid {
                 let record = prepared.record
                 let index = items[position].index
@@ -284,7 +306,18 @@ extension SQLRecordStore {
                     results[position] = SubmissionResult(index: index, status: .unchanged, id: found.id)
                     continue
                 }
-                let values = try await Self.complete(prepared, found: found, known: known, context: context, sql: sql)
+                changed.append((position, prepared, found))
+            }
+            // Their persons, those not registered added together.
+            let people = changed.compactMap { _, prepared, _ -> Person? in
+                guard case .person(let number) = prepared.record.subject, snapshot?.persons[number.rawValue] == nil else { return nil }
+                return Person(idNumber: number, name: prepared.record.subjectName)
+            }
+            let persons = try await SQLRegistryStore.personIDs(adding: people, keys: context.keys, sql: sql)
+                .merging(snapshot?.persons ?? [:]) { added, _ in added }
+            for (position, prepared, found) in changed {
+                let index = items[position].index
+                let values = try Self.complete(prepared, found: found, known: known, persons: persons, context: context)
                 if let found {
                     // A correction or revocation: a new version of a record already stored.
                     let version = found.version + 1
@@ -532,23 +565,22 @@ extension SQLRecordStore {
         )
     }
 
-    /// Completes a prepared row with what the database says: the person's row, whether the registry knows the
-    /// credit code, and — for a record stored already — its clock and window from its first receipt (a
-    /// correction does not make a late record on time).
+    /// Completes a prepared row with what the database says: the person's row (from `persons`, by identity
+    /// number), whether the registry knows the credit code, and — for a record stored already — its clock and window
+    /// from its first receipt (a correction does not make a late record on time).
     static func complete(
         _ prepared: Prepared,
         found: Existing?,
         known: Set<String>,
-        context: StoreContext,
-        sql: any SQLDatabase
-    ) async throws -> [BulkValue] {
+        persons: [String: Int],
+        context: StoreContext
+    ) throws -> [BulkValue] {
         var values = prepared.values
         switch prepared.record.subject {
         case .entity(let code):
             if !known.contains(code.rawValue) { values[plannedColumn("matched")] = .integer(0) }
         case .person(let number):
-            let id = try await SQLRegistryStore.personID(Person(idNumber: number, name: prepared.record.subjectName), keys: context.keys, sql: sql)
-            values[plannedColumn("subject_person_id")] = .integer(id)
+            values[plannedColumn("subject_person_id")] = .integer(try SQLRegistryStore.lookup(persons, number.rawValue))
         }
         if let found, let firstReceived = LocalDate(shanghaiDayOf: found.receivedAt), firstReceived != context.receivedOn {
             try derive(prepared.record, receivedOn: firstReceived, context: context).put(into: &values)
