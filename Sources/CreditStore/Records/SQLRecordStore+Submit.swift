@@ -372,7 +372,7 @@ extension SQLRecordStore {
         // By category too, so that the unique index (department, category, document number) answers each lookup.
         let byCategory = Dictionary(grouping: records, by: \.category).mapValues { Array(Set($0.map(\.documentNumber))) }
         for (category, numbers) in byCategory {
-            for chunk in numbers.chunked(by: listSize(sql)) {
+            for chunk in numbers.chunked(listSize(sql)) {
                 let rows = try await sql.raw(
                     """
                     SELECT r.id, r.category, r.document_number, r.version, r.received_at, r.import_id, r.import_position, v.content_hash
@@ -415,7 +415,7 @@ extension SQLRecordStore {
                 .first() != nil
         else { return }
         for (category, numbers) in documents {
-            for chunk in numbers.chunked(by: listSize(sql)) {
+            for chunk in numbers.chunked(listSize(sql)) {
                 try await sql.raw(
                     """
                     UPDATE rejections SET resolved_at = \(bind: time)
@@ -443,7 +443,7 @@ extension SQLRecordStore {
     /// Which of these rejected-row hashes are still open in the department's queue.
     static func openRejections(_ hashes: Set<String>, department: String, sql: any SQLDatabase) async throws -> Set<String> {
         var open = Set<String>()
-        for chunk in Array(hashes).chunked(by: listSize(sql)) {
+        for chunk in Array(hashes).chunked(listSize(sql)) {
             let rows = try await sql.raw(
                 """
                 SELECT original_hash FROM rejections WHERE department_code = \(bind: department) AND resolved_at IS NULL
@@ -458,7 +458,7 @@ extension SQLRecordStore {
     /// Which of these credit codes the registry knows.
     static func knownCodes(_ codes: Set<String>, sql: any SQLDatabase) async throws -> Set<String> {
         var known = Set<String>()
-        for chunk in Array(codes).chunked(by: listSize(sql)) {
+        for chunk in Array(codes).chunked(listSize(sql)) {
             for row in try await sql.raw("SELECT code FROM entities WHERE \(oneOf("code", Array(chunk), sql: sql))").all() {
                 known.insert(try row.decode(column: "code", as: String.self))
             }
@@ -691,12 +691,5 @@ extension SQLRecordStore {
             .integer(1),
         ]
         return (hash, row)
-    }
-}
-
-extension Array {
-    /// The array in consecutive pieces of at most `size` elements.
-    func chunked(by size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
