@@ -4,7 +4,7 @@
 extension String {
     /// Whether the text holds a control character (a scan of its bytes: every field of every row passes here).
     public var containsControlCharacter: Bool {
-        utf8.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+        utf8.contains { Unicode.Scalar($0).isRefusedControl }
     }
 
     /// Each control character shown by its picture (U+2400–U+241F, ␡ for U+007F): for a person to see where it is.
@@ -24,13 +24,20 @@ extension String {
         guard containsControlCharacter else { return self }
         var scalars = String.UnicodeScalarView()
         for scalar in unicodeScalars {
-            let isControl = (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F
-            if !isControl {
+            if !scalar.isRefusedControl {
                 scalars.append(scalar)
             } else if let replacement = transform(scalar) {
                 scalars.append(replacement)
             }
         }
         return String(scalars)
+    }
+}
+
+extension Unicode.Scalar {
+    /// U+0000–U+001F but tab, line feed and carriage return, or U+007F. (A byte of UTF-8 read as a scalar answers the
+    /// same: the bytes of longer sequences are 0x80 and above.)
+    fileprivate var isRefusedControl: Bool {
+        (value < 0x20 && self != "\t" && self != "\n" && self != "\r") || value == 0x7F
     }
 }
