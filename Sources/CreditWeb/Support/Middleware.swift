@@ -12,31 +12,28 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
     let pages: PageRenderer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let isAPI = request.uri.path.hasPrefix("/api/")
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            var response = isAPI ? Self.json(error) : pages.errorPage(status: error.status, message: error.message)
-            response.headers.append(contentsOf: error.headers)
-            return response
-        } catch let error as HTTPError {
-            let mapped = Self.map(error)
-            return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
-        } catch let error as NIOTooManyBytesError {
-            // A body over its route's limit (the driver's error, which would otherwise be a 500).
-            let mapped = APIError.tooLarge(limit: error.maxBytes)
-            return isAPI ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
-        } catch  where CreditDatabase.refusedText(error) {
-            let refused = APIError.controlCharacter(zh: "提交的文字", en: "the text sent")
-            return isAPI ? Self.json(refused) : pages.errorPage(status: refused.status, message: refused.message)
         } catch {
-            context.logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])
-            let internalError = APIError(
-                .internalServerError,
-                code: "internal_error",
-                message: "服务器内部错误，请稍后重试 / internal error, please try again later"
-            )
-            return isAPI ? Self.json(internalError) : pages.errorPage(status: internalError.status, message: internalError.message)
+            let mapped = Self.apiError(error, logger: context.logger)
+            var response =
+                request.uri.path.hasPrefix("/api/") ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
+            response.headers.append(contentsOf: mapped.headers)
+            return response
+        }
+    }
+
+    /// What an error is answered as.
+    static func apiError(_ error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as HTTPError: return map(error)
+        // A body over its route's limit (the driver's error, which would otherwise be a 500).
+        case let error as NIOTooManyBytesError: return .tooLarge(limit: error.maxBytes)
+        case _ where CreditDatabase.refusedText(error): return .controlCharacter(zh: "提交的文字", en: "the text sent")
+        default:
+            logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return APIError(.internalServerError, code: "internal_error", message: "服务器内部错误，请稍后重试 / internal error, please try again later")
         }
     }
 
