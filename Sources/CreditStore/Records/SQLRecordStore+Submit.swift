@@ -206,23 +206,14 @@ extension SQLRecordStore {
             )
         }
         let engine = db.engine
-        let encoded = ready.map { outcome -> EncodedRows? in
+        let encoded = try ready.map { outcome -> EncodedRows? in
             guard case .success(let prepared) = outcome, snapshot.existing[Self.key(prepared.record.category, prepared.record.documentNumber)] == nil
             else { return nil }
-            var values = prepared.values
-            var unknownCode: String?
-            switch prepared.record.subject {
-            case .entity(let code):
-                if !snapshot.known.contains(code.rawValue) {
-                    values[Self.plannedColumn("matched")] = .integer(0)
-                    unknownCode = code.rawValue
-                }
-            case .person(let number):
-                guard let id = snapshot.persons[number.rawValue] else { return nil }
-                values[Self.plannedColumn("subject_person_id")] = .integer(id)
-            }
+            // A person not registered yet is added under the lock.
+            if case .person(let number) = prepared.record.subject, snapshot.persons[number.rawValue] == nil { return nil }
+            let values = try Self.complete(prepared, found: nil, known: snapshot.known, persons: snapshot.persons, context: context)
             var rows = Self.encodedRows(prepared, values: values, context: context, engine: engine)
-            rows.unknownCode = unknownCode
+            rows.unknownCode = prepared.subjectCode.flatMap { snapshot.known.contains($0) ? nil : $0 }
             return rows
         }
         try await after()
@@ -635,8 +626,8 @@ extension SQLRecordStore {
         ]
     }
 
-    /// The columns of a record's log entry, its number first.
-    static let logColumns = ["subject_id", "kind", "version", "leaf_hash", "recorded_at"]
+    /// The columns of a record's log entry (``TamperEvidentLog/logColumns``), its number first.
+    static let logColumns = ["subject_id"] + TamperEvidentLog.logColumns.filter { $0 != "subject_id" }
 
     /// A log entry but its record's number.
     static func logValues(_ p: Prepared, version: Int, context: StoreContext) -> [BulkValue] {
