@@ -88,11 +88,8 @@ public struct SQLImportJobStore: ImportJobStore {
             try await sql.update("import_jobs").set("status", to: SQLBind(status.rawValue)).set("bytes_done", to: SQLBind(summary.bytes))
                 .set("rows_done", to: SQLBind(summary.rows)).set("accepted", to: SQLBind(summary.accepted))
                 .set("updated", to: SQLBind(summary.updated)).set("unchanged", to: SQLBind(summary.unchanged))
-                .set("rejected", to: SQLBind(summary.rejected)).set("error", to: SQLBind(error?.replacingControlCharacters)).set(
-                    "updated_at",
-                    to: SQLBind(now)
-                )
-                .where("id", .equal, id).run()
+                .set("rejected", to: SQLBind(summary.rejected)).set("error", to: SQLBind(error?.replacingControlCharacters))
+                .set("updated_at", to: SQLBind(now)).where("id", .equal, id).run()
         }
     }
 
