@@ -15,7 +15,7 @@ struct Import: AsyncParsableCommand {
             department's rejection queue with their line numbers. \\
             With --category registration the file holds entity registrations and changes from the registering department \\
             (columns 统一社会信用代码, 主体名称, 主体类型, 行政区划代码, 行业代码, 成立日期, 法定代表人, 法定代表人证件号码, and \\
-            optionally 登记状态, 主要负责人…, 实际控制人…, 变更原因), stored 500 rows at a time. Prints the counts on standard output (accepted, updated, \\
+            optionally 登记状态, 主要负责人…, 实际控制人…, 变更原因), stored 2,000 rows at a time. Prints the counts on standard output (accepted, updated, \\
             unchanged, rejected) and progress on standard error; exits 0 when the file was processed, 1 when it could not be read.
             """
     )

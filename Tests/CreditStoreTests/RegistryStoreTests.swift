@@ -190,6 +190,87 @@ struct RegistryStoreTests {
         }
     }
 
+    @Test(
+        "registrations stored as one batch leave what storing them one by one leaves: outcomes, versions, roles, log",
+        arguments: TestEngine.available
+    )
+    func batchEqualsOneByOne(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
+            func person(_ n: Int, _ name: String) -> Person { Person(idNumber: IdentityNumber.completing("3701021980020200\(n)")!, name: name) }
+            let (p1, p2, p3, q1, q2) = (person(1, "孙一"), person(2, "周二"), person(3, "吴三"), person(4, "郑四"), person(5, "冯五"))
+            // The same story twice, about two sets of codes: "A…" stored in one batch, "B…" one registration at a time.
+            func story(_ prefix: String) throws -> (old: Entity, batch: [EntityRegistration]) {
+                func code(_ n: Int) throws -> String { try #require(CreditCode.completing("91370102MA7\(prefix)0000\(n)")).rawValue }
+                let x = try Self.entity(code(1), "济南\(prefix)甲有限公司", rep: p1)
+                let y = try Self.entity(code(2), "济南\(prefix)乙有限公司", rep: p2)
+                let z = try Self.entity(code(3), "济南\(prefix)丙有限公司", rep: p2)
+                var (x2, x3, y2, z2) = (x, x, y, z)
+                x2.legalRepresentative = p3
+                x3.legalRepresentative = p1
+                y2.name = "济南\(prefix)乙更名有限公司"
+                z2.legalRepresentative = p1
+                return (
+                    z,
+                    [
+                        EntityRegistration(entity: x, roles: [(.principal, q1)], reason: nil),  // new, with a principal
+                        EntityRegistration(entity: y, roles: [], reason: nil),  // new
+                        EntityRegistration(entity: x, roles: [(.principal, q1)], reason: nil),  // the same again
+                        EntityRegistration(entity: x2, roles: [], reason: "法定代表人变更"),  // a representative of this batch ends
+                        EntityRegistration(entity: x3, roles: [], reason: "法定代表人变更"),  // and the one just named ends too
+                        EntityRegistration(entity: y2, roles: [(.actualController, q2)], reason: "名称变更"),
+                        EntityRegistration(entity: z2, roles: [], reason: "法定代表人变更"),  // a stored representative ends
+                        EntityRegistration(entity: z2, roles: [(.principal, q1)], reason: nil),  // same facts, a new role
+                    ]
+                )
+            }
+            let (a, b) = (try story("A"), try story("B"))
+            #expect(try await registry.register(a.old, reason: nil) == .accepted)
+            #expect(try await registry.register(b.old, reason: nil) == .accepted)
+            let batched = try await registry.apply(a.batch)
+            var oneByOne: [RegistrationOutcome] = []
+            for registration in b.batch { oneByOne.append(try await registry.apply(registration)) }
+            #expect(batched == [.accepted, .accepted, .unchanged, .updated, .updated, .updated, .updated, .updated])
+            #expect(oneByOne == batched)
+
+            for (codeA, codeB) in zip([a.batch[0], a.batch[1], a.batch[6]], [b.batch[0], b.batch[1], b.batch[6]]).map({
+                ($0.entity.code, $1.entity.code)
+            }) {
+                let (versionsA, versionsB) = (try await registry.fetchVersions(code: codeA), try await registry.fetchVersions(code: codeB))
+                #expect(versionsA.map(\.version) == versionsB.map(\.version))
+                #expect(versionsA.map(\.legalRepresentativeName) == versionsB.map(\.legalRepresentativeName))
+                #expect(versionsA.map(\.reason) == versionsB.map(\.reason))
+                let (rolesA, rolesB) = (try await registry.fetchRoles(code: codeA), try await registry.fetchRoles(code: codeB))
+                #expect(
+                    rolesA.map { "\($0.role.rawValue) \($0.name) \($0.startsOn) \($0.endsOn?.description ?? "-")" }
+                        == rolesB.map { "\($0.role.rawValue) \($0.name) \($0.startsOn) \($0.endsOn?.description ?? "-")" }
+                )
+            }
+            // What a user of the entity file sees for the first code: P1 again, with P3's day in between.
+            let roles = try await registry.fetchRoles(code: a.batch[0].entity.code)
+            #expect(
+                roles.map { "\($0.name) \($0.startsOn) \($0.endsOn?.description ?? "-")" } == [
+                    "孙一 2015-06-01 2026-11-26", "郑四 2026-11-26 -", "吴三 2026-11-26 2026-11-26", "孙一 2026-11-26 -",
+                ]
+            )
+            #expect(try await registry.fetchVersions(code: a.batch[0].entity.code).map(\.version) == [1, 2, 3])
+            #expect(try await registry.fetchEntity(code: a.batch[1].entity.code)?.name == "济南A乙更名有限公司")
+            #expect(try await registry.searchEntities(.init(term: .nameFragment(NameSearch.normalize("A乙更名")), page: 1, size: 10)).total == 1)
+            // Another 郑四 (another identity number) may be named principal beside the first.
+            let twin = Person(idNumber: IdentityNumber.completing("37010219800202009")!, name: "郑四")
+            let x = a.batch[4].entity
+            #expect(try await registry.apply(EntityRegistration(entity: x, roles: [(.principal, twin)], reason: nil)) == .updated)
+            #expect(try await registry.fetchRoles(code: x.code).filter { $0.role == .principal && $0.endsOn == nil }.map(\.name) == ["郑四", "郑四"])
+            // Every version is a leaf, in the order of the story (x1 y1 x2 x3 y2 z2 after each set's first z), and the log verifies.
+            let versions = try await db.read { sql in
+                try await sql.raw("SELECT version FROM log_entries ORDER BY seq").all().map { try $0.decode(column: "version", as: Int.self) }
+            }
+            #expect(versions == [1, 1] + [1, 1, 2, 3, 2, 2] + [1, 1, 2, 3, 2, 2])
+            let log = try await TamperEvidentLog(database: db).verify()
+            #expect(log.ok && log.size == 14, "\(log)")
+        }
+    }
+
     @Test("departments are added, renamed by code, and listed", arguments: TestEngine.available)
     func departments(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in

@@ -24,7 +24,7 @@ public struct EntityImporter: FileImporter {
         departmentCode: String,
         today: LocalDate,
         source: String,
-        batchSize: Int = 500
+        batchSize: Int = 2_000
     ) {
         self.registry = registry
         self.records = records

@@ -7,6 +7,12 @@ public struct EntityRegistration: Sendable, Hashable {
     public var roles: [(role: PersonRole, person: Person)]
     public var reason: String?
 
+    public init(entity: Entity, roles: [(role: PersonRole, person: Person)], reason: String?) {
+        self.entity = entity
+        self.roles = roles
+        self.reason = reason
+    }
+
     public static func == (a: EntityRegistration, b: EntityRegistration) -> Bool {
         a.entity == b.entity && a.reason == b.reason && a.roles.map(\.role) == b.roles.map(\.role) && a.roles.map(\.person) == b.roles.map(\.person)
     }

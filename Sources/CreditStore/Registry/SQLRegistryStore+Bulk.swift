@@ -29,58 +29,62 @@ extension SQLRegistryStore {
             try await sql.insert(into: "persons").columns(personColumns).rows(expressions: rows).run()
         }
         let personIDs = try await fetchPersonIDs(Set(items.flatMap { $0.roles.map(\.person.idNumber.rawValue) }), keys: keys, sql: sql)
-        let entityIDs = try await insertEntities(items, personIDs: personIDs, engine: engine, now: now, sql: sql)
+        let entities = try items.map { ($0.entity, try lookup(personIDs, $0.entity.legalRepresentative.idNumber.rawValue), 1) }
+        let entityIDs = try await insertEntities(entities, engine: engine, now: now, sql: sql)
+        try await insertVersions(
+            try entities.map { e, repID, _ in (try lookup(entityIDs, e.code.rawValue), e, repID, 1, firstRegistration) },
+            now: now,
+            keys: keys,
+            sql: sql
+        )
+        try await insertRoles(
+            try items.flatMap(\.roles).map { r in
+                (try lookup(entityIDs, r.entityCode.rawValue), try lookup(personIDs, r.person.idNumber.rawValue), r.role, r.startsOn, r.endsOn)
+            },
+            sql: sql
+        )
+        if engine == .sqlite {
+            try await indexSQLiteNames(try items.map { (try lookup(entityIDs, $0.entity.code.rawValue), $0.entity.name) }, sql: sql)
+        }
+    }
 
-        for chunk in items.chunked(400) {
-            var rows: [[any SQLExpression]] = []
-            for item in chunk {
-                let e = item.entity
-                let repID = try lookup(personIDs, e.legalRepresentative.idNumber.rawValue)
-                rows.append(
-                    versionRow(
-                        entityID: try lookup(entityIDs, e.code.rawValue),
-                        e,
-                        repID: repID,
-                        version: 1,
-                        now: now,
-                        reason: firstRegistration
-                    )
-                )
-            }
+    /// Inserts versions and appends their leaves to the tamper-evident log, in order.
+    static func insertVersions(
+        _ versions: [(entityID: Int, entity: Entity, repID: Int, version: Int, reason: String?)],
+        now: String,
+        keys: PersonalDataKeys,
+        sql: any SQLDatabase
+    ) async throws {
+        guard !versions.isEmpty else { return }
+        try await WriterLock.log.take(sql)
+        for chunk in versions.chunked(400) {
+            let rows = chunk.map { versionRow(entityID: $0.entityID, $0.entity, repID: $0.repID, version: $0.version, now: now, reason: $0.reason) }
             try await sql.insert(into: "entity_versions").columns(versionColumns).rows(expressions: rows).run()
-            let entries: [[any SQLExpression]] = try chunk.map { item in
-                logEntry(
-                    entityID: try lookup(entityIDs, item.entity.code.rawValue),
-                    item.entity,
-                    version: 1,
-                    now: now,
-                    reason: firstRegistration,
-                    keys: keys
-                )
-            }
-            try await WriterLock.log.take(sql)
+            let entries = chunk.map { logEntry(entityID: $0.entityID, $0.entity, version: $0.version, now: now, reason: $0.reason, keys: keys) }
             try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns).rows(expressions: entries).run()
         }
-        let roles: [RoleAssignment] = items.flatMap(\.roles)
+    }
+
+    /// Inserts roles, in order.
+    static func insertRoles(
+        _ roles: [(entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?)],
+        sql: any SQLDatabase
+    ) async throws {
         for chunk in roles.chunked(500) {
-            var rows: [[any SQLExpression]] = []
-            for r in chunk {
-                rows.append([
-                    SQLBind(try lookup(entityIDs, r.entityCode.rawValue)), SQLBind(try lookup(personIDs, r.person.idNumber.rawValue)),
-                    SQLBind(r.role.rawValue), SQLBind(r.startsOn.description), SQLBind(r.endsOn?.description),
-                ])
+            let rows: [[any SQLExpression]] = chunk.map { r in
+                [SQLBind(r.entityID), SQLBind(r.personID), SQLBind(r.role.rawValue), SQLBind(r.startsOn.description), SQLBind(r.endsOn?.description)]
             }
             try await sql.insert(into: "entity_roles").columns("entity_id", "person_id", "role", "starts_on", "ends_on").rows(expressions: rows).run()
         }
-        if engine == .sqlite {
-            for chunk in items.chunked(500) {
-                var rows: [[any SQLExpression]] = []
-                for item in chunk {
-                    let grams = NameSearch.bigrams(NameSearch.normalize(item.entity.name)).joined(separator: " ")
-                    rows.append([SQLBind(try lookup(entityIDs, item.entity.code.rawValue)), SQLBind(grams)])
-                }
-                try await sql.insert(into: "entity_name_index").columns("rowid", "grams").rows(expressions: rows).run()
+    }
+
+    /// Adds new entities' names to SQLite's name index (PostgreSQL keeps the grams in the row).
+    static func indexSQLiteNames(_ names: [(id: Int, name: String)], sql: any SQLDatabase) async throws {
+        for chunk in names.chunked(500) {
+            let rows: [[any SQLExpression]] = chunk.map { id, name in
+                [SQLBind(id), SQLBind(NameSearch.bigrams(NameSearch.normalize(name)).joined(separator: " "))]
             }
+            try await sql.insert(into: "entity_name_index").columns("rowid", "grams").rows(expressions: rows).run()
         }
     }
 
@@ -96,9 +100,7 @@ extension SQLRegistryStore {
         var ids: [String: Int] = [:]
         for chunk in Array(idNumbers).chunked(500) {
             let byHMAC = Dictionary(uniqueKeysWithValues: chunk.map { (keys.index($0), $0) })
-            let binds: [any SQLExpression] = byHMAC.keys.map { SQLBind($0) }
-            let rows = try await sql.select().columns("id", "id_number_hmac").from("persons")
-                .where(SQLIdentifier("id_number_hmac"), .in, SQLGroupExpression(SQLList(binds))).all()
+            let rows = try await sql.select().columns("id", "id_number_hmac").from("persons").where("id_number_hmac", .in, Array(byHMAC.keys)).all()
             for row in rows {
                 if let number = byHMAC[try row.decode(column: "id_number_hmac", as: String.self)] {
                     ids[number] = try row.decode(column: "id", as: Int.self)
@@ -108,21 +110,18 @@ extension SQLRegistryStore {
         return ids
     }
 
+    /// Inserts new entities (each with its legal representative's row id and its version) and returns their row ids
+    /// by credit code.
     static func insertEntities(
-        _ items: [DemoCity.Item],
-        personIDs: [String: Int],
+        _ entities: [(entity: Entity, repID: Int, version: Int)],
         engine: CreditDatabase.Engine,
         now: String,
         sql: any SQLDatabase
     ) async throws -> [String: Int] {
         var entityIDs: [String: Int] = [:]
         let columns = entityColumns(engine)
-        for chunk in items.chunked(400) {
-            var rows: [[any SQLExpression]] = []
-            for item in chunk {
-                let repID = try lookup(personIDs, item.entity.legalRepresentative.idNumber.rawValue)
-                rows.append(entityRow(item.entity, repID: repID, now: now, engine: engine))
-            }
+        for chunk in entities.chunked(400) {
+            let rows = chunk.map { entityRow($0.entity, repID: $0.repID, version: $0.version, now: now, engine: engine) }
             let inserted = try await sql.insert(into: "entities").columns(columns).rows(expressions: rows).returning("id", "code").all()
             for row in inserted { entityIDs[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self) }
         }

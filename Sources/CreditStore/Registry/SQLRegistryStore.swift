@@ -67,115 +67,18 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     public func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome {
-        let now = Timestamp.string(clock.now())
-        let today = clock.today()
-        return try await db.transaction { [db, keys] sql in
-            try await Self.register(entity, reason: reason, now: now, today: today, engine: db.engine, keys: keys, sql: sql)
-        }
+        try await apply([EntityRegistration(entity: entity, roles: [], reason: reason)])[0]
     }
 
-    /// Registrations (from a file) in one transaction: each entity, then the roles it names that it lacks.
+    /// Registrations (from a file, or one from the API) in one transaction, worked out together (see
+    /// ``apply(_:now:today:engine:keys:sql:)``).
     public func apply(_ registrations: [EntityRegistration]) async throws -> [RegistrationOutcome] {
+        guard !registrations.isEmpty else { return [] }
         let now = Timestamp.string(clock.now())
         let today = clock.today()
         return try await db.transaction { [db, keys] sql in
-            var outcomes: [RegistrationOutcome] = []
-            outcomes.reserveCapacity(registrations.count)
-            for registration in registrations {
-                let code = registration.entity.code
-                var outcome = try await Self.register(
-                    registration.entity,
-                    reason: registration.reason,
-                    now: now,
-                    today: today,
-                    engine: db.engine,
-                    keys: keys,
-                    sql: sql
-                )
-                let current = try await registration.roles.isEmpty ? [] : Self.roles(code: code, sql: sql)
-                for (role, person) in registration.roles
-                where !current.contains(where: { $0.role == role && $0.name == person.name && $0.endsOn == nil }) {
-                    try await Self.assign(RoleAssignment(entityCode: code, person: person, role: role, startsOn: today), keys: keys, sql: sql)
-                    if outcome == .unchanged { outcome = .updated }
-                }
-                outcomes.append(outcome)
-            }
-            return outcomes
+            try await Self.apply(registrations, now: now, today: today, engine: db.engine, keys: keys, sql: sql)
         }
-    }
-
-    /// Registers or changes one entity inside a transaction.
-    static func register(
-        _ entity: Entity,
-        reason: String?,
-        now: String,
-        today: LocalDate,
-        engine: CreditDatabase.Engine,
-        keys: PersonalDataKeys,
-        sql: any SQLDatabase
-    ) async throws -> RegistrationOutcome {
-        try await WriterLock.registry.take(sql)
-        let repID = try await personID(entity.legalRepresentative, keys: keys, sql: sql)
-        if let row = try await sql.select().columns(
-            "id",
-            "name",
-            "kind",
-            "status",
-            "region_code",
-            "industry_division",
-            "established_on",
-            "legal_rep_id",
-            "version"
-        )
-        .from("entities").where("code", .equal, entity.code.rawValue).first() {
-            let id = try row.decode(column: "id", as: Int.self)
-            let version = try row.decode(column: "version", as: Int.self)
-            let same =
-                try row.decode(column: "name", as: String.self) == entity.name
-                && row.decode(column: "kind", as: String.self) == entity.kind.rawValue
-                && row.decode(column: "status", as: String.self) == entity.status.rawValue
-                && row.decode(column: "region_code", as: String.self) == entity.regionCode
-                && row.decode(column: "industry_division", as: String.self) == entity.industryDivision
-                && row.decode(column: "established_on", as: String.self) == entity.establishedOn.description
-                && row.decode(column: "legal_rep_id", as: Int.self) == repID
-            if same { return .unchanged }
-            let oldName = try row.decode(column: "name", as: String.self)
-            try await updateCurrent(id: id, entity: entity, repID: repID, version: version + 1, now: now, engine: engine, sql: sql)
-            try await insertVersion(
-                id: id,
-                entity: entity,
-                repID: repID,
-                version: version + 1,
-                now: now,
-                reason: reason,
-                keys: keys,
-                sql: sql
-            )
-            if oldName != entity.name, engine == .sqlite {
-                try await reindexSQLiteName(id: id, old: oldName, new: entity.name, sql: sql)
-            }
-            if try row.decode(column: "legal_rep_id", as: Int.self) != repID {
-                try await sql.update("entity_roles").set("ends_on", to: SQLBind(today.description))
-                    .where("entity_id", .equal, id).where("role", .equal, PersonRole.legalRepresentative.rawValue)
-                    .where("ends_on", .is, SQLLiteral.null).run()
-                try await insertRole(entityID: id, personID: repID, role: .legalRepresentative, startsOn: today, endsOn: nil, sql: sql)
-            }
-            return .updated
-        }
-        let id = try await insertEntity(entity, repID: repID, now: now, engine: engine, sql: sql)
-        try await insertVersion(id: id, entity: entity, repID: repID, version: 1, now: now, reason: reason, keys: keys, sql: sql)
-        try await insertRole(
-            entityID: id,
-            personID: repID,
-            role: .legalRepresentative,
-            startsOn: entity.establishedOn,
-            endsOn: nil,
-            sql: sql
-        )
-        // Records that arrived before the entity was registered now have their subject.
-        try await sql.update("records").set("matched", to: SQLBind(1)).where("subject_code", .equal, entity.code.rawValue)
-            .where("matched", .equal, SQLBind(0)).run()
-        return .accepted
     }
 
     public func assign(_ role: RoleAssignment) async throws {
@@ -189,28 +92,7 @@ public struct SQLRegistryStore: RegistryStore {
             throw RegistryError.unknownEntity(role.entityCode)
         }
         let personID = try await personID(role.person, keys: keys, sql: sql)
-        try await insertRole(
-            entityID: try row.decode(column: "id", as: Int.self),
-            personID: personID,
-            role: role.role,
-            startsOn: role.startsOn,
-            endsOn: role.endsOn,
-            sql: sql
-        )
-    }
-
-    static func insertEntity(_ e: Entity, repID: Int, now: String, engine: CreditDatabase.Engine, sql: any SQLDatabase) async throws -> Int {
-        let searchName = NameSearch.normalize(e.name)
-        let columns = entityColumns(engine)
-        let values = entityRow(e, repID: repID, now: now, engine: engine)
-        let row = try await sql.insert(into: "entities").columns(columns).values(values).returning("id").first()
-        let id = try row!.decode(column: "id", as: Int.self)
-        if engine == .sqlite {
-            try await sql.raw(
-                "INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(searchName).joined(separator: " ")))"
-            ).run()
-        }
-        return id
+        try await insertRoles([(try row.decode(column: "id", as: Int.self), personID, role.role, role.startsOn, role.endsOn)], sql: sql)
     }
 
     static func updateCurrent(
@@ -241,24 +123,6 @@ public struct SQLRegistryStore: RegistryStore {
         ).run()
     }
 
-    /// Stores a version and appends its leaf to the tamper-evident log, in the caller's transaction.
-    static func insertVersion(
-        id: Int,
-        entity e: Entity,
-        repID: Int,
-        version: Int,
-        now: String,
-        reason: String?,
-        keys: PersonalDataKeys,
-        sql: any SQLDatabase
-    ) async throws {
-        try await sql.insert(into: "entity_versions").columns(versionColumns)
-            .values(versionRow(entityID: id, e, repID: repID, version: version, now: now, reason: reason)).run()
-        try await WriterLock.log.take(sql)
-        try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns)
-            .values(logEntry(entityID: id, e, version: version, now: now, reason: reason, keys: keys)).run()
-    }
-
     /// The log entry of a version, computed from the same values that are stored.
     static func logEntry(entityID: Int, _ e: Entity, version: Int, now: String, reason: String?, keys: PersonalDataKeys) -> [any SQLExpression] {
         let leaf = TamperEvidentLog.entityVersionLeaf(
@@ -286,12 +150,12 @@ public struct SQLRegistryStore: RegistryStore {
         return engine == .postgres ? columns + ["name_grams"] : columns
     }
 
-    /// The values of a first version's `entities` row, in the order of ``entityColumns(_:)``.
-    static func entityRow(_ e: Entity, repID: Int, now: String, engine: CreditDatabase.Engine) -> [any SQLExpression] {
+    /// The values of an `entities` row, in the order of ``entityColumns(_:)``.
+    static func entityRow(_ e: Entity, repID: Int, version: Int, now: String, engine: CreditDatabase.Engine) -> [any SQLExpression] {
         let searchName = NameSearch.normalize(e.name)
         let values: [any SQLExpression] = [
             SQLBind(e.code.rawValue), SQLBind(e.name), SQLBind(searchName), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
-            SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(1), SQLBind(now),
+            SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(version), SQLBind(now),
         ]
         return engine == .postgres ? values + [SQLBind(NameSearch.bigrams(searchName))] : values
     }
@@ -307,13 +171,6 @@ public struct SQLRegistryStore: RegistryStore {
             SQLBind(entityID), SQLBind(version), SQLBind(e.name), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue), SQLBind(e.regionCode),
             SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(now), SQLBind(reason),
         ]
-    }
-
-    static func insertRole(entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?, sql: any SQLDatabase) async throws
-    {
-        try await sql.insert(into: "entity_roles").columns("entity_id", "person_id", "role", "starts_on", "ends_on")
-            .values(SQLBind(entityID), SQLBind(personID), SQLBind(role.rawValue), SQLBind(startsOn.description), SQLBind(endsOn?.description))
-            .run()
     }
 
     // MARK: Reading

@@ -1,0 +1,227 @@
+import CreditCore
+import SQLKit
+
+/// Registrations stored a batch at a time: the batch is worked out in memory against what the registry holds
+/// (read with a few statements), then written with multi-row statements. The result is what storing the
+/// registrations one by one, in order, would leave: the same versions and log entries in the same order, the
+/// same roles, the same outcomes.
+extension SQLRegistryStore {
+    /// The registered facts of an entity that a registration may change; equal facts mean "unchanged".
+    struct Facts: Equatable {
+        var name: String
+        var kind: String
+        var status: String
+        var region: String
+        var division: String
+        var established: String
+        var repID: Int
+
+        init(_ e: Entity, repID: Int) {
+            (name, kind, status, region, division, established) =
+                (e.name, e.kind.rawValue, e.status.rawValue, e.regionCode, e.industryDivision, e.establishedOn.description)
+            self.repID = repID
+        }
+
+        init(_ row: any SQLRow) throws {
+            name = try row.decode(column: "name", as: String.self)
+            kind = try row.decode(column: "kind", as: String.self)
+            status = try row.decode(column: "status", as: String.self)
+            region = try row.decode(column: "region_code", as: String.self)
+            division = try row.decode(column: "industry_division", as: String.self)
+            established = try row.decode(column: "established_on", as: String.self)
+            repID = try row.decode(column: "legal_rep_id", as: Int.self)
+        }
+    }
+
+    /// A role held (not ended) while the batch is worked out: stored before, or one of the batch's new roles.
+    struct OpenRole {
+        var role: PersonRole
+        var personID: Int
+        /// Its index among the batch's new roles; nil when it was stored before.
+        var new: Int?
+    }
+
+    /// An entity as the batch leaves it.
+    struct Current {
+        /// Its row id; nil for an entity the batch registers.
+        var id: Int?
+        var facts: Facts
+        /// The last registration's entity (what the `entities` row is written from).
+        var entity: Entity?
+        var version: Int
+        /// The name in SQLite's name index before the batch (stored entities).
+        var storedName: String?
+        /// A stored entity whose row the batch changes.
+        var changed = false
+        var open: [OpenRole]
+    }
+
+    struct NewRole {
+        var code: String
+        var personID: Int
+        var role: PersonRole
+        var startsOn: LocalDate
+        var endsOn: LocalDate?
+    }
+
+    struct NewVersion {
+        var code: String
+        var entity: Entity
+        var repID: Int
+        var version: Int
+        var reason: String?
+    }
+
+    /// Stores registrations in order inside the caller's transaction (see ``RegistryStore/apply(_:)``).
+    static func apply(
+        _ registrations: [EntityRegistration],
+        now: String,
+        today: LocalDate,
+        engine: CreditDatabase.Engine,
+        keys: PersonalDataKeys,
+        sql: any SQLDatabase
+    ) async throws -> [RegistrationOutcome] {
+        try await WriterLock.registry.take(sql)
+        let personIDs = try await personIDs(
+            adding: registrations.flatMap { [$0.entity.legalRepresentative] + $0.roles.map(\.person) },
+            keys: keys,
+            sql: sql
+        )
+        var entities = try await storedEntities(Set(registrations.map(\.entity.code.rawValue)), sql: sql)
+
+        var outcomes: [RegistrationOutcome] = []
+        var order: [String] = []  // the entities the batch registers, in order
+        var changed: [String] = []  // the stored entities it changes, in order
+        var versions: [NewVersion] = []
+        var roles: [NewRole] = []
+        var endedRepresentatives: [Int] = []  // stored entities whose legal representatives change
+        for registration in registrations {
+            let e = registration.entity
+            let code = e.code.rawValue
+            let repID = try lookup(personIDs, e.legalRepresentative.idNumber.rawValue)
+            let facts = Facts(e, repID: repID)
+            var outcome: RegistrationOutcome
+            var current: Current
+            if let known = entities[code] {
+                current = known
+                if current.facts == facts {
+                    outcome = .unchanged
+                } else {
+                    outcome = .updated
+                    let newRepresentative = current.facts.repID != repID
+                    current.facts = facts
+                    current.entity = e
+                    current.version += 1
+                    if current.id != nil, !current.changed {
+                        current.changed = true
+                        changed.append(code)
+                    }
+                    versions.append(NewVersion(code: code, entity: e, repID: repID, version: current.version, reason: registration.reason))
+                    if newRepresentative {
+                        for held in current.open where held.role == .legalRepresentative {
+                            if let index = held.new { roles[index].endsOn = today } else if let id = current.id { endedRepresentatives.append(id) }
+                        }
+                        current.open.removeAll { $0.role == .legalRepresentative }
+                        current.open.append(OpenRole(role: .legalRepresentative, personID: repID, new: roles.count))
+                        roles.append(NewRole(code: code, personID: repID, role: .legalRepresentative, startsOn: today))
+                    }
+                }
+            } else {
+                outcome = .accepted
+                order.append(code)
+                versions.append(NewVersion(code: code, entity: e, repID: repID, version: 1, reason: registration.reason))
+                current = Current(
+                    facts: facts,
+                    entity: e,
+                    version: 1,
+                    open: [OpenRole(role: .legalRepresentative, personID: repID, new: roles.count)]
+                )
+                roles.append(NewRole(code: code, personID: repID, role: .legalRepresentative, startsOn: e.establishedOn))
+            }
+            // The further roles it names that the entity does not hold yet (as it held them before this row).
+            let held = current.open
+            for (role, person) in registration.roles {
+                let personID = try lookup(personIDs, person.idNumber.rawValue)
+                guard !held.contains(where: { $0.role == role && $0.personID == personID }) else { continue }
+                current.open.append(OpenRole(role: role, personID: personID, new: roles.count))
+                roles.append(NewRole(code: code, personID: personID, role: role, startsOn: today))
+                if outcome == .unchanged { outcome = .updated }
+            }
+            entities[code] = current
+            outcomes.append(outcome)
+        }
+
+        // Written in the order storing them one by one would have: entities, versions and log entries, roles.
+        let newEntities = order.compactMap { code in entities[code].flatMap { current in current.entity.map { ($0, current) } } }
+        var ids = try await insertEntities(
+            newEntities.map { ($0.0, $0.1.facts.repID, $0.1.version) },
+            engine: engine,
+            now: now,
+            sql: sql
+        )
+        for (code, current) in entities { if let id = current.id { ids[code] = id } }
+        for code in changed {
+            guard let current = entities[code], let id = current.id, let e = current.entity else { continue }
+            try await updateCurrent(id: id, entity: e, repID: current.facts.repID, version: current.version, now: now, engine: engine, sql: sql)
+            if engine == .sqlite, let old = current.storedName, old != e.name {
+                try await reindexSQLiteName(id: id, old: old, new: e.name, sql: sql)
+            }
+        }
+        if engine == .sqlite {
+            try await indexSQLiteNames(try newEntities.map { (try lookup(ids, $0.0.code.rawValue), $0.0.name) }, sql: sql)
+        }
+        try await insertVersions(
+            try versions.map { v in (try lookup(ids, v.code), v.entity, v.repID, v.version, v.reason) },
+            now: now,
+            keys: keys,
+            sql: sql
+        )
+        for chunk in endedRepresentatives.chunked(500) {
+            try await sql.update("entity_roles").set("ends_on", to: SQLBind(today.description))
+                .where("role", .equal, PersonRole.legalRepresentative.rawValue).where("ends_on", .is, SQLLiteral.null)
+                .where("entity_id", .in, Array(chunk)).run()
+        }
+        try await insertRoles(try roles.map { r in (try lookup(ids, r.code), r.personID, r.role, r.startsOn, r.endsOn) }, sql: sql)
+        // Records that arrived before their entity was registered now have their subject.
+        for chunk in order.chunked(500) {
+            try await sql.update("records").set("matched", to: SQLBind(1)).where("matched", .equal, SQLBind(0))
+                .where("subject_code", .in, Array(chunk)).run()
+        }
+        return outcomes
+    }
+
+    /// The stored entities among `codes`, with the roles they hold, by credit code.
+    static func storedEntities(_ codes: Set<String>, sql: any SQLDatabase) async throws -> [String: Current] {
+        var entities: [String: Current] = [:]
+        var codeOf: [Int: String] = [:]
+        for chunk in Array(codes).chunked(500) {
+            let rows = try await sql.select()
+                .columns("id", "code", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version")
+                .from("entities").where("code", .in, Array(chunk)).all()
+            for row in rows {
+                let id = try row.decode(column: "id", as: Int.self)
+                let code = try row.decode(column: "code", as: String.self)
+                let facts = try Facts(row)
+                codeOf[id] = code
+                entities[code] = Current(
+                    id: id,
+                    facts: facts,
+                    version: try row.decode(column: "version", as: Int.self),
+                    storedName: facts.name,
+                    open: []
+                )
+            }
+        }
+        for chunk in Array(codeOf.keys).chunked(500) {
+            let rows = try await sql.select().columns("entity_id", "role", "person_id").from("entity_roles").where("ends_on", .is, SQLLiteral.null)
+                .where("entity_id", .in, Array(chunk)).orderBy("id").all()
+            for row in rows {
+                guard let code = codeOf[try row.decode(column: "entity_id", as: Int.self)],
+                    let role = PersonRole(rawValue: try row.decode(column: "role", as: String.self))
+                else { continue }
+                entities[code]?.open.append(OpenRole(role: role, personID: try row.decode(column: "person_id", as: Int.self)))
+            }
+        }
+        return entities
+    }
+}
