@@ -160,15 +160,18 @@ extension SQLRegistryStore {
             sql: sql
         )
         for (code, current) in entities { if let id = current.id { ids[code] = id } }
+        var updates: [(id: Int, entity: Entity, repID: Int, version: Int)] = []
+        var renamed: [(id: Int, old: String, new: String)] = []
         for code in changed {
             guard let current = entities[code], let id = current.id, let e = current.entity else { continue }
-            try await updateCurrent(id: id, entity: e, repID: current.facts.repID, version: current.version, now: now, engine: engine, sql: sql)
-            if engine == .sqlite, let old = current.storedName, old != e.name {
-                try await reindexSQLiteName(id: id, old: old, new: e.name, sql: sql)
-            }
+            updates.append((id, e, current.facts.repID, current.version))
+            if let old = current.storedName, old != e.name { renamed.append((id, old, e.name)) }
         }
+        try await updateEntities(updates, now: now, engine: engine, sql: sql)
         if engine == .sqlite {
-            try await indexSQLiteNames(try newEntities.map { (try lookup(ids, $0.0.code.rawValue), $0.0.name) }, sql: sql)
+            try await unindexSQLiteNames(renamed.map { ($0.id, $0.old) }, sql: sql)
+            let named = try newEntities.map { (try lookup(ids, $0.0.code.rawValue), $0.0.name) } + renamed.map { ($0.id, $0.new) }
+            try await indexSQLiteNames(named, sql: sql)
         }
         try await insertVersions(
             try versions.map { v in (try lookup(ids, v.code), v.entity, v.repID, v.version, v.reason) },

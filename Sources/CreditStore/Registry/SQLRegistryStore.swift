@@ -95,32 +95,35 @@ public struct SQLRegistryStore: RegistryStore {
         try await insertRoles([(try row.decode(column: "id", as: Int.self), personID, role.role, role.startsOn, role.endsOn)], sql: sql)
     }
 
-    static func updateCurrent(
-        id: Int,
-        entity e: Entity,
-        repID: Int,
-        version: Int,
+    /// Writes the current facts of changed entities (each with its legal representative's row id and its new version),
+    /// a few hundred per statement: `UPDATE … FROM (VALUES …)`, whose columns both engines name `column1`, `column2`, ….
+    static func updateEntities(
+        _ entities: [(id: Int, entity: Entity, repID: Int, version: Int)],
         now: String,
         engine: CreditDatabase.Engine,
         sql: any SQLDatabase
     ) async throws {
-        let searchName = NameSearch.normalize(e.name)
-        var update = sql.update("entities")
-            .set("name", to: SQLBind(e.name)).set("search_name", to: SQLBind(searchName)).set("kind", to: SQLBind(e.kind.rawValue))
-            .set("status", to: SQLBind(e.status.rawValue)).set("region_code", to: SQLBind(e.regionCode))
-            .set("industry_division", to: SQLBind(e.industryDivision)).set("established_on", to: SQLBind(e.establishedOn.description))
-            .set("legal_rep_id", to: SQLBind(repID)).set("version", to: SQLBind(version)).set("updated_at", to: SQLBind(now))
-        if engine == .postgres { update = update.set("name_grams", to: SQLBind(NameSearch.bigrams(searchName))) }
-        try await update.where("id", .equal, id).run()
+        // The row of ``entityRow`` with the id in place of the code (which never changes).
+        let assignments = entityColumns(engine).dropFirst().enumerated().map { "\($1) = v.column\($0 + 2)" }.joined(separator: ", ")
+        for chunk in entities.chunked(200) {
+            let rows = chunk.map { e in
+                SQLGroupExpression([SQLBind(e.id)] + entityRow(e.entity, repID: e.repID, version: e.version, now: now, engine: engine).dropFirst())
+            }
+            try await sql.raw(
+                "UPDATE entities SET \(unsafeRaw: assignments) FROM (VALUES \(SQLList(rows))) AS v WHERE entities.id = v.column1"
+            ).run()
+        }
     }
 
-    static func reindexSQLiteName(id: Int, old: String, new: String, sql: any SQLDatabase) async throws {
-        // A contentless FTS5 table is updated by a 'delete' command carrying the old text, then an insert.
-        let oldGrams = NameSearch.bigrams(NameSearch.normalize(old)).joined(separator: " ")
-        try await sql.raw("INSERT INTO entity_name_index (entity_name_index, rowid, grams) VALUES ('delete', \(bind: id), \(bind: oldGrams))").run()
-        try await sql.raw(
-            "INSERT INTO entity_name_index (rowid, grams) VALUES (\(bind: id), \(bind: NameSearch.bigrams(NameSearch.normalize(new)).joined(separator: " ")))"
-        ).run()
+    /// Takes names out of SQLite's name index (a contentless FTS5 table forgets a row by a 'delete' command that
+    /// carries the text it was given); ``indexSQLiteNames(_:sql:)`` puts the new ones in.
+    static func unindexSQLiteNames(_ names: [(id: Int, name: String)], sql: any SQLDatabase) async throws {
+        for chunk in names.chunked(500) {
+            let rows: [[any SQLExpression]] = chunk.map { id, name in
+                [SQLLiteral.string("delete"), SQLBind(id), SQLBind(NameSearch.bigrams(NameSearch.normalize(name)).joined(separator: " "))]
+            }
+            try await sql.insert(into: "entity_name_index").columns("entity_name_index", "rowid", "grams").rows(expressions: rows).run()
+        }
     }
 
     /// The log entry of a version, computed from the same values that are stored.
