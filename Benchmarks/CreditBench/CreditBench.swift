@@ -25,6 +25,7 @@ struct CreditBench {
         var databaseGiven = false
         var verifyLeaves: Int?
         var ingestRows: Int?
+        var registerRows: Int?
         var contentChars = 0
         while let arg = args.popFirst() {
             switch arg {
@@ -36,9 +37,10 @@ struct CreditBench {
             case "--verify-leaves": verifyLeaves = Int(args.popFirst() ?? "")
             case "--ingest": ingestRows = Int(args.popFirst() ?? "")
             case "--content-chars": contentChars = Int(args.popFirst() ?? "") ?? 0
+            case "--register": registerRows = Int(args.popFirst() ?? "")
             default:
                 print(
-                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL"
+                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL | --register N --database URL"
                 )
                 return
             }
@@ -54,6 +56,12 @@ struct CreditBench {
         if let rows = ingestRows {
             report.emit("## credit-bench: ingest of \(rows) rows on \(db.engine.rawValue) (\(url))")
             try await IngestBench.run(&report, db: db, url: url, rows: rows, contentChars: contentChars, seed: seed)
+            await db.close()
+            return
+        }
+        if let rows = registerRows {
+            report.emit("## credit-bench: registration files of \(rows) entities on \(db.engine.rawValue) (\(url))")
+            try await RegisterBench.run(&report, db: db, url: url, rows: rows, seed: seed)
             await db.close()
             return
         }

@@ -159,4 +159,48 @@ struct RecordImportTests {
             #expect(try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10).isEmpty)
         }
     }
+
+    @Test(
+        "a registration file stored over several batches: in file order (a change sees the row before it), refused rows queued, progress per batch",
+        arguments: TestEngine.available
+    )
+    func registrationBatches(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let registry = SQLRegistryStore(database: f.db, keys: TestDatabase.keys, clock: f.clock)
+            func code(_ n: Int) throws -> String { try #require(CreditCode.completing("91370102MA7R0000\(n)")).rawValue }
+            func id(_ n: Int) throws -> String { try #require(IdentityNumber.completing("3701021980020200\(n)")).rawValue }
+            let file = """
+                统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码,变更原因
+                \(try code(1)),济南甲有限公司,企业,370102,65,2024-03-01,孙一,\(try id(1)),
+                \(try code(2)),济南乙有限公司,企业,370102,65,2024-03-01,周二,\(try id(2)),
+                91370102MA7R00001Z,代码有误的公司,企业,370102,65,2024-03-01,吴三,\(try id(3)),
+                \(try code(1)),济南甲科技有限公司,企业,370102,65,2024-03-01,孙一,\(try id(1)),名称变更
+                \(try code(3)),济南丙有限公司,企业,370102,65,2024-03-01,孙一,\(try id(1)),
+
+                """
+            let importer = EntityImporter(
+                registry: registry,
+                records: f.store,
+                tables: .standard,
+                departmentCode: RecordStoreTests.market.code,
+                today: f.clock.today(),
+                source: "test",
+                batchSize: 2
+            )
+            let progress = Progress()
+            let summary = try await importer.run(Self.chunks(Array(file.utf8)), encoding: .auto) { progress.add($0) }
+            #expect(summary.accepted == 3 && summary.updated == 1 && summary.rejected == 1)
+            #expect(progress.all.map(\.rows) == [2, 4, 5], "a report as each batch commits, in order")
+            let versions = try await registry.fetchVersions(code: try CreditCode(validating: try code(1)))
+            #expect(versions.map(\.name) == ["济南甲有限公司", "济南甲科技有限公司"] && versions.last?.reason == "名称变更")
+            #expect(try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10).map(\.position) == [4])
+            #expect(try await TamperEvidentLog(database: f.db).verify().ok)
+
+            // Sent again: the file replays its rows in order, so 甲 goes back to its first name and then to the second
+            // (two new versions); 乙 and 丙 are unchanged; the refused row is answered again but not queued twice.
+            let again = try await importer.run(Self.chunks(Array(file.utf8), size: 4096), encoding: .auto)
+            #expect(again.unchanged == 2 && again.updated == 2 && again.rejected == 1, "\(again)")
+            #expect(try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10).count == 1)
+        }
+    }
 }

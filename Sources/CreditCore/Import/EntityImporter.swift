@@ -56,12 +56,15 @@ public struct EntityImporter: FileImporter {
     final class Session: ImportSession {
         let importer: EntityImporter
         let department: Department
-        let progress: @Sendable (ImportSummary) async throws -> Void
         var summary = ImportSummary()
         var columns: [Catalogue.Field]?
         /// Rows read since the last write: registrations to store (with their lines) and refused rows to queue.
         var registrations: [(line: Int, registration: EntityRegistration)] = []
         var refused: [SubmissionItem] = []
+        /// The batch being stored while the next is read and checked (one at a time, in file order).
+        var inFlight: Task<Void, any Error>?
+        /// The counts of the stored batches, reported as each commits.
+        let committed: RecordImporter.Committed
 
         init(importer: EntityImporter, progress: @escaping @Sendable (ImportSummary) async throws -> Void) async throws {
             guard let department = try await importer.registry.fetchDepartments().first(where: { $0.code == importer.departmentCode }) else {
@@ -72,7 +75,7 @@ public struct EntityImporter: FileImporter {
             }
             self.importer = importer
             self.department = department
-            self.progress = progress
+            self.committed = RecordImporter.Committed(progress: progress)
         }
 
         func handle(_ rows: [FileRows.Row]) async throws {
@@ -116,43 +119,57 @@ public struct EntityImporter: FileImporter {
             refused.append(item)
         }
 
-        /// Stores the registrations read so far, queues the refused rows, and reports progress.
+        /// Hands the registrations read so far and the refused rows to the store, once the batch before them is
+        /// stored (a failed batch fails the import: nothing after it is stored); reading goes on meanwhile.
         func write() async throws {
-            var results: [SubmissionResult] = []
-            if !registrations.isEmpty {
-                let outcomes = try await importer.registry.apply(registrations.map(\.registration))
-                for ((line, _), outcome) in zip(registrations, outcomes) {
-                    let status: SubmissionStatus =
-                        switch outcome {
-                        case .accepted: .accepted
-                        case .updated: .updated
-                        case .unchanged: .unchanged
-                        }
-                    results.append(SubmissionResult(index: line, status: status))
+            try await inFlight?.value
+            inFlight = nil
+            guard !registrations.isEmpty || !refused.isEmpty else { return }
+            let (importer, committed, bytes) = (importer, committed, summary.bytes)
+            let (registrations, refused) = (registrations, refused)
+            (self.registrations, self.refused) = ([], [])
+            inFlight = Task {
+                var results: [SubmissionResult] = []
+                if !registrations.isEmpty {
+                    let outcomes = try await importer.registry.apply(registrations.map(\.registration))
+                    for ((line, _), outcome) in zip(registrations, outcomes) {
+                        let status: SubmissionStatus =
+                            switch outcome {
+                            case .accepted: .accepted
+                            case .updated: .updated
+                            case .unchanged: .unchanged
+                            }
+                        results.append(SubmissionResult(index: line, status: status))
+                    }
+                    // Rows refused before and now registered or changed, corrected, leave the queue.
+                    let stored = zip(registrations, outcomes).compactMap { pair, outcome in
+                        outcome == .unchanged ? nil : pair.registration.entity.code.rawValue
+                    }
+                    try await importer.records.resolveCorrected(
+                        departmentCode: importer.departmentCode,
+                        category: EntityRegistration.category,
+                        documentNumbers: stored
+                    )
                 }
-                // Rows refused before and now registered or changed, corrected, leave the queue.
-                let stored = zip(registrations, outcomes).compactMap { pair, outcome in
-                    outcome == .unchanged ? nil : pair.registration.entity.code.rawValue
+                if !refused.isEmpty {
+                    results += try await importer.records.submit(departmentCode: importer.departmentCode, items: refused, source: importer.source)
                 }
-                try await importer.records.resolveCorrected(
-                    departmentCode: importer.departmentCode,
-                    category: EntityRegistration.category,
-                    documentNumbers: stored
-                )
-                registrations = []
+                try await committed.add(results, bytesRead: bytes)
             }
-            if !refused.isEmpty {
-                results += try await importer.records.submit(departmentCode: importer.departmentCode, items: refused, source: importer.source)
-                refused = []
-            }
-            summary.add(results)
-            try await progress(summary)
+        }
+
+        func abandon() async {
+            _ = try? await inFlight?.value
+            inFlight = nil
         }
 
         func finish() async throws -> ImportSummary {
             guard columns != nil else { throw ImportFailure.empty }
             try await write()
-            return summary
+            try await inFlight?.value
+            var total = await committed.summary
+            total.bytes = summary.bytes
+            return total
         }
     }
 }

@@ -38,6 +38,9 @@ protocol ImportSession: AnyObject {
     func handle(_ rows: [FileRows.Row]) async throws
     /// Stores what is left and returns the counts; throws ``ImportFailure/empty`` when there was not even a header.
     func finish() async throws -> ImportSummary
+    /// Waits for the batches handed to the store (whatever becomes of them) when the import stops on an error, so
+    /// that what the caller reports next comes after every commit.
+    func abandon() async
 }
 
 /// What every file import shares, whatever its rows become: reading a CSV file chunk by chunk, mapping the
@@ -53,13 +56,18 @@ public enum FileRows {
     ) async throws -> ImportSummary where Chunks.Element == [UInt8] {
         let decoder = StreamingTextDecoder(encoding)
         var parser = CSVParser()
-        for try await chunk in chunks {
-            session.summary.bytes += chunk.count
-            try await session.handle(parser.feed(decoder.decode(chunk)))
+        do {
+            for try await chunk in chunks {
+                session.summary.bytes += chunk.count
+                try await session.handle(parser.feed(decoder.decode(chunk)))
+            }
+            try await session.handle(parser.feed(decoder.finish()))
+            try await session.handle(parser.finish())
+            return try await session.finish()
+        } catch {
+            await session.abandon()
+            throw error
         }
-        try await session.handle(parser.feed(decoder.finish()))
-        try await session.handle(parser.finish())
-        return try await session.finish()
     }
 
     /// Hands batches of rows read elsewhere (a spreadsheet's, the header first) to an import's session.
@@ -67,11 +75,16 @@ public enum FileRows {
         batches: Batches,
         into session: some ImportSession
     ) async throws -> ImportSummary where Batches.Element == RowBatch {
-        for try await batch in batches {
-            session.summary.bytes = batch.bytesRead
-            try await session.handle(batch.rows)
+        do {
+            for try await batch in batches {
+                session.summary.bytes = batch.bytesRead
+                try await session.handle(batch.rows)
+            }
+            return try await session.finish()
+        } catch {
+            await session.abandon()
+            throw error
         }
-        return try await session.finish()
     }
 
     /// The fields of the header's columns, in order: every column must name a field (by its API name or an

@@ -190,6 +190,11 @@ public struct RecordImporter: FileImporter {
             )
         }
 
+        func abandon() async {
+            for task in inFlight { _ = try? await task.value }
+            inFlight = []
+        }
+
         func finish() async throws -> ImportSummary {
             guard columns != nil else { throw ImportFailure.empty }
             try await flush()
