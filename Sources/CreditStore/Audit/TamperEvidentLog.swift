@@ -105,11 +105,8 @@ public struct TamperEvidentLog: Sendable {
     static let logColumns = ["kind", "subject_id", "version", "leaf_hash", "recorded_at"]
 
     /// The `log_entries` row of an entity version.
-    static func entityVersionEntry(entityID: Int, version: Int, leaf: Data, recordedAt: String) -> [any SQLExpression] {
-        [
-            SQLBind(entityVersionKind), SQLBind(entityID), SQLBind(version), SQLBind(MerkleTree.hex(MerkleTree.leafHash(leaf))),
-            SQLBind(recordedAt),
-        ]
+    static func entityVersionEntry(entityID: Int, version: Int, leaf: Data, recordedAt: String) -> [BulkValue] {
+        [.text(entityVersionKind), .integer(entityID), .integer(version), .text(MerkleTree.hex(MerkleTree.leafHash(leaf))), .text(recordedAt)]
     }
 
     /// What ``verify()`` found.

@@ -363,14 +363,14 @@ extension SQLRecordStore {
         // By category too, so that the unique index (department, category, document number) answers each lookup.
         let byCategory = Dictionary(grouping: records, by: \.category).mapValues { Array(Set($0.map(\.documentNumber))) }
         for (category, numbers) in byCategory {
-            for chunk in numbers.chunked(listSize(sql)) {
+            for chunk in numbers.chunked(sql.listSize) {
                 let rows = try await sql.raw(
                     """
                     SELECT r.id, r.category, r.document_number, r.version, r.received_at, r.import_id, r.import_position, v.content_hash
                     FROM records r
                     JOIN record_versions v ON v.record_id = r.id AND v.version = r.version
                     WHERE r.department_code = \(bind: department) AND r.category = \(bind: category)
-                    AND \(oneOf("r.document_number", Array(chunk), sql: sql))
+                    AND \(sql.oneOf("r.document_number", Array(chunk)))
                     """
                 ).all()
                 for row in rows {
@@ -389,15 +389,6 @@ extension SQLRecordStore {
         return found
     }
 
-    /// `column IN (…)`: one array bind on PostgreSQL (`= ANY`, planned the same whatever the list's length), a group
-    /// of binds on SQLite. `column` comes from the code.
-    static func oneOf(_ column: String, _ values: [String], sql: any SQLDatabase) -> SQLQueryString {
-        sql.isPostgreSQL ? "\(unsafeRaw: column) = ANY(\(bind: values))" : "\(unsafeRaw: column) IN \(SQLBind.group(values))"
-    }
-
-    /// How many values one lookup carries.
-    static func listSize(_ sql: any SQLDatabase) -> Int { sql.isPostgreSQL ? 10_000 : 500 }
-
     /// Resolves the department's open rejections of these documents (document numbers by category): the rows
     /// were sent again, corrected. One look at the queue first: most batches find it empty.
     static func resolveCorrected(_ documents: [String: [String]], department: String, at time: String, sql: any SQLDatabase) async throws {
@@ -406,12 +397,12 @@ extension SQLRecordStore {
                 .first() != nil
         else { return }
         for (category, numbers) in documents {
-            for chunk in numbers.chunked(listSize(sql)) {
+            for chunk in numbers.chunked(sql.listSize) {
                 try await sql.raw(
                     """
                     UPDATE rejections SET resolved_at = \(bind: time)
                     WHERE department_code = \(bind: department) AND resolved_at IS NULL AND category = \(bind: category)
-                    AND \(oneOf("document_number", Array(chunk), sql: sql))
+                    AND \(sql.oneOf("document_number", Array(chunk)))
                     """
                 ).run()
             }
@@ -434,11 +425,11 @@ extension SQLRecordStore {
     /// Which of these rejected-row hashes are still open in the department's queue.
     static func openRejections(_ hashes: Set<String>, department: String, sql: any SQLDatabase) async throws -> Set<String> {
         var open = Set<String>()
-        for chunk in Array(hashes).chunked(listSize(sql)) {
+        for chunk in Array(hashes).chunked(sql.listSize) {
             let rows = try await sql.raw(
                 """
                 SELECT original_hash FROM rejections WHERE department_code = \(bind: department) AND resolved_at IS NULL
-                AND \(oneOf("original_hash", Array(chunk), sql: sql))
+                AND \(sql.oneOf("original_hash", Array(chunk)))
                 """
             ).all()
             for row in rows { open.insert(try row.decode(column: "original_hash", as: String.self)) }
@@ -449,8 +440,8 @@ extension SQLRecordStore {
     /// Which of these credit codes the registry knows.
     static func knownCodes(_ codes: Set<String>, sql: any SQLDatabase) async throws -> Set<String> {
         var known = Set<String>()
-        for chunk in Array(codes).chunked(listSize(sql)) {
-            for row in try await sql.raw("SELECT code FROM entities WHERE \(oneOf("code", Array(chunk), sql: sql))").all() {
+        for chunk in Array(codes).chunked(sql.listSize) {
+            for row in try await sql.raw("SELECT code FROM entities WHERE \(sql.oneOf("code", Array(chunk)))").all() {
                 known.insert(try row.decode(column: "code", as: String.self))
             }
         }

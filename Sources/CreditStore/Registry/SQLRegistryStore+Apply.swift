@@ -79,7 +79,8 @@ extension SQLRegistryStore {
         today: LocalDate,
         engine: CreditDatabase.Engine,
         keys: PersonalDataKeys,
-        sql: any SQLDatabase
+        sql: any SQLDatabase,
+        bulk: BulkWriter
     ) async throws -> [RegistrationOutcome] {
         try await WriterLock.registry.take(sql)
         let personIDs = try await personIDs(
@@ -177,18 +178,19 @@ extension SQLRegistryStore {
             try versions.map { v in (try lookup(ids, v.code), v.entity, v.repID, v.version, v.reason) },
             now: now,
             keys: keys,
-            sql: sql
+            sql: sql,
+            bulk: bulk
         )
-        for chunk in endedRepresentatives.chunked(500) {
+        for chunk in endedRepresentatives.chunked(sql.listSize) {
             try await sql.update("entity_roles").set("ends_on", to: SQLBind(today.description))
                 .where("role", .equal, PersonRole.legalRepresentative.rawValue).where("ends_on", .is, SQLLiteral.null)
-                .where("entity_id", .in, Array(chunk)).run()
+                .where(sql.oneOf("entity_id", Array(chunk))).run()
         }
-        try await insertRoles(try roles.map { r in (try lookup(ids, r.code), r.personID, r.role, r.startsOn, r.endsOn) }, sql: sql)
+        try await insertRoles(try roles.map { r in (try lookup(ids, r.code), r.personID, r.role, r.startsOn, r.endsOn) }, bulk: bulk)
         // Records that arrived before their entity was registered now have their subject.
-        for chunk in order.chunked(500) {
+        for chunk in order.chunked(sql.listSize) {
             try await sql.update("records").set("matched", to: SQLBind(1)).where("matched", .equal, SQLBind(0))
-                .where("subject_code", .in, Array(chunk)).run()
+                .where(sql.oneOf("subject_code", Array(chunk))).run()
         }
         return outcomes
     }
@@ -197,10 +199,10 @@ extension SQLRegistryStore {
     static func storedEntities(_ codes: Set<String>, sql: any SQLDatabase) async throws -> [String: Current] {
         var entities: [String: Current] = [:]
         var codeOf: [Int: String] = [:]
-        for chunk in Array(codes).chunked(500) {
+        for chunk in Array(codes).chunked(sql.listSize) {
             let rows = try await sql.select()
                 .columns("id", "code", "name", "kind", "status", "region_code", "industry_division", "established_on", "legal_rep_id", "version")
-                .from("entities").where("code", .in, Array(chunk)).all()
+                .from("entities").where(sql.oneOf("code", Array(chunk))).all()
             for row in rows {
                 let id = try row.decode(column: "id", as: Int.self)
                 let code = try row.decode(column: "code", as: String.self)
@@ -215,9 +217,9 @@ extension SQLRegistryStore {
                 )
             }
         }
-        for chunk in Array(codeOf.keys).chunked(500) {
+        for chunk in Array(codeOf.keys).chunked(sql.listSize) {
             let rows = try await sql.select().columns("entity_id", "role", "person_id").from("entity_roles").where("ends_on", .is, SQLLiteral.null)
-                .where("entity_id", .in, Array(chunk)).orderBy("id").all()
+                .where(sql.oneOf("entity_id", Array(chunk))).orderBy("id").all()
             for row in rows {
                 guard let code = codeOf[try row.decode(column: "entity_id", as: Int.self)],
                     let role = PersonRole(rawValue: try row.decode(column: "role", as: String.self))

@@ -9,9 +9,9 @@ extension SQLRegistryStore {
         let engine = db.engine
         let now = Timestamp.string(clock.now())
         let keys = keys
-        try await db.transaction { sql in
+        try await db.transaction { sql, bulk in
             try await WriterLock.registry.take(sql)
-            try await Self.insertBatch(items, engine: engine, keys: keys, now: now, sql: sql)
+            try await Self.insertBatch(items, engine: engine, keys: keys, now: now, sql: sql, bulk: bulk)
         }
     }
 
@@ -20,13 +20,12 @@ extension SQLRegistryStore {
         engine: CreditDatabase.Engine,
         keys: PersonalDataKeys,
         now: String,
-        sql: any SQLDatabase
+        sql: any SQLDatabase,
+        bulk: BulkWriter
     ) async throws {
         // Persons first seen in this batch.
-        let newPersons: [Person] = items.flatMap(\.newPersons)
-        for chunk in newPersons.chunked(400) {
-            let rows: [[any SQLExpression]] = try chunk.map { try personRow($0, keys: keys) }
-            try await sql.insert(into: "persons").columns(personColumns).rows(expressions: rows).run()
+        for chunk in items.flatMap(\.newPersons).chunked(sql.isPostgreSQL ? 10_000 : 400) {
+            _ = try await insertPersons(try chunk.map { try personValues($0, keys: keys) }, sql: sql)
         }
         let personIDs = try await fetchPersonIDs(Set(items.flatMap { $0.roles.map(\.person.idNumber.rawValue) }), keys: keys, sql: sql)
         let entities = try items.map { ($0.entity, try lookup(personIDs, $0.entity.legalRepresentative.idNumber.rawValue), 1) }
@@ -35,13 +34,14 @@ extension SQLRegistryStore {
             try entities.map { e, repID, _ in (try lookup(entityIDs, e.code.rawValue), e, repID, 1, firstRegistration) },
             now: now,
             keys: keys,
-            sql: sql
+            sql: sql,
+            bulk: bulk
         )
         try await insertRoles(
             try items.flatMap(\.roles).map { r in
                 (try lookup(entityIDs, r.entityCode.rawValue), try lookup(personIDs, r.person.idNumber.rawValue), r.role, r.startsOn, r.endsOn)
             },
-            sql: sql
+            bulk: bulk
         )
         if engine == .sqlite {
             try await indexSQLiteNames(try items.map { (try lookup(entityIDs, $0.entity.code.rawValue), $0.entity.name) }, sql: sql)
@@ -53,29 +53,30 @@ extension SQLRegistryStore {
         _ versions: [(entityID: Int, entity: Entity, repID: Int, version: Int, reason: String?)],
         now: String,
         keys: PersonalDataKeys,
-        sql: any SQLDatabase
+        sql: any SQLDatabase,
+        bulk: BulkWriter
     ) async throws {
         guard !versions.isEmpty else { return }
+        let rows = versions.map { versionRow(entityID: $0.entityID, $0.entity, repID: $0.repID, version: $0.version, now: now, reason: $0.reason) }
+        try await bulk.insert(into: "entity_versions", columns: versionColumns, rows: rows)
+        let entries = versions.map { logEntry(entityID: $0.entityID, $0.entity, version: $0.version, now: now, reason: $0.reason, keys: keys) }
         try await WriterLock.log.take(sql)
-        for chunk in versions.chunked(400) {
-            let rows = chunk.map { versionRow(entityID: $0.entityID, $0.entity, repID: $0.repID, version: $0.version, now: now, reason: $0.reason) }
-            try await sql.insert(into: "entity_versions").columns(versionColumns).rows(expressions: rows).run()
-            let entries = chunk.map { logEntry(entityID: $0.entityID, $0.entity, version: $0.version, now: now, reason: $0.reason, keys: keys) }
-            try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns).rows(expressions: entries).run()
-        }
+        try await bulk.insert(into: "log_entries", columns: TamperEvidentLog.logColumns, rows: entries)
     }
 
     /// Inserts roles, in order.
     static func insertRoles(
         _ roles: [(entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?)],
-        sql: any SQLDatabase
+        bulk: BulkWriter
     ) async throws {
-        for chunk in roles.chunked(500) {
-            let rows: [[any SQLExpression]] = chunk.map { r in
-                [SQLBind(r.entityID), SQLBind(r.personID), SQLBind(r.role.rawValue), SQLBind(r.startsOn.description), SQLBind(r.endsOn?.description)]
-            }
-            try await sql.insert(into: "entity_roles").columns("entity_id", "person_id", "role", "starts_on", "ends_on").rows(expressions: rows).run()
-        }
+        try await bulk.insert(into: "entity_roles", columns: roleColumns, rows: roles.map(roleRow))
+    }
+
+    static let roleColumns = ["entity_id", "person_id", "role", "starts_on", "ends_on"]
+
+    /// The values of an `entity_roles` row, in the order of ``roleColumns``.
+    static func roleRow(_ r: (entityID: Int, personID: Int, role: PersonRole, startsOn: LocalDate, endsOn: LocalDate?)) -> [BulkValue] {
+        [.integer(r.entityID), .integer(r.personID), .text(r.role.rawValue), .text(r.startsOn.description), BulkValue(r.endsOn?.description)]
     }
 
     /// Adds new entities' names to SQLite's name index (PostgreSQL keeps the grams in the row).
@@ -98,9 +99,10 @@ extension SQLRegistryStore {
     /// Row ids of persons by identity number (in memory only), found through their HMACs.
     static func fetchPersonIDs(_ idNumbers: Set<String>, keys: PersonalDataKeys, sql: any SQLDatabase) async throws -> [String: Int] {
         var ids: [String: Int] = [:]
-        for chunk in Array(idNumbers).chunked(500) {
+        for chunk in Array(idNumbers).chunked(sql.listSize) {
             let byHMAC = Dictionary(uniqueKeysWithValues: chunk.map { (keys.index($0), $0) })
-            let rows = try await sql.select().columns("id", "id_number_hmac").from("persons").where("id_number_hmac", .in, Array(byHMAC.keys)).all()
+            let rows = try await sql.select().columns("id", "id_number_hmac").from("persons").where(sql.oneOf("id_number_hmac", Array(byHMAC.keys)))
+                .all()
             for row in rows {
                 if let number = byHMAC[try row.decode(column: "id_number_hmac", as: String.self)] {
                     ids[number] = try row.decode(column: "id", as: Int.self)

@@ -26,10 +26,14 @@ public struct SQLRegistryStore: RegistryStore {
     /// A `persons` row: the identity number's HMAC (to find it), the number sealed with AES-GCM, its masked
     /// form (to show it), and the name; the phone number likewise. Neither number is ever stored in clear.
     static func personRow(_ person: Person, keys: PersonalDataKeys) throws -> [any SQLExpression] {
+        try personValues(person, keys: keys).map { SQLBind($0) }
+    }
+
+    /// The values of a `persons` row, in the order of ``personColumns`` (the phone's three are nil without a phone).
+    static func personValues(_ person: Person, keys: PersonalDataKeys) throws -> [String?] {
         [
-            SQLBind(keys.index(person.idNumber.rawValue)), SQLBind(try keys.seal(person.idNumber.rawValue)), SQLBind(person.idNumber.masked),
-            SQLBind(person.name), SQLBind(person.phone.map { keys.index($0.rawValue) }), SQLBind(try person.phone.map { try keys.seal($0.rawValue) }),
-            SQLBind(person.phone?.masked),
+            keys.index(person.idNumber.rawValue), try keys.seal(person.idNumber.rawValue), person.idNumber.masked, person.name,
+            person.phone.map { keys.index($0.rawValue) }, try person.phone.map { try keys.seal($0.rawValue) }, person.phone?.masked,
         ]
     }
 
@@ -56,14 +60,41 @@ public struct SQLRegistryStore: RegistryStore {
         var seen = Set(ids.keys)
         let new = persons.filter { seen.insert($0.idNumber.rawValue).inserted }
         guard !new.isEmpty else { return ids }
-        for chunk in new.chunked(400) {
-            try await sql.insert(into: "persons").columns(personColumns).rows(expressions: try chunk.map { try personRow($0, keys: keys) })
-                .ignoringConflicts(with: "id_number_hmac").run()
+        for chunk in new.chunked(sql.isPostgreSQL ? 10_000 : 400) {
+            let rows = try chunk.map { try personValues($0, keys: keys) }
+            let byHMAC = Dictionary(zip(rows, chunk).map { ($0[0] ?? "", $1.idNumber.rawValue) }) { first, _ in first }  // [0]: the HMAC
+            let inserted = try await insertPersons(rows, sql: sql)
+            for row in inserted {
+                if let number = byHMAC[try row.decode(column: "id_number_hmac", as: String.self)] {
+                    ids[number] = try row.decode(column: "id", as: Int.self)
+                }
+            }
         }
-        // Those another transaction added meanwhile are found now too (PostgreSQL waited for it to commit).
-        ids.merge(try await fetchPersonIDs(Set(new.map(\.idNumber.rawValue)), keys: keys, sql: sql)) { first, _ in first }
+        // Those another transaction added meanwhile are found now (PostgreSQL waited for it to commit).
+        let missing = Set(new.map(\.idNumber.rawValue).filter { ids[$0] == nil })
+        if !missing.isEmpty { ids.merge(try await fetchPersonIDs(missing, keys: keys, sql: sql)) { first, _ in first } }
         guard new.allSatisfy({ ids[$0.idNumber.rawValue] != nil }) else { throw RegistryError.personVanished }
         return ids
+    }
+
+    /// Inserts `persons` rows unless their identity number is there already; returns the inserted rows' `id` and
+    /// `id_number_hmac`. On PostgreSQL the rows go as one array per column (`unnest`): a multi-row `INSERT` of
+    /// thousands of parameters costs more to parse and plan than to run. An absent phone is an empty string there
+    /// (never a value of those columns), made NULL again by the statement.
+    static func insertPersons(_ rows: [[String?]], sql: any SQLDatabase) async throws -> [any SQLRow] {
+        guard sql.isPostgreSQL else {
+            return try await sql.insert(into: "persons").columns(personColumns).rows(expressions: rows.map { $0.map { SQLBind($0) } })
+                .ignoringConflicts(with: "id_number_hmac").returning("id", "id_number_hmac").all()
+        }
+        let columns = personColumns.indices.map { i in rows.map { $0[i] ?? "" } }
+        return try await sql.raw(
+            """
+            INSERT INTO persons (\(unsafeRaw: personColumns.joined(separator: ", ")))
+            SELECT c1, c2, c3, c4, NULLIF(c5, ''), NULLIF(c6, ''), NULLIF(c7, '') FROM unnest(\(bind: columns[0]), \(bind: columns[1]),
+            \(bind: columns[2]), \(bind: columns[3]), \(bind: columns[4]), \(bind: columns[5]), \(bind: columns[6])) AS u(c1, c2, c3, c4, c5, c6, c7)
+            ON CONFLICT (id_number_hmac) DO NOTHING RETURNING id, id_number_hmac
+            """
+        ).all()
     }
 
     public func register(_ entity: Entity, reason: String?) async throws -> RegistrationOutcome {
@@ -76,8 +107,8 @@ public struct SQLRegistryStore: RegistryStore {
         guard !registrations.isEmpty else { return [] }
         let now = Timestamp.string(clock.now())
         let today = clock.today()
-        return try await db.transaction { [db, keys] sql in
-            try await Self.apply(registrations, now: now, today: today, engine: db.engine, keys: keys, sql: sql)
+        return try await db.transaction { [db, keys] sql, bulk in
+            try await Self.apply(registrations, now: now, today: today, engine: db.engine, keys: keys, sql: sql, bulk: bulk)
         }
     }
 
@@ -92,7 +123,8 @@ public struct SQLRegistryStore: RegistryStore {
             throw RegistryError.unknownEntity(role.entityCode)
         }
         let personID = try await personID(role.person, keys: keys, sql: sql)
-        try await insertRoles([(try row.decode(column: "id", as: Int.self), personID, role.role, role.startsOn, role.endsOn)], sql: sql)
+        let values = roleRow((try row.decode(column: "id", as: Int.self), personID, role.role, role.startsOn, role.endsOn))
+        try await sql.insert(into: "entity_roles").columns(roleColumns).values(values.map(\.bind)).run()
     }
 
     /// Writes the current facts of changed entities (each with its legal representative's row id and its new version),
@@ -127,7 +159,7 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     /// The log entry of a version, computed from the same values that are stored.
-    static func logEntry(entityID: Int, _ e: Entity, version: Int, now: String, reason: String?, keys: PersonalDataKeys) -> [any SQLExpression] {
+    static func logEntry(entityID: Int, _ e: Entity, version: Int, now: String, reason: String?, keys: PersonalDataKeys) -> [BulkValue] {
         let leaf = TamperEvidentLog.entityVersionLeaf(
             code: e.code.rawValue,
             version: version,
@@ -169,10 +201,10 @@ public struct SQLRegistryStore: RegistryStore {
     ]
 
     /// The values of an `entity_versions` row, in the order of ``versionColumns``.
-    static func versionRow(entityID: Int, _ e: Entity, repID: Int, version: Int, now: String, reason: String?) -> [any SQLExpression] {
+    static func versionRow(entityID: Int, _ e: Entity, repID: Int, version: Int, now: String, reason: String?) -> [BulkValue] {
         [
-            SQLBind(entityID), SQLBind(version), SQLBind(e.name), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue), SQLBind(e.regionCode),
-            SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(now), SQLBind(reason),
+            .integer(entityID), .integer(version), .text(e.name), .text(e.kind.rawValue), .text(e.status.rawValue), .text(e.regionCode),
+            .text(e.industryDivision), .text(e.establishedOn.description), .integer(repID), .text(now), BulkValue(reason),
         ]
     }
 
