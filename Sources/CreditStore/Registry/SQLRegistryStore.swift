@@ -23,13 +23,9 @@ public struct SQLRegistryStore: RegistryStore {
 
     static let personColumns = ["id_number_hmac", "id_number_enc", "id_number_masked", "name", "phone_hmac", "phone_enc", "phone_masked"]
 
-    /// A `persons` row: the identity number's HMAC (to find it), the number sealed with AES-GCM, its masked
-    /// form (to show it), and the name; the phone number likewise. Neither number is ever stored in clear.
-    static func personRow(_ person: Person, keys: PersonalDataKeys) throws -> [any SQLExpression] {
-        try personValues(person, keys: keys).map { SQLBind($0) }
-    }
-
-    /// The values of a `persons` row, in the order of ``personColumns`` (the phone's three are nil without a phone).
+    /// The values of a `persons` row, in the order of ``personColumns``: the identity number's HMAC (to find it), the
+    /// number sealed with AES-GCM, its masked form (to show it), and the name; the phone number likewise (nil without
+    /// one). Neither number is ever stored in clear.
     static func personValues(_ person: Person, keys: PersonalDataKeys) throws -> [String?] {
         [
             keys.index(person.idNumber.rawValue), try keys.seal(person.idNumber.rawValue), person.idNumber.masked, person.name,
@@ -37,24 +33,9 @@ public struct SQLRegistryStore: RegistryStore {
         ]
     }
 
-    /// A person's row id, inserting the person when the identity number is new. Two transactions adding the same
-    /// new person at once (a registration and a record about the person, on PostgreSQL) both get the one row.
-    static func personID(_ person: Person, keys: PersonalDataKeys, sql: any SQLDatabase) async throws -> Int {
-        let hmac = keys.index(person.idNumber.rawValue)
-        func existing() async throws -> Int? {
-            try await sql.select().column("id").from("persons").where("id_number_hmac", .equal, hmac).first()?.decode(column: "id", as: Int.self)
-        }
-        if let id = try await existing() { return id }
-        let inserted = try await sql.insert(into: "persons").columns(personColumns).values(try personRow(person, keys: keys))
-            .ignoringConflicts(with: "id_number_hmac").returning("id").first()
-        if let id = try inserted?.decode(column: "id", as: Int.self) { return id }
-        // Another transaction added the person meanwhile (PostgreSQL waited for it to commit).
-        guard let id = try await existing() else { throw RegistryError.personVanished }
-        return id
-    }
-
-    /// Row ids of many persons by identity number (in memory only), adding those not registered: what
-    /// ``personID(_:keys:sql:)`` does for one, in a few statements. A number given twice keeps its first name.
+    /// Row ids of persons by identity number (in memory only), adding those not registered, in a few statements. A
+    /// number given twice keeps its first name; two transactions adding the same new person at once (a registration
+    /// and a record about the person, on PostgreSQL) both get the one row.
     static func personIDs(adding persons: [Person], keys: PersonalDataKeys, sql: any SQLDatabase) async throws -> [String: Int] {
         var ids = try await fetchPersonIDs(Set(persons.map(\.idNumber.rawValue)), keys: keys, sql: sql)
         var seen = Set(ids.keys)
@@ -102,7 +83,7 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     /// Registrations (from a file, or one from the API) in one transaction, worked out together (see
-    /// ``apply(_:now:today:engine:keys:sql:)``).
+    /// ``apply(_:now:today:engine:keys:sql:bulk:)``).
     public func apply(_ registrations: [EntityRegistration]) async throws -> [RegistrationOutcome] {
         guard !registrations.isEmpty else { return [] }
         let now = Timestamp.string(clock.now())
@@ -122,7 +103,8 @@ public struct SQLRegistryStore: RegistryStore {
         guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
             throw RegistryError.unknownEntity(role.entityCode)
         }
-        let personID = try await personID(role.person, keys: keys, sql: sql)
+        let number = role.person.idNumber.rawValue
+        let personID = try lookup(try await personIDs(adding: [role.person], keys: keys, sql: sql), number)
         let values = roleRow((try row.decode(column: "id", as: Int.self), personID, role.role, role.startsOn, role.endsOn))
         try await sql.insert(into: "entity_roles").columns(roleColumns).values(values.map(\.bind)).run()
     }
