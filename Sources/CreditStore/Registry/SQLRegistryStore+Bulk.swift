@@ -122,9 +122,20 @@ extension SQLRegistryStore {
     ) async throws -> [String: Int] {
         var entityIDs: [String: Int] = [:]
         let columns = entityColumns(engine)
-        for chunk in entities.chunked(400) {
-            let rows = chunk.map { entityRow($0.entity, repID: $0.repID, version: $0.version, now: now, engine: engine) }
-            let inserted = try await sql.insert(into: "entities").columns(columns).rows(expressions: rows).returning("id", "code").all()
+        for chunk in entities.chunked(engine == .postgres ? 10_000 : 400) {
+            let inserted: [any SQLRow]
+            if engine == .postgres {
+                let values = (1...12).map { $0 == 12 ? "string_to_array(c12, ' ')" : "c\($0)" }.joined(separator: ", ")
+                inserted = try await sql.raw(
+                    """
+                    INSERT INTO entities (\(unsafeRaw: columns.joined(separator: ", "))) SELECT \(unsafeRaw: values)
+                    FROM \(unnestedEntities(Array(chunk), ids: nil, now: now)) RETURNING id, code
+                    """
+                ).all()
+            } else {
+                let rows = chunk.map { entityRow($0.entity, repID: $0.repID, version: $0.version, now: now, engine: engine) }
+                inserted = try await sql.insert(into: "entities").columns(columns).rows(expressions: rows).returning("id", "code").all()
+            }
             for row in inserted { entityIDs[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self) }
         }
         return entityIDs

@@ -117,6 +117,18 @@ public struct SQLRegistryStore: RegistryStore {
         engine: CreditDatabase.Engine,
         sql: any SQLDatabase
     ) async throws {
+        if engine == .postgres {
+            // Every column but the code (which never changes), from the arrays; the grams split again.
+            let assignments = entityColumns(engine).enumerated().dropFirst().map { i, column in
+                column == "name_grams" ? "name_grams = string_to_array(u.c\(i + 1), ' ')" : "\(column) = u.c\(i + 1)"
+            }
+            for chunk in entities.chunked(10_000) {
+                let source = unnestedEntities(chunk.map { ($0.entity, $0.repID, $0.version) }, ids: chunk.map(\.id), now: now)
+                try await sql.raw("UPDATE entities SET \(unsafeRaw: assignments.joined(separator: ", ")) FROM \(source) WHERE entities.id = u.id")
+                    .run()
+            }
+            return
+        }
         // The row of ``entityRow`` with the id in place of the code (which never changes).
         let assignments = entityColumns(engine).dropFirst().enumerated().map { "\($1) = v.column\($0 + 2)" }.joined(separator: ", ")
         for chunk in entities.chunked(200) {
@@ -127,6 +139,23 @@ public struct SQLRegistryStore: RegistryStore {
                 "UPDATE entities SET \(unsafeRaw: assignments) FROM (VALUES \(SQLList(rows))) AS v WHERE entities.id = v.column1"
             ).run()
         }
+    }
+
+    /// Many `entities` rows as a PostgreSQL row source `unnest(…) AS u([id,] c1, …)`: one array bind per column of
+    /// ``entityColumns(_:)`` (the name grams joined by spaces — a normalised name has none — for `string_to_array`),
+    /// preceded by the row ids when given. A statement of thousands of parameters costs PostgreSQL more to parse and
+    /// plan than to run; a dozen arrays do not.
+    static func unnestedEntities(_ rows: [(entity: Entity, repID: Int, version: Int)], ids: [Int]?, now: String) -> SQLQueryString {
+        let names = rows.map { NameSearch.normalize($0.entity.name) }
+        let texts: [[String]] = [
+            rows.map(\.entity.code.rawValue), rows.map(\.entity.name), names, rows.map(\.entity.kind.rawValue), rows.map(\.entity.status.rawValue),
+            rows.map(\.entity.regionCode), rows.map(\.entity.industryDivision), rows.map(\.entity.establishedOn.description),
+        ]
+        var arrays: [any SQLExpression] = (ids.map { [SQLBind($0)] } ?? []) + texts.map { SQLBind($0) }
+        arrays += [SQLBind(rows.map(\.repID)), SQLBind(rows.map(\.version)), SQLBind(rows.map { _ in now })]
+        arrays.append(SQLBind(names.map { NameSearch.bigrams($0).joined(separator: " ") }))
+        let aliases = (ids == nil ? [] : ["id"]) + (1...12).map { "c\($0)" }
+        return "unnest(\(SQLList(arrays))) AS u(\(unsafeRaw: aliases.joined(separator: ", ")))"
     }
 
     /// Takes names out of SQLite's name index (a contentless FTS5 table forgets a row by a 'delete' command that
