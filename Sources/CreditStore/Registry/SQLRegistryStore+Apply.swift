@@ -46,13 +46,12 @@ extension SQLRegistryStore {
         /// Its row id; nil for an entity the batch registers.
         var id: Int?
         var facts: Facts
-        /// The last registration's entity (what the `entities` row is written from).
+        /// The last registration's entity that changed it (what the `entities` row is written from); nil for a stored
+        /// entity the batch leaves as it was.
         var entity: Entity?
         var version: Int
         /// The name in SQLite's name index before the batch (stored entities).
         var storedName: String?
-        /// A stored entity whose row the batch changes.
-        var changed = false
         var open: [OpenRole]
     }
 
@@ -91,8 +90,6 @@ extension SQLRegistryStore {
         var entities = try await storedEntities(Set(registrations.map(\.entity.code.rawValue)), sql: sql)
 
         var outcomes: [RegistrationOutcome] = []
-        var order: [String] = []  // the entities the batch registers, in order
-        var changed: [String] = []  // the stored entities it changes, in order
         var versions: [NewVersion] = []
         var roles: [NewRole] = []
         var endedRepresentatives: [Int] = []  // stored entities whose legal representatives change
@@ -113,10 +110,6 @@ extension SQLRegistryStore {
                     current.facts = facts
                     current.entity = e
                     current.version += 1
-                    if current.id != nil, !current.changed {
-                        current.changed = true
-                        changed.append(code)
-                    }
                     versions.append(NewVersion(code: code, entity: e, repID: repID, version: current.version, reason: registration.reason))
                     if newRepresentative {
                         for held in current.open where held.role == .legalRepresentative {
@@ -129,7 +122,6 @@ extension SQLRegistryStore {
                 }
             } else {
                 outcome = .accepted
-                order.append(code)
                 versions.append(NewVersion(code: code, entity: e, repID: repID, version: 1, reason: registration.reason))
                 current = Current(
                     facts: facts,
@@ -152,26 +144,27 @@ extension SQLRegistryStore {
             outcomes.append(outcome)
         }
 
-        // Written in the order storing them one by one would have: entities, versions and log entries, roles.
-        let newEntities = order.compactMap { code in entities[code].flatMap { current in current.entity.map { ($0, current) } } }
-        var ids = try await insertEntities(
-            newEntities.map { ($0.0, $0.1.facts.repID, $0.1.version) },
-            engine: engine,
-            now: now,
-            sql: sql
-        )
-        for (code, current) in entities { if let id = current.id { ids[code] = id } }
+        // Written in the order storing them one by one would have: entities (new ones in the order they first
+        // appear), versions and log entries, roles.
+        var seen = Set<String>()
+        var fresh: [(entity: Entity, repID: Int, version: Int)] = []
         var updates: [(id: Int, entity: Entity, repID: Int, version: Int)] = []
         var renamed: [(id: Int, old: String, new: String)] = []
-        for code in changed {
-            guard let current = entities[code], let id = current.id, let e = current.entity else { continue }
-            updates.append((id, e, current.facts.repID, current.version))
-            if let old = current.storedName, old != e.name { renamed.append((id, old, e.name)) }
+        for code in registrations.map(\.entity.code.rawValue) where seen.insert(code).inserted {
+            guard let current = entities[code], let e = current.entity else { continue }  // a stored entity left as it was
+            if let id = current.id {
+                updates.append((id, e, current.facts.repID, current.version))
+                if let old = current.storedName, old != e.name { renamed.append((id, old, e.name)) }
+            } else {
+                fresh.append((e, current.facts.repID, current.version))
+            }
         }
+        var ids = try await insertEntities(fresh, engine: engine, now: now, sql: sql)
+        for (code, current) in entities { if let id = current.id { ids[code] = id } }
         try await updateEntities(updates, now: now, engine: engine, sql: sql)
         if engine == .sqlite {
             try await unindexSQLiteNames(renamed.map { ($0.id, $0.old) }, sql: sql)
-            let named = try newEntities.map { (try lookup(ids, $0.0.code.rawValue), $0.0.name) } + renamed.map { ($0.id, $0.new) }
+            let named = try fresh.map { (try lookup(ids, $0.entity.code.rawValue), $0.entity.name) } + renamed.map { ($0.id, $0.new) }
             try await indexSQLiteNames(named, sql: sql)
         }
         try await insertVersions(
@@ -188,7 +181,7 @@ extension SQLRegistryStore {
         }
         try await insertRoles(try roles.map { r in (try lookup(ids, r.code), r.personID, r.role, r.startsOn, r.endsOn) }, bulk: bulk)
         // Records that arrived before their entity was registered now have their subject.
-        for chunk in order.chunked(sql.listSize) {
+        for chunk in fresh.map(\.entity.code.rawValue).chunked(sql.listSize) {
             try await sql.update("records").set("matched", to: SQLBind(1)).where("matched", .equal, SQLBind(0))
                 .where(sql.oneOf("subject_code", Array(chunk))).run()
         }
