@@ -203,19 +203,24 @@ enum IngestBench {
                 ]
             )
         case .postgres:
-            let psql = ProcessInfo.processInfo.environment["CREDIT_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-            guard case .postgres(let host, let port, let user, let password, let database) = url else { return 0 }
-            let connection = "postgres://\(user)\(password.map { ":" + $0 } ?? "")@\(host):\(port)/\(database)"
-            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "DROP TABLE IF EXISTS bare_penalty, bare_license"])
+            try psql("DROP TABLE IF EXISTS bare_penalty, bare_license", on: url)
             let setupStart = Date()
-            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", penaltyTable + licenseTable])
+            try psql(penaltyTable + licenseTable, on: url)
             let setup = Date().timeIntervalSince(setupStart)
             let copyStart = Date()
-            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "\\copy bare_penalty FROM '\(penalty)' WITH (FORMAT csv, HEADER true)"])
-            try run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "\\copy bare_license FROM '\(license)' WITH (FORMAT csv, HEADER true)"])
+            try psql("\\copy bare_penalty FROM '\(penalty)' WITH (FORMAT csv, HEADER true)", on: url)
+            try psql("\\copy bare_license FROM '\(license)' WITH (FORMAT csv, HEADER true)", on: url)
             return Date().timeIntervalSince(copyStart) + setup
         }
         return Date().timeIntervalSince(start)
+    }
+
+    /// Runs one command with `psql` (from `$CREDIT_PG_BIN` when set) on the PostgreSQL database of `url`.
+    static func psql(_ command: String, on url: DatabaseURL) throws {
+        guard case .postgres(let host, let port, let user, let password, let database) = url else { return }
+        let tool = ProcessInfo.processInfo.environment["CREDIT_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
+        let connection = "postgres://\(user)\(password.map { ":" + $0 } ?? "")@\(host):\(port)/\(database)"
+        try run(tool, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", command])
     }
 
     static func isSQLite(_ url: DatabaseURL) -> Bool {

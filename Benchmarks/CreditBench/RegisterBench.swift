@@ -96,16 +96,11 @@ enum RegisterBench {
                     [database, "PRAGMA journal_mode=WAL;", "CREATE TABLE \(table) (\(columns));", ".mode csv", ".import --skip 1 \(file) \(table)"]
                 )
                 seconds.append(Date().timeIntervalSince(start))
-            case .postgres(let host, let port, let user, let password, let database):
-                let psql = ProcessInfo.processInfo.environment["CREDIT_PG_BIN"].map { $0 + "/psql" } ?? "/usr/bin/psql"
-                let connection = "postgres://\(user)\(password.map { ":" + $0 } ?? "")@\(host):\(port)/\(database)"
-                try IngestBench.run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "DROP TABLE IF EXISTS \(table)"])
+            case .postgres:
+                try IngestBench.psql("DROP TABLE IF EXISTS \(table)", on: url)
                 let start = Date()
-                try IngestBench.run(psql, ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "CREATE TABLE \(table) (\(columns))"])
-                try IngestBench.run(
-                    psql,
-                    ["-q", "-v", "ON_ERROR_STOP=1", connection, "-c", "\\copy \(table) FROM '\(file)' WITH (FORMAT csv, HEADER true)"]
-                )
+                try IngestBench.psql("CREATE TABLE \(table) (\(columns))", on: url)
+                try IngestBench.psql("\\copy \(table) FROM '\(file)' WITH (FORMAT csv, HEADER true)", on: url)
                 seconds.append(Date().timeIntervalSince(start))
             }
         }
