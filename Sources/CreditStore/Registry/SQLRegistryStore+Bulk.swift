@@ -125,7 +125,8 @@ extension SQLRegistryStore {
         for chunk in entities.chunked(engine == .postgres ? 10_000 : 400) {
             let inserted: [any SQLRow]
             if engine == .postgres {
-                let values = (1...12).map { $0 == 12 ? "string_to_array(c12, ' ')" : "c\($0)" }.joined(separator: ", ")
+                let values = columns.enumerated().map { i, column in column == "name_grams" ? "string_to_array(c\(i + 1), ' ')" : "c\(i + 1)" }
+                    .joined(separator: ", ")
                 inserted = try await sql.raw(
                     """
                     INSERT INTO entities (\(unsafeRaw: columns.joined(separator: ", "))) SELECT \(unsafeRaw: values)
@@ -133,7 +134,7 @@ extension SQLRegistryStore {
                     """
                 ).all()
             } else {
-                let rows = chunk.map { entityRow($0.entity, repID: $0.repID, version: $0.version, now: now, engine: engine) }
+                let rows = chunk.map { entityValues($0.entity, repID: $0.repID, version: $0.version, now: now).map(\.bind) }
                 inserted = try await sql.insert(into: "entities").columns(columns).rows(expressions: rows).returning("id", "code").all()
             }
             for row in inserted { entityIDs[try row.decode(column: "code", as: String.self)] = try row.decode(column: "id", as: Int.self) }

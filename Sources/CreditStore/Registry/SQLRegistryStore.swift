@@ -67,12 +67,12 @@ public struct SQLRegistryStore: RegistryStore {
             return try await sql.insert(into: "persons").columns(personColumns).rows(expressions: rows.map { $0.map { SQLBind($0) } })
                 .ignoringConflicts(with: "id_number_hmac").returning("id", "id_number_hmac").all()
         }
-        let columns = personColumns.indices.map { i in rows.map { $0[i] ?? "" } }
+        let columns = personColumns.indices.map { i in SQLBind(rows.map { $0[i] ?? "" }) }
+        let names = personColumns.indices.map { "c\($0 + 1)" }
         return try await sql.raw(
             """
             INSERT INTO persons (\(unsafeRaw: personColumns.joined(separator: ", ")))
-            SELECT c1, c2, c3, c4, NULLIF(c5, ''), NULLIF(c6, ''), NULLIF(c7, '') FROM unnest(\(bind: columns[0]), \(bind: columns[1]),
-            \(bind: columns[2]), \(bind: columns[3]), \(bind: columns[4]), \(bind: columns[5]), \(bind: columns[6])) AS u(c1, c2, c3, c4, c5, c6, c7)
+            SELECT c1, c2, c3, c4, NULLIF(c5, ''), NULLIF(c6, ''), NULLIF(c7, '') FROM \(SQLQueryString.unnest(columns, as: names))
             ON CONFLICT (id_number_hmac) DO NOTHING RETURNING id, id_number_hmac
             """
         ).all()
@@ -109,53 +109,45 @@ public struct SQLRegistryStore: RegistryStore {
         try await sql.insert(into: "entity_roles").columns(roleColumns).values(values.map(\.bind)).run()
     }
 
-    /// Writes the current facts of changed entities (each with its legal representative's row id and its new version),
-    /// a few hundred per statement: `UPDATE … FROM (VALUES …)`, whose columns both engines name `column1`, `column2`, ….
+    /// Writes the current facts of changed entities (each with its legal representative's row id and its new version)
+    /// from a row source `u(id, c1, …)` whose columns follow ``entityColumns(_:)``: on PostgreSQL ``unnestedEntities``,
+    /// on SQLite a `VALUES` list of 200 rows named by a `WITH`.
     static func updateEntities(
         _ entities: [(id: Int, entity: Entity, repID: Int, version: Int)],
         now: String,
         engine: CreditDatabase.Engine,
         sql: any SQLDatabase
     ) async throws {
-        if engine == .postgres {
-            // Every column but the code (which never changes), from the arrays; the grams split again.
-            let assignments = entityColumns(engine).enumerated().dropFirst().map { i, column in
-                column == "name_grams" ? "name_grams = string_to_array(u.c\(i + 1), ' ')" : "\(column) = u.c\(i + 1)"
-            }
-            for chunk in entities.chunked(10_000) {
-                let source = unnestedEntities(chunk.map { ($0.entity, $0.repID, $0.version) }, ids: chunk.map(\.id), now: now)
-                try await sql.raw("UPDATE entities SET \(unsafeRaw: assignments.joined(separator: ", ")) FROM \(source) WHERE entities.id = u.id")
-                    .run()
-            }
-            return
+        // Every column but the code (which never changes); the grams (PostgreSQL) split again.
+        let assignments = entityColumns(engine).enumerated().dropFirst().map { i, column in
+            column == "name_grams" ? "name_grams = string_to_array(u.c\(i + 1), ' ')" : "\(column) = u.c\(i + 1)"
         }
-        // The row of ``entityRow`` with the id in place of the code (which never changes).
-        let assignments = entityColumns(engine).dropFirst().enumerated().map { "\($1) = v.column\($0 + 2)" }.joined(separator: ", ")
-        for chunk in entities.chunked(200) {
-            let rows = chunk.map { e in
-                SQLGroupExpression([SQLBind(e.id)] + entityRow(e.entity, repID: e.repID, version: e.version, now: now, engine: engine).dropFirst())
+        let set: SQLQueryString = "UPDATE entities SET \(unsafeRaw: assignments.joined(separator: ", "))"
+        for chunk in entities.chunked(engine == .postgres ? 10_000 : 200) {
+            let rows = chunk.map { ($0.entity, $0.repID, $0.version) }
+            if engine == .postgres {
+                try await sql.raw("\(set) FROM \(unnestedEntities(rows, ids: chunk.map(\.id), now: now)) WHERE entities.id = u.id").run()
+            } else {
+                let values = zip(chunk, rows).map { e, row in
+                    SQLGroupExpression([SQLBind(e.id)] + entityValues(row.0, repID: row.1, version: row.2, now: now).map(\.bind))
+                }
+                let names = (["id"] + entityColumns(engine).indices.map { "c\($0 + 1)" }).joined(separator: ", ")
+                try await sql.raw("WITH u(\(unsafeRaw: names)) AS (VALUES \(SQLList(values))) \(set) FROM u WHERE entities.id = u.id").run()
             }
-            try await sql.raw(
-                "UPDATE entities SET \(unsafeRaw: assignments) FROM (VALUES \(SQLList(rows))) AS v WHERE entities.id = v.column1"
-            ).run()
         }
     }
 
-    /// Many `entities` rows as a PostgreSQL row source `unnest(…) AS u([id,] c1, …)`: one array bind per column of
-    /// ``entityColumns(_:)`` (the name grams joined by spaces — a normalised name has none — for `string_to_array`),
-    /// preceded by the row ids when given. A statement of thousands of parameters costs PostgreSQL more to parse and
-    /// plan than to run; a dozen arrays do not.
+    /// Many `entities` rows as a PostgreSQL row source `unnest(…) AS u([id,] c1, …)`: the columns of
+    /// ``entityValues(_:repID:version:now:)`` as arrays, then the name grams joined by spaces (a normalised name has
+    /// none) for `string_to_array`; preceded by the row ids when given.
     static func unnestedEntities(_ rows: [(entity: Entity, repID: Int, version: Int)], ids: [Int]?, now: String) -> SQLQueryString {
-        let names = rows.map { NameSearch.normalize($0.entity.name) }
-        let texts: [[String]] = [
-            rows.map(\.entity.code.rawValue), rows.map(\.entity.name), names, rows.map(\.entity.kind.rawValue), rows.map(\.entity.status.rawValue),
-            rows.map(\.entity.regionCode), rows.map(\.entity.industryDivision), rows.map(\.entity.establishedOn.description),
-        ]
-        var arrays: [any SQLExpression] = (ids.map { [SQLBind($0)] } ?? []) + texts.map { SQLBind($0) }
-        arrays += [SQLBind(rows.map(\.repID)), SQLBind(rows.map(\.version)), SQLBind(rows.map { _ in now })]
-        arrays.append(SQLBind(names.map { NameSearch.bigrams($0).joined(separator: " ") }))
-        let aliases = (ids == nil ? [] : ["id"]) + (1...12).map { "c\($0)" }
-        return "unnest(\(SQLList(arrays))) AS u(\(unsafeRaw: aliases.joined(separator: ", ")))"
+        let values = rows.map { entityValues($0.entity, repID: $0.repID, version: $0.version, now: now) }
+        let grams = rows.map { NameSearch.bigrams(NameSearch.normalize($0.entity.name)).joined(separator: " ") }
+        let columns = entityColumns(.postgres).indices.map { "c\($0 + 1)" }
+        return .unnest(
+            (ids.map { [SQLBind($0)] } ?? []) + BulkValue.arrays(values) + [SQLBind(grams)],
+            as: (ids == nil ? [] : ["id"]) + columns
+        )
     }
 
     /// Takes names out of SQLite's name index (a contentless FTS5 table forgets a row by a 'delete' command that
@@ -196,14 +188,13 @@ public struct SQLRegistryStore: RegistryStore {
         return engine == .postgres ? columns + ["name_grams"] : columns
     }
 
-    /// The values of an `entities` row, in the order of ``entityColumns(_:)``.
-    static func entityRow(_ e: Entity, repID: Int, version: Int, now: String, engine: CreditDatabase.Engine) -> [any SQLExpression] {
-        let searchName = NameSearch.normalize(e.name)
-        let values: [any SQLExpression] = [
-            SQLBind(e.code.rawValue), SQLBind(e.name), SQLBind(searchName), SQLBind(e.kind.rawValue), SQLBind(e.status.rawValue),
-            SQLBind(e.regionCode), SQLBind(e.industryDivision), SQLBind(e.establishedOn.description), SQLBind(repID), SQLBind(version), SQLBind(now),
+    /// The values of an `entities` row, in the order of ``entityColumns(_:)`` (PostgreSQL's name grams, an array,
+    /// are not among them: see ``unnestedEntities(_:ids:now:)``).
+    static func entityValues(_ e: Entity, repID: Int, version: Int, now: String) -> [BulkValue] {
+        [
+            .text(e.code.rawValue), .text(e.name), .text(NameSearch.normalize(e.name)), .text(e.kind.rawValue), .text(e.status.rawValue),
+            .text(e.regionCode), .text(e.industryDivision), .text(e.establishedOn.description), .integer(repID), .integer(version), .text(now),
         ]
-        return engine == .postgres ? values + [SQLBind(NameSearch.bigrams(searchName))] : values
     }
 
     static let versionColumns = [
