@@ -8,14 +8,14 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "导入部门报送的 CSV 或 Excel 文件 / ingest a department's CSV or .xlsx file through the same validation as the API.",
         discussion: """
-            The header row names the columns by the catalogue's field names or the national standard's Chinese column names \\
-            (see GET /api/v1/catalog). UTF-8 (with or without BOM) and GB18030/GBK are detected, or given with --encoding. \\
-            The file is read in chunks and stored 8,000 rows (at most 4 MiB) at a time; each stored batch is final, so after an interruption \\
-            run the same command again: rows already stored come back as unchanged, none is duplicated. Rejected rows go to the \\
-            department's rejection queue with their line numbers. \\
-            With --category registration the file holds entity registrations and changes from the registering department \\
-            (columns 统一社会信用代码, 主体名称, 主体类型, 行政区划代码, 行业代码, 成立日期, 法定代表人, 法定代表人证件号码, and \\
-            optionally 登记状态, 主要负责人…, 实际控制人…, 变更原因), stored 2,000 rows at a time. Prints the counts on standard output (accepted, updated, \\
+            The header row names the columns by the catalogue's field names or the national standard's Chinese column names \
+            (see GET /api/v1/catalog). UTF-8 (with or without BOM) and GB18030/GBK are detected, or given with --encoding. \
+            The file is read in chunks and stored 8,000 rows (at most 4 MiB) at a time; each stored batch is final, so after an interruption \
+            run the same command again: rows already stored come back as unchanged, none is duplicated. Rejected rows go to the \
+            department's rejection queue with their line numbers. \
+            With --category registration the file holds entity registrations and changes from the registering department \
+            (columns 统一社会信用代码, 主体名称, 主体类型, 行政区划代码, 行业代码, 成立日期, 法定代表人, 法定代表人证件号码, and \
+            optionally 登记状态, 主要负责人…, 实际控制人…, 变更原因), stored 2,000 rows at a time. Prints the counts on standard output (accepted, updated, \
             unchanged, rejected) and progress on standard error; exits 0 when the file was processed, 1 when it could not be read.
             """
     )

@@ -8,8 +8,8 @@ struct KeysCommand: AsyncParsableCommand {
         commandName: "keys",
         abstract: "个人信息加密密钥 / the keys that protect personal data.",
         discussion: """
-            Rotation in production: put a new key first in CREDIT_DATA_KEYS (id=BASE64,old=BASE64), restart, then run \\
-            `credit keys reencrypt`; when it reports 0 values left, the old key may be removed. CREDIT_INDEX_KEY never changes. \\
+            Rotation in production: put a new key first in CREDIT_DATA_KEYS (id=BASE64,old=BASE64), restart, then run \
+            `credit keys reencrypt`; when it reports 0 values left, the old key may be removed. CREDIT_INDEX_KEY never changes. \
             With the development key file, `credit keys rotate` does the first step.
             """,
         subcommands: [Rotate.self, Reencrypt.self]
