@@ -53,6 +53,9 @@ def test_a_gb18030_file_with_bad_rows(server, gb18030_file):
     result = _import(server, department, path)
     assert result.returncode == 0, result.stderr
     assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 2}
+    # Each rejected line is named on standard error with its problems, in Chinese and English.
+    assert f"第 3 行 / line 3 subjectCode “{codes[1][:-1]}Z”: 统一社会信用代码无效" in result.stderr, result.stderr
+    assert "第 4 行 / line 4 decidedOn “2099-01-01”: “处罚决定日期”晚于今天" in result.stderr and "is after today" in result.stderr
     queue = _sql(server, f"SELECT position, problems FROM rejections WHERE department_code = '{department}' ORDER BY id")
     assert [int(row[0]) for row in queue] == [3, 4]
     assert "invalid_credit_code" in queue[0][1] and "future_date" in queue[1][1]
@@ -85,6 +88,7 @@ def test_a_registration_file_from_the_registering_department(server, gb18030_fil
     result = subprocess.run(command, capture_output=True, text=True, cwd=server["cwd"], timeout=600)
     assert result.returncode == 0, result.stderr
     assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert f"第 3 行 / line 3" in result.stderr and f"“{code[:-1]}Z”" in result.stderr, result.stderr
     assert _sql(server, f"SELECT name FROM entities WHERE code = '{code}'") == [("济南命令行登记有限公司",)]
     mine = f"department_code = '{market}' AND category = 'registration' AND problems LIKE '%{code[:-1]}Z%'"
     queue = _sql(server, f"SELECT category, problems FROM rejections WHERE {mine}")

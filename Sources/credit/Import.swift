@@ -101,10 +101,33 @@ struct Import: AsyncParsableCommand {
         case .success(let s):
             printError("")
             print("accepted \(s.accepted)\nupdated \(s.updated)\nunchanged \(s.unchanged)\nrejected \(s.rejected)")
-            printError("共 \(s.rows) 行：新增 \(s.accepted)，更新 \(s.updated)，未变 \(s.unchanged)，退回 \(s.rejected)（见退回队列）")
+            for line in Self.rejectionLines(s) { printError(line) }
+            printError(
+                "共 \(s.rows) 行：新增 \(s.accepted)，更新 \(s.updated)，未变 \(s.unchanged)，退回 \(s.rejected) / "
+                    + "\(s.rows) rows: \(s.accepted) accepted, \(s.updated) updated, \(s.unchanged) unchanged, \(s.rejected) rejected"
+            )
         case .failure(let failure):
             printError("无法导入 / cannot import: \(failure.message)")
             throw ExitCode(1)
         }
+    }
+
+    /// The rejected rows the summary kept, each with every problem, and where to find the rest.
+    static func rejectionLines(_ summary: ImportSummary) -> [String] {
+        guard summary.rejected > 0 else { return [] }
+        var lines = ["退回的行 / rejected rows:"]
+        for row in summary.firstRejections {
+            for problem in row.problems {
+                let value = problem.value.map { " “\($0)”" } ?? ""
+                let field = problem.field.isEmpty ? ":" : " \(problem.field)\(value):"
+                lines.append("  第 \(row.line) 行 / line \(row.line)\(field) \(problem.message)")
+            }
+        }
+        let more = summary.rejected - summary.firstRejections.count
+        if more > 0 { lines.append("  …另有 \(more) 行 / \(more) more rows") }
+        lines.append(
+            "退回的行都在本部门的退回队列中，可在 /rejections 页面更正 / every rejected row is in the department's rejection queue (page /rejections, GET /api/v1/rejections)"
+        )
+        return lines
     }
 }

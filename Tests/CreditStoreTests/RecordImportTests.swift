@@ -49,6 +49,9 @@ struct RecordImportTests {
             #expect(summary.rows == 6)
             #expect(summary.accepted == 2 && summary.rejected == 4)
             #expect(progress.all.count == 3 && progress.all.last?.rows == 6)
+            // What `credit import` prints: the rejected lines, each with its problems.
+            #expect(summary.firstRejections.map(\.line) == [3, 4, 5, 6])
+            #expect(summary.firstRejections.map { $0.problems.map(\.code) }.first == ["invalid_credit_code"])
             let queue = try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10)
             #expect(queue.map(\.position) == [3, 4, 5, 6])
             #expect(queue[0].problems.map(\.code) == ["invalid_credit_code"])
@@ -101,6 +104,27 @@ struct RecordImportTests {
             )
             try await jobs.update(id: job.id, status: .failed, summary: ImportSummary(), error: "未知列“名\u{0}称” / unknown column")
             #expect(try await jobs.fetch(id: job.id)?.error == "未知列“名\u{FFFD}称” / unknown column")
+        }
+    }
+
+    @Test(
+        "a summary keeps the first 20 rejected rows in file order to show, across batches, and counts all of them",
+        arguments: TestEngine.available
+    )
+    func firstRejections(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let code = f.items[0].entity.code.rawValue
+            var file = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+            for i in 0..<45 {
+                // Every third row is good; the others are decided in the future (lines 3, 4, 6, 7, …).
+                let decided = i % 3 == 0 ? "2026-05-06" : "2099-01-0\(1 + i % 9)"
+                file += "甲公司,\(code),济市监罚〔2026〕R\(i)号,\(decided),罚款,某法,一般,罚款\n"
+            }
+            let summary = try await f.importer(batchSize: 7).run(Self.chunks(Array(file.utf8)), encoding: .utf8)
+            #expect(summary.accepted == 15 && summary.rejected == 30)
+            let lines = (0..<45).filter { $0 % 3 != 0 }.map { $0 + 2 }
+            #expect(summary.firstRejections.map(\.line) == Array(lines.prefix(ImportSummary.keptRejections)))
+            #expect(summary.firstRejections.allSatisfy { $0.problems.map(\.code) == ["future_date"] })
         }
     }
 

@@ -9,6 +9,12 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public var rejected = 0
     /// Bytes of the file read so far.
     public var bytes = 0
+    /// The first rejected rows with their problems, in file order (at most ``keptRejections``: memory stays
+    /// bounded); every rejected row, these included, is in the department's rejection queue.
+    public var firstRejections: [RejectedRow] = []
+
+    /// How many rejected rows a summary keeps to show (`credit import` prints them).
+    public static let keptRejections = 20
 
     public init() {}
 
@@ -19,9 +25,24 @@ public struct ImportSummary: Sendable, Hashable, Codable {
             case .accepted: accepted += 1
             case .updated: updated += 1
             case .unchanged: unchanged += 1
-            case .rejected: rejected += 1
+            case .rejected:
+                rejected += 1
+                if firstRejections.count < Self.keptRejections {
+                    firstRejections.append(RejectedRow(line: result.index, problems: result.problems))
+                }
             }
         }
+    }
+}
+
+/// A rejected row of a file, by its line number, with every problem found in it.
+public struct RejectedRow: Sendable, Hashable, Codable {
+    public var line: Int
+    public var problems: [FieldProblem]
+
+    public init(line: Int, problems: [FieldProblem]) {
+        self.line = line
+        self.problems = problems
     }
 }
 
