@@ -86,6 +86,21 @@ struct RecordValidatorTests {
         #expect(("名\(control)称" as String).showingControlCharacters.unicodeScalars.map(\.value)[1] >= 0x2400)
     }
 
+    @Test("U+FFFD (�) in a field or a change reason is that field's problem; its neighbours in UTF-8 are text")
+    func replacementCharacters() throws {
+        #expect("某\u{FFFD}公司".containsReplacementCharacter && "\u{FFFD}".containsReplacementCharacter && "公司\u{FFFD}".containsReplacementCharacter)
+        // U+FFFC, U+FFBD and U+FF45 share the first bytes of U+FFFD (EF BF BC, EF BE BD, EF BD 85); 罚 is E7 BD 9A.
+        #expect(!"某\u{FFFC}\u{FFBD}ｅ罚公司".containsReplacementCharacter && !"".containsReplacementCharacter)
+        var sent = penalty(number: "济市监罚〔2026〕6号", name: "某\u{FFFD}公司")
+        sent.changeReason = "更正\u{FFFD}"
+        guard case .failure(let problems) = RecordValidator.validate(sent, catalogue: catalogue, today: today) else {
+            Issue.record("accepted U+FFFD")
+            return
+        }
+        #expect(problems.problems.map(\.field).sorted() == ["changeReason", "subjectName"])
+        #expect(problems.problems.allSatisfy { $0.code == "replacement_character" && $0.message.contains("U+FFFD") })
+    }
+
     @Test("a document number may be 100 characters long, though 300 bytes in UTF-8; 101 characters are refused")
     func documentNumberLength() {
         let hundred = String(repeating: "罚", count: 100)

@@ -181,6 +181,43 @@ struct EntityRegistrationTests {
         }
     }
 
+    @Test(
+        "U+FFFD in what is sent (text lost in a conversion upstream) is refused like a file's unreadable row: a record's field and a registration's name, on both engines",
+        arguments: TestEngine.available
+    )
+    func replacementCharacters(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"]
+            try await client.execute(uri: "/api/v1/entities", method: .post, headers: office, body: try Self.body(name: "福州\u{FFFD}\u{FFFD}登记有限公司")) {
+                response in
+                #expect(response.status == .badRequest)
+                let error = try errorBody(response.body)
+                #expect(error.message.contains("name") && error.message.contains("U+FFFD"))
+            }
+            try await client.execute(uri: "/api/v1/entities/\(Self.code)", method: .get) { #expect($0.status == .notFound) }
+
+            var garbled = RecordAPITests.penalty(fixture.entityCode, "济税罚〔2026〕31号")
+            garbled["content"] = "罚款人民币\u{FFFD}千元"
+            let good = RecordAPITests.penalty(fixture.entityCode, "济税罚〔2026〕32号")
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([garbled, good])
+            ) { response in
+                #expect(response.status == .ok)
+                return try response.body.json()["results"] as? [[String: Any]] ?? []
+            }
+            #expect(results.map { $0["status"] as? String } == ["rejected", "accepted"])
+            let errors = (results.first?["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "") \($0["code"] ?? "")" }
+            #expect(errors == ["content replacement_character"])
+            try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)/records", method: .get) { response in
+                let numbers = (try response.body.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["documentNumber"] as? String }
+                #expect(numbers.contains("济税罚〔2026〕32号") && !numbers.contains("济税罚〔2026〕31号"))
+            }
+        }
+    }
+
     /// A registration file as a registering department's system exports it (Chinese column names).
     static func registrationFile(secondName: String, social: String) -> String {
         let second = CreditCode.completing("91370102MA7K0002X")!.rawValue

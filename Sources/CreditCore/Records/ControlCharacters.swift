@@ -19,6 +19,17 @@ extension String {
     /// Each control character replaced by U+FFFD (�): for stored texts that quote what was sent.
     public var replacingControlCharacters: String { mappingControlCharacters { _ in "\u{FFFD}" } }
 
+    /// Whether the text holds U+FFFD (�), the mark a conversion leaves where it could not read a character (see
+    /// `RecordValidator.unusableText`).
+    public var containsReplacementCharacter: Bool {
+        var utf8 = self.utf8.makeIterator()
+        while let byte = utf8.next() {
+            guard byte == 0xEF else { continue }
+            if utf8.next() == 0xBF, utf8.next() == 0xBD { return true }
+        }
+        return false
+    }
+
     /// The text with each control character replaced by what `transform` gives (nothing: left out).
     private func mappingControlCharacters(_ transform: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
         guard containsControlCharacter else { return self }

@@ -108,8 +108,8 @@ public enum RecordValidator {
                 problem(field.name, nil, "too_long", "“\(field.label)”超过 \(limit) 个字 / \(field.name) is longer than \(limit) characters")
                 continue
             }
-            guard !raw.containsControlCharacter else {
-                problem(field.name, nil, "control_character", Self.controlCharacter(field.label, field.name))
+            if let unusable = Self.unusableText(raw, label: field.label, name: field.name) {
+                problems.append(unusable)
                 continue
             }
             switch field.type {
@@ -183,8 +183,8 @@ public enum RecordValidator {
                 problem("subjectCode", nil, "subject_required", "应填统一社会信用代码（法人）或证件号码（自然人） / give subjectCode or subjectIdNumber")
             }
         }
-        if submission.changeReason?.containsControlCharacter == true {
-            problem("changeReason", nil, "control_character", Self.controlCharacter("变更理由", "changeReason"))
+        if let reason = submission.changeReason, let unusable = Self.unusableText(reason, label: "变更理由", name: "changeReason") {
+            problems.append(unusable)
         }
         if submission.revoked, (submission.changeReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             problem("changeReason", nil, "required", "撤销须说明理由 / a revocation needs a changeReason")
@@ -215,6 +215,25 @@ public enum RecordValidator {
     /// The problem of a field holding a control character (a NUL byte from a broken export, a form feed, …).
     public static func controlCharacter(_ label: String, _ name: String) -> String {
         "“\(label)”含有控制字符（如 U+0000），请删除后重新报送 / \(name) contains a control character (such as U+0000): remove it and send again"
+    }
+
+    /// The problem of a text no field may hold, or nil: a control character (a NUL byte from a broken export), or
+    /// U+FFFD (�), left where a conversion before sending lost a character (a file's row with one is refused whole as
+    /// not text in its encoding; sent as JSON, the field is refused, so that no way in stores a damaged text).
+    public static func unusableText(_ value: String, label: String, name: String) -> FieldProblem? {
+        if value.containsControlCharacter {
+            return FieldProblem(field: name, value: nil, code: "control_character", message: controlCharacter(label, name))
+        }
+        if value.containsReplacementCharacter {
+            return FieldProblem(
+                field: name,
+                value: nil,
+                code: "replacement_character",
+                message: "“\(label)”含有替换字符“�”（U+FFFD）：文字在报送前的转换中已经损坏，请按原文重新报送 / \(name) contains U+FFFD (�), "
+                    + "left where a conversion before sending lost a character: send the original text"
+            )
+        }
+        return nil
     }
 
     /// `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYYY年M月D日`.

@@ -52,15 +52,18 @@ public struct EntityRegistration: Sendable, Hashable {
         func problem(_ field: String, _ value: String?, _ code: String, _ message: String) {
             problems.append(FieldProblem(field: field, value: value.map { String($0.prefix(100)) }, code: code, message: message))
         }
-        // A control character in any field (a NUL byte from a broken export): named, and the field read no further.
-        var broken = Set<String>()
-        for (name, value) in fields where value.containsControlCharacter { broken.insert(name) }
-        for (key, person) in people { for (name, value) in person where value.containsControlCharacter { broken.insert("\(key).\(name)") } }
-        for name in broken.sorted() {
-            problem(name, nil, "control_character", RecordValidator.controlCharacter(name, name))
+        // A control character (a NUL byte from a broken export) or U+FFFD (text lost in a conversion) in any field:
+        // named, and the field read no further.
+        var broken: [String: FieldProblem] = [:]
+        for (name, value) in fields { broken[name] = RecordValidator.unusableText(value, label: name, name: name) }
+        for (key, person) in people {
+            for (name, value) in person {
+                broken["\(key).\(name)"] = RecordValidator.unusableText(value, label: "\(key).\(name)", name: "\(key).\(name)")
+            }
         }
+        problems += broken.sorted { $0.key < $1.key }.map(\.value)
         func text(_ name: String, max: Int) -> String? {
-            guard !broken.contains(name) else { return nil }
+            guard broken[name] == nil else { return nil }
             let value = fields[name]?.trimmingASCIIWhitespace() ?? ""
             guard !value.isEmpty else {
                 problem(name, nil, "required", "缺少必填项 \(name) / \(name) is required")
@@ -90,7 +93,7 @@ public struct EntityRegistration: Sendable, Hashable {
             }
         }
         var status = EntityStatus.operating
-        if let raw = fields["status"], !raw.isEmpty, !broken.contains("status") {
+        if let raw = fields["status"], !raw.isEmpty, broken["status"] == nil {
             if let s = EntityStatus(text: raw) {
                 status = s
             } else {
@@ -123,7 +126,7 @@ public struct EntityRegistration: Sendable, Hashable {
                 if required { problem(key, nil, "required", "缺少 \(key)（idNumber 与 name） / \(key) {idNumber, name} is required") }
                 return nil
             }
-            guard !broken.contains("\(key).idNumber"), !broken.contains("\(key).name") else { return nil }
+            guard broken["\(key).idNumber"] == nil, broken["\(key).name"] == nil else { return nil }
             var number: IdentityNumber?
             do { number = try IdentityNumber(validating: p["idNumber"] ?? "") } catch {
                 problem("\(key).idNumber", IdentityNumber.mask(p["idNumber"] ?? ""), "invalid_id_number", "身份证号码无效：\(error.message)")
