@@ -12,6 +12,8 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Number of entities to generate.") var entities: Int
     @Option(help: "Seed of the generator.") var seed: UInt64 = 2019
+    @Flag(help: "Also store three years of the departments' credit records about the city's first 20,000 entities.")
+    var records = false
 
     func validate() throws {
         guard (1...50_000_000).contains(entities) else { throw ValidationError("--entities must be between 1 and 50,000,000") }
@@ -20,7 +22,8 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let logger = Log.make("credit")
         let database = try await db.open(logger: logger)
-        let registry = SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit")))
+        let keys = try db.keys(logger: logger)
+        let registry = SQLRegistryStore(database: database, keys: keys)
         do {
             let existing = try await registry.countEntities()
             guard existing == 0 else {
@@ -42,11 +45,46 @@ struct Demo: AsyncParsableCommand {
             }
             if interactive { printError("") }
             let elapsed = ContinuousClock.now - start
-            print("已生成 \(entities) 户主体（种子 \(seed)），用时 \(elapsed) / generated \(entities) entities (seed \(seed)) in \(elapsed)")
+            let seconds = String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            print("已生成 \(entities) 户主体（种子 \(seed)），用时 \(seconds) 秒 / generated \(entities) entities (seed \(seed)) in \(seconds) s")
+            if records {
+                let stored = try await DemoCityRecords.store(database: database, keys: keys, entities: entities, seed: seed)
+                print("已存入 \(stored) 条信用记录 / stored \(stored) credit records")
+            }
         } catch {
             await database.close()
             throw error
         }
         await database.close()
+    }
+}
+
+/// The demo city's credit records (``DemoRecords``), stored through the real record store on a clock set to each
+/// day of arrival, for the entities of a demo city just generated.
+enum DemoCityRecords {
+    /// Records are generated about at most this many entities (a larger city's first ones): memory stays small.
+    static let maxEntities = 20_000
+
+    static func store(database: CreditDatabase, keys: PersonalDataKeys, entities: Int, seed: UInt64) async throws -> Int {
+        let now = Date()
+        let clock = FixedClock(now)
+        let calendar = try await SQLCalendarStore(database: database).calendar()
+        let catalogues = try await SQLCatalogueStore(database: database).versions()
+        let store = SQLRecordStore(
+            database: database,
+            keys: keys,
+            clock: clock,
+            catalogues: catalogues,
+            rules: try PublicationRules.bundled(),
+            calendar: calendar
+        )
+        return try await DemoRecords(city: DemoCity(seed: seed)).load(
+            into: store,
+            clock: clock,
+            catalogues: catalogues,
+            entities: min(entities, maxEntities),
+            now: now,
+            calendar: calendar
+        )
     }
 }

@@ -12,7 +12,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
-    @Flag(help: "Seed a small demo city (about 2,000 entities) when the database is empty.") var demo = false
+    @Flag(help: "Seed a small demo city (2,000 entities and three years of its departments' records) when the database is empty.")
+    var demo = false
     @Option(help: "Requests a minute allowed to each anonymous client address (0: no limit).") var anonymousRate = 600
     @Flag(help: "Mark session cookies Secure: use when the platform is reached over HTTPS (usually through a proxy).")
     var secureCookies = false
@@ -22,9 +23,10 @@ struct Serve: AsyncParsableCommand {
         let logger = Log.make("credit")
         let database = try await db.open(logger: logger)
         do {
+            let keys = try db.keys(logger: logger)
             let dependencies = try await AppDependencies.standard(
                 database: database,
-                keys: try db.keys(logger: logger),
+                keys: keys,
                 signer: try db.signer(logger: logger),
                 logger: logger
             )
@@ -42,6 +44,8 @@ struct Serve: AsyncParsableCommand {
             if demo, try await dependencies.registry.countEntities() == 0 {
                 logger.info("seeding the demo city", metadata: ["entities": "2000"])
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }
+                let records = try await DemoCityRecords.store(database: database, keys: keys, entities: 2000, seed: 2019)
+                logger.info("seeded the demo city's credit records", metadata: ["records": "\(records)"])
             }
             let app = try await buildApplication(
                 configuration: AppConfiguration(

@@ -32,6 +32,7 @@ public final class FixedClock: CreditClock, @unchecked Sendable {
 
     public func now() -> Date { lock.withLock { instant } }
     public func advance(by seconds: TimeInterval) { lock.withLock { instant += seconds } }
+    public func set(_ instant: Date) { lock.withLock { self.instant = instant } }
     public func set(_ date: LocalDate) { lock.withLock { instant = Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + 4 * 3600)) } }
 }
 

@@ -1,0 +1,177 @@
+import Foundation
+
+/// Credit records for the demo city: what its departments decided about its entities over the last three years —
+/// licences, penalties of every severity (warning-only ones among them), a court's dishonest debtors, rewards, a
+/// few decisions revoked later — each received some working days after the decision (about one in ten late), so
+/// that a fresh demo shows the public records, the windows that have ended, the timeliness report and open data.
+///
+/// Deterministic like ``DemoCity``: the same seed, entities and day give the same records. They are stored
+/// through the real path (``RecordStore/submit(departmentCode:items:source:)``, validation, windows, the log) by
+/// ``DemoRecords/load(into:clock:catalogues:entities:now:calendar:)``, a batch for each department and day of
+/// arrival, on a clock set to that day.
+public struct DemoRecords: Sendable {
+    /// What one department sends on one day.
+    public struct Delivery: Sendable, Hashable {
+        public var receivedOn: LocalDate
+        public var departmentCode: String
+        public var submissions: [RecordSubmission]
+    }
+
+    public let city: DemoCity
+
+    public init(city: DemoCity) { self.city = city }
+
+    /// How far back the demo's decisions go.
+    static let history = 3 * 365
+
+    /// The departments of ``DemoCity/departments`` by their place in that list.
+    enum Desk: Int {
+        case development = 0
+        case market, tax, ecology, housing, emergency
+        case health = 7
+        case transport, urban, culture
+        case court = 11
+    }
+
+    /// Penalties: the deciding department, its document prefix and the law it applies, weighted.
+    static let enforcers: [((Desk, String, String), Int)] = [
+        ((.market, "济市监罚", "《中华人民共和国食品安全法》第一百二十四条"), 40),
+        ((.tax, "济税稽罚", "《中华人民共和国税收征收管理法》第六十四条"), 20),
+        ((.ecology, "济环罚", "《中华人民共和国大气污染防治法》第九十九条"), 15),
+        ((.emergency, "济应急罚", "《中华人民共和国安全生产法》第九十九条"), 10),
+        ((.urban, "济城管罚", "《城市市容和环境卫生管理条例》第三十四条"), 15),
+    ]
+
+    /// The licence an entity of an industry division holds, from which department.
+    static func licence(division: String) -> (Desk, String, String) {
+        switch division {
+        case "47", "48", "50", "70": (.housing, "济建许", "建筑业企业资质")
+        case "54", "59": (.transport, "济交运许", "道路运输经营许可")
+        case "84": (.health, "济卫医许", "医疗机构执业许可")
+        case "86", "89": (.culture, "济文旅许", "营业性演出许可")
+        default: (.market, "济市监食许", "食品经营许可")
+        }
+    }
+
+    /// Every delivery for the first `entities` entities, in the order they arrive (by day, then department; a
+    /// revocation after the decision it withdraws).
+    public func deliveries(entities: Int, today: LocalDate, calendar: WorkingDayCalendar) -> [Delivery] {
+        let departments = DemoCity.departments
+        var byDay: [LocalDate: [String: [RecordSubmission]]] = [:]
+        /// Delivers a decision some working days after it was taken (most within the 7 working days; about one in
+        /// ten late, by up to three weeks more); returns the day it arrives.
+        @discardableResult
+        func deliver(_ submission: RecordSubmission, by desk: Desk, decidedOn: LocalDate, rng: inout SplitMix64) -> LocalDate {
+            let delay = rng.below(10) == 0 ? 8 + rng.below(15) : 1 + rng.below(6)
+            let receivedOn = min(calendar.adding(workingDays: delay, to: decidedOn), today)
+            byDay[receivedOn, default: [:]][departments[desk.rawValue].code, default: []].append(submission)
+            return receivedOn
+        }
+        for index in 0..<entities {
+            let entity = city.item(at: index).entity
+            // Licences, penalties and court orders about market entities (not schools, associations or offices).
+            guard [.enterprise, .individualBusiness, .farmersCooperative].contains(entity.kind) else { continue }
+            var rng = SplitMix64.forItem(index, seed: city.seed, stream: 3)
+            let earliest = max(today.adding(days: -Self.history), entity.establishedOn.adding(days: 30))
+            guard earliest < today else { continue }
+            func decided() -> LocalDate {
+                LocalDate(dayNumber: earliest.dayNumber + rng.below(today.dayNumber - earliest.dayNumber))
+            }
+            func fields(_ number: String, _ on: LocalDate, _ content: String) -> [String: String] {
+                [
+                    "subjectName": entity.name, "subjectCode": entity.code.rawValue, "documentNumber": number,
+                    "decidedOn": on.description, "content": content,
+                ]
+            }
+            let number = index + 1
+            if rng.below(100) < 30 {
+                let (desk, prefix, kind) = Self.licence(division: entity.industryDivision)
+                let on = decided()
+                var f = fields("\(prefix)〔\(on.year)〕\(number)号", on, "准予\(kind)，有效期五年")
+                f["licenseKind"] = kind
+                f["validFrom"] = on.description
+                f["validUntil"] = on.adding(years: 5).adding(days: -1).description
+                deliver(RecordSubmission(category: "license", fields: f), by: desk, decidedOn: on, rng: &rng)
+            }
+            if rng.below(100) < 9 {
+                let (desk, prefix, basis) = rng.pick(Self.enforcers)
+                let on = decided()
+                let severity = rng.pick([("minor", 25), ("general", 60), ("serious", 15)])
+                let warning = severity != "serious" && rng.below(100) < 15
+                let yuan = (1 + rng.below(50)) * (severity == "serious" ? 10_000 : 1_000)
+                var kinds = warning ? "警告" : severity == "serious" ? "罚款；责令停产停业" : "罚款"
+                if !warning && rng.below(4) == 0 { kinds += "；没收违法所得" }
+                var f = fields("\(prefix)〔\(on.year)〕\(number)号", on, warning ? "警告" : "罚款人民币\(yuan)元")
+                f["basis"] = basis
+                f["severity"] = severity
+                f["punishmentKinds"] = kinds
+                if !warning { f["amountFen"] = String(yuan * 100) }
+                let receivedOn = deliver(RecordSubmission(category: "penalty", fields: f), by: desk, decidedOn: on, rng: &rng)
+                // About one in twenty is withdrawn later (行政复议撤销): the record leaves the public view at once.
+                if rng.below(20) == 0 {
+                    let withdrawnOn = calendar.adding(workingDays: 20 + rng.below(40), to: receivedOn)
+                    if withdrawnOn < today {
+                        let revocation = RecordSubmission(category: "penalty", fields: f, changeReason: "经行政复议撤销", revoked: true)
+                        byDay[withdrawnOn, default: [:]][departments[desk.rawValue].code, default: []].append(revocation)
+                    }
+                }
+            }
+            if rng.below(100) < 1 {
+                let on = decided()
+                var f = fields("（\(on.year)）鲁01执\(number)号", on, "有履行能力而拒不履行生效法律文书确定的义务")
+                f["basis"] = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条"
+                f["severity"] = "serious"
+                deliver(RecordSubmission(category: "dishonest-debtor", fields: f), by: .court, decidedOn: on, rng: &rng)
+            }
+            if entity.kind == .enterprise, rng.below(100) < 3 {
+                let on = decided()
+                let f = fields("济发改奖〔\(on.year)〕\(number)号", on, "评为\(on.year)年度守信激励示范企业")
+                deliver(RecordSubmission(category: "reward", fields: f), by: .development, decidedOn: on, rng: &rng)
+            }
+        }
+        return byDay.keys.sorted().flatMap { day in
+            byDay[day]!.keys.sorted().map { Delivery(receivedOn: day, departmentCode: $0, submissions: byDay[day]![$0]!) }
+        }
+    }
+
+    /// Stores the deliveries through `store`, setting `clock` (the store's) to noon of each day of arrival (to `now`
+    /// for today's); returns how many records were stored. Throws when one is refused: the generator and the
+    /// catalogue disagree.
+    @discardableResult
+    public func load(
+        into store: any RecordStore,
+        clock: FixedClock,
+        catalogues: CatalogueVersions,
+        entities: Int,
+        now: Date,
+        calendar: WorkingDayCalendar
+    ) async throws -> Int {
+        let today = FixedClock(now).today()
+        var stored = 0
+        for delivery in deliveries(entities: entities, today: today, calendar: calendar) {
+            if delivery.receivedOn < today { clock.set(delivery.receivedOn) } else { clock.set(now) }
+            let items = delivery.submissions.enumerated().map { i, submission in
+                SubmissionItem(
+                    index: i,
+                    outcome: RecordValidator.validate(submission, catalogue: catalogues.inForce(on: delivery.receivedOn), today: delivery.receivedOn),
+                    original: "",
+                    fields: submission.fields,
+                    category: submission.category
+                )
+            }
+            let results = try await store.submit(departmentCode: delivery.departmentCode, items: items, source: "demo")
+            if let refused = results.first(where: { $0.status == .rejected }) {
+                throw DemoRecordsRefused(delivery: delivery, problems: refused.problems)
+            }
+            stored += results.count
+        }
+        return stored
+    }
+}
+
+/// A demo record the store refused (a generator bug, named with its problems).
+public struct DemoRecordsRefused: Error, CustomStringConvertible {
+    public var delivery: DemoRecords.Delivery
+    public var problems: [FieldProblem]
+    public var description: String { "demo records of \(delivery.departmentCode) on \(delivery.receivedOn) refused: \(problems)" }
+}

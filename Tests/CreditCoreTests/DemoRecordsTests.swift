@@ -1,0 +1,52 @@
+import CreditCore
+import Testing
+
+@Suite("Demo city records")
+struct DemoRecordsTests {
+    static let today = LocalDate("2026-11-27")!
+
+    @Test("the same seed, entities and day give the same deliveries, in order of arrival, each valid on its day")
+    func deterministicAndValid() throws {
+        let calendar = WorkingDayCalendar.bundled()
+        let catalogue = try Catalogue.bundled()
+        let demo = DemoRecords(city: DemoCity(seed: 2019))
+        let deliveries = demo.deliveries(entities: 1_000, today: Self.today, calendar: calendar)
+        #expect(deliveries == demo.deliveries(entities: 1_000, today: Self.today, calendar: calendar))
+        #expect(deliveries != DemoRecords(city: DemoCity(seed: 7)).deliveries(entities: 1_000, today: Self.today, calendar: calendar))
+        #expect(zip(deliveries, deliveries.dropFirst()).allSatisfy { $0.receivedOn <= $1.receivedOn })
+        #expect(deliveries.allSatisfy { $0.receivedOn <= Self.today && calendar.isWorkingDay($0.receivedOn) || $0.receivedOn == Self.today })
+        let codes = Set(DemoCity.departments.map(\.code))
+        #expect(deliveries.allSatisfy { codes.contains($0.departmentCode) })
+
+        var arrived: [String: LocalDate] = [:]
+        var categories = Set<String>()
+        var severities = Set<String>()
+        var (revocations, warnings, late) = (0, 0, 0)
+        var total = 0
+        for delivery in deliveries {
+            for submission in delivery.submissions {
+                total += 1
+                let record = try RecordValidator.validate(submission, catalogue: catalogue, today: delivery.receivedOn).get()
+                #expect(record.decidedOn <= delivery.receivedOn)
+                let key = delivery.departmentCode + record.category + record.documentNumber
+                if submission.revoked {
+                    revocations += 1
+                    let first = try #require(arrived[key], "a revocation comes after the decision it withdraws")
+                    #expect(first < delivery.receivedOn)
+                } else {
+                    #expect(arrived[key] == nil, "one decision per document number")
+                    arrived[key] = delivery.receivedOn
+                    if delivery.receivedOn > calendar.adding(workingDays: 7, to: record.decidedOn) { late += 1 }
+                }
+                categories.insert(record.category)
+                if let severity = submission.fields["severity"] { severities.insert(severity) }
+                if submission.fields["punishmentKinds"] == "警告" { warnings += 1 }
+            }
+        }
+        // What the demo is for: every kind of record the pages and reports show.
+        #expect(categories == ["license", "penalty", "dishonest-debtor", "reward"])
+        #expect(severities == ["minor", "general", "serious"])
+        #expect(revocations > 0 && warnings > 0)
+        #expect(late > 0 && late * 5 < total, "some late, most on time")
+    }
+}

@@ -1,0 +1,95 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import Testing
+
+@Suite("Demo city records in the store")
+struct DemoRecordsStoreTests {
+    @Test(
+        "the demo city's records go through the real path: all stored on their days, late ones counted by the working-day clock, windows and revocations in the public view, the log verifies",
+        arguments: TestEngine.available
+    )
+    func stored(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let today = LocalDate("2026-11-27")!
+            let clock = FixedClock(date: today)
+            let entities = 600
+            _ = try await TestDatabase.seedDemo(SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock), count: entities)
+            let store = try TestDatabase.recordStore(db, clock: clock)
+            let calendar = WorkingDayCalendar.bundled()
+            let demo = DemoRecords(city: DemoCity(seed: 2019))
+            let deliveries = demo.deliveries(entities: entities, today: today, calendar: calendar)
+            let stored = try await demo.load(
+                into: store,
+                clock: clock,
+                catalogues: CatalogueVersions([try Catalogue.bundled()]),
+                entities: entities,
+                now: clock.now(),
+                calendar: calendar
+            )
+            #expect(stored == deliveries.map(\.submissions.count).reduce(0, +))
+
+            // The timeliness report counts each decision once, late when it arrived after 7 working days.
+            var expected: [String: (records: Int, late: Int)] = [:]
+            var revoked = Set<String>()
+            for delivery in deliveries {
+                for submission in delivery.submissions {
+                    let number = submission.fields["documentNumber"]!
+                    if submission.revoked {
+                        revoked.insert(number)
+                        continue
+                    }
+                    let decided = LocalDate(submission.fields["decidedOn"]!)!
+                    let key = delivery.departmentCode + " " + submission.category
+                    expected[key, default: (0, 0)].records += 1
+                    if delivery.receivedOn > calendar.adding(workingDays: 7, to: decided) { expected[key, default: (0, 0)].late += 1 }
+                }
+            }
+            let report = try await store.timeliness(departmentCode: nil, from: today.adding(years: -4), to: today)
+            #expect(
+                Dictionary(uniqueKeysWithValues: report.map { ($0.departmentCode + " " + $0.category, $0.records) }) == expected.mapValues(\.records)
+            )
+            #expect(Dictionary(uniqueKeysWithValues: report.map { ($0.departmentCode + " " + $0.category, $0.late) }) == expected.mapValues(\.late))
+            #expect(report.map(\.late).reduce(0, +) > 0)
+
+            // The public view today: licences and rewards for their 36 months; serious penalties and debtors for up to
+            // 3 years; general penalties for a year; never a minor or warning-only penalty, nor a revoked decision.
+            var checked = (serious: 0, general: 0, ended: 0, revoked: 0)
+            for index in 0..<entities {
+                let code = DemoCity(seed: 2019).item(at: index).entity.code.rawValue
+                let visible = Set(try await store.publicRecords(subjectCode: code, on: today).map(\.documentNumber))
+                for delivery in deliveries {
+                    for submission in delivery.submissions where !submission.revoked && submission.fields["subjectCode"] == code {
+                        let number = submission.fields["documentNumber"]!
+                        let decided = LocalDate(submission.fields["decidedOn"]!)!
+                        let warningOnly = submission.fields["punishmentKinds"] == "警告" && delivery.departmentCode == DemoCity.departments[1].code
+                        if revoked.contains(number) {
+                            #expect(!visible.contains(number), "\(number) was revoked")
+                            checked.revoked += 1
+                            continue
+                        }
+                        switch (submission.category, submission.fields["severity"]) {
+                        case ("penalty", "minor"),
+                            (_, _) where warningOnly:
+                            #expect(!visible.contains(number), "\(number) is not public")
+                        case (_, "serious"), ("license", _), ("reward", _):
+                            #expect(visible.contains(number), "\(number) is public")
+                            checked.serious += 1
+                        case ("penalty", "general") where decided > today.adding(months: -11):
+                            #expect(visible.contains(number), "\(number), decided \(decided), is public for a year")
+                            checked.general += 1
+                        case ("penalty", "general") where decided < today.adding(months: -13):
+                            #expect(!visible.contains(number), "\(number), decided \(decided), has left the public view")
+                            checked.ended += 1
+                        default:
+                            break
+                        }
+                    }
+                }
+            }
+            #expect(checked.serious > 0 && checked.general > 0 && checked.ended > 0 && checked.revoked > 0)
+            #expect(try await TamperEvidentLog(database: db).verify().ok)
+        }
+    }
+}
