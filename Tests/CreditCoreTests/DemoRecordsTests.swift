@@ -15,8 +15,19 @@ struct DemoRecordsTests {
         #expect(deliveries != DemoRecords(city: DemoCity(seed: 7)).deliveries(entities: 1_000, today: Self.today, calendar: calendar))
         #expect(zip(deliveries, deliveries.dropFirst()).allSatisfy { $0.receivedOn <= $1.receivedOn })
         #expect(deliveries.allSatisfy { $0.receivedOn <= Self.today && calendar.isWorkingDay($0.receivedOn) || $0.receivedOn == Self.today })
-        let codes = Set(DemoCity.departments.map(\.code))
-        #expect(deliveries.allSatisfy { codes.contains($0.departmentCode) })
+        // Each kind of decision comes from the department that takes it.
+        let names = Dictionary(uniqueKeysWithValues: DemoCity.departments.map { ($0.code, $0.name) })
+        for delivery in deliveries {
+            let name = try #require(names[delivery.departmentCode])
+            for submission in delivery.submissions {
+                switch submission.category {
+                case "dishonest-debtor": #expect(name.hasSuffix("人民法院"))
+                case "reward": #expect(name.contains("发展和改革"))
+                case "penalty", "license": #expect(!name.hasSuffix("人民法院") && !name.contains("发展和改革"))
+                default: Issue.record("unexpected category \(submission.category)")
+                }
+            }
+        }
 
         var arrived: [String: LocalDate] = [:]
         var categories = Set<String>()

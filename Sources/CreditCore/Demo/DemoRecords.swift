@@ -24,13 +24,21 @@ public struct DemoRecords: Sendable {
     /// How far back the demo's decisions go.
     static let history = 3 * 365
 
-    /// The departments of ``DemoCity/departments`` by their place in that list.
-    enum Desk: Int {
-        case development = 0
-        case market, tax, ecology, housing, emergency
-        case health = 7
-        case transport, urban, culture
-        case court = 11
+    /// The departments of ``DemoCity/departments``, by a part of their names.
+    enum Desk: String {
+        case development = "发展和改革"
+        case market = "市场监督管理"
+        case tax = "税务"
+        case ecology = "生态环境"
+        case housing = "住房和城乡建设"
+        case emergency = "应急管理"
+        case health = "卫生健康"
+        case transport = "交通运输"
+        case urban = "城市管理"
+        case culture = "文化和旅游"
+        case court = "人民法院"
+
+        var code: String { DemoCity.departments.first { $0.name.contains(rawValue) }!.code }
     }
 
     /// Penalties: the deciding department, its document prefix and the law it applies, weighted.
@@ -56,7 +64,6 @@ public struct DemoRecords: Sendable {
     /// Every delivery for the first `entities` entities, in the order they arrive (by day, then department; a
     /// revocation after the decision it withdraws).
     public func deliveries(entities: Int, today: LocalDate, calendar: WorkingDayCalendar) -> [Delivery] {
-        let departments = DemoCity.departments
         var byDay: [LocalDate: [String: [RecordSubmission]]] = [:]
         /// Delivers a decision some working days after it was taken (most within the 7 working days; about one in
         /// ten late, by up to three weeks more); returns the day it arrives.
@@ -64,7 +71,7 @@ public struct DemoRecords: Sendable {
         func deliver(_ submission: RecordSubmission, by desk: Desk, decidedOn: LocalDate, rng: inout SplitMix64) -> LocalDate {
             let delay = rng.below(10) == 0 ? 8 + rng.below(15) : 1 + rng.below(6)
             let receivedOn = min(calendar.adding(workingDays: delay, to: decidedOn), today)
-            byDay[receivedOn, default: [:]][departments[desk.rawValue].code, default: []].append(submission)
+            byDay[receivedOn, default: [:]][desk.code, default: []].append(submission)
             return receivedOn
         }
         for index in 0..<entities {
@@ -112,7 +119,7 @@ public struct DemoRecords: Sendable {
                     let withdrawnOn = calendar.adding(workingDays: 20 + rng.below(40), to: receivedOn)
                     if withdrawnOn < today {
                         let revocation = RecordSubmission(category: "penalty", fields: f, changeReason: "经行政复议撤销", revoked: true)
-                        byDay[withdrawnOn, default: [:]][departments[desk.rawValue].code, default: []].append(revocation)
+                        byDay[withdrawnOn, default: [:]][desk.code, default: []].append(revocation)
                     }
                 }
             }

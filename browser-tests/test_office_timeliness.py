@@ -1,0 +1,56 @@
+"""The credit office reads the 7-working-day clock of the demo city's departments on the timeliness page.
+
+(File name sorts before test_portal, whose last test stops the server.)
+"""
+import datetime
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_auth_pages import PASSWORD, _office_account, _sign_in
+from test_import_cli import _sql
+
+
+def _table(browser):
+    """The page's rows summed by department: {name: (records, late)}."""
+    figures = {}
+    for row in browser.find_elements(By.CSS_SELECTOR, "#timeliness-table tbody tr"):
+        cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        records, late = figures.get(cells[0], (0, 0))
+        figures[cells[0]] = (records + int(cells[2]), late + int(cells[3]))
+    return figures
+
+
+def _database(server, start, end):
+    """The same figures from the tables: records decided in the period, by department, and how many arrived late."""
+    rows = _sql(server, "SELECT d.name, count(*), sum(r.late) FROM records r JOIN departments d ON d.code = r.department_code "
+                        f"WHERE r.decided_on >= '{start}' AND r.decided_on <= '{end}' GROUP BY d.name")
+    return {name: (int(n), int(late)) for name, n, late in rows}
+
+
+def test_the_credit_office_reads_the_departments_timeliness(server, browser, screenshots):
+    _office_account(server, "office.timeliness")
+    browser.delete_all_cookies()
+    _sign_in(browser, server, "office.timeliness", PASSWORD)
+
+    # By default the last 365 days, in Asia/Shanghai: the demo city's departments, some of their records late.
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    browser.get(server["base"] + "/timeliness")
+    shown = _table(browser)
+    assert shown == _database(server, today - datetime.timedelta(days=364), today)
+    assert "济南市市场监督管理局" in shown and sum(late for _, late in shown.values()) > 0
+    screenshots(browser, "40-timeliness")
+
+    # A shorter period, chosen on the page: fewer records, the same agreement with the tables.
+    start = today - datetime.timedelta(days=90)
+    field = browser.find_element(By.NAME, "from")
+    browser.execute_script("arguments[0].value = arguments[1]", field, start.isoformat())
+    before = browser.find_element(By.ID, "timeliness-table")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(before))  # the new page, not the old one's rows
+    assert f"from={start.isoformat()}" in browser.current_url
+    narrower = _table(browser)
+    assert narrower == _database(server, start, today)
+    assert sum(n for n, _ in narrower.values()) < sum(n for n, _ in shown.values())
+    screenshots(browser, "41-timeliness-90-days")
