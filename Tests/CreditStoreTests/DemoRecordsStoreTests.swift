@@ -90,6 +90,12 @@ struct DemoRecordsStoreTests {
                     }
                 }
             }
+            // Decisions about traders outside the register are kept, and queued for the credit office.
+            let registered = Set((0..<entities).map { DemoCity(seed: 2019).item(at: $0).entity.code.rawValue })
+            let outside = deliveries.flatMap(\.submissions).filter { !registered.contains($0.fields["subjectCode"]!) }
+            #expect(!outside.isEmpty)
+            let unmatched = try await store.unmatched(limit: 1_000)
+            #expect(Set(unmatched.map(\.documentNumber)) == Set(outside.map { $0.fields["documentNumber"]! }))
             #expect(checked.serious > 0 && checked.general > 0 && checked.ended > 0 && checked.revoked > 0)
             #expect(try await TamperEvidentLog(database: db).verify().ok)
         }

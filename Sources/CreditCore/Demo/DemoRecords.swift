@@ -21,6 +21,9 @@ public struct DemoRecords: Sendable {
 
     public init(city: DemoCity) { self.city = city }
 
+    /// The first entity index of the generator no demo city registers (`credit demo` makes at most 50 million).
+    static let outsiders = 50_000_000
+
     /// How far back the demo's decisions go.
     static let history = 3 * 365
 
@@ -134,6 +137,21 @@ public struct DemoRecords: Sendable {
                 let on = decided()
                 let f = fields("济发改奖〔\(on.year)〕\(number)号", on, "评为\(on.year)年度守信激励示范企业")
                 deliver(RecordSubmission(category: "reward", fields: f), by: .development, decidedOn: on, rng: &rng)
+            }
+            // About one in 150: a trader from outside the city's register, penalised by the market regulator; the
+            // record is kept and queued as unmatched for the credit office. (Its code is the generator's entity
+            // `outsiders + index`, beyond any demo city.)
+            if rng.below(150) == 0 {
+                let outsider = city.item(at: Self.outsiders + index).entity
+                let on = decided()
+                var f = fields("济市监罚〔\(on.year)〕外\(number)号", on, "罚款人民币2000元")
+                f["subjectName"] = outsider.name
+                f["subjectCode"] = outsider.code.rawValue
+                f["basis"] = "《中华人民共和国反不正当竞争法》第二十条"
+                f["severity"] = "general"
+                f["punishmentKinds"] = "罚款"
+                f["amountFen"] = "200000"
+                deliver(RecordSubmission(category: "penalty", fields: f), by: .market, decidedOn: on, rng: &rng)
             }
         }
         return byDay.keys.sorted().flatMap { day in
