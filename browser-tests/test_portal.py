@@ -4,6 +4,8 @@ import signal
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_import_cli import _sql
 
@@ -50,7 +52,10 @@ def test_paging_through_a_common_fragment(server, browser, screenshots):
     browser.find_element(By.ID, "search-button").click()
     first = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".result-name")]
     assert len(first) == 20
+    pager = browser.find_element(By.CSS_SELECTOR, ".pager")
     browser.find_element(By.ID, "next-page").click()
+    # Read the second page, not the first one's results while it is being replaced.
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(pager))
     second = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".result-name")]
     assert second and not set(first) & set(second)
     assert "第 2 /" in browser.find_element(By.CSS_SELECTOR, ".pager").text
