@@ -92,10 +92,21 @@ struct DemoRecordsStoreTests {
             }
             // Decisions about traders outside the register are kept, and queued for the credit office.
             let registered = Set((0..<entities).map { DemoCity(seed: 2019).item(at: $0).entity.code.rawValue })
-            let outside = deliveries.flatMap(\.submissions).filter { !registered.contains($0.fields["subjectCode"]!) }
+            let outside = deliveries.flatMap(\.submissions).filter { $0.fields["subjectCode"].map { !registered.contains($0) } ?? false }
             #expect(!outside.isEmpty)
             let unmatched = try await store.unmatched(limit: 1_000)
             #expect(Set(unmatched.map(\.documentNumber)) == Set(outside.map { $0.fields["documentNumber"]! }))
+            // Debtors who are natural persons are public with their identity numbers masked, never whole.
+            let persons = deliveries.flatMap(\.submissions).filter { $0.fields["subjectIdNumber"] != nil }
+            #expect(!persons.isEmpty)
+            let debtors = try await store.searchPublic(PublicRecordQuery(category: "dishonest-debtor"), on: today, page: 1, size: 100).items
+            for person in persons {
+                let number = person.fields["subjectIdNumber"]!
+                let shown = try #require(debtors.first { $0.documentNumber == person.fields["documentNumber"] }, "a person debtor is public")
+                #expect(shown.subjectCode == nil && shown.subjectName == person.fields["subjectName"])
+                #expect(shown.subjectIDMasked == IdentityNumber.mask(number) && shown.subjectIDMasked != number)
+                #expect(!shown.content.values.contains { $0.contains(number) })
+            }
             #expect(checked.serious > 0 && checked.general > 0 && checked.ended > 0 && checked.revoked > 0)
             #expect(try await TamperEvidentLog(database: db).verify().ok)
         }

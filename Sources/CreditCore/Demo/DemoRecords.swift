@@ -138,6 +138,18 @@ public struct DemoRecords: Sendable {
                 let f = fields("济发改奖〔\(on.year)〕\(number)号", on, "评为\(on.year)年度守信激励示范企业")
                 deliver(RecordSubmission(category: "reward", fields: f), by: .development, decidedOn: on, rng: &rng)
             }
+            // About one in 200: the court lists the entity's legal representative personally — a natural person,
+            // whose identity number is sealed and shown masked wherever the record is public.
+            if rng.below(200) == 0 {
+                let person = entity.legalRepresentative
+                let on = decided()
+                let f = [
+                    "subjectName": person.name, "subjectIdNumber": person.idNumber.rawValue, "documentNumber": "（\(on.year)）鲁01执\(number)号之一",
+                    "decidedOn": on.description, "content": "有履行能力而拒不履行生效法律文书确定的义务", "severity": "serious",
+                    "basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+                ]
+                deliver(RecordSubmission(category: "dishonest-debtor", fields: f), by: .court, decidedOn: on, rng: &rng)
+            }
             // About one in 150: a trader from outside the city's register, penalised by the market regulator; the
             // record is kept and queued as unmatched for the credit office. (Its code is the generator's entity
             // `outsiders + index`, beyond any demo city.)
