@@ -33,10 +33,12 @@ def test_the_credit_office_reads_the_departments_timeliness(server, browser, scr
     _office_account(server, "office.timeliness")
     browser.delete_all_cookies()
     _sign_in(browser, server, "office.timeliness", PASSWORD)
+    assert "office.timeliness" in browser.find_element(By.ID, "account-link").text  # signed in: the next page is the office's
 
     # By default the last 365 days, in Asia/Shanghai: the demo city's departments, some of their records late.
     today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
     browser.get(server["base"] + "/timeliness")
+    browser.find_element(By.ID, "timeliness-table")
     shown = _table(browser)
     assert shown == _database(server, today - datetime.timedelta(days=364), today)
     assert "济南市市场监督管理局" in shown and sum(late for _, late in shown.values()) > 0
