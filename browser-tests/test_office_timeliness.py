@@ -56,3 +56,18 @@ def test_the_credit_office_reads_the_departments_timeliness(server, browser, scr
     assert narrower == _database(server, start, today)
     assert sum(n for n, _ in narrower.values()) < sum(n for n, _ in shown.values())
     screenshots(browser, "41-timeliness-90-days")
+
+
+def test_the_credit_office_reads_the_unmatched_records(server, browser, screenshots):
+    """Records about codes the registry does not know: the demo city's traders from outside, on the office's page."""
+    _office_account(server, "office.unmatched")
+    browser.delete_all_cookies()
+    _sign_in(browser, server, "office.unmatched", PASSWORD)
+    browser.find_element(By.ID, "unmatched-link").click()
+    table = browser.find_element(By.ID, "unmatched-table")
+    shown = sorted((row.find_elements(By.TAG_NAME, "td")[0].text, row.find_elements(By.TAG_NAME, "td")[3].text)
+                   for row in table.find_elements(By.CSS_SELECTOR, "tbody tr"))
+    stored = sorted(_sql(server, "SELECT subject_code, document_number FROM records WHERE matched = 0"))
+    assert shown == [tuple(row) for row in stored] and len(shown) > 0
+    assert f"共 {len(shown)} 条" in browser.find_element(By.ID, "unmatched-count").text
+    screenshots(browser, "42-unmatched")

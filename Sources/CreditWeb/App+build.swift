@@ -196,6 +196,7 @@ public func buildRouter(
     AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
+    RecordController(dependencies: dependencies).addPages(to: routes, pages: pages)
     ImportController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     TimelinessController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)

@@ -40,6 +40,14 @@ struct EntityRegistrationTests {
                 body: try RecordAPITests.batch([RecordAPITests.penalty(Self.code, "E-1")])
             ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
             let recordID = try #require(early.first?["id"] as? String)
+            // The credit office's unmatched page lists it until the entity is registered.
+            let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
+            let office: HTTPFields = [.cookie: "credit_session=\(session)"]
+            try await client.execute(uri: "/unmatched", method: .get, headers: office) { response in
+                #expect(response.status == .ok)
+                let row = response.body.text.components(separatedBy: "<tr>").first { $0.contains(Self.code) } ?? ""
+                #expect(row.contains("E-1") && row.contains("行政处罚"), "the record's row: \(row)")
+            }
 
             try await client.execute(uri: "/api/v1/entities", method: .post, headers: headers, body: try Self.body()) { response in
                 #expect(response.status == .created)
@@ -65,6 +73,9 @@ struct EntityRegistrationTests {
             try await client.execute(uri: "/api/v1/records/\(recordID)", method: .get, headers: [.authorization: "Bearer \(fixture.officeToken)"]) {
                 let body = try $0.body.json()
                 #expect(body["matched"] as? Bool == true)
+            }
+            try await client.execute(uri: "/unmatched", method: .get, headers: office) { response in
+                #expect(!response.body.text.contains(Self.code) && response.body.text.contains("没有未匹配的记录"))
             }
             #expect(try await TamperEvidentLog(database: fixture.db).verify().ok)
         }

@@ -14,7 +14,9 @@ struct PageRenderer: Sendable {
             throw TemplatesMissing(detail: "Resources/templates is not in the CreditWeb bundle")
         }
         let library = try await MustacheLibrary(directory: dir.path)
-        for name in ["layout", "home", "search", "entity", "error", "login", "account", "audit", "imports", "rejections", "timeliness", "records"]
+        for name in [
+            "layout", "home", "search", "entity", "error", "login", "account", "audit", "imports", "rejections", "timeliness", "records", "unmatched",
+        ]
         where library.getTemplate(named: name) == nil {
             throw TemplatesMissing(detail: "template \(name).mustache not found in \(dir.path)")
         }
