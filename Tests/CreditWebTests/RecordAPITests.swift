@@ -439,6 +439,20 @@ struct OpenDataTests {
                 }
             }
             #expect(try await search("") == ["O-3", "O-1", "L-1"])
+            // Each shows its window; an adverse record also the end of its shortest period (when repair may be asked).
+            let windows = try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)/records", method: .get) { response in
+                try (response.body.json()["items"] as? [[String: Any]] ?? []).map {
+                    ["\($0["documentNumber"] ?? "")", "\($0["publicFrom"] ?? "-")", "\($0["earliestEnd"] ?? "-")", "\($0["publicUntil"] ?? "-")"]
+                }
+            }
+            let received = fixture.clock.today().description
+            #expect(windows.contains(["O-1", received, "2027-02-20", "2027-11-19"]), "a general penalty: 3 months to a year, \(windows)")
+            #expect(windows.contains(["L-1", received, "-", "2029-11-17"]), "a licence: 36 months, no repair, \(windows)")
+            try await client.execute(uri: "/entities/\(fixture.entityCode)", method: .get) { response in
+                let page = response.body.text
+                #expect(page.contains("\(received) 至 2027-11-19") && page.contains("<td class=\"record-earliest-end\">2027-02-20</td>"))
+                #expect(page.contains("\(received) 至 2029-11-17") && page.contains("id=\"repair-note\""))
+            }
             #expect(try await search("category=license") == ["L-1"])
             #expect(try await search("from=2026-11-19&to=2026-11-21") == ["O-1"])
             #expect(try await search("department=\(DemoCity.departments[2].code)").count == 3)

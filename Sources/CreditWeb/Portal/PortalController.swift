@@ -102,12 +102,13 @@ struct PortalController {
             let items = records.filter { $0.category == category.code }
             guard !items.isEmpty else { return nil }
             return [
-                "code": category.code, "name": category.name, "count": items.count,
+                "code": category.code, "name": category.name, "count": items.count, "adverse": category.adverse,
                 "items": items.map { r -> [String: Any] in
                     [
                         "documentNumber": r.documentNumber, "department": r.departmentName, "decidedOn": r.decidedOn.description,
                         "content": r.content["content"] ?? "", "severity": r.severity?.label ?? false,
-                        "until": r.publication?.until.description ?? "",
+                        "from": r.publication?.from.description ?? "", "until": r.publication?.until.description ?? "",
+                        "earliestEnd": category.adverse ? r.publication?.earliestEnd.description ?? "" : "",
                     ]
                 },
             ]
@@ -151,6 +152,7 @@ struct PortalController {
         }
         let names =
             RegistrationAuthorityTable.standard.names(authority: code.registrationAuthority, category: code.entityCategory) ?? ("", "")
+        let groups = try await recordGroups(code: code)
         let ctx: [String: Any] = [
             "code": e.code.rawValue, "name": e.name, "formerNames": e.formerNames.joined(separator: "、"), "hasFormerNames": !e.formerNames.isEmpty,
             "kind": e.kind.label, "status": e.status.label, "operating": e.status == .operating,
@@ -158,7 +160,7 @@ struct PortalController {
             "industry": division.map { "\(tables.section($0.section)?.name ?? "") · \($0.name)" } ?? e.industryDivision,
             "establishedOn": e.establishedOn.description, "representative": e.legalRepresentativeName,
             "authority": names.authority, "category": names.category, "roles": roles, "versions": versions,
-            "recordGroups": try await recordGroups(code: code),
+            "recordGroups": groups, "repairNote": groups.contains { $0["adverse"] as? Bool == true },
         ]
         return pages.page("entity", title: e.name, context: ctx, viewer: context)
     }

@@ -187,7 +187,11 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
         var decidedOn: String
         var department: String
         var departmentCode: String
+        var publicFrom: String?
         var publicUntil: String?
+        /// For an adverse record: the end of its shortest publication period, after which the subject may apply for
+        /// credit repair (its publication then stops early if granted).
+        var earliestEnd: String?
         var severity: String?
         var content: String?
         var basis: String?
@@ -208,7 +212,9 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
             decidedOn = r.decidedOn.description
             department = r.departmentName
             departmentCode = r.departmentCode
+            publicFrom = r.publication?.from.description
             publicUntil = r.publication?.until.description
+            earliestEnd = catalogue.category(r.category)?.adverse == true ? r.publication?.earliestEnd.description : nil
             severity = r.severity?.rawValue
             content = r.content["content"]
             basis = r.content["basis"]
