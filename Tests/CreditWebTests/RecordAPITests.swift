@@ -468,6 +468,9 @@ struct OpenDataTests {
             let lines = csv.split(separator: "\r\n")
             #expect(lines.count == 3 && lines[0].hasPrefix("\u{FEFF}编号,类别,决定文书号"))
             #expect(csv.contains("110105********002X") && !csv.contains("11010519491231002X"))
+            // The window's three dates at the end of each line (added after 公示截止, so older readers keep their columns).
+            #expect(lines[0].hasSuffix(",公示截止,公示起始,最短公示期满"))
+            #expect(lines.contains { $0.contains(",O-1,") && $0.hasSuffix(",2027-11-19,\(fixture.clock.today()),2027-02-20") })
             let json = try await client.execute(uri: "/api/v1/open-data/records?format=json", method: .get) { response in
                 try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
             }

@@ -97,7 +97,7 @@ struct RecordController {
         return PublicRecordsDTO(items: items.map { PublicRecordsDTO.Item($0, catalogue: dependencies.catalogue) }, total: total)
     }
 
-    static let csvHeader = "编号,类别,决定文书号,行政相对人名称,统一社会信用代码,证件号码（脱敏）,决定机关,决定机关代码,决定日期,内容,依据,失信程度,公示截止\r\n"
+    static let csvHeader = "编号,类别,决定文书号,行政相对人名称,统一社会信用代码,证件号码（脱敏）,决定机关,决定机关代码,决定日期,内容,依据,失信程度,公示截止,公示起始,最短公示期满\r\n"
 
     /// `GET /api/v1/open-data/records?format=csv|json&…`: every record public today, streamed 1,000 at a time.
     @Sendable func export(_ request: Request, context: CreditRequestContext) async throws -> Response {
@@ -124,6 +124,7 @@ struct RecordController {
                         chunk += CSVText.line([
                             item.id, item.categoryName, item.documentNumber, item.subjectName, item.subjectCode, item.subjectIdNumber,
                             item.department, item.departmentCode, item.decidedOn, item.content, item.basis, r.severity?.label, item.publicUntil,
+                            item.publicFrom, item.earliestEnd,
                         ])
                     } else {
                         chunk += (first ? "" : ",") + String(decoding: try encoder.encode(item), as: UTF8.self)
