@@ -118,8 +118,6 @@ public protocol RegistryStore: Sendable {
     func apply(_ registrations: [EntityRegistration]) async throws -> [RegistrationOutcome]
     /// Registers many new entities with their persons and roles in one transaction (the demo generator, bulk loads).
     func registerNew(_ items: [DemoCity.Item]) async throws
-    /// Adds a role of a person in an entity.
-    func assign(_ role: RoleAssignment) async throws
     func fetchEntity(code: CreditCode) async throws -> EntityRecord?
     func fetchVersions(code: CreditCode) async throws -> [EntityVersion]
     func fetchRoles(code: CreditCode) async throws -> [(role: PersonRole, name: String, startsOn: LocalDate, endsOn: LocalDate?)]

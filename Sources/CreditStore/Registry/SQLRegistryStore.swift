@@ -93,22 +93,6 @@ public struct SQLRegistryStore: RegistryStore {
         }
     }
 
-    public func assign(_ role: RoleAssignment) async throws {
-        try await db.transaction { [keys] sql in try await Self.assign(role, keys: keys, sql: sql) }
-    }
-
-    /// Adds a role inside a transaction.
-    static func assign(_ role: RoleAssignment, keys: PersonalDataKeys, sql: any SQLDatabase) async throws {
-        try await WriterLock.registry.take(sql)
-        guard let row = try await sql.select().column("id").from("entities").where("code", .equal, role.entityCode.rawValue).first() else {
-            throw RegistryError.unknownEntity(role.entityCode)
-        }
-        let number = role.person.idNumber.rawValue
-        let personID = try lookup(try await personIDs(adding: [role.person], keys: keys, sql: sql), number)
-        let values = roleRow((try row.decode(column: "id", as: Int.self), personID, role.role, role.startsOn, role.endsOn))
-        try await sql.insert(into: "entity_roles").columns(roleColumns).values(values.map(\.bind)).run()
-    }
-
     /// Writes the current facts of changed entities (each with its legal representative's row id and its new version)
     /// from a row source `u(id, c1, …)` whose columns follow ``entityColumns(_:)``: on PostgreSQL ``unnestedEntities``,
     /// on SQLite a `VALUES` list of 200 rows named by a `WITH`.
@@ -527,14 +511,12 @@ public struct SQLRegistryStore: RegistryStore {
 
 /// Errors of the registry store.
 public enum RegistryError: Error, CustomStringConvertible {
-    case unknownEntity(CreditCode)
     case corruptRow(String)
     /// A person's row was neither found nor added (persons are never deleted: a fault of the database).
     case personVanished
 
     public var description: String {
         switch self {
-        case .unknownEntity(let code): "主体 \(code) 未登记 / entity \(code) is not registered"
         case .corruptRow(let code): "主体 \(code) 的存储记录无法读取 / the stored row of entity \(code) is unreadable"
         case .personVanished: "自然人记录既未找到也未能写入 / a person's row was neither found nor added"
         }
