@@ -68,13 +68,16 @@ public struct DemoRecords: Sendable {
     /// revocation after the decision it withdraws).
     public func deliveries(entities: Int, today: LocalDate, calendar: WorkingDayCalendar) -> [Delivery] {
         var byDay: [LocalDate: [String: [RecordSubmission]]] = [:]
+        func arrive(_ submission: RecordSubmission, on day: LocalDate, from desk: Desk) {
+            byDay[day, default: [:]][desk.code, default: []].append(submission)
+        }
         /// Delivers a decision some working days after it was taken (most within the 7 working days; about one in
         /// ten late, by up to three weeks more); returns the day it arrives.
         @discardableResult
         func deliver(_ submission: RecordSubmission, by desk: Desk, decidedOn: LocalDate, rng: inout SplitMix64) -> LocalDate {
             let delay = rng.below(10) == 0 ? 8 + rng.below(15) : 1 + rng.below(6)
             let receivedOn = min(calendar.adding(workingDays: delay, to: decidedOn), today)
-            byDay[receivedOn, default: [:]][desk.code, default: []].append(submission)
+            arrive(submission, on: receivedOn, from: desk)
             return receivedOn
         }
         for index in 0..<entities {
@@ -92,6 +95,19 @@ public struct DemoRecords: Sendable {
                     "subjectName": entity.name, "subjectCode": entity.code.rawValue, "documentNumber": number,
                     "decidedOn": on.description, "content": content,
                 ]
+            }
+            /// The court lists a dishonest judgment debtor: the entity, or (`person`) someone by identity number.
+            func listDebtor(_ suffix: String, person: Person? = nil) {
+                let on = decided()
+                var f = fields("（\(on.year)）鲁01执\(number)号\(suffix)", on, "有履行能力而拒不履行生效法律文书确定的义务")
+                f["basis"] = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条"
+                f["severity"] = "serious"
+                if let person {
+                    f["subjectCode"] = nil
+                    f["subjectIdNumber"] = person.idNumber.rawValue
+                    f["subjectName"] = person.name
+                }
+                deliver(RecordSubmission(category: "dishonest-debtor", fields: f), by: .court, decidedOn: on, rng: &rng)
             }
             let number = index + 1
             if rng.below(100) < 30 {
@@ -121,18 +137,11 @@ public struct DemoRecords: Sendable {
                 if rng.below(20) == 0 {
                     let withdrawnOn = calendar.adding(workingDays: 20 + rng.below(40), to: receivedOn)
                     if withdrawnOn < today {
-                        let revocation = RecordSubmission(category: "penalty", fields: f, changeReason: "经行政复议撤销", revoked: true)
-                        byDay[withdrawnOn, default: [:]][desk.code, default: []].append(revocation)
+                        arrive(RecordSubmission(category: "penalty", fields: f, changeReason: "经行政复议撤销", revoked: true), on: withdrawnOn, from: desk)
                     }
                 }
             }
-            if rng.below(100) < 1 {
-                let on = decided()
-                var f = fields("（\(on.year)）鲁01执\(number)号", on, "有履行能力而拒不履行生效法律文书确定的义务")
-                f["basis"] = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条"
-                f["severity"] = "serious"
-                deliver(RecordSubmission(category: "dishonest-debtor", fields: f), by: .court, decidedOn: on, rng: &rng)
-            }
+            if rng.below(100) < 1 { listDebtor("") }
             if entity.kind == .enterprise, rng.below(100) < 3 {
                 let on = decided()
                 let f = fields("济发改奖〔\(on.year)〕\(number)号", on, "评为\(on.year)年度守信激励示范企业")
@@ -140,16 +149,7 @@ public struct DemoRecords: Sendable {
             }
             // About one in 200: the court lists the entity's legal representative personally — a natural person,
             // whose identity number is sealed and shown masked wherever the record is public.
-            if rng.below(200) == 0 {
-                let person = entity.legalRepresentative
-                let on = decided()
-                let f = [
-                    "subjectName": person.name, "subjectIdNumber": person.idNumber.rawValue, "documentNumber": "（\(on.year)）鲁01执\(number)号之一",
-                    "decidedOn": on.description, "content": "有履行能力而拒不履行生效法律文书确定的义务", "severity": "serious",
-                    "basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
-                ]
-                deliver(RecordSubmission(category: "dishonest-debtor", fields: f), by: .court, decidedOn: on, rng: &rng)
-            }
+            if rng.below(200) == 0 { listDebtor("之一", person: entity.legalRepresentative) }
             // About one in 150: a trader from outside the city's register, penalised by the market regulator; the
             // record is kept and queued as unmatched for the credit office. (Its code is the generator's entity
             // `outsiders + index`, beyond any demo city.)
