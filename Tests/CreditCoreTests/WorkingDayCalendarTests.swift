@@ -70,19 +70,83 @@ struct WorkingDayCalendarTests {
         #expect(calendar.workingDays(from: LocalDate("2026-02-25")!, to: LocalDate("2026-02-13")!) == -3)
     }
 
-    @Test("a year with no data falls back to weekends only and reports the year")
-    func fallback() {
+    @Test("a year with no arrangement counts the holidays the law fixes, and reports the year")
+    func fallback() throws {
         let seen = Mutex<[Int]>([])
         let calendar = WorkingDayCalendar.bundled(onFallback: { year in seen.withLock { $0.append(year) } })
-        // 2027-01-01 is a Friday; with no 2027 data it counts as a working day.
-        #expect(calendar.isWorkingDay(LocalDate("2027-01-01")!))
-        #expect(!calendar.isWorkingDay(LocalDate("2027-01-02")!))
+        func off(_ day: String) throws -> Bool { !calendar.isWorkingDay(try #require(LocalDate(day))) }
+        // 2027 (not shipped): 元旦 is a Friday; 除夕 to 初三 are 5–8 February, Saturday and Sunday made up on the 9th
+        // and 10th (Art. 6); 清明 5 April; 劳动节 a Saturday and Sunday, made up on 3 and 4 May; 端午 9 June; 中秋
+        // 15 September; 国庆 Friday to Sunday, made up on 4 and 5 October.
+        for day in [
+            "2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-04-05", "2027-05-03", "2027-05-04",
+            "2027-06-09", "2027-09-15", "2027-10-04", "2027-10-05",
+        ] {
+            #expect(try off(day), "\(day)")
+        }
+        for day in ["2027-01-04", "2027-02-04", "2027-02-11", "2027-04-06", "2027-05-05", "2027-10-06"] { #expect(try !off(day), "\(day)") }
+        // Seven working days after Christmas Eve 2026 skip New Year's Day 2027.
+        #expect(calendar.adding(workingDays: 7, to: LocalDate("2026-12-24")!).description == "2027-01-05")
+        #expect(calendar.workingDays(from: LocalDate("2026-12-31")!, to: LocalDate("2027-01-05")!) == 2)
+        #expect(calendar.workingDays(from: LocalDate("2027-02-04")!, to: LocalDate("2027-02-11")!) == 1)
         #expect(seen.withLock { $0 }.allSatisfy { $0 == 2027 })
         #expect(!seen.withLock { $0 }.isEmpty)
         #expect(calendar.missingYears(from: 2026, through: 2027) == [2027])
+        // Before the law's data (2014) there is nothing to estimate from: weekends only.
+        #expect(calendar.isWorkingDay(LocalDate("2013-10-01")!))
     }
 
-    @Test("loading a year replaces the weekends-only fallback")
+    @Test(
+        "the law's holidays fall inside every shipped arrangement, each in its holiday, and come closer to it than weekends only",
+        arguments: [2024, 2025, 2026]
+    )
+    func estimateAgainstArrangements(_ year: Int) throws {
+        let official = try #require(WorkingDayCalendar.bundledYears.first { $0.year == year })
+        let estimate = try #require(StatutoryHolidays.bundled.estimate(for: year))
+        #expect(estimate.periods.count == 7)
+        for guess in estimate.periods {
+            // 2025 names one period 国庆节、中秋节.
+            let period = try #require(official.periods.first { $0.name.contains(guess.name) }, "\(guess.name) \(year)")
+            #expect(guess.from >= period.from && guess.from <= period.to, "\(guess.name) \(year) starts \(guess.from)")
+        }
+        let weekdaysOff = estimate.daysOff.filter { !$0.isWeekend }
+        #expect(weekdaysOff.isSubset(of: official.daysOff), "\(weekdaysOff.subtracting(official.daysOff).sorted())")
+        let withArrangement = WorkingDayCalendar(years: [official]).workingDayCount(inYear: year)
+        let estimated = WorkingDayCalendar(years: []).workingDayCount(inYear: year)
+        let weekendsOnly = WorkingDayCalendar(years: [], statutory: StatutoryHolidays(versions: [])).workingDayCount(inYear: year)
+        #expect(abs(estimated - withArrangement) < abs(weekendsOnly - withArrangement))
+        #expect(estimated == weekendsOnly - weekdaysOff.count)
+    }
+
+    @Test("each year takes the version of the law in force on its first day: 春节 from 初一 for three days until 2024, from 除夕 for four since 2025")
+    func versions() throws {
+        let rules = StatutoryHolidays.bundled
+        let spring2024 = try #require(rules.estimate(for: 2024)?.periods.first { $0.name == "春节" })
+        // 10 February 2024 (初一) is a Saturday: 10–12 February, the Saturday and Sunday made up on the 13th and 14th.
+        #expect(spring2024.from.description == "2024-02-10" && spring2024.to.description == "2024-02-14")
+        let labour2024 = try #require(rules.estimate(for: 2024)?.periods.first { $0.name == "劳动节" })
+        #expect(labour2024.from == labour2024.to)
+        let spring2025 = try #require(rules.estimate(for: 2025)?.periods.first { $0.name == "春节" })
+        #expect(spring2025.from.description == "2025-01-28" && spring2025.to.description == "2025-01-31")
+        #expect(rules.version(for: 2013) == nil && rules.estimate(for: 2013) == nil)
+        #expect(rules.version(for: 2027)?.effectiveFrom.description == "2025-01-01")
+    }
+
+    @Test("a clock counted into a year with no arrangement is an estimate, until the year is loaded")
+    func estimatedClock() {
+        var calendar = WorkingDayCalendar.bundled()
+        let christmasEve = Timeliness(decidedOn: LocalDate("2026-12-24")!, receivedOn: LocalDate("2026-12-28")!, calendar: calendar)
+        #expect(christmasEve.estimated && !christmasEve.late)
+        let inDecember = Timeliness(decidedOn: LocalDate("2026-12-10")!, receivedOn: LocalDate("2026-12-15")!, calendar: calendar)
+        #expect(!inDecember.estimated)
+        // Due in December, received in January: the delay is counted into 2027.
+        let lateIntoJanuary = Timeliness(decidedOn: LocalDate("2026-12-10")!, receivedOn: LocalDate("2027-01-04")!, calendar: calendar)
+        #expect(lateIntoJanuary.estimated && lateIntoJanuary.dueBy.description == "2026-12-21" && lateIntoJanuary.delayWorkingDays == 9)
+        calendar.load(HolidayYear(year: 2027, source: "test", periods: []))
+        #expect(!Timeliness(decidedOn: LocalDate("2026-12-24")!, receivedOn: LocalDate("2026-12-28")!, calendar: calendar).estimated)
+    }
+
+    @Test("loading a year replaces the estimate")
     func loadYear() {
         var calendar = WorkingDayCalendar.bundled()
         calendar.load(

@@ -5,9 +5,10 @@
 /// calendar.adding(workingDays: 7, to: LocalDate("2026-02-12")!)   // 2026-02-28, a make-up Saturday
 /// ```
 ///
-/// Counting starts the day after the start date. A year with no holiday data falls back to
-/// "weekends only": the result is still returned, and ``onFallback`` is called with the year so the
-/// outer layers can log a warning and count it in a metric.
+/// Counting starts the day after the start date. A year with no arrangement loaded falls back to the
+/// holidays the law fixes (``StatutoryHolidays``: every statutory day off, and the weekdays that make up for those on
+/// weekends, but no 调休), or to weekends only for a year the law's data does not cover: the result is still returned,
+/// and ``onFallback`` is called with the year so the outer layers can log a warning and count it in a metric.
 public struct WorkingDayCalendar: Sendable {
     /// Called with a year each time a computation needs a year that has no data.
     public typealias FallbackHandler = @Sendable (Int) -> Void
@@ -16,10 +17,12 @@ public struct WorkingDayCalendar: Sendable {
     private var daysOff: [Int: Set<LocalDate>] = [:]
     private var workdays: [Int: Set<LocalDate>] = [:]
     private let onFallback: FallbackHandler?
+    private let estimates: StatutoryEstimates
 
-    public init(years: [HolidayYear], onFallback: FallbackHandler? = nil) {
+    public init(years: [HolidayYear], statutory: StatutoryHolidays = .bundled, onFallback: FallbackHandler? = nil) {
         self.years = [:]
         self.onFallback = onFallback
+        self.estimates = StatutoryEstimates(rules: statutory)
         for y in years { load(y) }
     }
 
@@ -33,6 +36,12 @@ public struct WorkingDayCalendar: Sendable {
     /// Whether a year has holiday data.
     public func hasData(for year: Int) -> Bool { years[year] != nil }
 
+    /// Whether every year from `start` to `end` has holiday data: a deadline counted over that span is final, not an
+    /// estimate.
+    public func hasData(from start: LocalDate, through end: LocalDate) -> Bool {
+        (min(start.year, end.year)...max(start.year, end.year)).allSatisfy { years[$0] != nil }
+    }
+
     /// The years after `year` (inclusive) up to `through` that have no data: the next year's missing
     /// arrangement is something the credit office must be told about.
     public func missingYears(from year: Int, through last: Int) -> [Int] {
@@ -43,7 +52,7 @@ public struct WorkingDayCalendar: Sendable {
     public func isWorkingDay(_ date: LocalDate) -> Bool {
         guard let off = daysOff[date.year], let on = workdays[date.year] else {
             onFallback?(date.year)
-            return !date.isWeekend
+            return !date.isWeekend && !estimates.daysOff(in: date.year).contains(date)
         }
         if on.contains(date) { return true }
         if off.contains(date) { return false }
@@ -82,6 +91,7 @@ public struct WorkingDayCalendar: Sendable {
         for year in first.year...end.year {
             guard let off = daysOff[year], let on = workdays[year] else {
                 onFallback?(year)
+                for day in estimates.daysOff(in: year) where day >= first && day <= end && !day.isWeekend { count -= 1 }
                 continue
             }
             for day in off where day >= first && day <= end && !day.isWeekend && !on.contains(day) { count -= 1 }

@@ -118,16 +118,21 @@ public struct Timeliness: Sendable, Codable, Hashable {
     public var late: Bool
     /// Working days after `dueBy` (0 when on time).
     public var delayWorkingDays: Int
+    /// Whether the days counted run into a year whose holiday arrangement was not loaded, so that the law's own
+    /// holidays stood in for it (``StatutoryHolidays``): the clock is counted again when the year is loaded.
+    public var estimated: Bool
 
-    public init(dueBy: LocalDate, late: Bool, delayWorkingDays: Int) {
+    public init(dueBy: LocalDate, late: Bool, delayWorkingDays: Int, estimated: Bool = false) {
         self.dueBy = dueBy
         self.late = late
         self.delayWorkingDays = delayWorkingDays
+        self.estimated = estimated
     }
 
     public init(decidedOn: LocalDate, receivedOn: LocalDate, calendar: WorkingDayCalendar) {
         dueBy = calendar.adding(workingDays: Self.workingDays, to: decidedOn)
         late = receivedOn > dueBy
         delayWorkingDays = late ? calendar.workingDays(from: dueBy, to: receivedOn) : 0
+        estimated = !calendar.hasData(from: decidedOn.adding(days: 1), through: late ? receivedOn : dueBy)
     }
 }

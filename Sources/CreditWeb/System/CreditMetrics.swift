@@ -25,7 +25,7 @@ public enum CreditMetrics {
             let first = warnedYears.withLock { $0.insert(year).inserted }
             if first {
                 logger.warning(
-                    "no holiday data for year; counting weekends only",
+                    "no holiday arrangement for year; counting the statutory holidays without 调休 (an estimate)",
                     metadata: ["year": .stringConvertible(year), "action": "load the State Council notice with `credit calendar load`"]
                 )
             }
