@@ -116,17 +116,22 @@ struct CalendarCommand: AsyncParsableCommand {
                 throw ValidationError("文件不是有效的节假日安排 / \(file) is not a holiday arrangement: \(error)")
             }
             let database = try await db.open(logger: Log.make("credit"))
+            let recount: ClockRecount
             do {
-                try await SQLCalendarStore(database: database).load(year)
+                recount = try await SQLCalendarStore(database: database).load(year)
             } catch let error as CalendarLoadError {
                 await database.close()
                 throw ValidationError(error.description)
             }
             await database.close()
-            let calendar = WorkingDayCalendar(years: [year])
+            let days = WorkingDayCalendar(years: [year]).workingDayCount(inYear: year.year)
+            print("已载入 \(year.year) 年节假日安排，全年 \(days) 个工作日 / loaded \(year.year): \(days) working days")
             print(
-                "已载入 \(year.year) 年节假日安排，全年 \(calendar.workingDayCount(inYear: year.year)) 个工作日 / loaded \(year.year): \(calendar.workingDayCount(inYear: year.year)) working days"
+                "重新计算报送期限 \(recount.counted) 条，变化 \(recount.changed) 条（迟报与否改变 \(recount.lateChanged) 条），仍为估算 \(recount.stillEstimated) 条"
+                    + " / clocks counted again: \(recount.counted), changed: \(recount.changed) (late or on time changed: \(recount.lateChanged)),"
+                    + " still estimates: \(recount.stillEstimated)"
             )
+            print("请重启服务以使用新的日历 / restart the server to use the new calendar")
         }
     }
 

@@ -201,6 +201,76 @@ struct RecordStoreTests {
         }
     }
 
+    @Test(
+        "a clock counted into 2027 before its arrangement is loaded is an estimate from the law's holidays, counted again when it is loaded",
+        arguments: TestEngine.available
+    )
+    func estimatedClocks(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            let code = f.items[1].entity.code.rawValue
+            func record(_ result: SubmissionResult) async throws -> StoredRecord { try #require(try await f.store.fetchRecord(id: result.id!)) }
+            // Decided 20 November, received 25 November: counted in 2026 only.
+            f.clock.set(LocalDate("2026-11-25")!)
+            let november = try await record(try await f.submit(Self.tax, [Self.penalty(code, number: "济税罚〔2026〕101号", decidedOn: "2026-11-20")])[0])
+            #expect(!november.timeliness.estimated && !november.timeliness.late)
+            // Received 8 January 2027. Decided on Christmas Eve: 25, 28–31 December, then 1 January is 元旦 by law, so
+            // due 5 January, three working days late. Decided 10 December: due 21 December, late into 2027.
+            f.clock.set(LocalDate("2027-01-08")!)
+            let january = try await f.submit(
+                Self.tax,
+                [
+                    Self.penalty(code, number: "济税罚〔2026〕102号", decidedOn: "2026-12-24"),
+                    Self.penalty(code, number: "济税罚〔2026〕103号", decidedOn: "2026-12-10"),
+                ]
+            )
+            let christmasEve = try await record(january[0])
+            #expect(christmasEve.timeliness.dueBy == LocalDate("2027-01-05") && christmasEve.timeliness.delayWorkingDays == 3)
+            #expect(christmasEve.timeliness.estimated)
+            let december = try await record(january[1])
+            #expect(december.timeliness.dueBy == LocalDate("2026-12-21") && december.timeliness.estimated)
+            // Decided Monday 1 February 2027, received the 17th. By law 除夕 to 初三 are 5–8 February, the weekend made
+            // up on the 9th and 10th: due the 16th, a day late.
+            f.clock.set(LocalDate("2027-02-17")!)
+            let spring = try await record(try await f.submit(Self.tax, [Self.penalty(code, number: "济税罚〔2027〕1号", decidedOn: "2027-02-01")])[0])
+            #expect(spring.timeliness.dueBy == LocalDate("2027-02-16") && spring.timeliness.late && spring.timeliness.estimated)
+            let report = try await f.store.timeliness(departmentCode: Self.tax.code, from: LocalDate("2026-11-01")!, to: LocalDate("2027-02-28")!)
+            #expect(report.reduce(0) { $0 + $1.estimated } == 3 && report.reduce(0) { $0 + $1.late } == 3)
+
+            // The credit office loads an arrangement for 2027 (made up for the test: the State Council's is not known
+            // here): 元旦 1–3 January; 春节 5–12 February with Sunday the 14th worked.
+            let arrangement = HolidayYear(
+                year: 2027,
+                source: "test",
+                periods: [
+                    .init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!),
+                    .init(name: "春节", from: LocalDate("2027-02-05")!, to: LocalDate("2027-02-12")!, workdays: [LocalDate("2027-02-14")!]),
+                ]
+            )
+            let calendars = SQLCalendarStore(database: f.db, clock: f.clock)
+            let recount = try await calendars.load(arrangement)
+            // The three estimates counted again; only the Spring Festival one changes: due the 17th (2, 3, 4, Sunday 14,
+            // 15, 16, 17), on time. The November record is not touched.
+            #expect(recount.counted == 3 && recount.changed == 1 && recount.lateChanged == 1 && recount.stillEstimated == 0)
+            let counted = try #require(try await f.store.fetchRecord(id: spring.id))
+            #expect(counted.timeliness.dueBy == LocalDate("2027-02-17") && !counted.timeliness.late && !counted.timeliness.estimated)
+            #expect(try await f.store.fetchRecord(id: christmasEve.id)?.timeliness.estimated == false)
+            #expect(try await f.store.fetchRecord(id: christmasEve.id)?.timeliness.dueBy == LocalDate("2027-01-05"))
+            #expect(try await f.store.fetchRecord(id: november.id)?.timeliness == november.timeliness)
+            // The clock is derived: no new version, nothing appended to the log.
+            #expect(try await f.store.fetchRecord(id: spring.id)?.version == 1)
+
+            // A server still running on the calendar it read at start (without 2027) stores another record as an
+            // estimate; when it starts again, it counts it with the calendar that has 2027.
+            let stale = try await record(try await f.submit(Self.tax, [Self.penalty(code, number: "济税罚〔2027〕2号", decidedOn: "2027-02-01")])[0])
+            #expect(stale.timeliness.late && stale.timeliness.estimated)
+            let restart = try await calendars.recountEstimatedClocks(calendar: try await calendars.calendar())
+            #expect(restart.counted == 1 && restart.changed == 1 && restart.lateChanged == 1 && restart.stillEstimated == 0)
+            #expect(try await f.store.fetchRecord(id: stale.id)?.timeliness.late == false)
+            let after = try await f.store.timeliness(departmentCode: Self.tax.code, from: LocalDate("2026-11-01")!, to: LocalDate("2027-02-28")!)
+            #expect(after.reduce(0) { $0 + $1.estimated } == 0 && after.reduce(0) { $0 + $1.late } == 2)
+        }
+    }
+
     @Test("resubmitting is a no-op; a change is a new version; a revocation leaves the public view at once", arguments: TestEngine.available)
     func versions(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in

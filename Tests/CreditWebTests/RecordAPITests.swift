@@ -403,6 +403,44 @@ struct TimelinessAPITests {
             }
         }
     }
+
+    @Test(
+        "a due date counted into a year with no arrangement is marked an estimate on the record, the report and the page",
+        arguments: TestEngine.available
+    )
+    func estimated(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            // Received 8 January 2027, decided on Christmas Eve 2026: due 5 January (元旦 by law), with no 2027 arrangement shipped.
+            fixture.clock.set(LocalDate("2027-01-08")!)
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "E-1", decidedOn: "2026-12-24")])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            let id = try #require(results.first?["id"] as? String)
+            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
+            let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: office) { try $0.body.json() }
+            #expect(record["dueBy"] as? String == "2027-01-05" && record["dueByEstimated"] as? Bool == true)
+            #expect(record["late"] as? Bool == true && record["delayWorkingDays"] as? Int == 3)
+            let code = DemoCity.departments[2].code
+            let report = try await client.execute(
+                uri: "/api/v1/departments/\(code)/timeliness?from=2026-12-01&to=2027-01-08",
+                method: .get,
+                headers: office
+            ) {
+                try $0.body.json()
+            }
+            #expect((report["total"] as? [String: Any])?["estimated"] as? Int == 1)
+            let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
+            let cookie: HTTPFields = [.cookie: "credit_session=\(session)"]
+            let page = try await client.execute(uri: "/timeliness?from=2026-12-01&to=2027-01-08", method: .get, headers: cookie) { $0.body.text }
+            #expect(page.contains(#"id="timeliness-estimated""#) && page.contains("（2027）"))
+            // A period that does not reach the estimate has no note.
+            let autumn = try await client.execute(uri: "/timeliness?from=2026-09-01&to=2026-11-30", method: .get, headers: cookie) { $0.body.text }
+            #expect(!autumn.contains("timeliness-estimated"))
+        }
+    }
 }
 
 @Suite("Public search of records and open-data export")

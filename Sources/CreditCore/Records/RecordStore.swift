@@ -263,14 +263,25 @@ public struct TimelinessRow: Sendable, Hashable {
     public var late: Int
     /// Working days late, summed over the late records.
     public var delayWorkingDays: Int
+    /// Records whose clock is an estimate (``Timeliness/estimated``): counted again when the year is loaded.
+    public var estimated: Int
 
-    public init(departmentCode: String, departmentName: String, category: String, records: Int, late: Int, delayWorkingDays: Int) {
+    public init(
+        departmentCode: String,
+        departmentName: String,
+        category: String,
+        records: Int,
+        late: Int,
+        delayWorkingDays: Int,
+        estimated: Int = 0
+    ) {
         self.departmentCode = departmentCode
         self.departmentName = departmentName
         self.category = category
         self.records = records
         self.late = late
         self.delayWorkingDays = delayWorkingDays
+        self.estimated = estimated
     }
 
     public var onTimeRate: Double { records == 0 ? 1 : Double(records - late) / Double(records) }
@@ -285,7 +296,8 @@ public struct TimelinessRow: Sendable, Hashable {
             category: "",
             records: rows.reduce(0) { $0 + $1.records },
             late: rows.reduce(0) { $0 + $1.late },
-            delayWorkingDays: rows.reduce(0) { $0 + $1.delayWorkingDays }
+            delayWorkingDays: rows.reduce(0) { $0 + $1.delayWorkingDays },
+            estimated: rows.reduce(0) { $0 + $1.estimated }
         )
     }
 }

@@ -12,27 +12,114 @@ public struct SQLCalendarStore: Sendable {
         self.clock = clock
     }
 
-    /// Stores (or replaces) a year's arrangement after checking it.
+    /// Stores (or replaces) a year's arrangement after checking it, and in the same transaction counts again the
+    /// 7-working-day clock of every record whose days counted run into that year (decided before its end, and due or
+    /// received in it): the due date, lateness and delay stored with them were counted with the law's holidays
+    /// standing in for the arrangement (or with an earlier arrangement of the year).
     /// - Throws: ``CalendarLoadError`` listing every problem; nothing is stored then.
-    public func load(_ year: HolidayYear) async throws {
+    @discardableResult
+    public func load(_ year: HolidayYear) async throws -> ClockRecount {
         let problems = year.validationProblems()
         guard problems.isEmpty else { throw CalendarLoadError(problems: problems) }
         let json = String(decoding: try JSONEncoder().encode(year), as: UTF8.self)
         let now = Timestamp.string(clock.now())
-        try await db.transaction { sql in
+        return try await db.transaction { sql in
             try await sql.insert(into: "holiday_years").columns("year", "arrangement", "loaded_at")
                 .values(SQLBind(year.year), SQLBind(json), SQLBind(now))
                 .onConflict(with: ["year"]) { $0.set(excludedValueOf: "arrangement").set(excludedValueOf: "loaded_at") }
                 .run()
+            var calendar = WorkingDayCalendar.bundled()
+            for loaded in try await Self.loadedYears(sql) { calendar.load(loaded) }
+            // `received_at` is a UTC instant: from the last day of the year before, so that a Beijing morning of
+            // 1 January is not missed (a record counted again without need keeps its clock).
+            let touching: SQLQueryString = """
+                decided_on <= \(bind: "\(year.year)-12-31") AND (due_by >= \(bind: "\(year.year)-01-01")
+                OR received_at >= \(bind: "\(year.year - 1)-12-31"))
+                """
+            return try await Self.recount(sql, where: touching, calendar: calendar)
         }
+    }
+
+    /// Counts again the clocks still marked as estimates, with `calendar` (the years loaded since they were counted
+    /// make them final). The server does this when it starts: records it stored while an arrangement was being
+    /// loaded by `credit calendar load`, with the calendar it had read, are put right then.
+    @discardableResult
+    public func recountEstimatedClocks(calendar: WorkingDayCalendar) async throws -> ClockRecount {
+        try await db.transaction { sql in
+            try await Self.recount(sql, where: "clock_estimated = 1", calendar: calendar)
+        }
+    }
+
+    /// Counts again the clocks of the records `condition` selects, page by page, and writes those that change,
+    /// grouped by their new values.
+    static func recount(
+        _ sql: any SQLDatabase,
+        where condition: SQLQueryString,
+        calendar: WorkingDayCalendar
+    ) async throws
+        -> ClockRecount
+    {
+        struct Clock: Hashable {
+            var dueBy: String
+            var late: Int
+            var delay: Int
+            var estimated: Int
+        }
+        var result = ClockRecount()
+        var after = 0
+        while true {
+            let rows = try await sql.raw(
+                "SELECT id, decided_on, received_at, due_by, late, delay_working_days, clock_estimated FROM records WHERE ("
+                    + condition + ") AND id > \(bind: after) ORDER BY id LIMIT 5000"
+            ).all()
+            guard let last = rows.last else { break }
+            after = try last.decode(column: "id", as: Int.self)
+            var changes: [Clock: [Int]] = [:]
+            for row in rows {
+                guard let decidedOn = LocalDate(try row.decode(column: "decided_on", as: String.self)),
+                    let receivedOn = LocalDate(shanghaiDayOf: try row.decode(column: "received_at", as: String.self))
+                else { continue }
+                let timeliness = Timeliness(decidedOn: decidedOn, receivedOn: receivedOn, calendar: calendar)
+                let counted = Clock(
+                    dueBy: timeliness.dueBy.description,
+                    late: timeliness.late ? 1 : 0,
+                    delay: timeliness.delayWorkingDays,
+                    estimated: timeliness.estimated ? 1 : 0
+                )
+                let before = Clock(
+                    dueBy: try row.decode(column: "due_by", as: String.self),
+                    late: try row.decode(column: "late", as: Int.self),
+                    delay: try row.decode(column: "delay_working_days", as: Int.self),
+                    estimated: try row.decode(column: "clock_estimated", as: Int.self)
+                )
+                result.counted += 1
+                if timeliness.estimated { result.stillEstimated += 1 }
+                guard counted != before else { continue }
+                if counted.dueBy != before.dueBy || counted.delay != before.delay || counted.late != before.late { result.changed += 1 }
+                if counted.late != before.late { result.lateChanged += 1 }
+                changes[counted, default: []].append(try row.decode(column: "id", as: Int.self))
+            }
+            for (clock, ids) in changes {
+                for chunk in ids.chunked(500) {
+                    try await sql.update("records")
+                        .set("due_by", to: SQLBind(clock.dueBy)).set("late", to: SQLBind(clock.late))
+                        .set("delay_working_days", to: SQLBind(clock.delay)).set("clock_estimated", to: SQLBind(clock.estimated))
+                        .where("id", .in, SQLBind.group(Array(chunk)))
+                        .run()
+                }
+            }
+        }
+        return result
     }
 
     /// The years loaded into this database.
     public func fetchAll() async throws -> [HolidayYear] {
-        try await db.read { sql in
-            try await sql.raw("SELECT arrangement FROM holiday_years ORDER BY year").all().map { row in
-                try JSONDecoder().decode(HolidayYear.self, from: Data(try row.decode(column: "arrangement", as: String.self).utf8))
-            }
+        try await db.read { sql in try await Self.loadedYears(sql) }
+    }
+
+    static func loadedYears(_ sql: any SQLDatabase) async throws -> [HolidayYear] {
+        try await sql.raw("SELECT arrangement FROM holiday_years ORDER BY year").all().map { row in
+            try JSONDecoder().decode(HolidayYear.self, from: Data(try row.decode(column: "arrangement", as: String.self).utf8))
         }
     }
 
@@ -42,6 +129,20 @@ public struct SQLCalendarStore: Sendable {
         for year in try await fetchAll() { calendar.load(year) }
         return calendar
     }
+}
+
+/// What counting records' 7-working-day clocks again changed.
+public struct ClockRecount: Sendable, Hashable {
+    /// Records whose clock was counted again.
+    public var counted = 0
+    /// Of those, the ones whose due date, lateness or delay changed.
+    public var changed = 0
+    /// Of those, the ones that became late, or on time.
+    public var lateChanged = 0
+    /// Of the records counted, those whose clock is still an estimate (a year they run into is still not loaded).
+    public var stillEstimated = 0
+
+    public init() {}
 }
 
 /// A holiday arrangement that could not be loaded.

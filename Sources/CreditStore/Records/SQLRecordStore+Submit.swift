@@ -49,19 +49,23 @@ extension SQLRecordStore {
         var dueBy: String
         var late: Int
         var delay: Int
+        var estimated: Int
         var ruleSet: String?
         var from: String?
         var earliestEnd: String?
         var until: String?
         var notPublished: String?
 
-        static let columns = ["due_by", "late", "delay_working_days", "rule_set", "public_from", "earliest_end", "public_until", "not_published"]
-            .map(SQLRecordStore.plannedColumn)
+        static let columns = [
+            "due_by", "late", "delay_working_days", "clock_estimated", "rule_set", "public_from", "earliest_end", "public_until", "not_published",
+        ]
+        .map(SQLRecordStore.plannedColumn)
 
         /// Puts the clock and window into a row's values (in the order of ``SQLRecordStore/plannedColumns``).
         func put(into values: inout [BulkValue]) {
             let own: [BulkValue] = [
-                .text(dueBy), .integer(late), .integer(delay), BulkValue(ruleSet), BulkValue(from), BulkValue(earliestEnd), BulkValue(until),
+                .text(dueBy), .integer(late), .integer(delay), .integer(estimated), BulkValue(ruleSet), BulkValue(from), BulkValue(earliestEnd),
+                BulkValue(until),
                 BulkValue(notPublished),
             ]
             for (column, value) in zip(Self.columns, own) { values[column] = value }
@@ -496,7 +500,7 @@ extension SQLRecordStore {
         )
         // In the order of `plannedColumns`; the person's row, `matched` and the clock and window are filled in below.
         var values: [BulkValue] = [
-            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null,
+            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null, .null,
             BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version), .null, .null, .null, .null, .null,
             .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
         ]
@@ -539,6 +543,7 @@ extension SQLRecordStore {
             dueBy: timeliness.dueBy.description,
             late: timeliness.late ? 1 : 0,
             delay: timeliness.delayWorkingDays,
+            estimated: timeliness.estimated ? 1 : 0,
             ruleSet: publication?.ruleSet,
             from: publication?.from.description,
             earliestEnd: publication?.earliestEnd.description,
@@ -573,8 +578,10 @@ extension SQLRecordStore {
     /// The columns of `records` that ``prepare(_:index:importID:context:windows:)`` works out, in the order of
     /// ``Prepared/values``, ending with the import that stored the record and its line.
     static let plannedColumns = [
-        "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "due_by", "late", "delay_working_days", "severity",
-        "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published", "updated_at", "import_id",
+        "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "due_by", "late", "delay_working_days",
+        "clock_estimated",
+        "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published", "updated_at",
+        "import_id",
         "import_position",
     ]
 

@@ -89,7 +89,7 @@ public struct SQLRecordStore: RecordStore {
 
     static let recordColumns = """
         r.id, r.department_code, d.name AS department_name, r.category, r.document_number, r.version, r.status, r.subject_code,
-        p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.due_by, r.late, r.delay_working_days, r.severity,
+        p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.due_by, r.late, r.delay_working_days, r.clock_estimated, r.severity,
         r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.not_published
         """
 
@@ -127,7 +127,8 @@ public struct SQLRecordStore: RecordStore {
             timeliness: Timeliness(
                 dueBy: LocalDate(try row.decode(column: "due_by", as: String.self))!,
                 late: try row.decode(column: "late", as: Int.self) == 1,
-                delayWorkingDays: try row.decode(column: "delay_working_days", as: Int.self)
+                delayWorkingDays: try row.decode(column: "delay_working_days", as: Int.self),
+                estimated: try row.decode(column: "clock_estimated", as: Int.self) == 1
             ),
             severity: try row.decode(column: "severity", as: String?.self).flatMap(Severity.init(rawValue:)),
             content: try decodeContent(try row.decode(column: "content", as: String.self)),
@@ -253,7 +254,8 @@ public struct SQLRecordStore: RecordStore {
         return try await db.read { sql in
             try await sql.raw(
                 """
-                SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.late) AS late, SUM(r.delay_working_days) AS delay
+                SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.late) AS late, SUM(r.delay_working_days) AS delay,
+                SUM(r.clock_estimated) AS estimated
                 FROM records r JOIN departments d ON d.code = r.department_code
                 WHERE r.decided_on >= \(bind: from.description) AND r.decided_on <= \(bind: to.description)
                 """ + filter + " GROUP BY r.department_code, d.name, r.category ORDER BY r.department_code, r.category"
@@ -264,7 +266,8 @@ public struct SQLRecordStore: RecordStore {
                     category: try row.decode(column: "category", as: String.self),
                     records: try row.decode(column: "n", as: Int.self),
                     late: try row.decode(column: "late", as: Int.self),
-                    delayWorkingDays: try row.decode(column: "delay", as: Int.self)
+                    delayWorkingDays: try row.decode(column: "delay", as: Int.self),
+                    estimated: try row.decode(column: "estimated", as: Int.self)
                 )
             }
         }

@@ -86,6 +86,8 @@ struct RecordDTO: ResponseEncodable, Sendable {
     var dueBy: String
     var late: Bool
     var delayWorkingDays: Int
+    /// The due date runs into a year with no holiday arrangement loaded (counted with the law's holidays).
+    var dueByEstimated: Bool
     var severity: String?
     var status: String
     /// `null` (not absent) when the record is not published, as `interface.md` says.
@@ -129,6 +131,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         dueBy = r.timeliness.dueBy.description
         late = r.timeliness.late
         delayWorkingDays = r.timeliness.delayWorkingDays
+        dueByEstimated = r.timeliness.estimated
         severity = r.severity?.rawValue
         status = r.status
         publication = Nullable(r.publication.map(PublicationDTO.init))

@@ -18,6 +18,9 @@ struct TimelinessController {
         var late: Int
         var onTimeRate: Double
         var averageDelayWorkingDays: Double
+        /// Records whose due date runs into a year with no holiday arrangement loaded, counted with the law's
+        /// holidays: their figures may change when the year is loaded.
+        var estimated: Int
 
         /// The row's figures, rounded for reading (rate to 0.001, delay to 0.01 working days).
         init(_ row: TimelinessRow) {
@@ -25,6 +28,7 @@ struct TimelinessController {
             late = row.late
             onTimeRate = (row.onTimeRate * 1000).rounded() / 1000
             averageDelayWorkingDays = (row.averageDelay * 100).rounded() / 100
+            estimated = row.estimated
         }
     }
 
@@ -96,13 +100,19 @@ struct TimelinessController {
             return [
                 "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category, "records": r.records,
                 "late": r.late, "rate": String(format: "%.1f%%", f.onTimeRate * 100), "delay": String(format: "%.2f", f.averageDelayWorkingDays),
-                "warn": f.onTimeRate < 0.9,
+                "warn": f.onTimeRate < 0.9, "estimated": r.estimated,
             ]
         }
+        let estimated = rows.reduce(0) { $0 + $1.estimated }
         return pages.page(
             "timeliness",
             title: "报送及时性",
-            context: ["items": items, "from": from.description, "to": to.description, "empty": items.isEmpty],
+            context: [
+                "items": items, "from": from.description, "to": to.description, "empty": items.isEmpty, "estimated": estimated,
+                "anyEstimated": estimated > 0,
+                "missingYears": dependencies.calendar.missingYears(from: from.year, through: to.year)
+                    .map(String.init).joined(separator: "、"),
+            ],
             viewer: context
         )
     }
