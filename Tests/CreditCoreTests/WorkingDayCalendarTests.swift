@@ -18,8 +18,9 @@ struct WorkingDayCalendarTests {
         #expect(result.description == expected)
     }
 
-    @Test("working days per year: 2024 has 251, 2025 and 2026 have 248")
+    @Test("working days per year: 2023 has 249, 2024 has 251, 2025 and 2026 have 248")
     func totals() {
+        #expect(calendar.workingDayCount(inYear: 2023) == 249)
         #expect(calendar.workingDayCount(inYear: 2024) == 251)
         #expect(calendar.workingDayCount(inYear: 2025) == 248)
         #expect(calendar.workingDayCount(inYear: 2026) == 248)
@@ -98,7 +99,7 @@ struct WorkingDayCalendarTests {
 
     @Test(
         "the law's holidays fall inside every shipped arrangement, each in its holiday, and come closer to it than weekends only",
-        arguments: [2024, 2025, 2026]
+        arguments: [2023, 2024, 2025, 2026]
     )
     func estimateAgainstArrangements(_ year: Int) throws {
         let official = try #require(WorkingDayCalendar.bundledYears.first { $0.year == year })

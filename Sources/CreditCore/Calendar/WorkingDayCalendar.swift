@@ -106,14 +106,14 @@ public struct WorkingDayCalendar: Sendable {
         return workingDays(from: first.adding(days: -1), to: LocalDate(year: year, month: 12, day: 31)!)
     }
 
-    /// The calendar with the years shipped in the platform (2024, 2025, 2026).
+    /// The calendar with the years shipped in the platform (2023 to 2026).
     public static func bundled(onFallback: FallbackHandler? = nil) -> WorkingDayCalendar {
         WorkingDayCalendar(years: bundledYears, onFallback: onFallback)
     }
 
     /// The holiday years shipped as data in this module.
     public static let bundledYears: [HolidayYear] = {
-        [2024, 2025, 2026].map { year in
+        [2023, 2024, 2025, 2026].map { year in
             do {
                 return try BundledData.decode(HolidayYear.self, named: String(year), subdirectory: "holidays")
             } catch {
