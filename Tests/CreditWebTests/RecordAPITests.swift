@@ -410,6 +410,13 @@ struct TimelinessAPITests {
     )
     func estimated(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
+            // Received 26 November 2026, decided the 20th: counted in 2026 alone.
+            try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "E-0", decidedOn: "2026-11-20")])
+            ) { #expect($0.status == .ok) }
             // Received 8 January 2027, decided on Christmas Eve 2026: due 5 January (元旦 by law), with no 2027 arrangement shipped.
             fixture.clock.set(LocalDate("2027-01-08")!)
             let results = try await client.execute(
@@ -435,10 +442,10 @@ struct TimelinessAPITests {
             let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
             let cookie: HTTPFields = [.cookie: "credit_session=\(session)"]
             let page = try await client.execute(uri: "/timeliness?from=2026-12-01&to=2027-01-08", method: .get, headers: cookie) { $0.body.text }
-            #expect(page.contains(#"id="timeliness-estimated""#) && page.contains("（2027）"))
+            #expect(page.contains(#"id="timeliness-estimated""#) && page.contains("（2027）") && page.contains("<th>期限为估算</th>"))
             // A period that does not reach the estimate has no note.
             let autumn = try await client.execute(uri: "/timeliness?from=2026-09-01&to=2026-11-30", method: .get, headers: cookie) { $0.body.text }
-            #expect(!autumn.contains("timeliness-estimated"))
+            #expect(!autumn.contains("timeliness-estimated") && !autumn.contains("期限为估算") && autumn.contains("timeliness-table"))
         }
     }
 }
