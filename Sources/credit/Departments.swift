@@ -96,11 +96,19 @@ struct CalendarCommand: AsyncParsableCommand {
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "载入一年的节假日安排 / load a year's holiday arrangement from a JSON file (see docs/operations.md)."
+            abstract: "载入一年的节假日安排 / load a year's holiday arrangement.",
+            discussion: """
+                The file is either the State Council's notice as published (国务院办公厅关于YYYY年部分节假日安排的通知, \
+                copied from gov.cn or Xinhua into a text file, UTF-8 or GB 18030) or a JSON file of one year (see docs/operations.md). \
+                The year read is printed; an arrangement that makes a statutory holiday a working day is refused \
+                unless --force is given. Loading counts again the 7-working-day clock of every record that runs into the year.
+                """
         )
 
         @OptionGroup var db: DatabaseOptions
-        @Argument(help: "The JSON file of one year.") var file: String
+        @Argument(help: "The notice's text, or a JSON file of one year.") var file: String
+        @Flag(help: "Show what would be loaded, and store nothing.") var dryRun = false
+        @Flag(help: "Load even if a statutory holiday is a working day in it.") var force = false
 
         func run() async throws {
             let data: Data
@@ -109,11 +117,20 @@ struct CalendarCommand: AsyncParsableCommand {
             } catch {
                 throw CleanExit.message("无法读取文件 \(file) / cannot read \(file)")
             }
-            let year: HolidayYear
-            do {
-                year = try JSONDecoder().decode(HolidayYear.self, from: data)
-            } catch {
-                throw ValidationError("文件不是有效的节假日安排 / \(file) is not a holiday arrangement: \(error)")
+            let year = try Self.read(data, file: file)
+            for period in year.periods {
+                let worked = period.workdays.isEmpty ? "" : "，调休上班 / worked: " + period.workdays.map(\.description).joined(separator: "、")
+                print("\(period.name)\t\(period.from) – \(period.to)\(worked)")
+            }
+            let contradictions = StatutoryHolidays.bundled.contradictions(of: year)
+            for line in contradictions { FileHandle.standardError.write(Data("注意 / note: \(line)\n".utf8)) }
+            if !contradictions.isEmpty, !force {
+                throw ValidationError("未载入：请核对上述日期，确认无误可加 --force / not loaded: check the dates above, or load anyway with --force")
+            }
+            let days = WorkingDayCalendar(years: [year]).workingDayCount(inYear: year.year)
+            if dryRun {
+                print("\(year.year) 年全年 \(days) 个工作日；未载入（--dry-run） / \(year.year): \(days) working days; nothing stored (--dry-run)")
+                return
             }
             let database = try await db.open(logger: Log.make("credit"))
             let recount: ClockRecount
@@ -124,7 +141,6 @@ struct CalendarCommand: AsyncParsableCommand {
                 throw ValidationError(error.description)
             }
             await database.close()
-            let days = WorkingDayCalendar(years: [year]).workingDayCount(inYear: year.year)
             print("已载入 \(year.year) 年节假日安排，全年 \(days) 个工作日 / loaded \(year.year): \(days) working days")
             print(
                 "重新计算报送期限 \(recount.counted) 条，变化 \(recount.changed) 条（迟报与否改变 \(recount.lateChanged) 条），仍为估算 \(recount.stillEstimated) 条"
@@ -132,6 +148,31 @@ struct CalendarCommand: AsyncParsableCommand {
                     + " still estimates: \(recount.stillEstimated)"
             )
             print("请重启服务以使用新的日历 / restart the server to use the new calendar")
+        }
+
+        /// A JSON year, or the notice's text (anything that does not start with `{`), in UTF-8 or GB 18030.
+        static func read(_ data: Data, file: String) throws -> HolidayYear {
+            let decoder = StreamingTextDecoder(.auto)
+            let text = String(decoding: decoder.decode(Array(data)) + decoder.finish(), as: UTF8.self)
+            let year: HolidayYear
+            if text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).first == "{" {
+                do {
+                    year = try JSONDecoder().decode(HolidayYear.self, from: Data(text.drop(while: { $0 == "\u{FEFF}" }).utf8))
+                } catch {
+                    throw ValidationError("文件不是有效的节假日安排 / \(file) is not a holiday arrangement: \(error)")
+                }
+            } else {
+                do {
+                    let parsed = try HolidayNotice.parse(text)
+                    for note in parsed.notes { FileHandle.standardError.write(Data("注意 / note: \(note)\n".utf8)) }
+                    year = parsed.year
+                } catch {
+                    throw ValidationError("读不出节假日安排 / \(file) cannot be read as a notice:\n\(error.description)")
+                }
+            }
+            let problems = year.validationProblems()
+            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
+            return year
         }
     }
 

@@ -117,6 +117,29 @@ struct WorkingDayCalendarTests {
         let weekendsOnly = WorkingDayCalendar(years: [], statutory: StatutoryHolidays(versions: [])).workingDayCount(inYear: year)
         #expect(abs(estimated - withArrangement) < abs(weekendsOnly - withArrangement))
         #expect(estimated == weekendsOnly - weekdaysOff.count)
+        #expect(StatutoryHolidays.bundled.contradictions(of: official).isEmpty)
+    }
+
+    @Test("an arrangement that makes a statutory holiday a working day is named: 元旦 left out, 国庆 worked")
+    func contradictions() throws {
+        let slips = HolidayYear(
+            year: 2027,
+            source: "test",
+            periods: [
+                .init(name: "春节", from: LocalDate("2027-02-05")!, to: LocalDate("2027-02-10")!),
+                .init(name: "清明节", from: LocalDate("2027-04-05")!, to: LocalDate("2027-04-05")!),
+                .init(name: "劳动节", from: LocalDate("2027-05-01")!, to: LocalDate("2027-05-05")!),
+                .init(name: "端午节", from: LocalDate("2027-06-09")!, to: LocalDate("2027-06-09")!),
+                .init(name: "中秋节", from: LocalDate("2027-09-15")!, to: LocalDate("2027-09-15")!),
+                .init(name: "国庆节", from: LocalDate("2027-10-02")!, to: LocalDate("2027-10-07")!, workdays: [LocalDate("2027-10-03")!]),
+            ]
+        )
+        let found = StatutoryHolidays.bundled.contradictions(of: slips)
+        #expect(found.count == 3, "\(found)")
+        #expect(
+            found.contains { $0.contains("2027-01-01") } && found.contains { $0.contains("2027-10-01") }
+                && found.contains { $0.contains("2027-10-03") }
+        )
     }
 
     @Test("each year takes the version of the law in force on its first day: 春节 from 初一 for three days until 2024, from 除夕 for four since 2025")

@@ -64,14 +64,7 @@ public struct StatutoryHolidays: Sendable, Codable {
     /// made up for it, no make-up working weekends. `nil` for a year no version covers, or one outside the 21st century
     /// (the 清明 formula's).
     public func estimate(for year: Int) -> HolidayYear? {
-        guard let version = version(for: year), (2001...2099).contains(year) else { return nil }
-        let lunar = LunarDates(year: year)
-        var statutory: [(name: String, days: [LocalDate])] = []
-        for holiday in version.holidays {
-            guard let start = firstDate(of: holiday, in: year, lunar: lunar) else { return nil }
-            let first = start.adding(days: holiday.offsetDays ?? 0)
-            statutory.append((holiday.name, (0..<holiday.days).map { first.adding(days: $0) }))
-        }
+        guard let version = version(for: year), let statutory = statutoryDays(in: year) else { return nil }
         let allStatutory = Set(statutory.flatMap(\.days))
         var counted = Set<LocalDate>()
         var madeUp = Set<LocalDate>()
@@ -97,6 +90,34 @@ public struct StatutoryHolidays: Sendable, Codable {
             source: "估算：\(version.source)；未含国务院当年调休安排 / estimate from the statutory holidays, not the State Council's arrangement",
             periods: periods
         )
+    }
+
+    /// The days off Art. 2 names in `year`, holiday by holiday (nothing made up); `nil` when no version covers the year.
+    public func statutoryDays(in year: Int) -> [(name: String, days: [LocalDate])]? {
+        guard let version = version(for: year), (2001...2099).contains(year) else { return nil }
+        let lunar = LunarDates(year: year)
+        var statutory: [(name: String, days: [LocalDate])] = []
+        for holiday in version.holidays {
+            guard let start = firstDate(of: holiday, in: year, lunar: lunar) else { return nil }
+            let first = start.adding(days: holiday.offsetDays ?? 0)
+            statutory.append((holiday.name, (0..<holiday.days).map { first.adding(days: $0) }))
+        }
+        return statutory
+    }
+
+    /// The statutory days that an arrangement makes working days, in Chinese and English: no notice does that, so
+    /// each is almost certainly a slip in the file (or in copying the notice).
+    public func contradictions(of arrangement: HolidayYear) -> [String] {
+        guard let statutory = statutoryDays(in: arrangement.year) else { return [] }
+        let off = arrangement.daysOff
+        let worked = arrangement.makeUpWorkdays
+        var found: [String] = []
+        for (name, days) in statutory {
+            for day in days where (!day.isWeekend && !off.contains(day)) || worked.contains(day) {
+                found.append("\(name) \(day) 是法定节假日，安排中却是工作日 / \(day) (\(name)) is a statutory holiday but a working day in the arrangement")
+            }
+        }
+        return found
     }
 
     private func firstDate(of holiday: Holiday, in year: Int, lunar: LunarDates) -> LocalDate? {
