@@ -3,6 +3,7 @@ holidays, and the records' 7-working-day clocks counted again with it.
 
 On a database of its own (a generated city with three years of records), so the session's data is untouched.
 """
+import datetime
 import json
 import os
 import re
@@ -85,6 +86,10 @@ def test_a_years_arrangement_loaded_counts_the_clocks_again(server, tmp_path):
     assert _clocks(path) == shipped
     shown = _credit(server, tmp_path, "calendar", "show", "--database", database)
     assert re.search(r"^2025\t248 ", shown.stdout, re.MULTILINE), shown.stdout
+    # Next year, until its notice is shipped or loaded, is listed as an estimate.
+    next_year = datetime.date.today().year + 1
+    if next_year not in {int(name[:4]) for name in os.listdir(HOLIDAYS)}:
+        assert re.search(rf"^{next_year}\t\d+ .*not loaded: estimated from the statutory holidays", shown.stdout, re.MULTILINE), shown.stdout
 
     # A file that is not an arrangement is refused with the reason, and nothing changes.
     broken = tmp_path / "broken.json"

@@ -187,6 +187,14 @@ struct CalendarCommand: AsyncParsableCommand {
             for year in calendar.years.keys.sorted() {
                 print("\(year)\t\(calendar.workingDayCount(inYear: year)) 个工作日 / working days\t\(calendar.years[year]!.source)")
             }
+            // This year and next, when missing: what deadlines are counted with meanwhile.
+            let thisYear = SystemClock().today().year
+            for year in calendar.missingYears(from: thisYear, through: thisYear + 1) {
+                print(
+                    "\(year)\t\(calendar.workingDayCount(inYear: year)) 个工作日 / working days\t"
+                        + "未载入：按法定节假日估算，不含调休 / not loaded: estimated from the statutory holidays, no 调休"
+                )
+            }
         }
     }
 }
