@@ -78,7 +78,7 @@ def test_a_years_arrangement_loaded_counts_the_clocks_again(server, tmp_path):
     after = _clocks(path)
     differing = sum(1 for a, b in zip(shipped, after) if a != b)
     assert changed == differing and changed > 0
-    assert "restart the server" in loaded.stdout
+    assert "a running server puts it in force within a minute" in loaded.stdout
 
     # The right file again: every clock is as it was.
     again = _credit(server, tmp_path, "calendar", "load", "--database", database, str(correct))

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import ServiceLifecycle
 
 /// What the server needs to know to start, read from the command line and environment by `credit serve`.
 public struct AppConfiguration: Sendable {
@@ -18,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var secureCookies: Bool
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
     public var trustedProxies: Set<String>
+    /// How often the server looks for a holiday year loaded by `credit calendar load`; nil: never (until restarted).
+    public var calendarReloadInterval: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -26,7 +29,8 @@ public struct AppConfiguration: Sendable {
         checkpointInterval: Duration? = .seconds(600),
         anonymousRequestsPerMinute: Int? = 600,
         secureCookies: Bool = false,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [],
+        calendarReloadInterval: Duration? = .seconds(60)
     ) {
         self.host = host
         self.port = port
@@ -35,6 +39,7 @@ public struct AppConfiguration: Sendable {
         self.anonymousRequestsPerMinute = anonymousRequestsPerMinute
         self.secureCookies = secureCookies
         self.trustedProxies = trustedProxies
+        self.calendarReloadInterval = calendarReloadInterval
     }
 }
 
@@ -54,7 +59,9 @@ public struct AppDependencies: Sendable {
     public var imports: any ImportJobStore
     /// Signs the tamper-evident log's checkpoints.
     public var signer: CheckpointSigner
-    public var calendar: WorkingDayCalendar
+    /// The working-day calendar in force, replaced when the credit office loads a year (``CalendarReloader``).
+    public let calendars: CalendarSource
+    public var calendar: WorkingDayCalendar { calendars.current }
     public var clock: any CreditClock
     public var tables: ReferenceTables
 
@@ -73,7 +80,9 @@ public struct AppDependencies: Sendable {
     ) {
         self.imports = SQLImportJobStore(database: database, clock: clock)
         let catalogues = catalogues ?? CatalogueVersions([Self.shippedCatalogue])
+        let calendars = CalendarSource(calendar)
         self.catalogues = catalogues
+        self.calendars = calendars
         self.records =
             records
             ?? SQLRecordStore(
@@ -82,14 +91,13 @@ public struct AppDependencies: Sendable {
                 clock: clock,
                 catalogues: catalogues,
                 rules: Self.shippedRules,
-                calendar: calendar
+                calendars: calendars
             )
         self.database = database
         self.registry = registry
         self.accounts = accounts
         self.audit = audit ?? SQLAuditTrail(database: database, clock: clock)
         self.signer = signer
-        self.calendar = calendar
         self.clock = clock
         self.tables = tables
     }
@@ -126,14 +134,6 @@ public struct AppDependencies: Sendable {
             database: database,
             registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
             accounts: SQLAccountStore(database: database, clock: clock, keys: keys),
-            records: SQLRecordStore(
-                database: database,
-                keys: keys,
-                clock: clock,
-                catalogues: catalogues,
-                rules: shippedRules,
-                calendar: calendar
-            ),
             keys: keys,
             catalogues: catalogues,
             signer: signer,
@@ -159,16 +159,19 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
-        services: configuration.checkpointInterval.map { interval in
+        services: (configuration.checkpointInterval.map { interval in
             [
                 CheckpointService(
                     log: TamperEvidentLog(database: dependencies.database),
                     dependencies: dependencies,
                     logger: logger,
                     interval: interval
-                )
+                ) as any Service
             ]
-        } ?? [],
+        } ?? [])
+            + (configuration.calendarReloadInterval.map { interval in
+                [CalendarReloadService(reloader: CalendarReloader(dependencies: dependencies, logger: logger), interval: interval) as any Service]
+            } ?? []),
         logger: logger
     )
 }

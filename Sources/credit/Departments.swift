@@ -147,7 +147,7 @@ struct CalendarCommand: AsyncParsableCommand {
                     + " / clocks counted again: \(recount.counted), changed: \(recount.changed) (late or on time changed: \(recount.lateChanged)),"
                     + " still estimates: \(recount.stillEstimated)"
             )
-            print("请重启服务以使用新的日历 / restart the server to use the new calendar")
+            print("运行中的服务一分钟内启用新日历 / a running server puts it in force within a minute")
         }
 
         /// A JSON year, or the notice's text (anything that does not start with `{`), in UTF-8 or GB 18030.

@@ -37,18 +37,9 @@ struct RecordStoreTests {
             try await store.submit(departmentCode: department.code, items: items(submissions), source: "api")
         }
 
-        /// Submissions validated on the clock's current day, as a batch's items (with their fields and known category,
-        /// as `POST /api/v1/records` makes them).
+        /// Submissions validated on the clock's current day, as a batch's items.
         func items(_ submissions: [RecordSubmission]) -> [SubmissionItem] {
-            submissions.enumerated().map { index, submission in
-                SubmissionItem(
-                    index: index,
-                    outcome: RecordValidator.validate(submission, catalogue: catalogue, today: clock.today()),
-                    original: "\(submission.fields)",
-                    fields: submission.fields,
-                    category: catalogue.category(submission.category)?.code
-                )
-            }
+            TestDatabase.items(submissions, catalogue: catalogue, today: clock.today())
         }
     }
 
@@ -236,16 +227,8 @@ struct RecordStoreTests {
             let report = try await f.store.timeliness(departmentCode: Self.tax.code, from: LocalDate("2026-11-01")!, to: LocalDate("2027-02-28")!)
             #expect(report.reduce(0) { $0 + $1.estimated } == 3 && report.reduce(0) { $0 + $1.late } == 3)
 
-            // The credit office loads an arrangement for 2027 (made up for the test: the State Council's is not known
-            // here): 元旦 1–3 January; 春节 5–12 February with Sunday the 14th worked.
-            let arrangement = HolidayYear(
-                year: 2027,
-                source: "test",
-                periods: [
-                    .init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!),
-                    .init(name: "春节", from: LocalDate("2027-02-05")!, to: LocalDate("2027-02-12")!, workdays: [LocalDate("2027-02-14")!]),
-                ]
-            )
+            // The credit office loads an arrangement for 2027 (`HolidayYear.madeUp2027`: 春节 5–12 February, Sunday the 14th worked).
+            let arrangement = HolidayYear.madeUp2027
             let calendars = SQLCalendarStore(database: f.db, clock: f.clock)
             let recount = try await calendars.load(arrangement)
             // The three estimates counted again; only the Spring Festival one changes: due the 17th (2, 3, 4, Sunday 14,

@@ -111,6 +111,20 @@ public enum TestDatabase {
         await adminDB.close()
     }
 
+    /// Submissions validated on `today`, as a batch's items (with their fields and known category, as
+    /// `POST /api/v1/records` makes them).
+    public static func items(_ submissions: [RecordSubmission], catalogue: Catalogue, today: LocalDate) -> [SubmissionItem] {
+        submissions.enumerated().map { index, submission in
+            SubmissionItem(
+                index: index,
+                outcome: RecordValidator.validate(submission, catalogue: catalogue, today: today),
+                original: "\(submission.fields)",
+                fields: submission.fields,
+                category: catalogue.category(submission.category)?.code
+            )
+        }
+    }
+
     /// The demo city's first `count` items for `seed`, registered into `registry`.
     @discardableResult
     public static func seedDemo(_ registry: any RegistryStore, count: Int, seed: UInt64 = 2019) async throws -> [DemoCity.Item] {

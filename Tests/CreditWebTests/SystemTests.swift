@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @Suite("System routes")
@@ -194,6 +195,66 @@ struct SystemTests {
                 #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
                 #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
             }
+        }
+    }
+}
+
+@Suite("A holiday year loaded while the server runs")
+struct CalendarReloadTests {
+    @Test(
+        "the server puts a year loaded by credit calendar load in force without a restart, and counts again what it stored meanwhile",
+        arguments: TestEngine.available
+    )
+    func reload(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2027-01-08")!)
+            let items = try await TestDatabase.seedDemo(SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock), count: 3)
+            let logger = Logger(label: "credit-web-test") { _ in CollectingLogHandler() }
+            let server = try await AppDependencies.standard(database: db, keys: TestDatabase.keys, signer: .ephemeral(), clock: clock, logger: logger)
+            let reloader = CalendarReloader(dependencies: server, logger: logger)
+            #expect(try await reloader.reloadIfChanged()?.counted == 0, "the first look reads the calendar")
+            #expect(try await reloader.reloadIfChanged() == nil, "nothing loaded since")
+            let tax = DemoCity.departments[2].code
+            let code = items[1].entity.code.rawValue
+            func submit(_ number: String, decidedOn: String) async throws -> StoredRecord {
+                let penalty = RecordSubmission(
+                    category: "penalty",
+                    fields: [
+                        "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn, "content": "罚款人民币五千元",
+                        "basis": "《中华人民共和国税收征收管理法》第六十四条", "severity": "general", "punishmentKinds": "罚款",
+                    ]
+                )
+                let results = try await server.records.submit(
+                    departmentCode: tax,
+                    items: TestDatabase.items([penalty], catalogue: server.catalogue, today: clock.today()),
+                    source: "api"
+                )
+                let id = try #require(results.first?.id)
+                return try #require(try await server.records.fetchRecord(id: id))
+            }
+            // Decided Monday 1 February 2027, received the 17th; with no 2027 arrangement, due the 16th by law: late.
+            clock.set(LocalDate("2027-02-17")!)
+            let before = try await submit("济税罚〔2027〕11号", decidedOn: "2027-02-01")
+            #expect(before.timeliness.estimated && before.timeliness.late)
+
+            // The credit office loads an arrangement for 2027 (`HolidayYear.madeUp2027`: 春节 5–12 February, Sunday the 14th worked).
+            let arrangement = HolidayYear.madeUp2027
+            try await SQLCalendarStore(database: db, clock: clock).load(arrangement)
+            // The server still counts with what it read: a record arriving now is an estimate.
+            let meanwhile = try await submit("济税罚〔2027〕12号", decidedOn: "2027-02-01")
+            #expect(meanwhile.timeliness.estimated && meanwhile.timeliness.late && !server.calendar.hasData(for: 2027))
+
+            // Its next look finds the year, puts it in force and counts again the estimate it stored: due the 17th, on time.
+            let recount = try #require(try await reloader.reloadIfChanged())
+            #expect(recount.counted == 1 && recount.changed == 1 && recount.lateChanged == 1 && recount.stillEstimated == 0)
+            #expect(server.calendar.hasData(for: 2027) && server.calendar.missingYears(from: 2027, through: 2027).isEmpty)
+            for id in [before.id, meanwhile.id] {
+                let record = try #require(try await server.records.fetchRecord(id: id))
+                #expect(record.timeliness.dueBy == LocalDate("2027-02-17") && !record.timeliness.late && !record.timeliness.estimated)
+            }
+            let after = try await submit("济税罚〔2027〕13号", decidedOn: "2027-02-01")
+            #expect(after.timeliness.dueBy == LocalDate("2027-02-17") && !after.timeliness.estimated && !after.timeliness.late)
+            #expect(try await reloader.reloadIfChanged() == nil)
         }
     }
 }

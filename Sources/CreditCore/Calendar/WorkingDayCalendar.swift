@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The working-day engine every deadline goes through: weekends, official holidays and 调休.
 ///
 /// ```swift
@@ -121,4 +123,18 @@ public struct WorkingDayCalendar: Sendable {
             }
         }
     }()
+}
+
+/// The calendar a running server counts with, shared by its parts and replaced, whole, when the credit office loads a
+/// year: a batch reads it once and counts every record of the batch with the same calendar.
+public final class CalendarSource: Sendable {
+    private let calendar: Mutex<WorkingDayCalendar>
+
+    public init(_ calendar: WorkingDayCalendar) { self.calendar = Mutex(calendar) }
+
+    /// The calendar in force now.
+    public var current: WorkingDayCalendar { calendar.withLock { $0 } }
+
+    /// Puts `calendar` in force for what is counted from now on.
+    public func replace(with calendar: WorkingDayCalendar) { self.calendar.withLock { $0 = calendar } }
 }

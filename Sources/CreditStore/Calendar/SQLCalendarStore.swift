@@ -112,6 +112,15 @@ public struct SQLCalendarStore: Sendable {
         return result
     }
 
+    /// What changes whenever a year is loaded (or loaded again): the number of years stored and the last time one
+    /// was. A running server compares it to know when to read the calendar again.
+    public func fingerprint() async throws -> String {
+        try await db.read { sql in
+            let row = try await sql.raw("SELECT COUNT(*) AS n, MAX(loaded_at) AS at FROM holiday_years").first()
+            return "\(try row?.decode(column: "n", as: Int.self) ?? 0) \(try row?.decode(column: "at", as: String?.self) ?? "")"
+        }
+    }
+
     /// The years loaded into this database.
     public func fetchAll() async throws -> [HolidayYear] {
         try await db.read { sql in try await Self.loadedYears(sql) }

@@ -152,7 +152,7 @@ extension SQLRecordStore {
             today: today,
             catalogue: catalogue,
             rules: rules,
-            calendar: calendar,
+            calendar: calendars.current,
             keys: keys
         )
         // Before the transaction: duplicates inside the batch, and everything that needs no database.

@@ -11,7 +11,8 @@ public struct SQLRecordStore: RecordStore {
     let clock: any CreditClock
     let catalogues: CatalogueVersions
     let rules: PublicationRules
-    let calendar: WorkingDayCalendar
+    /// The working-day calendar, read once per batch (a running server replaces it when a year is loaded).
+    let calendars: CalendarSource
 
     /// A store over one catalogue version (tests, tools).
     public init(
@@ -35,12 +36,24 @@ public struct SQLRecordStore: RecordStore {
         rules: PublicationRules,
         calendar: WorkingDayCalendar
     ) {
+        self.init(database: database, keys: keys, clock: clock, catalogues: catalogues, rules: rules, calendars: CalendarSource(calendar))
+    }
+
+    /// The store counting with a calendar the server may replace (``CalendarSource``).
+    public init(
+        database: CreditDatabase,
+        keys: PersonalDataKeys,
+        clock: any CreditClock = SystemClock(),
+        catalogues: CatalogueVersions,
+        rules: PublicationRules,
+        calendars: CalendarSource
+    ) {
         self.db = database
         self.keys = keys
         self.clock = clock
         self.catalogues = catalogues
         self.rules = rules
-        self.calendar = calendar
+        self.calendars = calendars
     }
 
     /// The catalogue in force today.
