@@ -19,8 +19,9 @@ public struct AppConfiguration: Sendable {
     public var secureCookies: Bool
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
     public var trustedProxies: Set<String>
-    /// How often the server looks for a holiday year loaded by `credit calendar load`; nil: never (until restarted).
-    public var calendarReloadInterval: Duration?
+    /// How often the server looks for holiday years and catalogue versions loaded from the command line
+    /// (`credit calendar load`, `credit catalog load`); nil: never (until restarted).
+    public var reloadInterval: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -30,7 +31,7 @@ public struct AppConfiguration: Sendable {
         anonymousRequestsPerMinute: Int? = 600,
         secureCookies: Bool = false,
         trustedProxies: Set<String> = [],
-        calendarReloadInterval: Duration? = .seconds(60)
+        reloadInterval: Duration? = .seconds(60)
     ) {
         self.host = host
         self.port = port
@@ -39,7 +40,7 @@ public struct AppConfiguration: Sendable {
         self.anonymousRequestsPerMinute = anonymousRequestsPerMinute
         self.secureCookies = secureCookies
         self.trustedProxies = trustedProxies
-        self.calendarReloadInterval = calendarReloadInterval
+        self.reloadInterval = reloadInterval
     }
 }
 
@@ -169,8 +170,14 @@ public func buildApplication(
                 ) as any Service
             ]
         } ?? [])
-            + (configuration.calendarReloadInterval.map { interval in
-                [CalendarReloadService(reloader: CalendarReloader(dependencies: dependencies, logger: logger), interval: interval) as any Service]
+            + (configuration.reloadInterval.map { interval in
+                [
+                    ReloadService(
+                        calendar: CalendarReloader(dependencies: dependencies, logger: logger),
+                        catalogue: CatalogueReloader(dependencies: dependencies, logger: logger),
+                        interval: interval
+                    ) as any Service
+                ]
             } ?? []),
         logger: logger
     )

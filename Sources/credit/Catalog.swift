@@ -13,7 +13,7 @@ struct CatalogCommand: AsyncParsableCommand {
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "加载新版本目录 / load a new catalogue version (JSON, as GET /api/v1/catalog shows it), effective today or later.",
-            discussion: "Restart the server afterwards, or load it with PUT /api/v1/catalog, which takes effect without a restart."
+            discussion: "A running server puts it in force within a minute (as PUT /api/v1/catalog does at once)."
         )
         @OptionGroup var db: DatabaseOptions
         @Argument(help: "The catalogue JSON file.") var file: String
@@ -29,6 +29,7 @@ struct CatalogCommand: AsyncParsableCommand {
                 try await SQLCatalogueStore(database: database).load(catalogue, loadedBy: "cli")
             }
             print("已加载目录 \(catalogue.version)，\(catalogue.effectiveFrom) 起生效，\(catalogue.categories.count) 个类别 / loaded")
+            print("运行中的服务一分钟内启用 / a running server puts it in force within a minute")
         }
     }
 

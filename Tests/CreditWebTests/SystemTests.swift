@@ -199,8 +199,8 @@ struct SystemTests {
     }
 }
 
-@Suite("A holiday year loaded while the server runs")
-struct CalendarReloadTests {
+@Suite("Holiday years and catalogue versions loaded from the command line while the server runs")
+struct ReloadTests {
     @Test(
         "the server puts a year loaded by credit calendar load in force without a restart, and counts again what it stored meanwhile",
         arguments: TestEngine.available
@@ -255,6 +255,28 @@ struct CalendarReloadTests {
             let after = try await submit("济税罚〔2027〕13号", decidedOn: "2027-02-01")
             #expect(after.timeliness.dueBy == LocalDate("2027-02-17") && !after.timeliness.estimated && !after.timeliness.late)
             #expect(try await reloader.reloadIfChanged() == nil)
+        }
+    }
+
+    @Test("a catalogue version loaded from the command line is put in force by the running server", arguments: TestEngine.available)
+    func catalogue(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2026-11-27")!)
+            let logger = Logger(label: "credit-web-test") { _ in CollectingLogHandler() }
+            let server = try await AppDependencies.standard(database: db, keys: TestDatabase.keys, signer: .ephemeral(), clock: clock, logger: logger)
+            let reloader = CatalogueReloader(dependencies: server, logger: logger)
+            #expect(try await reloader.reloadIfChanged().isEmpty)
+            let shipped = server.catalogue.version
+            var next = try Catalogue.bundled()
+            next.version = "2026-12-test"
+            next.effectiveFrom = LocalDate("2026-12-01")!
+            try await SQLCatalogueStore(database: db, clock: clock).load(next, loadedBy: "cli")
+            #expect(server.catalogues.all.count == 1, "the server does not know it yet")
+            #expect(try await reloader.reloadIfChanged() == ["2026-12-test"])
+            #expect(server.catalogue.version == shipped, "in force from 1 December, not before")
+            clock.set(LocalDate("2026-12-01")!)
+            #expect(server.catalogue.version == "2026-12-test")
+            #expect(try await reloader.reloadIfChanged().isEmpty && server.catalogues.all.count == 2)
         }
     }
 }

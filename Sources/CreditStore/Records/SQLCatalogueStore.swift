@@ -45,6 +45,13 @@ public struct SQLCatalogueStore: Sendable {
         }
     }
 
+    /// The names of the stored versions (versions are never rewritten: a name seen is a version known).
+    public func storedVersions() async throws -> Set<String> {
+        try await db.read { sql in
+            Set(try await sql.raw("SELECT version FROM catalogue_versions").all().map { try $0.decode(column: "version", as: String.self) })
+        }
+    }
+
     /// The shipped catalogue and every stored version.
     public func versions() async throws -> CatalogueVersions {
         CatalogueVersions([try Catalogue.bundled()] + (try await all()))
