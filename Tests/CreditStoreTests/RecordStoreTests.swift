@@ -254,6 +254,31 @@ struct RecordStoreTests {
         }
     }
 
+    @Test(
+        "an estimate wholly in years still unknown is not read again at every start; one counted by the rule before the mark is",
+        arguments: TestEngine.available
+    )
+    func historicEstimates(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            // A decision of 2013 received in 2013 (a historic import): no arrangement and no statutory data then,
+            // weekends only — an estimate that no year the platform knows can settle.
+            f.clock.set(LocalDate("2013-06-20")!)
+            let stored = try await f.submit(Self.tax, [Self.penalty(f.items[1].entity.code.rawValue, number: "济税罚〔2013〕5号", decidedOn: "2013-06-03")])
+            let historic = try #require(try await f.store.fetchRecord(id: stored[0].id!))
+            #expect(historic.timeliness.estimated && historic.timeliness.dueBy == LocalDate("2013-06-12"))
+            let calendars = SQLCalendarStore(database: f.db, clock: f.clock)
+            #expect(try await calendars.recountEstimatedClocks(calendar: .bundled()).counted == 0)
+            // Marked 2 by the migration (counted by the rule before it, here made wrong on purpose): counted again once.
+            try await f.db.transaction { sql in
+                try await sql.raw("UPDATE records SET clock_estimated = 2, due_by = '2013-06-11' WHERE id = \(bind: historic.id)").run()
+            }
+            let once = try await calendars.recountEstimatedClocks(calendar: .bundled())
+            #expect(once.counted == 1 && once.changed == 1 && once.stillEstimated == 1)
+            #expect(try await f.store.fetchRecord(id: historic.id)?.timeliness == historic.timeliness)
+            #expect(try await calendars.recountEstimatedClocks(calendar: .bundled()).counted == 0)
+        }
+    }
+
     @Test("resubmitting is a no-op; a change is a new version; a revocation leaves the public view at once", arguments: TestEngine.available)
     func versions(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in

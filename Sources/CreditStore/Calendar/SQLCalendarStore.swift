@@ -40,14 +40,20 @@ public struct SQLCalendarStore: Sendable {
         }
     }
 
-    /// Counts again the clocks still marked as estimates, with `calendar` (the years loaded since they were counted
-    /// make them final). The server does this when it starts: records it stored while an arrangement was being
-    /// loaded by `credit calendar load`, with the calendar it had read, are put right then.
+    /// Counts again, with `calendar`, the clocks marked as estimates that run into a year it has an arrangement for
+    /// (loaded since they were counted: they become final), and those counted by an older rule (marked 2 by the
+    /// migration that brought the mark). The server does this when it starts and when the stored years change: the
+    /// records it stored, with the calendar it had, while a year was being loaded are put right then. An estimate
+    /// wholly in years still unknown (historic records before the shipped years) is left as it is, not read again.
     @discardableResult
     public func recountEstimatedClocks(calendar: WorkingDayCalendar) async throws -> ClockRecount {
-        try await db.transaction { sql in
-            try await Self.recount(sql, where: "clock_estimated = 1", calendar: calendar)
-        }
+        let known = calendar.years.keys
+        guard let first = known.min(), let last = known.max() else { return ClockRecount() }
+        let condition: SQLQueryString = """
+            clock_estimated > 0 AND (clock_estimated = 2 OR (decided_on <= \(bind: "\(last)-12-31")
+            AND (due_by >= \(bind: "\(first)-01-01") OR received_at >= \(bind: "\(first - 1)-12-31"))))
+            """
+        return try await db.transaction { sql in try await Self.recount(sql, where: condition, calendar: calendar) }
     }
 
     /// Counts again the clocks of the records `condition` selects, page by page, and writes those that change,

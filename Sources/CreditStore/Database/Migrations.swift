@@ -331,14 +331,15 @@ extension Migration {
             ]
         ),
         Migration(
-            // A record's 7-working-day clock counted into a year with no holiday arrangement loaded is an estimate, to
-            // be counted again when the year is loaded. Records stored before this were counted with 2024–2026 shipped
-            // and weekends only beyond: those reaching outside are marked, and counted again when the server starts.
+            // A record's 7-working-day clock counted into a year with no holiday arrangement loaded is an estimate
+            // (1), to be counted again when the year is loaded. Records stored before this were counted with 2024–2026
+            // shipped and weekends only beyond: those reaching outside are marked 2, counted with an older rule, and
+            // counted again when the server starts.
             "mark the clocks counted into a year with no holiday arrangement",
             both: [
                 "ALTER TABLE records ADD COLUMN clock_estimated INTEGER NOT NULL DEFAULT 0",
-                "CREATE INDEX records_clock_estimated ON records (id) WHERE clock_estimated = 1",
-                "UPDATE records SET clock_estimated = 1 WHERE decided_on < '2024-01-01' OR due_by > '2026-12-31' OR received_at >= '2026-12-31'",
+                "CREATE INDEX records_clock_estimated ON records (id) WHERE clock_estimated > 0",
+                "UPDATE records SET clock_estimated = 2 WHERE decided_on < '2024-01-01' OR due_by > '2026-12-31' OR received_at >= '2026-12-31'",
             ]
         ),
     ]

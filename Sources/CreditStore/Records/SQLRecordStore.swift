@@ -141,7 +141,7 @@ public struct SQLRecordStore: RecordStore {
                 dueBy: LocalDate(try row.decode(column: "due_by", as: String.self))!,
                 late: try row.decode(column: "late", as: Int.self) == 1,
                 delayWorkingDays: try row.decode(column: "delay_working_days", as: Int.self),
-                estimated: try row.decode(column: "clock_estimated", as: Int.self) == 1
+                estimated: try row.decode(column: "clock_estimated", as: Int.self) != 0
             ),
             severity: try row.decode(column: "severity", as: String?.self).flatMap(Severity.init(rawValue:)),
             content: try decodeContent(try row.decode(column: "content", as: String.self)),
@@ -268,7 +268,7 @@ public struct SQLRecordStore: RecordStore {
             try await sql.raw(
                 """
                 SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.late) AS late, SUM(r.delay_working_days) AS delay,
-                SUM(r.clock_estimated) AS estimated
+                SUM(CASE WHEN r.clock_estimated > 0 THEN 1 ELSE 0 END) AS estimated
                 FROM records r JOIN departments d ON d.code = r.department_code
                 WHERE r.decided_on >= \(bind: from.description) AND r.decided_on <= \(bind: to.description)
                 """ + filter + " GROUP BY r.department_code, d.name, r.category ORDER BY r.department_code, r.category"
