@@ -3,13 +3,17 @@
 (File name sorts before test_portal, whose last test stops the server.)
 """
 import datetime
+import os
 
+import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_auth_pages import PASSWORD, _office_account, _sign_in
+from test_auth_pages import PASSWORD, _cli, _office_account, _sign_in
 from test_import_cli import _sql
+
+HOLIDAYS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "CreditCore", "Resources", "holidays")
 
 
 def _table(browser):
@@ -71,3 +75,51 @@ def test_the_credit_office_reads_the_unmatched_records(server, browser, screensh
     assert shown == [tuple(row) for row in stored] and len(shown) > 0
     assert f"共 {len(shown)} 条" in browser.find_element(By.ID, "unmatched-count").text
     screenshots(browser, "42-unmatched")
+
+
+def test_a_clock_counted_on_an_estimate_is_said_so(server, browser, screenshots):
+    """A historic penalty (decided in 2013, before any holiday data the platform has): its clock is an estimate, and
+    the timeliness page says which records and which year."""
+    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
+    market = next(d for d in departments if "市场监督管理" in d["name"])
+    created = _cli(server, "accounts", "create", "--role", "department", "--name", "历史数据录入员", "--department", market["code"])
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    entity = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 1}, timeout=10).json()["items"][0]
+    penalty = {
+        "category": "penalty", "subjectCode": entity["code"], "subjectName": entity["name"],
+        "documentNumber": "济市监罚〔2013〕历史1号", "decidedOn": "2013-06-03", "content": "罚款人民币一万元",
+        "basis": "《中华人民共和国产品质量法》第四十九条", "severity": "general", "punishmentKinds": "罚款",
+    }
+    response = requests.post(server["base"] + "/api/v1/records", json={"records": [penalty]},
+                             headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert response.status_code == 200, response.text
+    stored = response.json()["results"][0]
+    assert stored["status"] == "accepted", stored
+    record = requests.get(f"{server['base']}/api/v1/records/{stored['id']}", headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    assert record["dueByEstimated"] is True and record["late"] is True
+
+    _office_account(server, "office.estimates")
+    browser.delete_all_cookies()
+    _sign_in(browser, server, "office.estimates", PASSWORD)
+    assert "office.estimates" in browser.find_element(By.ID, "account-link").text
+    browser.get(server["base"] + "/timeliness?from=2013-01-01&to=2013-12-31")
+    note = browser.find_element(By.ID, "timeliness-estimated").text
+    # The years without an arrangement the period's clocks may run into, to next year: 2013–2022 and, until shipped, next year.
+    shipped = {int(name[:4]) for name in os.listdir(HOLIDAYS)}
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    missing = [year for year in range(2013, today.year + 2) if year not in shipped]
+    spans = []
+    for year in missing:
+        if spans and spans[-1][1] + 1 == year:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    named = "、".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+    assert "其中 1 条" in note and f"（{named}）" in note and "2013–2022" in named, note
+    headers = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#timeliness-table thead th")]
+    assert headers[-1] == "期限为估算"
+    rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in browser.find_elements(By.CSS_SELECTOR, "#timeliness-table tbody tr")]
+    assert rows == [[market["name"], "行政处罚", "1", "1", "0.0%", rows[0][5], "1"]]
+    screenshots(browser, "43-timeliness-estimated")
+

@@ -442,7 +442,7 @@ struct TimelinessAPITests {
             let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
             let cookie: HTTPFields = [.cookie: "credit_session=\(session)"]
             let page = try await client.execute(uri: "/timeliness?from=2026-12-01&to=2027-01-08", method: .get, headers: cookie) { $0.body.text }
-            #expect(page.contains(#"id="timeliness-estimated""#) && page.contains("（2027）") && page.contains("<th>期限为估算</th>"))
+            #expect(page.contains(#"id="timeliness-estimated""#) && page.contains("（2027–2028）") && page.contains("<th>期限为估算</th>"))
             // A period that does not reach the estimate has no note.
             let autumn = try await client.execute(uri: "/timeliness?from=2026-09-01&to=2026-11-30", method: .get, headers: cookie) { $0.body.text }
             #expect(!autumn.contains("timeliness-estimated") && !autumn.contains("期限为估算") && autumn.contains("timeliness-table"))

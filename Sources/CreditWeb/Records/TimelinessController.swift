@@ -86,6 +86,15 @@ struct TimelinessController {
         )
     }
 
+    /// Years as consecutive spans: 2013–2022、2027.
+    static func spans(_ years: [Int]) -> String {
+        var spans: [(Int, Int)] = []
+        for year in years.sorted() {
+            if let last = spans.last, last.1 + 1 == year { spans[spans.count - 1].1 = year } else { spans.append((year, year)) }
+        }
+        return spans.map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)–\($0.1)" }.joined(separator: "、")
+    }
+
     @Sendable func page(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let params = try QueryParameters(request, allowed: ["from", "to"])
         let (from, to): (LocalDate, LocalDate)
@@ -110,8 +119,10 @@ struct TimelinessController {
             context: [
                 "items": items, "from": from.description, "to": to.description, "empty": items.isEmpty, "estimated": estimated,
                 "anyEstimated": estimated > 0,
-                "missingYears": dependencies.calendar.missingYears(from: from.year, through: to.year)
-                    .map(String.init).joined(separator: "、"),
+                // The years a clock of the period may run into (to next year, for a record not yet due) that have none.
+                "missingYears": Self.spans(
+                    dependencies.calendar.missingYears(from: from.year, through: max(to.year, dependencies.clock.today().year) + 1)
+                ),
             ],
             viewer: context
         )
