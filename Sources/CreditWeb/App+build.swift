@@ -220,6 +220,7 @@ public func buildRouter(
     RecordController(dependencies: dependencies).addPages(to: routes, pages: pages)
     ImportController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     TimelinessController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
+    CalendarController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
         .addRoutes(to: routes)

@@ -280,3 +280,72 @@ struct ReloadTests {
         }
     }
 }
+
+@Suite("The credit office's calendar page")
+struct CalendarPageTests {
+    static let notice2027 = """
+        国务院办公厅关于2027年部分节假日安排的通知（测试用，虚构）
+        一、元旦：1月1日至3日放假，共3天。
+        二、春节：2月5日至12日放假调休，共8天。2月14日（周日）上班。
+        三、清明节：4月3日至5日放假，共3天。
+        四、劳动节：5月1日至5日放假调休，共5天。
+        五、端午节：6月9日放假。
+        六、中秋节：9月15日放假。
+        七、国庆节：10月1日至7日放假调休，共7天。
+        """
+
+    @Test(
+        "the office previews a pasted notice, is stopped by one that makes 元旦 a working day, loads the right one: in force at once, the late record on time",
+        arguments: TestEngine.available
+    )
+    func loadNotice(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            // A penalty decided 1 February 2027 received the 17th: by the law's holidays alone, due the 16th — late.
+            fixture.clock.set(LocalDate("2027-02-17")!)
+            let results = try await client.execute(
+                uri: "/api/v1/records",
+                method: .post,
+                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
+                body: try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "C-1", decidedOn: "2027-02-01")])
+            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            let id = try #require(results.first?["id"] as? String)
+            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
+            func record() async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: office) { try $0.body.json() }
+            }
+            #expect(try await record()["late"] as? Bool == true)
+
+            let (session, csrf) = try await fixture.accounts.startSession(accountID: fixture.office.id)
+            let cookie: HTTPFields = [.cookie: "credit_session=\(session)"]
+            let page = try await client.execute(uri: "/calendar", method: .get, headers: cookie) { $0.body.text }
+            #expect(page.contains("<td>2027</td>") && page.contains("估算"))
+            let formHeaders: HTTPFields = [.cookie: "credit_session=\(session)", .contentType: "application/x-www-form-urlencoded"]
+            func post(_ fields: [String: String]) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: "/calendar", method: .post, headers: formHeaders, body: form(fields.merging(["csrf": csrf]) { $1 })) {
+                    ($0.status, $0.body.text)
+                }
+            }
+            // Preview: read, shown, not stored.
+            let (previewStatus, preview) = try await post(["notice": Self.notice2027, "action": "preview"])
+            #expect(previewStatus == .ok && preview.contains("2027-02-05 至 2027-02-12") && preview.contains("2027-02-14"))
+            #expect(try await record()["late"] as? Bool == true)
+            // 元旦 left out: a statutory holiday would be a working day — refused, nothing stored.
+            let slip = Self.notice2027.replacingOccurrences(of: "一、元旦：1月1日至3日放假，共3天。\n", with: "")
+            let (slipStatus, refused) = try await post(["notice": slip, "action": "load"])
+            #expect(slipStatus == .badRequest && refused.contains("calendar-contradictions") && refused.contains("2027-01-01"))
+            func missing() async throws -> [Int]? {
+                try await client.execute(uri: "/healthz", method: .get) { try $0.body.json()["calendarMissingYears"] as? [Int] }
+            }
+            #expect(try await missing() == [2027, 2028])  // this year and next, on the clock of February 2027
+            // Not a notice at all.
+            let (junkStatus, junk) = try await post(["notice": "会议纪要", "action": "load"])
+            #expect(junkStatus == .badRequest && junk.contains("calendar-problems"))
+            // The right one: stored, in force at once, the late record counted again — on time.
+            let (loadStatus, loaded) = try await post(["notice": Self.notice2027, "action": "load"])
+            #expect(loadStatus == .ok && loaded.contains("已载入 2027 年") && loaded.contains("迟报与否改变 1 条"))
+            #expect(try await missing() == [2028])
+            let now = try await record()
+            #expect(now["late"] as? Bool == false && now["dueBy"] as? String == "2027-02-17" && now["dueByEstimated"] as? Bool == false)
+        }
+    }
+}
