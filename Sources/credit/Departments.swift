@@ -117,7 +117,7 @@ struct CalendarCommand: AsyncParsableCommand {
             } catch {
                 throw CleanExit.message("无法读取文件 \(file) / cannot read \(file)")
             }
-            let year = try Self.read(data, file: file)
+            let (year, elsewhere) = try Self.read(data, file: file)
             for period in year.periods {
                 let worked = period.workdays.isEmpty ? "" : "，调休上班 / worked: " + period.workdays.map(\.description).joined(separator: "、")
                 print("\(period.name)\t\(period.from) – \(period.to)\(worked)")
@@ -133,15 +133,24 @@ struct CalendarCommand: AsyncParsableCommand {
                 return
             }
             let database = try await db.open(logger: Log.make("credit"))
-            let recount: ClockRecount
+            let result: CalendarLoadResult
             do {
-                recount = try await SQLCalendarStore(database: database).load(year)
+                result = try await SQLCalendarStore(database: database).load(year, elsewhere: elsewhere)
             } catch let error as CalendarLoadError {
                 await database.close()
                 throw ValidationError(error.description)
             }
             await database.close()
             print("已载入 \(year.year) 年节假日安排，全年 \(days) 个工作日 / loaded \(year.year): \(days) working days")
+            for other in result.amended {
+                print("已将通知所列 \(other) 年的日子补入 \(other) 年的安排 / added the notice's days in \(other) to \(other)'s arrangement")
+            }
+            for other in result.notAmended {
+                FileHandle.standardError.write(
+                    Data("注意 / note: 平台没有 \(other) 年的安排，通知所列该年的日子未载入 / no arrangement for \(other): its days were left out\n".utf8)
+                )
+            }
+            let recount = result.recount
             print(
                 "重新计算报送期限 \(recount.counted) 条，变化 \(recount.changed) 条（迟报与否改变 \(recount.lateChanged) 条），仍为估算 \(recount.stillEstimated) 条"
                     + " / clocks counted again: \(recount.counted), changed: \(recount.changed) (late or on time changed: \(recount.lateChanged)),"
@@ -151,10 +160,11 @@ struct CalendarCommand: AsyncParsableCommand {
         }
 
         /// A JSON year, or the notice's text (anything that does not start with `{`), in UTF-8 or GB 18030.
-        static func read(_ data: Data, file: String) throws -> HolidayYear {
+        static func read(_ data: Data, file: String) throws -> (HolidayYear, elsewhere: [HolidayYear.Period]) {
             let decoder = StreamingTextDecoder(.auto)
             let text = String(decoding: decoder.decode(Array(data)) + decoder.finish(), as: UTF8.self)
             let year: HolidayYear
+            var elsewhere: [HolidayYear.Period] = []
             if text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).first == "{" {
                 do {
                     year = try JSONDecoder().decode(HolidayYear.self, from: Data(text.drop(while: { $0 == "\u{FEFF}" }).utf8))
@@ -166,13 +176,14 @@ struct CalendarCommand: AsyncParsableCommand {
                     let parsed = try HolidayNotice.parse(text)
                     for note in parsed.notes { FileHandle.standardError.write(Data("注意 / note: \(note)\n".utf8)) }
                     year = parsed.year
+                    elsewhere = parsed.elsewhere
                 } catch {
                     throw ValidationError("读不出节假日安排 / \(file) cannot be read as a notice:\n\(error.description)")
                 }
             }
             let problems = year.validationProblems()
             guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
-            return year
+            return (year, elsewhere)
         }
     }
 

@@ -44,16 +44,21 @@ struct HolidayNoticeTests {
         #expect(parsed.notes.isEmpty)
     }
 
-    @Test("days the notice names in the year before are left out of the year, and said so")
+    @Test("days the notice names in the year before are kept apart, as a period of that year, and said so")
     func crossYear() throws {
         let parsed = try HolidayNotice.parse(try Notices.text(2023))
         #expect(parsed.year.periods[0].from.description == "2023-01-01" && parsed.year.periods[0].to.description == "2023-01-02")
-        #expect(parsed.notes.count == 1 && parsed.notes[0].contains("元旦"))
-        // A make-up working day in December of the year before (as the 2019 notice had) is named, not loaded.
+        #expect(parsed.elsewhere.count == 1 && parsed.elsewhere[0].name == "元旦（2023年通知）")
+        #expect(parsed.elsewhere[0].from.description == "2022-12-31" && parsed.elsewhere[0].to.description == "2022-12-31")
+        #expect(parsed.notes.count == 1 && parsed.notes[0].contains("2022"))
+        // A make-up working day in December of the year before (as the 2019 notice had) goes with it.
         let text = "国务院办公厅关于2019年部分节假日安排的通知\n一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。"
         let y2019 = try HolidayNotice.parse(text)
         #expect(y2019.year.periods[0].workdays.isEmpty && y2019.year.validationProblems().isEmpty)
-        #expect(y2019.notes.contains { $0.contains("2018-12-29") })
+        #expect(y2019.year.periods[0].from.description == "2019-01-01" && y2019.year.periods[0].to.description == "2019-01-01")
+        let december = try #require(y2019.elsewhere.first)
+        #expect(december.from.description == "2018-12-30" && december.to.description == "2018-12-31")
+        #expect(december.workdays.map(\.description) == ["2018-12-29"])
     }
 
     @Test("a text that is not a notice, or an item without its dates, is refused with the reason")

@@ -255,6 +255,53 @@ struct RecordStoreTests {
     }
 
     @Test(
+        "a notice's days in the year before are added to that year's arrangement when the platform has one, and its clocks counted again",
+        arguments: TestEngine.available
+    )
+    func noticeAcrossYears(_ engine: TestEngine) async throws {
+        try await Self.with(engine) { f in
+            // Decided Tuesday 22 December 2026, received 4 January 2027: 23, 24, 25, 28, 29, 30, 31 December — due the 31st.
+            f.clock.set(LocalDate("2027-01-04")!)
+            let stored = try await f.submit(
+                Self.tax,
+                [Self.penalty(f.items[1].entity.code.rawValue, number: "济税罚〔2026〕120号", decidedOn: "2026-12-22")]
+            )
+            let before = try #require(try await f.store.fetchRecord(id: stored[0].id!))
+            #expect(before.timeliness.dueBy == LocalDate("2026-12-31") && before.timeliness.late)
+            // A notice for 2027 (made up) whose 元旦 starts on 31 December 2026, with Sunday 27 December worked.
+            let text = """
+                国务院办公厅关于2027年部分节假日安排的通知（测试用，虚构）
+                一、元旦：2026年12月31日至2027年1月3日放假调休，共4天。2026年12月27日（周日）上班。
+                二、春节：2月5日至12日放假调休，共8天。2月14日（周日）上班。
+                """
+            let parsed = try HolidayNotice.parse(text)
+            let calendars = SQLCalendarStore(database: f.db, clock: f.clock)
+            let result = try await calendars.load(parsed.year, elsewhere: parsed.elsewhere)
+            #expect(result.amended == [2026] && result.notAmended.isEmpty)
+            let calendar = try await calendars.calendar()
+            #expect(!calendar.isWorkingDay(LocalDate("2026-12-31")!) && calendar.isWorkingDay(LocalDate("2026-12-27")!))
+            #expect(calendar.years[2026]?.periods.count == WorkingDayCalendar.bundled().years[2026]!.periods.count + 1)
+            // Due now on the 30th (27 December worked); received 4 January, late by 1 working day (the 4th).
+            let after = try #require(try await f.store.fetchRecord(id: before.id))
+            #expect(after.timeliness.dueBy == LocalDate("2026-12-30") && after.timeliness.delayWorkingDays == 1 && !after.timeliness.estimated)
+            #expect(result.recount.changed >= 1)
+            // Loaded again: the same arrangement, nothing changes.
+            let again = try await calendars.load(parsed.year, elsewhere: parsed.elsewhere)
+            let reloaded = try await calendars.calendar()
+            #expect(again.recount.changed == 0 && reloaded.years[2026] == calendar.years[2026])
+            // A notice naming days in a year the platform has no arrangement for: those are not stored.
+            let old = try HolidayNotice.parse(try String(contentsOfFile: Self.notices + "/2023.txt", encoding: .utf8))
+            let left = try await calendars.load(old.year, elsewhere: old.elsewhere)
+            let final = try await calendars.calendar()
+            #expect(left.amended.isEmpty && left.notAmended == [2022] && !final.hasData(for: 2022))
+        }
+    }
+
+    /// The published notices the Core tests read (`Tests/Fixtures/holiday-notices`).
+    static let notices = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/holiday-notices").path
+
+    @Test(
         "an estimate wholly in years still unknown is not read again at every start; one counted by the rule before the mark is",
         arguments: TestEngine.available
     )

@@ -17,6 +17,9 @@ public enum HolidayNotice {
     /// The year read from a notice, and what was left out of it.
     public struct Parsed: Sendable {
         public var year: HolidayYear
+        /// What the notice fixes in the year before or after (元旦 from 30 December, with 29 December worked), as
+        /// periods of that year named “元旦（YYYY年通知）”: to be added to that year's arrangement.
+        public var elsewhere: [HolidayYear.Period]
         /// Dates the notice names in another year, in Chinese and English.
         public var notes: [String]
     }
@@ -43,6 +46,7 @@ public enum HolidayNotice {
             throw ParseError(problems: ["找不到各节日的安排（如“一、元旦：”） / no holiday items found (such as “一、元旦：”)"])
         }
         var periods: [HolidayYear.Period] = []
+        var elsewhere: [HolidayYear.Period] = []
         var problems: [String] = []
         var notes: [String] = []
         for (index, marker) in markers.enumerated() {
@@ -58,32 +62,43 @@ public enum HolidayNotice {
                 continue
             }
             var period = HolidayYear.Period(name: name, from: from, to: to)
+            var workedElsewhere: [LocalDate] = []
             for sentence in clauses.dropFirst() {
                 let dates = datesIn(sentence, year: year)
-                for date in dates where date.year != year {
-                    notes.append("“\(name)”：\(date) 不在 \(year) 年，未载入，请载入该年时加入 / \(name): \(date) is not in \(year) and was left out")
-                }
                 let inYear = dates.filter { $0.year == year }
                 if sentence.contains("上班") {
                     period.workdays += inYear
+                    workedElsewhere += dates.filter { $0.year != year }
                 } else if sentence.contains("补休") || sentence.contains("放假") {
                     // Days off in lieu, as “1月2日（星期一）补休”: the period runs to the last of them.
                     period.to = ([period.to] + inYear).max()!
                 }
             }
-            if from.year != year || to.year != year {
-                notes.append("“\(name)”：放假日期跨年，只载入 \(year) 年内的日子 / \(name): the days off run into another year; only \(year)'s are loaded")
-                let first = LocalDate(year: year, month: 1, day: 1)!
-                let last = LocalDate(year: year, month: 12, day: 31)!
-                period.from = max(period.from, first)
-                period.to = min(period.to, last)
+            // Days off in the year before or after: a period of that year, with the days worked there.
+            for other in Set([from.year, to.year]).subtracting([year]).sorted() {
+                let start = max(from, LocalDate(year: other, month: 1, day: 1)!)
+                let end = min(to, LocalDate(year: other, month: 12, day: 31)!)
+                elsewhere.append(
+                    HolidayYear.Period(
+                        name: "\(name)（\(year)年通知）",
+                        from: start,
+                        to: end,
+                        workdays: workedElsewhere.filter { $0.year == other }
+                    )
+                )
+                notes.append("“\(name)”：\(start) 至 \(end) 在 \(other) 年，补入该年的安排 / \(name): \(start)–\(end) belong to \(other)'s arrangement")
             }
+            for date in workedElsewhere where !elsewhere.contains(where: { $0.from.year == date.year }) {
+                notes.append("“\(name)”：\(date) 不在 \(year) 年，未载入 / \(name): \(date) is not in \(year) and was left out")
+            }
+            period.from = max(period.from, LocalDate(year: year, month: 1, day: 1)!)
+            period.to = min(period.to, LocalDate(year: year, month: 12, day: 31)!)
             periods.append(period)
         }
         guard problems.isEmpty else { throw ParseError(problems: problems) }
         let number = text.firstMatch(of: regex(#"国办发明电〔\d{4}〕\d+号"#)).map { String(text[$0.range]) }
         let source = "国务院办公厅关于\(year)年部分节假日安排的通知" + (number.map { "（\($0)）" } ?? "") + "，由通知文本读入 / read from the notice's text"
-        return Parsed(year: HolidayYear(year: year, source: source, periods: periods), notes: notes)
+        return Parsed(year: HolidayYear(year: year, source: source, periods: periods), elsewhere: elsewhere, notes: notes)
     }
 
     /// The first sentence's days off: “M月D日至[M月]D日” (either end may name its year) or one day “M月D日”.

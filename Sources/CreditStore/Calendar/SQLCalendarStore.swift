@@ -19,25 +19,53 @@ public struct SQLCalendarStore: Sendable {
     /// - Throws: ``CalendarLoadError`` listing every problem; nothing is stored then.
     @discardableResult
     public func load(_ year: HolidayYear) async throws -> ClockRecount {
+        try await load(year, elsewhere: []).recount
+    }
+
+    /// Stores a year read from a notice, and adds what the notice fixes in the year before or after (``HolidayNotice/Parsed/elsewhere``)
+    /// to that year's arrangement when the platform has one (shipped or loaded; a period of the same name is
+    /// replaced, so loading the notice again changes nothing). Counts again the clocks that run into any of them.
+    /// - Throws: ``CalendarLoadError`` listing every problem; nothing is stored then.
+    public func load(_ year: HolidayYear, elsewhere: [HolidayYear.Period]) async throws -> CalendarLoadResult {
         let problems = year.validationProblems()
         guard problems.isEmpty else { throw CalendarLoadError(problems: problems) }
-        let json = String(decoding: try JSONEncoder().encode(year), as: UTF8.self)
         let now = Timestamp.string(clock.now())
         return try await db.transaction { sql in
-            try await sql.insert(into: "holiday_years").columns("year", "arrangement", "loaded_at")
-                .values(SQLBind(year.year), SQLBind(json), SQLBind(now))
-                .onConflict(with: ["year"]) { $0.set(excludedValueOf: "arrangement").set(excludedValueOf: "loaded_at") }
-                .run()
+            try await Self.store(year, at: now, sql)
             var calendar = WorkingDayCalendar.bundled()
             for loaded in try await Self.loadedYears(sql) { calendar.load(loaded) }
+            var result = CalendarLoadResult()
+            for (other, periods) in Dictionary(grouping: elsewhere, by: { $0.from.year }).sorted(by: { $0.key < $1.key }) {
+                guard var amended = calendar.years[other] else {
+                    result.notAmended.append(other)
+                    continue
+                }
+                amended.periods.removeAll { existing in periods.contains { $0.name == existing.name } }
+                amended.periods += periods
+                let problems = amended.validationProblems()
+                guard problems.isEmpty else { throw CalendarLoadError(problems: problems) }
+                try await Self.store(amended, at: now, sql)
+                calendar.load(amended)
+                result.amended.append(other)
+            }
             // `received_at` is a UTC instant: from the last day of the year before, so that a Beijing morning of
             // 1 January is not missed (a record counted again without need keeps its clock).
+            let years = [year.year] + result.amended
             let touching: SQLQueryString = """
-                decided_on <= \(bind: "\(year.year)-12-31") AND (due_by >= \(bind: "\(year.year)-01-01")
-                OR received_at >= \(bind: "\(year.year - 1)-12-31"))
+                decided_on <= \(bind: "\(years.max()!)-12-31") AND (due_by >= \(bind: "\(years.min()!)-01-01")
+                OR received_at >= \(bind: "\(years.min()! - 1)-12-31"))
                 """
-            return try await Self.recount(sql, where: touching, calendar: calendar)
+            result.recount = try await Self.recount(sql, where: touching, calendar: calendar)
+            return result
         }
+    }
+
+    static func store(_ year: HolidayYear, at now: String, _ sql: any SQLDatabase) async throws {
+        let json = String(decoding: try JSONEncoder().encode(year), as: UTF8.self)
+        try await sql.insert(into: "holiday_years").columns("year", "arrangement", "loaded_at")
+            .values(SQLBind(year.year), SQLBind(json), SQLBind(now))
+            .onConflict(with: ["year"]) { $0.set(excludedValueOf: "arrangement").set(excludedValueOf: "loaded_at") }
+            .run()
     }
 
     /// Counts again, with `calendar`, the clocks marked as estimates that run into a year it has an arrangement for
@@ -144,6 +172,18 @@ public struct SQLCalendarStore: Sendable {
         for year in try await fetchAll() { calendar.load(year) }
         return calendar
     }
+}
+
+/// What loading a year did: the clocks counted again, and the neighbouring years its notice added to.
+public struct CalendarLoadResult: Sendable, Hashable {
+    public var recount = ClockRecount()
+    /// Years whose arrangement got the days the notice fixes in them.
+    public var amended: [Int] = []
+    /// Years the notice names days in that the platform has no arrangement for: not stored (a year of one period
+    /// would pass for a whole year).
+    public var notAmended: [Int] = []
+
+    public init() {}
 }
 
 /// What counting records' 7-working-day clocks again changed.

@@ -31,10 +31,12 @@ struct CalendarController {
         let load = context.form["action"] == "load"
         let year: HolidayYear
         var notes: [String] = []
+        var elsewhere: [HolidayYear.Period] = []
         do {
             let parsed = try HolidayNotice.parse(text)
             year = parsed.year
             notes = parsed.notes
+            elsewhere = parsed.elsewhere
         } catch {
             return render(context, extra: ["problems": error.problems, "notice": text], status: .badRequest)
         }
@@ -56,14 +58,17 @@ struct CalendarController {
             shown["problems"] = ["未载入：安排把法定节假日作为工作日，请核对；确认无误可勾选“仍然载入” / not loaded: a statutory holiday is a working day in it"]
             return render(context, extra: shown, status: .badRequest)
         }
-        let recount = try await SQLCalendarStore(database: dependencies.database, clock: dependencies.clock).load(year)
+        let result = try await SQLCalendarStore(database: dependencies.database, clock: dependencies.clock).load(year, elsewhere: elsewhere)
+        let recount = result.recount
         // In force now, here; the estimates stored meanwhile are counted again with it.
         try await CalendarReloader(dependencies: dependencies, logger: context.logger).reloadIfChanged()
         return render(
             context,
             extra: [
-                "loaded":
-                    "已载入 \(year.year) 年节假日安排（全年 \(days) 个工作日），即时生效；重新计算报送期限 \(recount.counted) 条，变化 \(recount.changed) 条（迟报与否改变 \(recount.lateChanged) 条）。"
+                "loaded": "已载入 \(year.year) 年节假日安排（全年 \(days) 个工作日），即时生效"
+                    + result.amended.map { "；通知所列 \($0) 年的日子已补入该年安排" }.joined()
+                    + result.notAmended.map { "；平台没有 \($0) 年的安排，通知所列该年的日子未载入" }.joined()
+                    + "；重新计算报送期限 \(recount.counted) 条，变化 \(recount.changed) 条（迟报与否改变 \(recount.lateChanged) 条）。"
             ]
         )
     }
