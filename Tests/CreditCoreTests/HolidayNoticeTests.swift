@@ -64,6 +64,10 @@ struct HolidayNoticeTests {
     @Test("a text that is not a notice, or an item without its dates, is refused with the reason")
     func refused() {
         #expect(throws: HolidayNotice.ParseError.self) { try HolidayNotice.parse("这是一份会议纪要。") }
+        // A year no date can have (a typing slip, with a range that names real years): refused, not a crash.
+        #expect(throws: HolidayNotice.ParseError.self) {
+            try HolidayNotice.parse("国务院办公厅关于0000年部分节假日安排的通知\n一、元旦：2018年12月30日至2019年1月1日放假。")
+        }
         #expect(throws: HolidayNotice.ParseError.self) { try HolidayNotice.parse("国务院办公厅关于2027年部分节假日安排的通知\n各省：请遵照执行。") }
         do {
             _ = try HolidayNotice.parse("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日放假。\n二、春节：另行通知。")

@@ -58,7 +58,14 @@ struct CalendarController {
             shown["problems"] = ["未载入：安排把法定节假日作为工作日，请核对；确认无误可勾选“仍然载入” / not loaded: a statutory holiday is a working day in it"]
             return render(context, extra: shown, status: .badRequest)
         }
-        let result = try await SQLCalendarStore(database: dependencies.database, clock: dependencies.clock).load(year, elsewhere: elsewhere)
+        let result: CalendarLoadResult
+        do {
+            result = try await SQLCalendarStore(database: dependencies.database, clock: dependencies.clock).load(year, elsewhere: elsewhere)
+        } catch let error as CalendarLoadError {
+            // The days the notice fixes in the year before do not fit that year's arrangement: nothing was stored.
+            shown["problems"] = error.problems
+            return render(context, extra: shown, status: .badRequest)
+        }
         let recount = result.recount
         // In force now, here; the estimates stored meanwhile are counted again with it.
         try await CalendarReloader(dependencies: dependencies, logger: context.logger).reloadIfChanged()
