@@ -189,6 +189,8 @@ struct WorkingDayCalendarTests {
         )
         let problems = year.validationProblems()
         #expect(problems.count == 2)
+        // A year no date can have is refused before anything counts with it.
+        #expect(HolidayYear(year: 0, source: "test", periods: []).validationProblems().count == 1)
         #expect(problems.contains { $0.contains("starts after it ends") })
         #expect(problems.contains { $0.contains("is not a weekend day") })
     }

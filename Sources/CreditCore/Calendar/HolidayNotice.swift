@@ -40,7 +40,7 @@ public enum HolidayNotice {
         else {
             throw ParseError(problems: ["找不到年份：不是“国务院办公厅关于某年部分节假日安排的通知” / no year found: not a State Council holiday notice"])
         }
-        guard (1950...2200).contains(year) else {
+        guard HolidayYear.plausibleYears.contains(year) else {
             throw ParseError(problems: ["年份 \(year) 不合理 / \(year) is not a plausible year"])
         }
         let names = holidayNames.joined(separator: "|")

@@ -23,6 +23,8 @@ public struct HolidayYear: Sendable, Codable, Hashable {
     }
 
     public var year: Int
+    /// The years an arrangement may be for.
+    public static let plausibleYears = 1950...2200
     /// The notice the arrangement comes from, and how sure we are of it.
     public var source: String
     public var periods: [Period]
@@ -36,6 +38,7 @@ public struct HolidayYear: Sendable, Codable, Hashable {
     /// The problems that make this year unusable, in Chinese and English; empty when it is sound.
     public func validationProblems() -> [String] {
         var problems: [String] = []
+        if !Self.plausibleYears.contains(year) { problems.append("年份 \(year) 不合理 / \(year) is not a plausible year") }
         for p in periods {
             if p.from > p.to { problems.append("\(p.name)：开始日期晚于结束日期 / \(p.name): starts after it ends") }
             for d in [p.from, p.to] + p.workdays where d.year != year {
