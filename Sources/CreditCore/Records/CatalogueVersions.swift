@@ -17,9 +17,11 @@ public final class CatalogueVersions: Sendable {
 
     public var all: [Catalogue] { versions.withLock { $0 } }
 
-    /// Adds a version (already checked and stored).
+    /// Adds a version (already checked and stored); a version already known is not added twice (the server's
+    /// reloader and `PUT /api/v1/catalog` may both add the one just stored).
     public func add(_ catalogue: Catalogue) {
         versions.withLock { list in
+            guard !list.contains(where: { $0.version == catalogue.version }) else { return }
             list.append(catalogue)
             list.sort { $0.effectiveFrom < $1.effectiveFrom }
         }
