@@ -17,6 +17,7 @@ import time
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 
 
@@ -116,3 +117,21 @@ def credit_code():
         total = sum(alphabet.index(c) * w for c, w in zip(first17, weights))
         return first17 + alphabet[(31 - total % 31) % 31]
     return complete
+
+
+def replaced(element):
+    """A wait condition: `element`'s page has been replaced by the next one. Like Selenium's `staleness_of`, but
+    chromedriver sometimes answers the check on a replaced page's element with "Node with given id does not belong
+    to the document" instead of a stale-element error: that is an answer too."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+

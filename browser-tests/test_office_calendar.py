@@ -14,10 +14,11 @@ from test_auth_pages import PASSWORD, _office_account, _sign_in
 NOTICES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "holiday-notices")
 
 
-def _submit(browser, button):
-    before = browser.find_element(By.ID, "calendar-form")
+def _submit(browser, button, answer):
+    """Clicks a button of the form and waits for the element only the answer has (not for the old page to go stale:
+    chromedriver sometimes answers that check with "Node … does not belong to the document")."""
     browser.find_element(By.ID, button).click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(before))
+    return WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.ID, answer)))
 
 
 def test_the_credit_office_loads_a_years_holidays_from_the_notice(server, browser, screenshots):
@@ -33,16 +34,14 @@ def test_the_credit_office_loads_a_years_holidays_from_the_notice(server, browse
     with open(os.path.join(NOTICES, "2026.txt"), encoding="utf-8") as f:
         notice = f.read()
     browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.NAME, "notice"), notice)
-    _submit(browser, "calendar-preview-button")
-    preview = browser.find_element(By.ID, "calendar-preview").text
+    preview = _submit(browser, "calendar-preview-button", "calendar-preview").text
     assert "2026 年：全年 248 个工作日" in preview
     assert "春节 2026-02-15 至 2026-02-23 2026-02-14、2026-02-28" in preview
     assert not browser.find_elements(By.ID, "calendar-contradictions")
     screenshots(browser, "44-calendar-preview")
 
     # Loading it stores 2026 as published: the same days, so no clock changes.
-    _submit(browser, "calendar-load-button")
-    loaded = browser.find_element(By.ID, "calendar-loaded").text
+    loaded = _submit(browser, "calendar-load-button", "calendar-loaded").text
     assert "已载入 2026 年节假日安排（全年 248 个工作日）" in loaded and "变化 0 条" in loaded
     rows = {row.find_elements(By.TAG_NAME, "td")[0].text: row.find_elements(By.TAG_NAME, "td")[2].text
             for row in browser.find_elements(By.CSS_SELECTOR, "#calendar-years tbody tr")}

@@ -7,9 +7,9 @@ import os
 
 import requests
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import replaced
 from test_auth_pages import PASSWORD, _cli, _office_account, _sign_in
 from test_import_cli import _sql
 
@@ -54,7 +54,7 @@ def test_the_credit_office_reads_the_departments_timeliness(server, browser, scr
     browser.execute_script("arguments[0].value = arguments[1]", field, start.isoformat())
     before = browser.find_element(By.ID, "timeliness-table")
     browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(before))  # the new page, not the old one's rows
+    WebDriverWait(browser, 10).until(replaced(before))  # the new page, not the old one's rows
     assert f"from={start.isoformat()}" in browser.current_url
     narrower = _table(browser)
     assert narrower == _database(server, start, today)

@@ -4,9 +4,9 @@ import signal
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import replaced
 from test_import_cli import _sql
 
 
@@ -55,7 +55,7 @@ def test_paging_through_a_common_fragment(server, browser, screenshots):
     pager = browser.find_element(By.CSS_SELECTOR, ".pager")
     browser.find_element(By.ID, "next-page").click()
     # Read the second page, not the first one's results while it is being replaced.
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(pager))
+    WebDriverWait(browser, 10).until(replaced(pager))
     second = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".result-name")]
     assert second and not set(first) & set(second)
     assert "第 2 /" in browser.find_element(By.CSS_SELECTOR, ".pager").text
