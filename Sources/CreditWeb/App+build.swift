@@ -109,8 +109,8 @@ public struct AppDependencies: Sendable {
     static let shippedRules = try! PublicationRules.bundled()
 
     /// The usual dependencies over an open, migrated database: the SQL registry and the calendar
-    /// (shipped years plus those the credit office loaded), whose fallbacks are logged and counted. Records whose
-    /// 7-working-day clock was an estimate are counted again with that calendar (a year loaded since makes them final).
+    /// (shipped years plus those the credit office loaded), whose fallbacks are logged and counted. (The estimates
+    /// stored before are counted again by the server's reload service at its first look, at start.)
     public static func standard(
         database: CreditDatabase,
         keys: PersonalDataKeys,
@@ -118,18 +118,8 @@ public struct AppDependencies: Sendable {
         clock: any CreditClock = SystemClock(),
         logger: Logger
     ) async throws -> AppDependencies {
-        let calendars = SQLCalendarStore(database: database, clock: clock)
-        let calendar = try await calendars.calendar(onFallback: CreditMetrics.calendarFallbackHandler(logger: logger))
-        let recount = try await calendars.recountEstimatedClocks(calendar: calendar)
-        if recount.counted > 0 {
-            logger.info(
-                "counted again the records' clocks that were estimates",
-                metadata: [
-                    "records": .stringConvertible(recount.counted), "changed": .stringConvertible(recount.changed),
-                    "lateChanged": .stringConvertible(recount.lateChanged), "stillEstimated": .stringConvertible(recount.stillEstimated),
-                ]
-            )
-        }
+        let calendar = try await SQLCalendarStore(database: database, clock: clock)
+            .calendar(onFallback: CreditMetrics.calendarFallbackHandler(logger: logger))
         let catalogues = try await SQLCatalogueStore(database: database, clock: clock).versions()
         return AppDependencies(
             database: database,
