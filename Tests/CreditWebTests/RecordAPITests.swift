@@ -21,6 +21,14 @@ struct RecordAPITests {
         ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: ["records": records])))
     }
 
+    /// Posts a batch as a department (`POST /api/v1/records`, answered 200); its results, in order.
+    static func submit(_ client: any TestClientProtocol, token: String, _ records: [[String: Any]]) async throws -> [[String: Any]] {
+        try await client.execute(uri: "/api/v1/records", method: .post, headers: bearer(token, json: true), body: try batch(records)) { response in
+            #expect(response.status == .ok)
+            return try response.body.json()["results"] as? [[String: Any]] ?? []
+        }
+    }
+
     static func penalty(_ code: String, _ number: String, decidedOn: String = "2026-11-20") -> [String: Any] {
         [
             "category": "penalty", "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn,
@@ -411,20 +419,18 @@ struct TimelinessAPITests {
     func estimated(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
             // Received 26 November 2026, decided the 20th: counted in 2026 alone.
-            try await client.execute(
-                uri: "/api/v1/records",
-                method: .post,
-                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
-                body: try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "E-0", decidedOn: "2026-11-20")])
-            ) { #expect($0.status == .ok) }
+            _ = try await RecordAPITests.submit(
+                client,
+                token: fixture.departmentToken,
+                [RecordAPITests.penalty(fixture.entityCode, "E-0", decidedOn: "2026-11-20")]
+            )
             // Received 8 January 2027, decided on Christmas Eve 2026: due 5 January (元旦 by law), with no 2027 arrangement shipped.
             fixture.clock.set(LocalDate("2027-01-08")!)
-            let results = try await client.execute(
-                uri: "/api/v1/records",
-                method: .post,
-                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
-                body: try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "E-1", decidedOn: "2026-12-24")])
-            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            let results = try await RecordAPITests.submit(
+                client,
+                token: fixture.departmentToken,
+                [RecordAPITests.penalty(fixture.entityCode, "E-1", decidedOn: "2026-12-24")]
+            )
             let id = try #require(results.first?["id"] as? String)
             let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
             let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: office) { try $0.body.json() }

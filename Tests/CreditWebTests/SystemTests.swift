@@ -305,12 +305,11 @@ struct CalendarPageTests {
         try await withSignInApp(engine) { client, fixture in
             // A penalty decided 1 February 2027 received the 17th: by the law's holidays alone, due the 16th — late.
             fixture.clock.set(LocalDate("2027-02-17")!)
-            let results = try await client.execute(
-                uri: "/api/v1/records",
-                method: .post,
-                headers: RecordAPITests.bearer(fixture.departmentToken, json: true),
-                body: try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "C-1", decidedOn: "2027-02-01")])
-            ) { try $0.body.json()["results"] as? [[String: Any]] ?? [] }
+            let results = try await RecordAPITests.submit(
+                client,
+                token: fixture.departmentToken,
+                [RecordAPITests.penalty(fixture.entityCode, "C-1", decidedOn: "2027-02-01")]
+            )
             let id = try #require(results.first?["id"] as? String)
             let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
             func record() async throws -> [String: Any] {
