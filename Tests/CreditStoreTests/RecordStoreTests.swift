@@ -53,6 +53,14 @@ struct RecordStoreTests {
         }
     }
 
+    /// A company the demo registry does not hold (registered later in some tests).
+    static func newcomer(_ f: Fixture) throws -> Entity {
+        var entity = f.items[0].entity
+        entity.code = try CreditCode(validating: "91350100M000100Y43")
+        entity.name = "福州稍后登记有限公司"
+        return entity
+    }
+
     static func penalty(
         _ code: String,
         number: String,
@@ -405,10 +413,7 @@ struct RecordStoreTests {
             }
             #expect(count == 1)
             // A record about a code the registry did not know when the batch looked, registered while it waits: matched.
-            var later = f.items[0].entity
-            later.code = try CreditCode(validating: "91350100M000100Y43")
-            later.name = "福州稍后登记有限公司"
-            let entity = later
+            let entity = try Self.newcomer(f)
             let late = try await f.store.submit(
                 departmentCode: Self.market.code,
                 items: f.items([Self.penalty(entity.code.rawValue, number: "济市监罚〔2026〕22号", decidedOn: "2026-05-08")]),

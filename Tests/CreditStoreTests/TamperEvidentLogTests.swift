@@ -129,21 +129,6 @@ struct TamperEvidentLogTests {
         }
     }
 
-    /// Opens once; waiters before and after the opening go on.
-    actor Gate {
-        var isOpen = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        func open() {
-            isOpen = true
-            for waiter in waiters { waiter.resume() }
-            waiters = []
-        }
-        func wait() async {
-            if isOpen { return }
-            await withCheckedContinuation { waiters.append($0) }
-        }
-    }
-
     @Test(
         "entries become visible in log order when transactions overlap: what a checkpoint saw stays a prefix",
         arguments: TestEngine.available,
@@ -183,31 +168,18 @@ struct TamperEvidentLogTests {
             renamed.name += "（变更）"
             let penalty = RecordStoreTests.penalty(items[1].entity.code.rawValue, number: "济税罚〔2026〕9号", decidedOn: "2026-05-08")
             let outcome = RecordValidator.validate(penalty, catalogue: try Catalogue.bundled(), today: clock.today())
-            let second = Task {
+            let change = renamed
+            let second = Started {
                 writer == "registration"
-                    ? try await registry.register(renamed, reason: "名称变更") == .updated
+                    ? try await registry.register(change, reason: "名称变更") == .updated
                     : try await records.submit(
                         departmentCode: RecordStoreTests.tax.code,
                         items: [SubmissionItem(index: 0, outcome: outcome, original: "")],
                         source: "api"
                     ).map(\.status) == [.accepted]
             }
-            if engine == .postgres {
-                // Until the change waits for the log's lock (or, if nothing made it wait, has committed).
-                var waiting = false
-                while !waiting {
-                    waiting = try await db.read { sql in
-                        try await sql.raw(
-                            """
-                            SELECT count(*) AS n FROM pg_stat_activity
-                            WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
-                            """
-                        ).first()!.decode(column: "n", as: Int.self) > 0
-                    }
-                    if !waiting, try await entries().count > 3 { break }
-                    await Task.yield()
-                }
-            }
+            // Until the change waits for the log's lock (or, if nothing made it wait, has committed).
+            try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [second.ended])
             let seen = try await entries()
             await release.open()
             try await first.value

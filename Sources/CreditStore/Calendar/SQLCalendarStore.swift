@@ -99,6 +99,10 @@ public struct SQLCalendarStore: Sendable {
             var delay: Int
             var estimated: Int
         }
+        // Every department's batches and the registrations wait while the clocks are counted: they change the same
+        // rows (a correction, `matched`), and a batch in progress, not visible yet, is counted once it commits.
+        try await WriterLock.takeEveryDepartment(sql)
+        try await WriterLock.registry.take(sql)
         var result = ClockRecount()
         var after = 0
         while true {

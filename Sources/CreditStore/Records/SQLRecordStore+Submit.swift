@@ -250,9 +250,16 @@ extension SQLRecordStore {
             try await WriterLock.department(departmentCode).take(sql)
             var results = [SubmissionResult?](repeating: nil, count: items.count)
             var rejections: [(hash: String, row: [BulkValue])] = []
-            // The credit codes the snapshot did not know, or every code: which are known now.
-            let known = try await Self.knownCodes(snapshot?.unknown ?? Set(ready.compactMap { try? $0.get().subjectCode }), sql: sql)
-                .union(snapshot?.known ?? [])
+            // The credit codes the snapshot did not know, or every code: which are known now. A code still unknown may
+            // be in a registration not committed yet, which marks as matched only the records committed before it:
+            // wait for the registrations in progress, then read again (on SQLite none can be in progress).
+            let unsure = snapshot?.unknown ?? Set(ready.compactMap { try? $0.get().subjectCode })
+            var known = try await Self.knownCodes(unsure, sql: sql)
+            if known.count < unsure.count, sql.isPostgreSQL {
+                try await WriterLock.registry.take(sql)
+                known.formUnion(try await Self.knownCodes(unsure.subtracting(known), sql: sql))
+            }
+            known.formUnion(snapshot?.known ?? [])
             // New records in the batch's order, their rows encoded (again, if their code was registered meanwhile);
             // the others, to be looked at under the lock.
             var fresh: [(position: Int, rows: EncodedRows)] = []

@@ -167,6 +167,12 @@ extension SQLRegistryStore {
             let named = try fresh.map { (try lookup(ids, $0.entity.code.rawValue), $0.entity.name) } + renamed.map { ($0.id, $0.new) }
             try await indexSQLiteNames(named, sql: sql)
         }
+        // Records that arrived before their entity was registered now have their subject. Before the log's lock
+        // (``WriterLock``): a batch of records holding one of these rows may be waiting for it.
+        for chunk in fresh.map(\.entity.code.rawValue).chunked(sql.listSize) {
+            try await sql.update("records").set("matched", to: SQLBind(1)).where("matched", .equal, SQLBind(0))
+                .where(sql.oneOf("subject_code", Array(chunk))).run()
+        }
         try await insertVersions(
             try versions.map { v in (try lookup(ids, v.code), v.entity, v.repID, v.version, v.reason) },
             now: now,
@@ -180,11 +186,6 @@ extension SQLRegistryStore {
                 .where(sql.oneOf("entity_id", Array(chunk))).run()
         }
         try await insertRoles(try roles.map { r in (try lookup(ids, r.code), r.personID, r.role, r.startsOn, r.endsOn) }, bulk: bulk)
-        // Records that arrived before their entity was registered now have their subject.
-        for chunk in fresh.map(\.entity.code.rawValue).chunked(sql.listSize) {
-            try await sql.update("records").set("matched", to: SQLBind(1)).where("matched", .equal, SQLBind(0))
-                .where(sql.oneOf("subject_code", Array(chunk))).run()
-        }
         return outcomes
     }
 

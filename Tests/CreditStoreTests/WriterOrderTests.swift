@@ -1,0 +1,99 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import Testing
+
+/// Writers that change the same rows at the same time (PostgreSQL runs them side by side; SQLite one after another):
+/// none waits for another in a circle, and none leaves a row as if the other had not been there.
+@Suite("Writers at the same time: a registration, a department's batch, a calendar load")
+struct WriterOrderTests {
+    @Test(
+        "a company registered while a department's batch about it is being stored: both are stored, and the record is matched",
+        arguments: TestEngine.available,
+        ["a correction of a record kept unmatched", "a new record"]
+    )
+    func registeredWhileStored(_ engine: TestEngine, _ batch: String) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let entity = try RecordStoreTests.newcomer(f)
+            let code = entity.code.rawValue
+            let number = "济市监罚〔2026〕31号"
+            let original = RecordStoreTests.penalty(code, number: number, decidedOn: "2026-05-08")
+            var submission = original
+            if batch.hasPrefix("a correction") {
+                let first = try #require(try await f.submit(RecordStoreTests.market, [original]).first?.id)
+                #expect(try await f.store.fetchRecord(id: first)?.matched == false)
+                submission = RecordSubmission(
+                    category: "penalty",
+                    fields: RecordStoreTests.penalty(code, number: number, decidedOn: "2026-05-08", content: "罚款人民币八千元").fields,
+                    changeReason: "金额录入错误"
+                )
+            }
+            // Every writer that reaches its append to the log waits there, its other rows written and not committed.
+            let release = Gate()
+            let holder = await TestDatabase.holdingTheLog(f.db, until: release)
+            // The registration first: it has added the company (and marked the records about it matched) when it waits.
+            let registry = SQLRegistryStore(database: f.db, keys: TestDatabase.keys, clock: f.clock)
+            let registration = Started { try await registry.register(entity, reason: nil) }
+            try await TestDatabase.untilWaiting(f.db, count: 1, unlessEnded: [registration.ended])
+            // Then the department's batch about it, which must not store the record as unmatched, nor wait in a circle
+            // with the registration (PostgreSQL would cancel one of them after a second: "deadlock detected").
+            let items = f.items([submission])
+            let stored = Started {
+                try await f.store.submit(departmentCode: RecordStoreTests.market.code, items: items, source: "api")
+            }
+            try await TestDatabase.untilWaiting(f.db, count: 2, unlessEnded: [registration.ended, stored.ended])
+            await release.open()
+            try await holder.value
+            #expect(try await registration.value == .accepted)
+            let results = try await stored.value
+            #expect(results.map(\.status) == [batch.hasPrefix("a correction") ? .updated : .accepted])
+            let id = try #require(results.first?.id)
+            let record = try #require(try await f.store.fetchRecord(id: id))
+            #expect(record.matched, "the record about \(code) is still unmatched: it would stay in the credit office's queue")
+            #expect(try await f.store.unmatched(limit: 10).isEmpty)
+            #expect(try await f.store.fetchVersions(recordID: record.id).count == (batch.hasPrefix("a correction") ? 2 : 1))
+            let verification = try await TamperEvidentLog(database: f.db).verify()
+            #expect(verification.ok, "\(verification)")
+        }
+    }
+
+    @Test(
+        "a year's holidays loaded while a department's batch counted into that year is being stored: its clock is counted with them",
+        arguments: TestEngine.available
+    )
+    func loadedWhileStored(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let code = f.items[1].entity.code.rawValue
+            // Decided Monday 1 February 2027, received the 17th: without 2027's arrangement due the 16th by the law's
+            // holidays, a day late, an estimate; with `HolidayYear.madeUp2027` (Sunday the 14th worked) due the 17th.
+            f.clock.set(LocalDate("2027-02-17")!)
+            let items = f.items([RecordStoreTests.penalty(code, number: "济税罚〔2027〕5号", decidedOn: "2027-02-01")])
+            let release = Gate()
+            let holder = await TestDatabase.holdingTheLog(f.db, until: release)
+            let stored = Started { try await f.store.submit(departmentCode: RecordStoreTests.tax.code, items: items, source: "api") }
+            try await TestDatabase.untilWaiting(f.db, count: 1, unlessEnded: [stored.ended])
+            let calendars = SQLCalendarStore(database: f.db, clock: f.clock)
+            let load: Started<ClockRecount>
+            if engine == .postgres {
+                // The year is loaded while the batch, counted with the server's calendar without 2027, is not committed.
+                load = Started { try await calendars.load(HolidayYear.madeUp2027) }
+                try await TestDatabase.untilWaiting(f.db, count: 2, unlessEnded: [stored.ended, load.ended])
+                await release.open()
+            } else {
+                // SQLite stores one transaction after another: the batch, then the load.
+                await release.open()
+                _ = try await stored.value
+                load = Started { try await calendars.load(HolidayYear.madeUp2027) }
+            }
+            try await holder.value
+            let results = try await stored.value
+            let recount = try await load.value
+            #expect(recount.counted == 1 && recount.changed == 1 && recount.lateChanged == 1, "\(recount)")
+            let id = try #require(results.first?.id)
+            let record = try #require(try await f.store.fetchRecord(id: id))
+            #expect(!record.timeliness.estimated, "left as an estimate although 2027 is loaded")
+            #expect(record.timeliness.dueBy == LocalDate("2027-02-17") && !record.timeliness.late)
+        }
+    }
+}
