@@ -96,6 +96,25 @@ struct SignInTests {
         }
     }
 
+    @Test(
+        "guesses sent at once count one failure each: four are answered, the rest find the account locked, and so does the right password",
+        arguments: TestEngine.available
+    )
+    func guessesAtOnce(_ engine: TestEngine) async throws {
+        try await Self.withAccount(engine) { _, store, clock, _ in
+            let outcomes = try await withThrowingTaskGroup(of: LoginOutcome.self) { group in
+                for guess in 1...20 {
+                    group.addTask { try await store.logIn(login: "wang.wu", password: "guess \(guess) guess", totp: nil) }
+                }
+                return try await group.reduce(into: [LoginOutcome]()) { $0.append($1) }
+            }
+            let until = clock.now().addingTimeInterval(SignInRules.lockout)
+            #expect(outcomes.filter { $0 == .invalidCredentials }.count == SignInRules.maximumFailures - 1, "\(outcomes)")
+            #expect(outcomes.filter { $0 == .locked(until: until) }.count == 20 - (SignInRules.maximumFailures - 1), "\(outcomes)")
+            #expect(try await store.logIn(login: "wang.wu", password: Self.password, totp: nil) == .locked(until: until))
+        }
+    }
+
     @Test("with TOTP on, the password alone is not enough; the current code is", arguments: TestEngine.available)
     func totp(_ engine: TestEngine) async throws {
         try await Self.withAccount(engine) { db, store, clock, account in

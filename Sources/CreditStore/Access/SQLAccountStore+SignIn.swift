@@ -89,10 +89,15 @@ extension SQLAccountStore {
         }
         let id = try row.decode(column: "id", as: Int.self)
         if let locked = try row.decode(column: "locked_until", as: String?.self), locked > Timestamp.string(now),
-            let until = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(locked)
+            let until = Self.instant(locked)
         {
             return .locked(until: until)
         }
+        // The attempt is counted before the password is checked, in one statement: guesses sent at once each take
+        // their own number (read, check, then write would count them all as the first). The attempts beyond the
+        // limit are not checked at all.
+        guard let attempt = try await countAttempt(id, now: now) else { return try await lock(id, now: now) }
+        guard attempt <= SignInRules.maximumFailures else { return try await lock(id, now: now) }
         var outcome: LoginOutcome = .invalidCredentials
         if try await bcryptVerify(password, hash: hash) {
             outcome = .signedIn(
@@ -116,14 +121,49 @@ extension SQLAccountStore {
                 }
             }
         }
-        let failed = outcome.isSuccess ? 0 : (try row.decode(column: "failed_logins", as: Int.self)) + 1
-        let lockedUntil = failed >= SignInRules.maximumFailures ? now.addingTimeInterval(SignInRules.lockout) : nil
-        try await db.transaction { sql in
-            try await sql.update("accounts").set("failed_logins", to: SQLBind(lockedUntil == nil ? failed : 0))
-                .set("locked_until", to: SQLBind(lockedUntil.map(Timestamp.string))).where("id", .equal, id).run()
+        if outcome.isSuccess {
+            try await db.transaction { sql in
+                try await sql.update("accounts").set("failed_logins", to: SQLBind(0)).set("locked_until", to: SQLLiteral.null)
+                    .where("id", .equal, id).run()
+            }
+            return outcome
         }
-        if let lockedUntil { return .locked(until: lockedUntil) }
-        return outcome
+        return attempt >= SignInRules.maximumFailures ? try await lock(id, now: now) : outcome
+    }
+
+    /// Counts an attempt to sign in to an account that is not locked at `now`; its number among the failures in a row
+    /// (this one included), or nil when the account is locked.
+    func countAttempt(_ id: Int, now: Date) async throws -> Int? {
+        try await db.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE accounts SET failed_logins = failed_logins + 1
+                WHERE id = \(bind: id) AND (locked_until IS NULL OR locked_until <= \(bind: Timestamp.string(now)))
+                RETURNING failed_logins
+                """
+            ).first()?.decode(column: "failed_logins", as: Int.self)
+        }
+    }
+
+    /// Locks the account from `now` for ``SignInRules/lockout`` unless it is locked already (by an attempt made at
+    /// the same time), and answers until when it is locked.
+    func lock(_ id: Int, now: Date) async throws -> LoginOutcome {
+        let until = now.addingTimeInterval(SignInRules.lockout)
+        let stored = try await db.transaction { sql in
+            try await sql.raw(
+                """
+                UPDATE accounts SET failed_logins = 0, locked_until = \(bind: Timestamp.string(until))
+                WHERE id = \(bind: id) AND (locked_until IS NULL OR locked_until <= \(bind: Timestamp.string(now)))
+                """
+            ).run()
+            return try await sql.raw("SELECT locked_until FROM accounts WHERE id = \(bind: id)").first()?
+                .decode(column: "locked_until", as: String?.self)
+        }
+        return .locked(until: stored.flatMap(Self.instant) ?? until)
+    }
+
+    static func instant(_ timestamp: String) -> Date? {
+        try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp)
     }
 
     /// The code of the current 30-second step, or of the one before or after (clocks drift).
