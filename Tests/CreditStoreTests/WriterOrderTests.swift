@@ -2,11 +2,12 @@ import CreditCore
 import CreditStore
 import CreditTestSupport
 import Foundation
+import SQLKit
 import Testing
 
 /// Writers that change the same rows at the same time (PostgreSQL runs them side by side; SQLite one after another):
 /// none waits for another in a circle, and none leaves a row as if the other had not been there.
-@Suite("Writers at the same time: a registration, a department's batch, a calendar load")
+@Suite("Writers at the same time: registrations, departments' batches, calendar and catalogue loads, accounts")
 struct WriterOrderTests {
     @Test(
         "a company registered while a department's batch about it is being stored: both are stored, and the record is matched",
@@ -94,6 +95,69 @@ struct WriterOrderTests {
             let record = try #require(try await f.store.fetchRecord(id: id))
             #expect(!record.timeliness.estimated, "left as an estimate although 2027 is loaded")
             #expect(record.timeliness.dueBy == LocalDate("2027-02-17") && !record.timeliness.late)
+        }
+    }
+
+    @Test(
+        "one catalogue version loaded twice at once: the second is refused as existing (409 on the API), not with a database error",
+        arguments: TestEngine.available
+    )
+    func catalogueTwice(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2026-11-27")!)
+            var next = try Catalogue.bundled()
+            next.version = "2026-12-test"
+            next.effectiveFrom = LocalDate("2026-12-01")!
+            let document = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
+            // Another server stores it and has not committed when this load looks.
+            let release = Gate()
+            let other = await TestDatabase.holding(db, until: release) { sql in
+                try await sql.raw(
+                    """
+                    INSERT INTO catalogue_versions (version, effective_from, document, loaded_at, loaded_by)
+                    VALUES ('2026-12-test', '2026-12-01', \(bind: document), '2026-11-27T02:00:00.000Z', 'cli')
+                    """
+                ).run()
+            }
+            let catalogue = next
+            let load = Started { try await SQLCatalogueStore(database: db, clock: clock).load(catalogue, loadedBy: "api") }
+            try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [load.ended])
+            await release.open()
+            try await other.value
+            do {
+                try await load.value
+                Issue.record("the version was stored twice")
+            } catch let error as AccountError {
+                #expect(error.code == "catalog_version_exists")
+            }
+            #expect(try await SQLCatalogueStore(database: db, clock: clock).storedVersions() == ["2026-12-test"])
+        }
+    }
+
+    @Test(
+        "one login name given to two accounts at once: the second is refused as taken, not with a database error",
+        arguments: TestEngine.available
+    )
+    func loginTwice(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let accounts = SQLAccountStore(database: db, clock: FixedClock(date: LocalDate("2026-11-27")!), keys: TestDatabase.keys, passwordCost: 4)
+            let first = try await accounts.createAccount(name: "信用办 王五", role: .creditOffice, departmentCode: nil, entityCode: nil)
+            let second = try await accounts.createAccount(name: "信用办 赵六", role: .creditOffice, departmentCode: nil, entityCode: nil)
+            // An administrator gives the first account the name and has not committed when the second is named.
+            let release = Gate()
+            let other = await TestDatabase.holding(db, until: release) { sql in
+                try await sql.raw("UPDATE accounts SET login = 'wang.wu' WHERE id = \(bind: first.id)").run()
+            }
+            let naming = Started { try await accounts.setPassword(accountID: second.id, login: "wang.wu", password: "correct horse battery") }
+            try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [naming.ended])
+            await release.open()
+            try await other.value
+            do {
+                try await naming.value
+                Issue.record("two accounts have the login name")
+            } catch let error as AccountError {
+                #expect(error.code == "login_taken")
+            }
         }
     }
 }

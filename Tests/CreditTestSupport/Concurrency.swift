@@ -47,11 +47,21 @@ extension TestDatabase {
     /// PostgreSQL every writer that reaches its append waits there, in the middle of its transaction. Returns once
     /// the lock is held.
     public static func holdingTheLog(_ db: CreditDatabase, until release: Gate) async -> Started<Void> {
+        await holding(db, until: release) { sql in try await WriterLock.log.take(sql) }
+    }
+
+    /// Does `work` in a transaction and keeps it open until `release` opens (another writer of the same rows waits
+    /// for it on PostgreSQL, for the database on SQLite), then commits. Returns once `work` is done.
+    public static func holding(
+        _ db: CreditDatabase,
+        until release: Gate,
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> Void
+    ) async -> Started<Void> {
         let held = Gate()
         let holder = Started {
             do {
                 try await db.transaction { sql in
-                    try await WriterLock.log.take(sql)
+                    try await work(sql)
                     await held.open()
                     await release.wait()
                 }

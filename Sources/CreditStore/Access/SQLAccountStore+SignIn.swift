@@ -33,15 +33,22 @@ extension SQLAccountStore {
         let login = try SignInRules.checkLogin(login)
         try SignInRules.checkPassword(password, login: login)
         let hash = try await bcryptHash(password)
-        try await db.transaction { sql in
-            guard try await sql.select().column("id").from("accounts").where("id", .equal, accountID).first() != nil else {
-                throw AccountError(code: "unknown_account", message: "账户 \(accountID) 不存在 / account \(accountID) does not exist")
+        let taken = AccountError(code: "login_taken", message: "登录名 \(login) 已被使用 / the login name \(login) is taken")
+        do {
+            try await db.transaction { sql in
+                guard try await sql.select().column("id").from("accounts").where("id", .equal, accountID).first() != nil else {
+                    throw AccountError(code: "unknown_account", message: "账户 \(accountID) 不存在 / account \(accountID) does not exist")
+                }
+                if try await sql.select().column("id").from("accounts").where("login", .equal, login).where("id", .notEqual, accountID).first()
+                    != nil
+                {
+                    throw taken
+                }
+                try await sql.update("accounts").set("login", to: SQLBind(login)).set("password_hash", to: SQLBind(hash))
+                    .set("failed_logins", to: SQLBind(0)).set("locked_until", to: SQLLiteral.null).where("id", .equal, accountID).run()
             }
-            if try await sql.select().column("id").from("accounts").where("login", .equal, login).where("id", .notEqual, accountID).first() != nil {
-                throw AccountError(code: "login_taken", message: "登录名 \(login) 已被使用 / the login name \(login) is taken")
-            }
-            try await sql.update("accounts").set("login", to: SQLBind(login)).set("password_hash", to: SQLBind(hash))
-                .set("failed_logins", to: SQLBind(0)).set("locked_until", to: SQLLiteral.null).where("id", .equal, accountID).run()
+        } catch  where CreditDatabase.isUniqueViolation(error) {
+            throw taken  // given to another account meanwhile (PostgreSQL: by a change not committed when this one looked)
         }
     }
 

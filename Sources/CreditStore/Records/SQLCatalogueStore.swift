@@ -21,18 +21,29 @@ public struct SQLCatalogueStore: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let document = String(decoding: try encoder.encode(catalogue), as: UTF8.self)
         let now = Timestamp.string(clock.now())
-        try await db.transaction { sql in
-            if try await sql.select().column("version").from("catalogue_versions").where("version", .equal, catalogue.version).first() != nil
-                || catalogue.version == (try? Catalogue.bundled())?.version
-            {
-                throw AccountError(
-                    code: "catalog_version_exists",
-                    message: "目录版本 \(catalogue.version) 已存在，版本不可改写 / catalogue version \(catalogue.version) exists; versions are never rewritten"
-                )
+        let exists = AccountError(
+            code: "catalog_version_exists",
+            message: "目录版本 \(catalogue.version) 已存在，版本不可改写 / catalogue version \(catalogue.version) exists; versions are never rewritten"
+        )
+        do {
+            try await db.transaction { sql in
+                if try await sql.select().column("version").from("catalogue_versions").where("version", .equal, catalogue.version).first() != nil
+                    || catalogue.version == (try? Catalogue.bundled())?.version
+                {
+                    throw exists
+                }
+                try await sql.insert(into: "catalogue_versions").columns("version", "effective_from", "document", "loaded_at", "loaded_by")
+                    .values(
+                        SQLBind(catalogue.version),
+                        SQLBind(catalogue.effectiveFrom.description),
+                        SQLBind(document),
+                        SQLBind(now),
+                        SQLBind(loadedBy)
+                    )
+                    .run()
             }
-            try await sql.insert(into: "catalogue_versions").columns("version", "effective_from", "document", "loaded_at", "loaded_by")
-                .values(SQLBind(catalogue.version), SQLBind(catalogue.effectiveFrom.description), SQLBind(document), SQLBind(now), SQLBind(loadedBy))
-                .run()
+        } catch  where CreditDatabase.isUniqueViolation(error) {
+            throw exists  // the same version stored meanwhile (PostgreSQL: by a load not committed when this one looked)
         }
     }
 
