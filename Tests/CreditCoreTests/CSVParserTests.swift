@@ -110,4 +110,21 @@ struct CSVParserTests {
         #expect(String(decoding: mixed, as: UTF8.self) == "A\u{FFFD}B")
         #expect(FileEncoding(name: "GBK") == .gb18030 && FileEncoding(name: "UTF-8") == .utf8 && FileEncoding(name: "latin1") == nil)
     }
+
+    @Test("detection: a UTF-8 file stays UTF-8 with a damaged byte after its header; a GB 18030 file, even with an ASCII header, is GB 18030")
+    func detection() {
+        let header = Array("行政相对人名称,统一社会信用代码\n".utf8)
+        #expect(StreamingTextDecoder.detected(header + Array("甲,1\n".utf8)) == .utf8)
+        #expect(StreamingTextDecoder.detected(header + [0x41, 0xFF, 0x0A]) == .utf8, "a damaged row does not make the file GB 18030")
+        #expect(
+            StreamingTextDecoder.detected([0xEF, 0xBB, 0xBF] + Array("subjectName\n".utf8) + [0xC0, 0xAF]) == .utf8,
+            "a byte-order mark says UTF-8"
+        )
+        #expect(StreamingTextDecoder.detected(Self.gbBytes) == .gb18030)
+        #expect(StreamingTextDecoder.detected(Array("subjectName,content\n".utf8) + Self.gbBytes) == .gb18030)
+        // The decoder follows it: the damaged byte becomes U+FFFD in its own row, the header is read as written.
+        let decoder = StreamingTextDecoder(.auto)
+        let text = String(decoding: decoder.decode(header + [0x41, 0xFF, 0x0A]) + decoder.finish(), as: UTF8.self)
+        #expect(text == "行政相对人名称,统一社会信用代码\nA\u{FFFD}\n" && decoder.encoding == .utf8)
+    }
 }

@@ -24,6 +24,9 @@ struct RecordImportTests {
         var all: [ImportSummary] { lock.withLock { seen } }
     }
 
+    /// The header of a penalty file with the national standard's column names.
+    static let header = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+
     static func file(_ codes: [String]) -> String {
         """
         行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别
@@ -114,7 +117,7 @@ struct RecordImportTests {
     func firstRejections(_ engine: TestEngine) async throws {
         try await RecordStoreTests.with(engine) { f in
             let code = f.items[0].entity.code.rawValue
-            var file = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+            var file = Self.header
             for i in 0..<45 {
                 // Every third row is good; the others are decided in the future (lines 3, 4, 6, 7, …).
                 let decided = i % 3 == 0 ? "2026-05-06" : "2099-01-0\(1 + i % 9)"
@@ -134,7 +137,7 @@ struct RecordImportTests {
             let code = f.items[0].entity.code.rawValue
             // 1,500 rows of about 6 KB (2,000-character contents): 9 MB, more than two batches' worth of bytes.
             let text = String(repeating: "罚", count: 1_990)
-            var file = "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+            var file = Self.header
             for i in 0..<1_500 { file += "甲公司,\(code),济市监罚〔2026〕L\(i)号,2026-05-06,\(text)\(i),某法,一般,罚款\n" }
             let importer = f.importer()
             let progress = Progress()
@@ -144,6 +147,46 @@ struct RecordImportTests {
             let rows = progress.all.map(\.rows)
             #expect(rows.count == 3 && rows.last == 1_500)
             #expect((600...800).contains(rows[0]) && (1_200...1_600).contains(rows[1]))
+        }
+    }
+
+    @Test(
+        "a UTF-8 file with a damaged line: that line is refused (invalid_encoding) and queued, the others stored; a UTF-16 file or a GB 18030 file sent as UTF-8 is refused whole, saying what to do",
+        arguments: TestEngine.available
+    )
+    func damagedBytes(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let code = f.items[0].entity.code.rawValue
+            let header = Self.header
+            func line(_ n: Int) -> String { "甲公司,\(code),济市监罚〔2026〕2\(n)号,2026-05-06,罚款,《食品安全法》第一百二十四条,一般,罚款\n" }
+            // Line 3 has a byte no encoding makes text of (a copy that went wrong), in the first 64 KiB that decide the encoding.
+            var bytes = Array((header + line(1)).utf8) + Array("乙公司".utf8) + [0xFF] + Array(line(2).dropFirst(3).utf8)
+            bytes += Array((line(3) + line(4)).utf8)
+            for encoding in [FileEncoding.auto, .utf8] {
+                let summary = try await f.importer().run(Self.chunks(bytes), encoding: encoding)
+                #expect(summary.rows == 4, "\(encoding)")
+                #expect(summary.accepted + summary.unchanged == 3 && summary.rejected == 1, "\(encoding): \(summary)")
+                #expect(summary.firstRejections.map(\.line) == [3] && summary.firstRejections.first?.problems.map(\.code) == ["invalid_encoding"])
+            }
+            let queue = try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10)
+            #expect(queue.map(\.position) == [3] && queue.first?.original.hasPrefix("乙公司\u{FFFD},") == true, "queued once, its text kept")
+
+            let refusals: [(String, [UInt8], FileEncoding, String)] = [
+                (
+                    "UTF-16 (Excel's Unicode text)", [0xFF, 0xFE] + Array(header.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, .auto,
+                    "UTF-16"
+                ),
+                ("GB 18030 sent as UTF-8", gb18030Bytes(header + line(5)), .utf8, "声明了编码"),
+            ]
+            for (name, file, encoding, hint) in refusals {
+                do {
+                    _ = try await f.importer().run(Self.chunks(file), encoding: encoding)
+                    Issue.record("\(name) was not refused")
+                } catch let failure as ImportFailure {
+                    #expect(failure.code == "wrong_encoding" && failure.message.contains(hint), "\(name): \(failure)")
+                }
+            }
+            #expect(try await f.store.rejections(departmentCode: RecordStoreTests.market.code, limit: 10).count == 1)
         }
     }
 

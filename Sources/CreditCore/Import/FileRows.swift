@@ -58,6 +58,9 @@ public enum FileRows {
         var parser = CSVParser()
         do {
             for try await chunk in chunks {
+                if session.summary.bytes == 0, chunk.starts(with: [0xFF, 0xFE]) || chunk.starts(with: [0xFE, 0xFF]) {
+                    throw ImportFailure.utf16
+                }
                 session.summary.bytes += chunk.count
                 try await session.handle(parser.feed(decoder.decode(chunk)))
             }
@@ -101,7 +104,7 @@ public enum FileRows {
             throw ImportFailure(
                 code: "wrong_encoding",
                 message:
-                    "表头不是所声明编码的文字：请检查文件编码（UTF-8 或 GB18030），或让平台自动识别 / the header is not text in the declared encoding; check it (UTF-8 or GB18030) or let the platform detect it"
+                    "表头含有不是 UTF-8 或 GB18030 文字的字节：请将文件另存为 CSV（UTF-8 或 GB18030）后重新上传；如上传时声明了编码，请检查是否正确 / the header has bytes that are not UTF-8 or GB 18030 text: save the file as CSV (UTF-8 or GB 18030) and send it again; if you declared its encoding, check it"
             )
         }
         // Saved from a spreadsheet as "text (tab-delimited)" or with semicolons: one column holding every name.

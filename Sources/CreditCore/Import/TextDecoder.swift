@@ -12,7 +12,7 @@ public enum FileEncoding: String, Sendable, Hashable, CaseIterable {
     case utf8 = "utf-8"
     /// GB 18030 (which contains GBK and GB 2312): what Excel on a Chinese Windows saves as "CSV".
     case gb18030
-    /// Decide from the first bytes: UTF-8 if they are valid UTF-8, GB 18030 otherwise.
+    /// Decide from the first 64 KiB (``StreamingTextDecoder/detected(_:)``).
     case auto
 
     /// Accepts common spellings: `utf8`, `UTF-8`, `gbk`, `gb2312`, `GB18030`.
@@ -82,8 +82,19 @@ public final class StreamingTextDecoder: @unchecked Sendable {
         return out
     }
 
+    /// The encoding of a file that begins with `bytes` (its first 64 KiB): UTF-8 when it starts with UTF-8's
+    /// byte-order mark, when the bytes are valid UTF-8, or when its first line is valid UTF-8 with Chinese in it —
+    /// a UTF-8 file with a damaged row further on, whose rows are then read one by one (the damaged one refused
+    /// with `invalid_encoding`), where GB 18030 would spoil the header and with it the whole file; GB 18030
+    /// otherwise (a GB 18030 header of Chinese column names is practically never valid UTF-8).
+    public static func detected(_ bytes: [UInt8]) -> FileEncoding {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || looksLikeUTF8(bytes) { return .utf8 }
+        let header = bytes[..<(bytes.firstIndex(of: 0x0A) ?? bytes.endIndex)]
+        return header.contains { $0 >= 0x80 } && looksLikeUTF8(Array(header)) ? .utf8 : .gb18030
+    }
+
     private func detect() -> [UInt8] {
-        encoding = Self.looksLikeUTF8(pendingDetection) ? .utf8 : .gb18030
+        encoding = Self.detected(pendingDetection)
         let pending = pendingDetection
         pendingDetection = []
         return convert(pending, final: false)
