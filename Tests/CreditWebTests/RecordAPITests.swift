@@ -534,4 +534,28 @@ struct OpenDataTests {
             }
         }
     }
+
+    @Test(
+        "a text a spreadsheet would run as a formula (= + - @ first) is exported as text: the open-data CSV puts an apostrophe before it",
+        arguments: TestEngine.available
+    )
+    func formulasExportedAsText(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            var record = RecordAPITests.penalty(fixture.entityCode, "+F-1")
+            record["content"] = #"=HYPERLINK("http://example.com/","查看详情")"#
+            record["basis"] = "@SUM(1,2)"
+            record["subjectName"] = "-某公司"
+            let results = try await RecordAPITests.submit(client, token: fixture.departmentToken, [record])
+            #expect(results.compactMap { $0["status"] as? String } == ["accepted"])
+            let csv = try await client.execute(uri: "/api/v1/open-data/records?format=csv", method: .get) { $0.body.text }
+            let line = try #require(csv.split(separator: "\r\n").first { $0.contains("F-1") })
+            #expect(line.contains(",'+F-1,'-某公司,"), "\(line)")
+            #expect(line.contains(#","'=HYPERLINK(""http://example.com/"",""查看详情"")","'@SUM(1,2)","#), "\(line)")
+            // The JSON keeps the values as sent.
+            let json = try await client.execute(uri: "/api/v1/open-data/records?format=json", method: .get) { response in
+                try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
+            }
+            #expect(json.first?["content"] as? String == #"=HYPERLINK("http://example.com/","查看详情")"#)
+        }
+    }
 }
