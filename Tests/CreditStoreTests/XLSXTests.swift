@@ -48,6 +48,17 @@ struct XLSXTests {
         await #expect(throws: XLSXReader.Unreadable.self) {
             for try await _ in try XLSXReader.batches(file: broken, batchSize: 1_000) {}
         }
+        // A few bytes of junk, or none, where the sheet should be: damaged, not an empty file.
+        for junk in ["", "<<<", "PK"] {
+            let url = try TestWorkbook.workbook(sheet: junk, shared: nil)
+            defer { try? FileManager.default.removeItem(at: url) }
+            do {
+                for try await _ in try XLSXReader.batches(file: url) {}
+                Issue.record("a sheet of \(junk.debugDescription) was read as an empty file")
+            } catch let error as XLSXReader.Unreadable {
+                #expect(error.description.contains("not valid XML"), "\(error)")
+            }
+        }
     }
 
     @Test("empty cells at a row's end read as empty; a value beyond column 1,024, a reference off the sheet or too much text is that row's error")

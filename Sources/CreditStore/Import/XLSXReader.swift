@@ -185,7 +185,8 @@ public enum XLSXReader {
             let parsed = parser.parse()
             if isStopped { return continuation.finish() }
             if let damage = delegate.damage { return continuation.finish(throwing: Unreadable(description: damage)) }
-            guard parsed, !delegate.aborted else {
+            // Foundation's stream parser reports nothing for a few bytes of junk or none: no root element is damage too.
+            guard parsed, !delegate.aborted, delegate.sawRoot else {
                 return continuation.finish(throwing: Unreadable(description: "工作表不是有效的 XML / the worksheet is not valid XML"))
             }
             if delegate.deliver(final: true) { continuation.finish() }
@@ -295,6 +296,8 @@ public enum XLSXReader {
         var inValue = false
         /// True when the consumer stopped, or the XML was broken.
         var aborted = false
+        /// Whether any element was read (a worksheet has its root at least).
+        var sawRoot = false
         /// Why the sheet cannot be trusted although its XML is well formed (a cell naming a shared string that does
         /// not exist: every text of the sheet may be the wrong one).
         var damage: String?
@@ -331,6 +334,7 @@ public enum XLSXReader {
         }
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+            sawRoot = true
             switch name {
             case "dimension":
                 // `A1:H1001`: the last row number.
