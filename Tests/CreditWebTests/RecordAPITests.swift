@@ -353,6 +353,36 @@ struct RecordAPITests {
 
 @Suite("The 7-working-day clock, reported")
 struct TimelinessAPITests {
+    @Test(
+        "an on-time rate is rounded down: 2,000 on time and 1 late is 99.9%, never 100% beside a late record",
+        arguments: TestEngine.available
+    )
+    func rateRoundedDown(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            // Received 2026-11-26: decided 2026-11-20 (on time) and, the last one, 2026-09-28 (late).
+            for first in stride(from: 0, to: 2_000, by: 1_000) {
+                let batch = (first..<first + 1_000).map { RecordAPITests.penalty(fixture.entityCode, "R-\($0)", decidedOn: "2026-11-20") }
+                #expect(try await RecordAPITests.submit(client, token: fixture.departmentToken, batch).count == 1_000)
+            }
+            let late = [RecordAPITests.penalty(fixture.entityCode, "R-late", decidedOn: "2026-09-28")]
+            #expect(try await RecordAPITests.submit(client, token: fixture.departmentToken, late).first?["status"] as? String == "accepted")
+            let code = DemoCity.departments[2].code
+            let total = try await client.execute(
+                uri: "/api/v1/departments/\(code)/timeliness?from=2026-09-01&to=2026-11-30",
+                method: .get,
+                headers: [.authorization: "Bearer \(fixture.officeToken)"]
+            ) { try $0.body.json()["total"] as? [String: Any] ?? [:] }
+            #expect(total["records"] as? Int == 2_001 && total["late"] as? Int == 1)
+            #expect(total["onTimeRate"] as? Double == 0.999)
+            let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
+            try await client.execute(uri: "/timeliness?from=2026-09-01&to=2026-11-30", method: .get, headers: [.cookie: "credit_session=\(session)"])
+            {
+                let page = $0.body.text
+                #expect(page.contains("99.9%") && !page.contains("100.0%"), "\(page)")
+            }
+        }
+    }
+
     @Test("on-time rate, late count and average delay per department and category, on the API and the page", arguments: TestEngine.available)
     func report(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in

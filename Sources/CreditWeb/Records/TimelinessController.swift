@@ -22,11 +22,12 @@ struct TimelinessController {
         /// holidays: their figures may change when the year is loaded.
         var estimated: Int
 
-        /// The row's figures, rounded for reading (rate to 0.001, delay to 0.01 working days).
+        /// The row's figures, rounded for reading (rate down to 0.001: 1 only when none is late; delay to 0.01
+        /// working days).
         init(_ row: TimelinessRow) {
             records = row.records
             late = row.late
-            onTimeRate = (row.onTimeRate * 1000).rounded() / 1000
+            onTimeRate = Double(row.onTimePermille) / 1000
             averageDelayWorkingDays = (row.averageDelay * 100).rounded() / 100
             estimated = row.estimated
         }
@@ -108,8 +109,8 @@ struct TimelinessController {
             let f = Figures(r)
             return [
                 "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category, "records": r.records,
-                "late": r.late, "rate": String(format: "%.1f%%", f.onTimeRate * 100), "delay": String(format: "%.2f", f.averageDelayWorkingDays),
-                "warn": f.onTimeRate < 0.9, "estimated": r.estimated,
+                "late": r.late, "rate": String(format: "%.1f%%", Double(r.onTimePermille) / 10),
+                "delay": String(format: "%.2f", f.averageDelayWorkingDays), "warn": r.onTimePermille < 900, "estimated": r.estimated,
             ]
         }
         let estimated = rows.reduce(0) { $0 + $1.estimated }
