@@ -77,10 +77,29 @@ def browser():
     options.binary_location = os.environ.get("CREDIT_CHROMIUM", "/usr/bin/chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for `console_is_clean`
     driver = webdriver.Chrome(service=Service(os.environ.get("CREDIT_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
+
+
+# What the browser's console says when a page breaks without a visible error: the Content Security Policy refused
+# something the page needs (an inline style or script is not applied), or its JavaScript failed.
+BROKEN_PAGE = ("Content Security Policy", "Uncaught")
+
+
+@pytest.fixture(autouse=True)
+def console_is_clean(request):
+    """Fails a browser test whose pages made the console report a refused style or script, or a script error."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    driver = request.getfixturevalue("browser")
+    driver.get_log("browser")  # what earlier tests left
+    yield
+    problems = [entry["message"] for entry in driver.get_log("browser") if any(m in entry["message"] for m in BROKEN_PAGE)]
+    assert not problems, "the browser's console: " + "; ".join(problems)
 
 
 @pytest.fixture(scope="session")

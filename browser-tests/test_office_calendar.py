@@ -30,10 +30,19 @@ def test_the_credit_office_loads_a_years_holidays_from_the_notice(server, browse
     years = {row.find_elements(By.TAG_NAME, "td")[0].text: row.find_elements(By.TAG_NAME, "td")[2].text
              for row in browser.find_elements(By.CSS_SELECTOR, "#calendar-years tbody tr")}
     assert "国务院办公厅关于2026年部分节假日安排的通知" in years["2026"]
+    # Each year names its notice; where its text was checked is the cell's tooltip, not the page's text.
+    assert years["2025"] == "国务院办公厅关于2025年部分节假日安排的通知（2024-11-12，新华社）"
+    cell = browser.find_elements(By.CSS_SELECTOR, "#calendar-years tbody tr td:nth-child(3)")[0]
+    assert "wikisource" in cell.get_attribute("title") and "wikisource" not in cell.text
+
+    # The box for the notice spans the form: a notice is a page of text.
+    box = browser.find_element(By.NAME, "notice")
+    assert box.size["width"] >= 0.95 * browser.find_element(By.ID, "calendar-form").size["width"]
+    assert box.size["height"] >= 200
 
     with open(os.path.join(NOTICES, "2026.txt"), encoding="utf-8") as f:
         notice = f.read()
-    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.NAME, "notice"), notice)
+    browser.execute_script("arguments[0].value = arguments[1]", box, notice)
     preview = _submit(browser, "calendar-preview-button", "calendar-preview").text
     assert "2026 年：全年 248 个工作日" in preview
     assert "春节 2026-02-15 至 2026-02-23 2026-02-14、2026-02-28" in preview

@@ -80,14 +80,21 @@ struct CalendarController {
         )
     }
 
+    /// The notice a year's arrangement comes from, as its source names it first (the title with its number and
+    /// date, up to the first "。"); what follows — where its text was checked — is the cell's tooltip.
+    static func noticeName(_ source: String) -> String {
+        source.firstIndex(of: "。").map { String(source[..<$0]) } ?? source
+    }
+
     func render(_ context: CreditRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let calendar = dependencies.calendar
         let thisYear = dependencies.clock.today().year
         let known = calendar.years.keys.sorted()
         let years = ((known.first ?? thisYear)...max(known.last ?? thisYear, thisYear + 1)).map { year -> [String: Any] in
-            [
+            let source = calendar.years[year]?.source ?? "未载入：按《全国年节及纪念日放假办法》规定的节日估算，不含调休"
+            return [
                 "year": year, "days": calendar.workingDayCount(inYear: year), "loaded": calendar.hasData(for: year),
-                "source": calendar.years[year]?.source ?? "未载入：按《全国年节及纪念日放假办法》规定的节日估算，不含调休",
+                "notice": Self.noticeName(source), "source": source,
             ]
         }
         var values: [String: Any] = ["years": years]
