@@ -146,43 +146,38 @@ struct TamperEvidentLogTests {
                     try await sql.raw("SELECT seq FROM log_entries ORDER BY seq").all().map { try $0.decode(column: "seq", as: Int.self) }
                 }
             }
-            // A first transaction appends an entry and stays open.
-            let appended = Gate()
-            let release = Gate()
-            let first = Task {
-                try await db.transaction { sql in
-                    try await WriterLock.log.take(sql)
-                    try await sql.raw(
-                        """
-                        INSERT INTO log_entries (kind, subject_id, version, leaf_hash, recorded_at)
-                        VALUES ('entity', 999999, 1, \(bind: String(repeating: "ab", count: 32)), '2026-01-01T00:00:00.000Z')
-                        """
-                    ).run()
-                    await appended.open()
-                    await release.wait()
-                }
-            }
-            await appended.wait()
-            // A registration change, or a record, starts after it and would commit first if nothing ordered them.
+            // A registration change, or a record, starts after a first transaction that appended an entry and stays
+            // open; it would commit first if nothing ordered them.
             var renamed = items[0].entity
             renamed.name += "（变更）"
             let penalty = RecordStoreTests.penalty(items[1].entity.code.rawValue, number: "济税罚〔2026〕9号", decidedOn: "2026-05-08")
             let outcome = RecordValidator.validate(penalty, catalogue: try Catalogue.bundled(), today: clock.today())
             let change = renamed
-            let second = Started {
-                writer == "registration"
-                    ? try await registry.register(change, reason: "名称变更") == .updated
-                    : try await records.submit(
-                        departmentCode: RecordStoreTests.tax.code,
-                        items: [SubmissionItem(index: 0, outcome: outcome, original: "")],
-                        source: "api"
-                    ).map(\.status) == [.accepted]
+            let append: @Sendable (any SQLDatabase) async throws -> Void = { sql in
+                try await WriterLock.log.take(sql)
+                try await sql.raw(
+                    """
+                    INSERT INTO log_entries (kind, subject_id, version, leaf_hash, recorded_at)
+                    VALUES ('entity', 999999, 1, \(bind: String(repeating: "ab", count: 32)), '2026-01-01T00:00:00.000Z')
+                    """
+                ).run()
             }
-            // Until the change waits for the log's lock (or, if nothing made it wait, has committed).
-            try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [second.ended])
-            let seen = try await entries()
-            await release.open()
-            try await first.value
+            let (second, seen) = try await TestDatabase.holding(db, append) { release in
+                let second = Started {
+                    writer == "registration"
+                        ? try await registry.register(change, reason: "名称变更") == .updated
+                        : try await records.submit(
+                            departmentCode: RecordStoreTests.tax.code,
+                            items: [SubmissionItem(index: 0, outcome: outcome, original: "")],
+                            source: "api"
+                        ).map(\.status) == [.accepted]
+                }
+                // Until the change waits for the log's lock (or, if nothing made it wait, has committed).
+                try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [second.ended])
+                let seen = try await entries()
+                await release.open()
+                return (second, seen)
+            }
             #expect(try await second.value)
             let after = try await entries()
             #expect(after.count == 5)

@@ -31,21 +31,21 @@ struct WriterOrderTests {
                 )
             }
             // Every writer that reaches its append to the log waits there, its other rows written and not committed.
-            let release = Gate()
-            let holder = await TestDatabase.holdingTheLog(f.db, until: release)
-            // The registration first: it has added the company (and marked the records about it matched) when it waits.
             let registry = SQLRegistryStore(database: f.db, keys: TestDatabase.keys, clock: f.clock)
-            let registration = Started { try await registry.register(entity, reason: nil) }
-            try await TestDatabase.untilWaiting(f.db, count: 1, unlessEnded: [registration.ended])
-            // Then the department's batch about it, which must not store the record as unmatched, nor wait in a circle
-            // with the registration (PostgreSQL would cancel one of them after a second: "deadlock detected").
             let items = f.items([submission])
-            let stored = Started {
-                try await f.store.submit(departmentCode: RecordStoreTests.market.code, items: items, source: "api")
+            let (registration, stored) = try await TestDatabase.holdingTheLog(f.db) { release in
+                // The registration first: it has added the company (and marked the records about it matched) when it waits.
+                let registration = Started { try await registry.register(entity, reason: nil) }
+                try await TestDatabase.untilWaiting(f.db, count: 1, unlessEnded: [registration.ended])
+                // Then the department's batch about it, which must not store the record as unmatched, nor wait in a
+                // circle with the registration (PostgreSQL would cancel one of them after a second: "deadlock detected").
+                let stored = Started {
+                    try await f.store.submit(departmentCode: RecordStoreTests.market.code, items: items, source: "api")
+                }
+                try await TestDatabase.untilWaiting(f.db, count: 2, unlessEnded: [registration.ended, stored.ended])
+                await release.open()
+                return (registration, stored)
             }
-            try await TestDatabase.untilWaiting(f.db, count: 2, unlessEnded: [registration.ended, stored.ended])
-            await release.open()
-            try await holder.value
             #expect(try await registration.value == .accepted)
             let results = try await stored.value
             #expect(results.map(\.status) == [batch.hasPrefix("a correction") ? .updated : .accepted])
@@ -70,24 +70,22 @@ struct WriterOrderTests {
             // holidays, a day late, an estimate; with `HolidayYear.madeUp2027` (Sunday the 14th worked) due the 17th.
             f.clock.set(LocalDate("2027-02-17")!)
             let items = f.items([RecordStoreTests.penalty(code, number: "济税罚〔2027〕5号", decidedOn: "2027-02-01")])
-            let release = Gate()
-            let holder = await TestDatabase.holdingTheLog(f.db, until: release)
-            let stored = Started { try await f.store.submit(departmentCode: RecordStoreTests.tax.code, items: items, source: "api") }
-            try await TestDatabase.untilWaiting(f.db, count: 1, unlessEnded: [stored.ended])
             let calendars = SQLCalendarStore(database: f.db, clock: f.clock)
-            let load: Started<ClockRecount>
-            if engine == .postgres {
+            let (stored, load) = try await TestDatabase.holdingTheLog(f.db) { release in
+                let stored = Started { try await f.store.submit(departmentCode: RecordStoreTests.tax.code, items: items, source: "api") }
+                try await TestDatabase.untilWaiting(f.db, count: 1, unlessEnded: [stored.ended])
+                guard engine == .postgres else {
+                    // SQLite stores one transaction after another: the batch, then the load.
+                    await release.open()
+                    _ = try await stored.value
+                    return (stored, Started { try await calendars.load(HolidayYear.madeUp2027) })
+                }
                 // The year is loaded while the batch, counted with the server's calendar without 2027, is not committed.
-                load = Started { try await calendars.load(HolidayYear.madeUp2027) }
+                let load = Started { try await calendars.load(HolidayYear.madeUp2027) }
                 try await TestDatabase.untilWaiting(f.db, count: 2, unlessEnded: [stored.ended, load.ended])
                 await release.open()
-            } else {
-                // SQLite stores one transaction after another: the batch, then the load.
-                await release.open()
-                _ = try await stored.value
-                load = Started { try await calendars.load(HolidayYear.madeUp2027) }
+                return (stored, load)
             }
-            try await holder.value
             let results = try await stored.value
             let recount = try await load.value
             #expect(recount.counted == 1 && recount.changed == 1 && recount.lateChanged == 1, "\(recount)")
@@ -110,8 +108,8 @@ struct WriterOrderTests {
             next.effectiveFrom = LocalDate("2026-12-01")!
             let document = String(decoding: try JSONEncoder().encode(next), as: UTF8.self)
             // Another server stores it and has not committed when this load looks.
-            let release = Gate()
-            let other = await TestDatabase.holding(db, until: release) { sql in
+            let catalogue = next
+            let insert: @Sendable (any SQLDatabase) async throws -> Void = { sql in
                 try await sql.raw(
                     """
                     INSERT INTO catalogue_versions (version, effective_from, document, loaded_at, loaded_by)
@@ -119,11 +117,12 @@ struct WriterOrderTests {
                     """
                 ).run()
             }
-            let catalogue = next
-            let load = Started { try await SQLCatalogueStore(database: db, clock: clock).load(catalogue, loadedBy: "api") }
-            try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [load.ended])
-            await release.open()
-            try await other.value
+            let load = try await TestDatabase.holding(db, insert) { release in
+                let load = Started { try await SQLCatalogueStore(database: db, clock: clock).load(catalogue, loadedBy: "api") }
+                try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [load.ended])
+                await release.open()
+                return load
+            }
             do {
                 try await load.value
                 Issue.record("the version was stored twice")
@@ -144,14 +143,17 @@ struct WriterOrderTests {
             let first = try await accounts.createAccount(name: "信用办 王五", role: .creditOffice, departmentCode: nil, entityCode: nil)
             let second = try await accounts.createAccount(name: "信用办 赵六", role: .creditOffice, departmentCode: nil, entityCode: nil)
             // An administrator gives the first account the name and has not committed when the second is named.
-            let release = Gate()
-            let other = await TestDatabase.holding(db, until: release) { sql in
-                try await sql.raw("UPDATE accounts SET login = 'wang.wu' WHERE id = \(bind: first.id)").run()
+            let naming = try await TestDatabase.holding(
+                db,
+                { sql in
+                    try await sql.raw("UPDATE accounts SET login = 'wang.wu' WHERE id = \(bind: first.id)").run()
+                }
+            ) { release in
+                let naming = Started { try await accounts.setPassword(accountID: second.id, login: "wang.wu", password: "correct horse battery") }
+                try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [naming.ended])
+                await release.open()
+                return naming
             }
-            let naming = Started { try await accounts.setPassword(accountID: second.id, login: "wang.wu", password: "correct horse battery") }
-            try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [naming.ended])
-            await release.open()
-            try await other.value
             do {
                 try await naming.value
                 Issue.record("two accounts have the login name")

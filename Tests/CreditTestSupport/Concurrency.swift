@@ -43,21 +43,23 @@ public struct Started<T: Sendable>: Sendable {
 }
 
 extension TestDatabase {
-    /// Holds the tamper-evident log's lock (``WriterLock/log``) in a transaction until `release` opens: on
-    /// PostgreSQL every writer that reaches its append waits there, in the middle of its transaction. Returns once
-    /// the lock is held.
-    public static func holdingTheLog(_ db: CreditDatabase, until release: Gate) async -> Started<Void> {
-        await holding(db, until: release) { sql in try await WriterLock.log.take(sql) }
+    /// Holds the tamper-evident log's lock (``WriterLock/log``) in a transaction while `body` runs: on PostgreSQL
+    /// every writer that reaches its append waits there, in the middle of its transaction (see ``holding(_:_:during:)``).
+    public static func holdingTheLog<T: Sendable>(_ db: CreditDatabase, during body: (_ release: Gate) async throws -> T) async throws -> T {
+        try await holding(db, { sql in try await WriterLock.log.take(sql) }, during: body)
     }
 
-    /// Does `work` in a transaction and keeps it open until `release` opens (another writer of the same rows waits
-    /// for it on PostgreSQL, for the database on SQLite), then commits. Returns once `work` is done.
-    public static func holding(
+    /// Does `work` in a transaction and keeps it open while `body` runs (another writer of the same rows waits for it
+    /// on PostgreSQL, for the database on SQLite) until `body` opens `release`; then it commits. The transaction is
+    /// released when `body` returns or throws, whatever it did, so a failing test does not leave it open (and its
+    /// database impossible to drop); its error, if any, is thrown.
+    public static func holding<T: Sendable>(
         _ db: CreditDatabase,
-        until release: Gate,
-        _ work: @escaping @Sendable (any SQLDatabase) async throws -> Void
-    ) async -> Started<Void> {
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> Void,
+        during body: (_ release: Gate) async throws -> T
+    ) async throws -> T {
         let held = Gate()
+        let release = Gate()
         let holder = Started {
             do {
                 try await db.transaction { sql in
@@ -66,19 +68,31 @@ extension TestDatabase {
                     await release.wait()
                 }
             } catch {
-                await held.open()  // the test goes on, and finds the error in the holder's value
+                await held.open()
                 throw error
             }
         }
         await held.wait()
-        return holder
+        let result: T
+        do {
+            result = try await body(release)
+        } catch {
+            await release.open()
+            _ = try? await holder.value
+            throw error
+        }
+        await release.open()
+        try await holder.value
+        return result
     }
 
     /// On PostgreSQL, returns once at least `count` of the database's connections wait for a lock (a row's or an
-    /// advisory one), or as soon as one of `ended` opens (the work waited for finished without waiting). On SQLite
-    /// at once: its writers queue inside the process, one at a time.
+    /// advisory one), or as soon as one of `ended` opens (the work waited for finished without waiting); throws if
+    /// neither happens within a minute, rather than let the test run on. On SQLite at once: its writers queue
+    /// inside the process, one at a time.
     public static func untilWaiting(_ db: CreditDatabase, count: Int, unlessEnded ended: [Gate] = []) async throws {
         guard db.engine == .postgres else { return }
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
             let waiting = try await db.read { sql in
                 try await sql.raw(
@@ -87,7 +101,15 @@ extension TestDatabase {
             }
             if waiting >= count { return }
             for gate in ended where await gate.isOpen { return }
+            guard ContinuousClock.now < deadline else { throw NotWaiting(expected: count, waiting: waiting) }
             await Task.yield()
         }
+    }
+
+    /// Writers a test expected to wait for a lock did not, and did not finish either.
+    public struct NotWaiting: Error, CustomStringConvertible {
+        public var expected: Int
+        public var waiting: Int
+        public var description: String { "\(waiting) of the \(expected) connections expected wait for a lock after a minute" }
     }
 }
