@@ -182,7 +182,9 @@ public func buildRouter(
     accessTable: AccessTable = AccessTable()
 ) async throws -> Router<CreditRequestContext> {
     _ = CreditMetrics.registry
-    let pages = try await PageRenderer.load()
+    let pages = try await PageRenderer.load { [dependencies] in
+        dependencies.calendar.reminder(today: dependencies.clock.today())
+    }
     // HEAD is answered wherever GET is (a monitor's `curl -I /healthz`), with the GET's headers and no body.
     let router = Router(context: CreditRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware())

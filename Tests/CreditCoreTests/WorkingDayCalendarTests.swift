@@ -227,4 +227,28 @@ struct LocalDateTests {
         #expect(BeijingTime.minute("not a time") == "not a time")
         #expect(LocalDate(shanghaiDayOf: "2026-11-26T16:30:05.123Z")?.description == "2026-11-27")
     }
+
+    @Test("the credit office is reminded of next year's holidays from 1 November until they are loaded, and of this year's whenever missing")
+    func reminder() {
+        var calendar = WorkingDayCalendar.bundled()
+        #expect(calendar.reminder(today: LocalDate("2026-10-31")!) == nil)
+        #expect(calendar.reminder(today: LocalDate("2026-11-01")!)?.hasPrefix("2027 年节假日安排尚未载入") == true)
+        #expect(calendar.reminder(today: LocalDate("2027-03-01")!)?.hasPrefix("2027 年节假日安排尚未载入") == true)
+        #expect(calendar.reminder(today: LocalDate("2027-11-05")!)?.hasPrefix("2027 年、2028 年节假日安排尚未载入") == true)
+        calendar.load(
+            HolidayYear(year: 2027, source: "test", periods: [.init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!)])
+        )
+        #expect(calendar.reminder(today: LocalDate("2026-12-20")!) == nil)
+        #expect(calendar.reminder(today: LocalDate("2027-11-05")!)?.hasPrefix("2028 年") == true)
+    }
+
+    @Test("an on-time share in thousandths rounds to nearest, but reads 1,000 only with none late and 0 only with all late")
+    func onTimePermille() {
+        func permille(_ records: Int, late: Int) -> Int {
+            TimelinessRow(departmentCode: "", departmentName: "", category: "", records: records, late: late, delayWorkingDays: 0).onTimePermille
+        }
+        #expect(permille(9, late: 2) == 778 && permille(2, late: 1) == 500 && permille(3, late: 1) == 667)
+        #expect(permille(2_001, late: 1) == 999 && permille(5, late: 0) == 1_000 && permille(0, late: 0) == 1_000)
+        #expect(permille(2_001, late: 2_000) == 1 && permille(5, late: 5) == 0)
+    }
 }

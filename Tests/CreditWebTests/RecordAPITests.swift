@@ -354,10 +354,10 @@ struct RecordAPITests {
 @Suite("The 7-working-day clock, reported")
 struct TimelinessAPITests {
     @Test(
-        "an on-time rate is rounded down: 2,000 on time and 1 late is 99.9%, never 100% beside a late record",
+        "an on-time rate never reads 100% beside a late record: 2,000 on time and 1 late is 99.9%",
         arguments: TestEngine.available
     )
-    func rateRoundedDown(_ engine: TestEngine) async throws {
+    func rateNeverFullWithLate(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
             // Received 2026-11-26: decided 2026-11-20 (on time) and, the last one, 2026-09-28 (late).
             for first in stride(from: 0, to: 2_000, by: 1_000) {

@@ -298,6 +298,47 @@ struct CalendarPageTests {
         """
 
     @Test(
+        "from 1 November the office's pages remind it to load next year's holidays, until it does; the public and departments see no such line",
+        arguments: TestEngine.available
+    )
+    func reminder(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            func reminded(_ uri: String, _ headers: HTTPFields = [:]) async throws -> Bool {
+                try await client.execute(uri: uri, method: .get, headers: headers) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    return response.body.text.contains("id=\"calendar-reminder\"")
+                }
+            }
+            // Sessions last 12 hours: one for each day the clock is set to.
+            func signIn(_ account: Account) async throws -> (cookie: HTTPFields, csrf: String) {
+                let (session, csrf) = try await fixture.accounts.startSession(accountID: account.id)
+                return ([.cookie: "credit_session=\(session)"], csrf)
+            }
+            fixture.clock.set(LocalDate("2026-10-31")!)
+            #expect(try await !reminded("/timeliness", try await signIn(fixture.office).cookie))
+            fixture.clock.set(LocalDate("2026-11-27")!)
+            let (office, csrf) = try await signIn(fixture.office)
+            for uri in ["/timeliness", "/unmatched", "/"] { #expect(try await reminded(uri, office), "\(uri)") }
+            let page = try await client.execute(uri: "/calendar", method: .get, headers: office) { $0.body.text }
+            #expect(page.contains("2027 年节假日安排尚未载入") && page.contains("<a href=\"/calendar\">前往工作日历</a>"))
+            #expect(try await !reminded("/"), "the public")
+            let (clerk, _) = try await fixture.clerk("报送员 钱七")
+            #expect(try await !reminded("/imports", try await signIn(clerk).cookie), "a department")
+            // Loaded: the line goes, on the next page.
+            var post = office
+            post[.contentType] = "application/x-www-form-urlencoded"
+            let loaded = try await client.execute(
+                uri: "/calendar",
+                method: .post,
+                headers: post,
+                body: form(["notice": Self.notice2027, "action": "load", "csrf": csrf])
+            ) { $0.status }
+            #expect(loaded == .ok)
+            #expect(try await !reminded("/timeliness", office))
+        }
+    }
+
+    @Test(
         "the office previews a pasted notice, is stopped by one that makes 元旦 a working day, loads the right one: in force at once, the late record on time",
         arguments: TestEngine.available
     )

@@ -38,6 +38,16 @@ public struct WorkingDayCalendar: Sendable {
     /// Whether a year has holiday data.
     public func hasData(for year: Int) -> Bool { years[year] != nil }
 
+    /// What the credit office is reminded of on `today`: this year's arrangement while it is not loaded, and from
+    /// 1 November next year's (the State Council publishes it between late October and mid-December; from about
+    /// 21 December the 7-working-day clocks run into it); nil when nothing is missing.
+    public func reminder(today: LocalDate) -> String? {
+        let missing = ([today.year] + (today.month >= 11 ? [today.year + 1] : [])).filter { !hasData(for: $0) }
+        guard !missing.isEmpty else { return nil }
+        return missing.map { "\($0) 年" }.joined(separator: "、")
+            + "节假日安排尚未载入，计入该年的报送期限暂按法定节日估算；国务院办公厅的通知发布后，请粘贴载入。"
+    }
+
     /// Whether every year from `start` to `end` has holiday data: a deadline counted over that span is final, not an
     /// estimate.
     public func hasData(from start: LocalDate, through end: LocalDate) -> Bool {

@@ -285,9 +285,14 @@ public struct TimelinessRow: Sendable, Hashable {
     }
 
     public var onTimeRate: Double { records == 0 ? 1 : Double(records - late) / Double(records) }
-    /// The on-time share in thousandths, rounded down (in integers): 1,000 only when no record is late — 2,000 on
-    /// time and 1 late is 999, not the 1,000 that rounding to nearest would show beside "1 late".
-    public var onTimePermille: Int { records == 0 ? 1_000 : (records - late) * 1_000 / records }
+    /// The on-time share in thousandths, rounded to nearest (in integers: 7 of 9 is 778) except at the ends: 1,000
+    /// only when no record is late and 0 only when all are — 2,000 on time and 1 late is 999, not the 1,000 that
+    /// rounding alone would show beside "1 late".
+    public var onTimePermille: Int {
+        guard records > 0 else { return 1_000 }
+        let rounded = ((records - late) * 2_000 + records) / (2 * records)
+        return late > 0 && rounded == 1_000 ? 999 : late < records && rounded == 0 ? 1 : rounded
+    }
     /// Average delay over all records (on-time ones count 0), in working days.
     public var averageDelay: Double { records == 0 ? 0 : Double(delayWorkingDays) / Double(records) }
 

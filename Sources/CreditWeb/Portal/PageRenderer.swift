@@ -8,8 +8,11 @@ import NIOCore
 /// Renders the portal's Mustache templates (resources of this module) inside the common layout.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    /// What the credit office and administrators are reminded of on every page (a year's holidays to load), if
+    /// anything.
+    var reminder: @Sendable () -> String? = { nil }
 
-    static func load() async throws -> PageRenderer {
+    static func load(reminder: @escaping @Sendable () -> String? = { nil }) async throws -> PageRenderer {
         guard let dir = Bundle.module.url(forResource: "templates", withExtension: nil, subdirectory: "Resources") else {
             throw TemplatesMissing(detail: "Resources/templates is not in the CreditWeb bundle")
         }
@@ -20,7 +23,7 @@ struct PageRenderer: Sendable {
         where library.getTemplate(named: name) == nil {
             throw TemplatesMissing(detail: "template \(name).mustache not found in \(dir.path)")
         }
-        return PageRenderer(library: library)
+        return PageRenderer(library: library, reminder: reminder)
     }
 
     /// A whole HTML page: `template` rendered with `context`, placed in the layout under `title`. The layout
@@ -43,6 +46,7 @@ struct PageRenderer: Sendable {
         if let principal = viewer?.principal {
             layout["viewer"] = ["name": principal.name, "role": principal.role.label]
             layout["mayAudit"] = [.admin, .creditOffice].contains(principal.role)
+            if [.admin, .creditOffice].contains(principal.role), let reminder = reminder() { layout["reminder"] = reminder }
             layout["isDepartment"] = principal.role == .department
         }
         layout["content"] = library.render(context, withTemplate: template) ?? ""

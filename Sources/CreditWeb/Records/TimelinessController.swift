@@ -22,8 +22,8 @@ struct TimelinessController {
         /// holidays: their figures may change when the year is loaded.
         var estimated: Int
 
-        /// The row's figures, rounded for reading (rate down to 0.001: 1 only when none is late; delay to 0.01
-        /// working days).
+        /// The row's figures, rounded for reading (rate to 0.001, but 1 only when none is late and 0 only when all
+        /// are; delay to 0.01 working days).
         init(_ row: TimelinessRow) {
             records = row.records
             late = row.late
