@@ -22,6 +22,9 @@ public struct AppConfiguration: Sendable {
     /// How often the server looks for holiday years and catalogue versions loaded from the command line
     /// (`credit calendar load`, `credit catalog load`); nil: never (until restarted).
     public var reloadInterval: Duration?
+    /// The name this server runs uploads under (``ImportJob/defaultServerName``, the machine's, unless set): when
+    /// it starts again it fails the uploads it was running; another server's are left to it.
+    public var instance: String
 
     public init(
         host: String = "127.0.0.1",
@@ -31,7 +34,8 @@ public struct AppConfiguration: Sendable {
         anonymousRequestsPerMinute: Int? = 600,
         secureCookies: Bool = false,
         trustedProxies: Set<String> = [],
-        reloadInterval: Duration? = .seconds(60)
+        reloadInterval: Duration? = .seconds(60),
+        instance: String = ImportJob.defaultServerName
     ) {
         self.host = host
         self.port = port
@@ -41,6 +45,7 @@ public struct AppConfiguration: Sendable {
         self.secureCookies = secureCookies
         self.trustedProxies = trustedProxies
         self.reloadInterval = reloadInterval
+        self.instance = instance
     }
 }
 
@@ -165,6 +170,7 @@ public func buildApplication(
                     ReloadService(
                         calendar: CalendarReloader(dependencies: dependencies, logger: logger),
                         catalogue: CatalogueReloader(dependencies: dependencies, logger: logger),
+                        imports: dependencies.imports,
                         interval: interval
                     ) as any Service
                 ]
@@ -210,7 +216,7 @@ public func buildRouter(
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addPages(to: routes, pages: pages)
-    ImportController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
+    ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance).addRoutes(api: routes.group("api/v1"), pages: routes)
     TimelinessController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     CalendarController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
     PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)

@@ -18,6 +18,14 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Mark session cookies Secure: use when the platform is reached over HTTPS (usually through a proxy).")
     var secureCookies = false
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For header is trusted (repeatable).") var trustedProxy: [String] = []
+    @Option(
+        help: """
+            The name this server runs uploads under (default: the machine's name). Started again under the same name, \
+            it fails the uploads it was running; another server's are left alone (any server fails those untouched for \
+            10 minutes). Give each server its own when several on one machine share a database.
+            """
+    )
+    var instance = ImportJob.defaultServerName
 
     func run() async throws {
         let logger = Log.make("credit")
@@ -30,7 +38,7 @@ struct Serve: AsyncParsableCommand {
                 signer: try db.signer(logger: logger),
                 logger: logger
             )
-            let interrupted = try await dependencies.imports.failInterrupted()
+            let interrupted = try await dependencies.imports.failInterrupted(restarting: instance)
             if interrupted > 0 {
                 logger.warning(
                     "import jobs interrupted by the last stop marked failed (their stored batches stay)",
@@ -53,7 +61,8 @@ struct Serve: AsyncParsableCommand {
                     port: port,
                     anonymousRequestsPerMinute: anonymousRate > 0 ? anonymousRate : nil,
                     secureCookies: secureCookies,
-                    trustedProxies: Set(trustedProxy)
+                    trustedProxies: Set(trustedProxy),
+                    instance: instance
                 ),
                 dependencies: dependencies,
                 logger: logger

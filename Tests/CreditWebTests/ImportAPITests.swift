@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SQLKit
 import Testing
 
 @Suite("File uploads over HTTP, and correcting a rejected row on the page")
@@ -149,15 +150,17 @@ struct ImportAPITests {
     }
 
     @Test(
-        "an upload cut off by the server stopping is not left running: the next start fails it, saying to send the file again",
+        "an upload cut off by its server stopping is not left running: that server's next start fails it, saying to send the file again; another server's, touched every minute, is left alone until no one has touched it for 10 minutes",
         arguments: TestEngine.available
     )
     func interruptedByAStop(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
-            let id = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
-            // The file was arriving when the process stopped: the job says running, and nothing would ever finish it.
-            let jobs = SQLImportJobStore(database: fixture.db)
-            #expect(try await jobs.start(id: Int(id)!))
+            // Two files were arriving, on two servers sharing the database, when the first server stopped.
+            let first = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
+            let second = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
+            let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
+            #expect(try await jobs.start(id: Int(first)!, server: "甲"))
+            #expect(try await jobs.start(id: Int(second)!, server: "乙"))
             let waiting = try await jobs.create(
                 departmentCode: DemoCity.departments[1].code,
                 accountID: nil,
@@ -166,12 +169,31 @@ struct ImportAPITests {
                 filename: "later.csv",
                 sizeBytes: nil
             )
-            #expect(try await jobs.failInterrupted() == 1)
-            try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: [.authorization: "Bearer \(fixture.departmentToken)"]) {
-                let job = try $0.body.json()
-                #expect(job["status"] as? String == "failed" && (job["error"] as? String)?.contains("请重新上传同一文件") == true)
+            func status(_ id: String) async throws -> (String?, String?) {
+                try await client.execute(uri: "/api/v1/imports/\(id)", method: .get, headers: [.authorization: "Bearer \(fixture.departmentToken)"]) {
+                    let job = try $0.body.json()
+                    return (job["status"] as? String, job["error"] as? String)
+                }
             }
+            // 甲 starts again: its upload is failed, 乙's is left running.
+            #expect(try await jobs.failInterrupted(restarting: "甲") == 1)
+            let (failed, error) = try await status(first)
+            #expect(failed == "failed" && error?.contains("请重新上传同一文件") == true)
+            #expect(try await status(second).0 == "running")
+            // 乙 touches its job every minute between batches; then 乙 stops too, and never comes back.
+            fixture.clock.advance(by: 9 * 60)
+            try await jobs.touch(id: Int(second)!)
+            fixture.clock.advance(by: 9 * 60)
+            #expect(try await jobs.failInterrupted(restarting: nil) == 0, "touched 9 minutes ago: still being run")
+            fixture.clock.advance(by: 2 * 60)
+            #expect(try await jobs.failInterrupted(restarting: nil) == 1, "untouched for 11 minutes: any server fails it")
+            #expect(try await status(second).0 == "failed")
             #expect(try await jobs.fetch(id: waiting.id)?.status == .waiting, "a job still waiting for its file is left alone")
+            // A job started before jobs named their server is failed by whichever server starts.
+            let old = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
+            #expect(try await jobs.start(id: Int(old)!, server: "甲"))
+            try await fixture.db.transaction { sql in try await sql.raw("UPDATE import_jobs SET server = NULL WHERE id = \(bind: Int(old)!)").run() }
+            #expect(try await jobs.failInterrupted(restarting: "丙") == 1)
         }
     }
 

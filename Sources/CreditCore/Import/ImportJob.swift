@@ -6,6 +6,15 @@ public struct ImportJob: Sendable, Hashable, Codable {
     public static let interrupted =
         "上传中断，已入库的批次保留；请重新上传同一文件，已入库的行将显示为“未变” / the upload broke off; the stored batches stay: send the same file again"
 
+    /// How often a server says it is still running an upload (``ImportJobStore/touch(id:)``), between batches.
+    public static let heartbeat: Duration = .seconds(60)
+    /// A running job not touched for this long is failed by any server (its own stopped and has not started again).
+    public static let abandonedAfter: TimeInterval = 10 * 60
+
+    /// The name a server runs jobs under unless told otherwise: the machine's. Servers sharing a database on one
+    /// machine each need a name of their own (`credit serve --server-name`).
+    public static var defaultServerName: String { ProcessInfo.processInfo.hostName }
+
     public enum Status: String, Sendable, Hashable, Codable {
         /// Created; the file has not arrived yet.
         case waiting
@@ -67,11 +76,17 @@ public protocol ImportJobStore: Sendable {
         filename: String,
         sizeBytes: Int?
     ) async throws -> ImportJob
-    /// Moves a waiting job to running; false when it is not waiting (a file is accepted once).
-    func start(id: Int) async throws -> Bool
+    /// Moves a waiting job to running on `server` (``ImportJob/server``); false when it is not waiting (a file is
+    /// accepted once).
+    func start(id: Int, server: String) async throws -> Bool
     func update(id: Int, status: ImportJob.Status, summary: ImportSummary, error: String?) async throws
-    /// Fails the jobs a previous run of the server left running (it stopped during their upload; one server runs
-    /// per database): their stored batches stay, and the message says to send the file again. Returns how many.
-    func failInterrupted() async throws -> Int
+    /// Says that a running job's server is still at it (between batches of a slow upload): every
+    /// ``ImportJob/heartbeat``.
+    func touch(id: Int) async throws
+    /// Fails the running jobs nobody runs any more — their stored batches stay, and the message says to send the
+    /// file again: those of `server` when it starts again (it stopped during their upload), those started before
+    /// jobs named their server, and, whoever asks, those not touched for ``ImportJob/abandonedAfter`` (their server
+    /// stopped and has not started again). Returns how many.
+    func failInterrupted(restarting server: String?) async throws -> Int
     func fetch(id: Int) async throws -> ImportJob?
 }

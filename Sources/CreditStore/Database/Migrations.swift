@@ -342,6 +342,12 @@ extension Migration {
                 "UPDATE records SET clock_estimated = 2 WHERE decided_on < '2024-01-01' OR due_by > '2026-12-31' OR received_at >= '2026-12-31'",
             ]
         ),
+        Migration(
+            // The server that runs an upload: a server starting again fails only its own running jobs (and, as
+            // any server does every minute, those nobody has touched for ten minutes), not another server's.
+            "name the server that runs an import",
+            both: ["ALTER TABLE import_jobs ADD COLUMN server TEXT"]
+        ),
     ]
 }
 

@@ -74,11 +74,20 @@ public struct SQLImportJobStore: ImportJobStore {
         )
     }
 
-    public func start(id: Int) async throws -> Bool {
+    public func start(id: Int, server: String) async throws -> Bool {
         let now = Timestamp.string(clock.now())
         return try await db.transaction { sql in
             try await sql.update("import_jobs").set("status", to: SQLBind(ImportJob.Status.running.rawValue)).set("updated_at", to: SQLBind(now))
+                .set("server", to: SQLBind(server))
                 .where("id", .equal, id).where("status", .equal, SQLBind(ImportJob.Status.waiting.rawValue)).returning("id").first() != nil
+        }
+    }
+
+    public func touch(id: Int) async throws {
+        let now = Timestamp.string(clock.now())
+        try await db.transaction { sql in
+            try await sql.update("import_jobs").set("updated_at", to: SQLBind(now)).where("id", .equal, id)
+                .where("status", .equal, SQLBind(ImportJob.Status.running.rawValue)).run()
         }
     }
 
@@ -93,12 +102,19 @@ public struct SQLImportJobStore: ImportJobStore {
         }
     }
 
-    public func failInterrupted() async throws -> Int {
-        let now = Timestamp.string(clock.now())
+    public func failInterrupted(restarting server: String?) async throws -> Int {
+        let now = clock.now()
+        let quietSince = Timestamp.string(now.addingTimeInterval(-ImportJob.abandonedAfter))
         return try await db.transaction { sql in
-            try await sql.update("import_jobs").set("status", to: SQLBind(ImportJob.Status.failed.rawValue))
-                .set("error", to: SQLBind(ImportJob.interrupted)).set("updated_at", to: SQLBind(now))
-                .where("status", .equal, SQLBind(ImportJob.Status.running.rawValue)).returning("id").all().count
+            var nobodys = sql.update("import_jobs").set("status", to: SQLBind(ImportJob.Status.failed.rawValue))
+                .set("error", to: SQLBind(ImportJob.interrupted)).set("updated_at", to: SQLBind(Timestamp.string(now)))
+                .where("status", .equal, SQLBind(ImportJob.Status.running.rawValue))
+            nobodys = nobodys.where { group in
+                var group = group.where("updated_at", .lessThan, SQLBind(quietSince))
+                if let server { group = group.orWhere("server", .equal, SQLBind(server)).orWhere("server", .is, SQLLiteral.null) }
+                return group
+            }
+            return try await nobodys.returning("id").all().count
         }
     }
 

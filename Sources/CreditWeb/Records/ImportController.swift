@@ -9,6 +9,8 @@ import Hummingbird
 struct ImportController {
     let dependencies: AppDependencies
     let pages: PageRenderer
+    /// The name uploads run under on this server (``AppConfiguration/instance``).
+    let instance: String
     static let department: Access = .roles([.department])
     /// Rejections shown on one page of the queue.
     static let queuePage = 200
@@ -108,9 +110,15 @@ struct ImportController {
     /// the job after every stored batch. 200 with the finished job, or 422 when the file could not be read.
     @Sendable func upload(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<JobDTO> {
         let job = try await job(context)
-        guard try await dependencies.imports.start(id: job.id) else {
+        guard try await dependencies.imports.start(id: job.id, server: instance) else {
             throw APIError(.conflict, code: "import_not_waiting", message: "这个导入任务已经收到过文件 / this import already has its file")
         }
+        // Between batches (a slow sender), the job is touched every minute: other servers see it is being run.
+        let imports = dependencies.imports
+        let heartbeat = Task {
+            while (try? await Task.sleep(for: ImportJob.heartbeat)) != nil { try? await imports.touch(id: job.id) }
+        }
+        defer { heartbeat.cancel() }
         let importer: any FileImporter =
             job.category == EntityRegistration.category
             ? EntityImporter(
@@ -129,7 +137,6 @@ struct ImportController {
                 today: dependencies.clock.today(),
                 source: "file"
             )
-        let imports = dependencies.imports
         let report: @Sendable (ImportSummary) async throws -> Void = { progress in
             try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
         }

@@ -76,6 +76,8 @@ public final class CatalogueReloader: Sendable {
 struct ReloadService: Service {
     let calendar: CalendarReloader
     let catalogue: CatalogueReloader
+    /// Uploads: those whose server stopped and has not started again are failed (``ImportJobStore/failInterrupted(restarting:)``).
+    let imports: any ImportJobStore
     let interval: Duration
 
     func run() async throws {
@@ -84,9 +86,16 @@ struct ReloadService: Service {
                 do {
                     try await calendar.reloadIfChanged()
                     try await catalogue.reloadIfChanged()
+                    let abandoned = try await imports.failInterrupted(restarting: nil)
+                    if abandoned > 0 {
+                        calendar.logger.warning(
+                            "uploads no server has touched for 10 minutes marked failed (their stored batches stay)",
+                            metadata: ["jobs": "\(abandoned)"]
+                        )
+                    }
                 } catch {
                     calendar.logger.error(
-                        "could not read the holiday calendar or the catalogue",
+                        "could not read the holiday calendar, the catalogue or the uploads",
                         metadata: ["error": .string(String(describing: type(of: error)))]
                     )
                 }
