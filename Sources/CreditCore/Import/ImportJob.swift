@@ -12,7 +12,7 @@ public struct ImportJob: Sendable, Hashable, Codable {
     public static let abandonedAfter: TimeInterval = 10 * 60
 
     /// The name a server runs jobs under unless told otherwise: the machine's. Servers sharing a database on one
-    /// machine each need a name of their own (`credit serve --server-name`).
+    /// machine each need a name of their own (`credit serve --instance`).
     public static var defaultServerName: String { ProcessInfo.processInfo.hostName }
 
     public enum Status: String, Sendable, Hashable, Codable {
@@ -76,8 +76,8 @@ public protocol ImportJobStore: Sendable {
         filename: String,
         sizeBytes: Int?
     ) async throws -> ImportJob
-    /// Moves a waiting job to running on `server` (``ImportJob/server``); false when it is not waiting (a file is
-    /// accepted once).
+    /// Moves a waiting job to running on `server` (the name the server runs uploads under); false when it is not
+    /// waiting (a file is accepted once).
     func start(id: Int, server: String) async throws -> Bool
     func update(id: Int, status: ImportJob.Status, summary: ImportSummary, error: String?) async throws
     /// Says that a running job's server is still at it (between batches of a slow upload): every
