@@ -66,6 +66,7 @@ struct EntityAPITests {
                 #expect(response.status == .notFound)
                 let error = try errorBody(response.body)
                 #expect(error.code == "not_found")
+                #expect(error.message == "未找到主体 91350100M000100Y43 / entity 91350100M000100Y43 not found")
             }
         }
     }

@@ -70,7 +70,7 @@ struct ImportController {
     /// `POST /api/v1/imports`: announces a file (category, encoding, name, size) and returns its job.
     @Sendable func create(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<JobDTO> {
         _ = try QueryParameters(request, allowed: [])
-        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
         let body = try await request.readBody(upTo: 64 * 1024)
         guard let job = try? JSONDecoder().decode(NewJob.self, from: Data(body.readableBytesView)) else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：{\"category\", \"encoding\", \"filename\", \"size\"}")
@@ -102,7 +102,7 @@ struct ImportController {
     func job(_ context: CreditRequestContext) async throws -> ImportJob {
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), let job = try await dependencies.imports.fetch(id: id),
             context.principal?.role != .department || context.principal?.departmentCode == job.departmentCode
-        else { throw APIError.notFound("导入任务 / the import") }
+        else { throw APIError.notFound("导入任务", "the import") }
         return job
     }
 
@@ -165,7 +165,7 @@ struct ImportController {
             try await imports.update(id: job.id, status: .done, summary: summary, error: nil)
         } catch let failure as ImportFailure {
             try await imports.update(id: job.id, status: .failed, summary: ImportSummary(), error: failure.message)
-            guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务 / the import") }
+            guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
             return EditedResponse(status: .unprocessableContent, response: JobDTO(failed))
         } catch {
             // The upload broke off (or the database failed): the batches stored so far stay; send the file again.
@@ -178,7 +178,7 @@ struct ImportController {
             )
             throw error
         }
-        guard let done = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务 / the import") }
+        guard let done = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
         return EditedResponse(status: .ok, response: JobDTO(done))
     }
 
@@ -225,7 +225,7 @@ struct ImportController {
     )
         async throws -> Response
     {
-        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
         let page = try await RecordController.rejectionPage(dependencies.records, department: department, after: after, limit: Self.queuePage)
         let items = page.items.map { r -> [String: Any] in
             let form = correctionForm(r)
@@ -254,8 +254,8 @@ struct ImportController {
     @Sendable func correct(_ request: Request, context: CreditRequestContext) async throws -> Response {
         guard let department = context.principal?.departmentCode, let id = context.parameters.get("id").flatMap({ Int($0) }),
             let rejection = try await dependencies.records.rejection(id: id, departmentCode: department)
-        else { throw APIError.notFound("退回记录 / the rejected row") }
-        guard let form = correctionForm(rejection) else { throw APIError.notFound("退回记录 / the rejected row") }
+        else { throw APIError.notFound("退回记录", "the rejected row") }
+        guard let form = correctionForm(rejection) else { throw APIError.notFound("退回记录", "the rejected row") }
         var fields: [String: String] = [:]
         for field in form.fields {
             if let value = context.form[field.name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty { fields[field.name] = value }

@@ -300,7 +300,7 @@ struct RecordController {
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0,
             let record = try await dependencies.records.fetchRecord(id: id),
             context.principal?.role != .department || context.principal?.departmentCode == record.departmentCode
-        else { throw APIError.notFound("记录 / the record") }
+        else { throw APIError.notFound("记录", "the record") }
         let versions = try await dependencies.records.fetchVersions(recordID: id)
         return RecordDTO(record, catalogue: dependencies.catalogue, versions: versions, today: dependencies.clock.today())
     }
@@ -308,7 +308,7 @@ struct RecordController {
     @Sendable func rejections(_ request: Request, context: CreditRequestContext) async throws -> RejectionsDTO {
         let params = try QueryParameters(request, allowed: ["limit", "after"])
         let limit = try params.integer("limit", default: 100, range: 1...1000)
-        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门 / the department") }
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
         let page = try await Self.rejectionPage(dependencies.records, department: department, after: params["after"], limit: limit)
         return RejectionsDTO(items: page.items.map(RejectionsDTO.Item.init), total: page.total, next: page.next)
     }

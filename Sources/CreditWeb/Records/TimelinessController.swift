@@ -68,7 +68,7 @@ struct TimelinessController {
         // A department sees its own figures only; for another code it gets 404, as for an unknown one.
         guard context.principal?.role != .department || context.principal?.departmentCode == code,
             let name = try await dependencies.registry.fetchDepartments().first(where: { $0.code == code })?.name
-        else { throw APIError.notFound("部门 / the department") }
+        else { throw APIError.notFound("部门", "the department") }
         let (from, to) = try period(params)
         let rows = try await dependencies.records.timeliness(departmentCode: code, from: from, to: to)
         return DepartmentDTO(

@@ -47,7 +47,7 @@ struct EntityController {
         }
         let outcome = try await dependencies.registry.apply(registration)
         guard let stored = try await dependencies.registry.fetchEntity(code: registration.entity.code) else {
-            throw APIError.notFound("主体 / the entity")
+            throw APIError.notFound("主体", "the entity")
         }
         var dto = EntityDTO(stored, tables: dependencies.tables)
         dto.outcome = outcome.rawValue
@@ -79,7 +79,7 @@ struct EntityController {
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> EntityDTO {
         _ = try QueryParameters(request, allowed: [])
         let code = try EntitySearchTerm.creditCode(context.parameters.get("code") ?? "")
-        guard let entity = try await dependencies.registry.fetchEntity(code: code) else { throw APIError.notFound("主体 \(code) / entity \(code)") }
+        guard let entity = try await dependencies.registry.fetchEntity(code: code) else { throw APIError.notFound("主体 \(code)", "entity \(code)") }
         return EntityDTO(entity, tables: dependencies.tables)
     }
 

@@ -44,8 +44,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     // MARK: Common errors
 
-    static func notFound(_ what: String) -> APIError {
-        APIError(.notFound, code: "not_found", message: "未找到\(what) / \(what) not found")
+    /// 404 naming what was not found, in Chinese and in English (`notFound("记录", "the record")`).
+    static func notFound(_ chinese: String, _ english: String) -> APIError {
+        APIError(.notFound, code: "not_found", message: "未找到\(chinese) / \(english) not found")
     }
 
     static func invalidCreditCode(_ problem: IdentifierProblem) -> APIError {
