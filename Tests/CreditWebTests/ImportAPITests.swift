@@ -149,12 +149,16 @@ struct ImportAPITests {
         }
     }
 
+    /// Without the server's minute-by-minute look (which also fails abandoned uploads): these tests move the clock
+    /// themselves and say when a server looks.
+    static let noReloads = AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil, reloadInterval: nil)
+
     @Test(
         "an upload cut off by its server stopping is not left running: that server's next start fails it, saying to send the file again; another server's, touched every minute, is left alone until no one has touched it for 10 minutes",
         arguments: TestEngine.available
     )
     func interruptedByAStop(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withSignInApp(engine, configuration: Self.noReloads) { client, fixture in
             // Two files were arriving, on two servers sharing the database, when the first server stopped.
             let first = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
             let second = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
@@ -194,6 +198,50 @@ struct ImportAPITests {
             #expect(try await jobs.start(id: Int(old)!, server: "甲"))
             try await fixture.db.transaction { sql in try await sql.raw("UPDATE import_jobs SET server = NULL WHERE id = \(bind: Int(old)!)").run() }
             #expect(try await jobs.failInterrupted(restarting: "丙") == 1)
+        }
+    }
+
+    @Test(
+        "while an upload runs, its job is touched at every beat, so no server takes it for abandoned; once it ends, the touching stops",
+        arguments: TestEngine.available
+    )
+    func touchedWhileRunning(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine, configuration: Self.noReloads) { client, fixture in
+            let id = Int(try await Self.announce(client, fixture, #"{"category": "penalty"}"#))!
+            let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
+            #expect(try await jobs.start(id: id, server: "甲"))
+            let started = try #require(try await jobs.fetch(id: id)?.updatedAt)
+            // A quicker beat than the server's minute; the clock is the test's.
+            let heartbeat = ImportJob.touching(id, in: jobs, every: .milliseconds(5))
+            fixture.clock.advance(by: 11 * 60)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await jobs.fetch(id: id)?.updatedAt == started, ContinuousClock.now < deadline { await Task.yield() }
+            #expect(try await jobs.fetch(id: id)?.updatedAt != started, "touched at the clock's new time")
+            #expect(try await jobs.failInterrupted(restarting: nil) == 0, "touched just now: still being run")
+            heartbeat.cancel()
+            await heartbeat.value
+            fixture.clock.advance(by: 11 * 60)
+            #expect(try await jobs.failInterrupted(restarting: nil) == 1, "no longer touched: failed after 10 minutes")
+        }
+    }
+
+    @Test("a running server, at its next look, fails an upload nobody has touched for 10 minutes", arguments: TestEngine.available)
+    func abandonedFailedByTheNextLook(_ engine: TestEngine) async throws {
+        let looking = AppConfiguration(
+            port: 0,
+            checkpointInterval: nil,
+            anonymousRequestsPerMinute: nil,
+            reloadInterval: .milliseconds(20)
+        )
+        try await withSignInApp(engine, configuration: looking) { client, fixture in
+            let id = Int(try await Self.announce(client, fixture, #"{"category": "penalty"}"#))!
+            let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
+            #expect(try await jobs.start(id: id, server: "已停止的服务器"))
+            fixture.clock.advance(by: 11 * 60)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await jobs.fetch(id: id)?.status == .running, ContinuousClock.now < deadline { await Task.yield() }
+            let job = try await jobs.fetch(id: id)
+            #expect(job?.status == .failed && job?.error == ImportJob.interrupted)
         }
     }
 

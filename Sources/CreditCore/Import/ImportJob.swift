@@ -8,6 +8,18 @@ public struct ImportJob: Sendable, Hashable, Codable {
 
     /// How often a server says it is still running an upload (``ImportJobStore/touch(id:)``), between batches.
     public static let heartbeat: Duration = .seconds(60)
+
+    /// Touches a running job every `interval` (``heartbeat``) until the task returned is cancelled — when the upload
+    /// ends, whichever way. A failed touch is tried again at the next beat.
+    public static func touching(
+        _ id: Int,
+        in store: any ImportJobStore,
+        every interval: Duration = heartbeat
+    ) -> Task<Void, Never> {
+        Task {
+            while (try? await Task.sleep(for: interval)) != nil { try? await store.touch(id: id) }
+        }
+    }
     /// A running job not touched for this long is failed by any server (its own stopped and has not started again).
     public static let abandonedAfter: TimeInterval = 10 * 60
 

@@ -115,9 +115,7 @@ struct ImportController {
         }
         // Between batches (a slow sender), the job is touched every minute: other servers see it is being run.
         let imports = dependencies.imports
-        let heartbeat = Task {
-            while (try? await Task.sleep(for: ImportJob.heartbeat)) != nil { try? await imports.touch(id: job.id) }
-        }
+        let heartbeat = ImportJob.touching(job.id, in: imports)
         defer { heartbeat.cancel() }
         let importer: any FileImporter =
             job.category == EntityRegistration.category
