@@ -22,9 +22,13 @@ public struct AppConfiguration: Sendable {
     /// How often the server looks for holiday years and catalogue versions loaded from the command line
     /// (`credit calendar load`, `credit catalog load`); nil: never (until restarted).
     public var reloadInterval: Duration?
-    /// The name this server runs uploads under (``ImportJob/defaultServerName``, the machine's, unless set): when
-    /// it starts again it fails the uploads it was running; another server's are left to it.
+    /// The name this server runs uploads under (``defaultInstance``, the machine's, unless set): when it starts
+    /// again it fails the uploads it was running; another server's are left to it.
     public var instance: String
+
+    /// The name a server runs uploads under unless told otherwise: the machine's. Servers sharing a database on one
+    /// machine each need a name of their own (`credit serve --instance`).
+    public static var defaultInstance: String { ProcessInfo.processInfo.hostName }
 
     public init(
         host: String = "127.0.0.1",
@@ -35,7 +39,7 @@ public struct AppConfiguration: Sendable {
         secureCookies: Bool = false,
         trustedProxies: Set<String> = [],
         reloadInterval: Duration? = .seconds(60),
-        instance: String = ImportJob.defaultServerName
+        instance: String = AppConfiguration.defaultInstance
     ) {
         self.host = host
         self.port = port

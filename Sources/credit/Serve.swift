@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
             10 minutes). Give each server its own when several on one machine share a database.
             """
     )
-    var instance = ImportJob.defaultServerName
+    var instance = AppConfiguration.defaultInstance
 
     func run() async throws {
         let logger = Log.make("credit")

@@ -212,7 +212,7 @@ struct ImportAPITests {
             #expect(try await jobs.start(id: id, server: "甲"))
             let started = try #require(try await jobs.fetch(id: id)?.updatedAt)
             // A quicker beat than the server's minute; the clock is the test's.
-            let heartbeat = ImportJob.touching(id, in: jobs, every: .milliseconds(5))
+            let heartbeat = UploadHeartbeat.touching(id, in: jobs, every: .milliseconds(5))
             fixture.clock.advance(by: 11 * 60)
             let deadline = ContinuousClock.now + .seconds(60)
             while try await jobs.fetch(id: id)?.updatedAt == started, ContinuousClock.now < deadline { await Task.yield() }

@@ -29,6 +29,11 @@ struct RecordAPITests {
         }
     }
 
+    /// `GET /api/v1/records/{id}` as the holder of `token`, its JSON.
+    static func record(_ client: any TestClientProtocol, _ id: String, token: String) async throws -> [String: Any] {
+        try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: bearer(token)) { try $0.body.json() }
+    }
+
     static func penalty(_ code: String, _ number: String, decidedOn: String = "2026-11-20") -> [String: Any] {
         [
             "category": "penalty", "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn,
@@ -462,15 +467,14 @@ struct TimelinessAPITests {
                 [RecordAPITests.penalty(fixture.entityCode, "E-1", decidedOn: "2026-12-24")]
             )
             let id = try #require(results.first?["id"] as? String)
-            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
-            let record = try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: office) { try $0.body.json() }
+            let record = try await RecordAPITests.record(client, id, token: fixture.officeToken)
             #expect(record["dueBy"] as? String == "2027-01-05" && record["dueByEstimated"] as? Bool == true)
             #expect(record["late"] as? Bool == true && record["delayWorkingDays"] as? Int == 3)
             let code = DemoCity.departments[2].code
             let report = try await client.execute(
                 uri: "/api/v1/departments/\(code)/timeliness?from=2026-12-01&to=2027-01-08",
                 method: .get,
-                headers: office
+                headers: RecordAPITests.bearer(fixture.officeToken)
             ) {
                 try $0.body.json()
             }

@@ -352,10 +352,7 @@ struct CalendarPageTests {
                 [RecordAPITests.penalty(fixture.entityCode, "C-1", decidedOn: "2027-02-01")]
             )
             let id = try #require(results.first?["id"] as? String)
-            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
-            func record() async throws -> [String: Any] {
-                try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: office) { try $0.body.json() }
-            }
+            func record() async throws -> [String: Any] { try await RecordAPITests.record(client, id, token: fixture.officeToken) }
             #expect(try await record()["late"] as? Bool == true)
 
             let (session, csrf) = try await fixture.accounts.startSession(accountID: fixture.office.id)

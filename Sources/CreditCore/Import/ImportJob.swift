@@ -9,23 +9,8 @@ public struct ImportJob: Sendable, Hashable, Codable {
     /// How often a server says it is still running an upload (``ImportJobStore/touch(id:)``), between batches.
     public static let heartbeat: Duration = .seconds(60)
 
-    /// Touches a running job every `interval` (``heartbeat``) until the task returned is cancelled — when the upload
-    /// ends, whichever way. A failed touch is tried again at the next beat.
-    public static func touching(
-        _ id: Int,
-        in store: any ImportJobStore,
-        every interval: Duration = heartbeat
-    ) -> Task<Void, Never> {
-        Task {
-            while (try? await Task.sleep(for: interval)) != nil { try? await store.touch(id: id) }
-        }
-    }
     /// A running job not touched for this long is failed by any server (its own stopped and has not started again).
     public static let abandonedAfter: TimeInterval = 10 * 60
-
-    /// The name a server runs jobs under unless told otherwise: the machine's. Servers sharing a database on one
-    /// machine each need a name of their own (`credit serve --instance`).
-    public static var defaultServerName: String { ProcessInfo.processInfo.hostName }
 
     public enum Status: String, Sendable, Hashable, Codable {
         /// Created; the file has not arrived yet.

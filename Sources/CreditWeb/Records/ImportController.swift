@@ -115,7 +115,7 @@ struct ImportController {
         }
         // Between batches (a slow sender), the job is touched every minute: other servers see it is being run.
         let imports = dependencies.imports
-        let heartbeat = ImportJob.touching(job.id, in: imports)
+        let heartbeat = UploadHeartbeat.touching(job.id, in: imports)
         defer { heartbeat.cancel() }
         let importer: any FileImporter =
             job.category == EntityRegistration.category
@@ -316,5 +316,17 @@ struct ImportController {
         _ = try await dependencies.records.resolveRejection(id: rejection.id, departmentCode: department)
         let label = Self.positionLabel(rejection).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return .redirect(to: "/rejections?fixed=\(label)", type: .normal)
+    }
+}
+
+/// While an upload runs, its server says so every minute (between batches of a slow sender), so that no other server
+/// takes the job for abandoned (``ImportJobStore/failInterrupted(restarting:)``).
+public enum UploadHeartbeat {
+    /// Touches a running job every `interval` (``ImportJob/heartbeat``) until the task returned is cancelled — when
+    /// the upload ends, whichever way. A failed touch is tried again at the next beat.
+    public static func touching(_ id: Int, in store: any ImportJobStore, every interval: Duration = ImportJob.heartbeat) -> Task<Void, Never> {
+        Task {
+            while (try? await Task.sleep(for: interval)) != nil { try? await store.touch(id: id) }
+        }
     }
 }

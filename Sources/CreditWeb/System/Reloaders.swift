@@ -72,20 +72,21 @@ public final class CatalogueReloader: Sendable {
     }
 }
 
-/// Runs ``CalendarReloader`` and ``CatalogueReloader`` on a schedule (every minute by default).
+/// The server's look every minute (by default): ``CalendarReloader`` and ``CatalogueReloader`` put in force what was
+/// loaded from the command line, and uploads no server has touched for ``ImportJob/abandonedAfter`` are failed
+/// (``ImportJobStore/failInterrupted(restarting:)``). Each step goes on when another fails.
 struct ReloadService: Service {
     let calendar: CalendarReloader
     let catalogue: CatalogueReloader
-    /// Uploads: those whose server stopped and has not started again are failed (``ImportJobStore/failInterrupted(restarting:)``).
     let imports: any ImportJobStore
     let interval: Duration
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do {
-                    try await calendar.reloadIfChanged()
-                    try await catalogue.reloadIfChanged()
+                await look("the holiday calendar") { try await calendar.reloadIfChanged() }
+                await look("the catalogue") { try await catalogue.reloadIfChanged() }
+                await look("the uploads") {
                     let abandoned = try await imports.failInterrupted(restarting: nil)
                     if abandoned > 0 {
                         calendar.logger.warning(
@@ -93,11 +94,6 @@ struct ReloadService: Service {
                             metadata: ["jobs": "\(abandoned)"]
                         )
                     }
-                } catch {
-                    calendar.logger.error(
-                        "could not read the holiday calendar, the catalogue or the uploads",
-                        metadata: ["error": .string(String(describing: type(of: error)))]
-                    )
                 }
                 do {
                     try await Task.sleep(for: interval)
@@ -105,6 +101,15 @@ struct ReloadService: Service {
                     return  // cancelled by a graceful shutdown
                 }
             }
+        }
+    }
+
+    /// One step of the look; its failure is logged (the error's type only: no personal data) and the look goes on.
+    private func look(_ what: String, _ step: () async throws -> Void) async {
+        do {
+            try await step()
+        } catch {
+            calendar.logger.error("could not read \(what)", metadata: ["error": .string(String(describing: type(of: error)))])
         }
     }
 }
