@@ -65,6 +65,13 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
     path = gb18030_file("住建处罚-GB18030.csv", text)
 
     _sign_in_and_open_imports(server, browser, "housing.clerk")
+    # The upload page links to the catalogue, which names every column of the file's header for penalties.
+    browser.find_element(By.ID, "catalogue-link").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "公共信用信息目录"
+    penalty = browser.find_element(By.ID, "category-penalty").text
+    assert all(column in penalty for column in text.splitlines()[0].split(",")), penalty
+    screenshots(browser, "29-catalogue")
+    browser.back()
     browser.find_element(By.ID, "import-file").send_keys(path)
     screenshots(browser, "30-upload-chosen")
     result = _submit_upload(browser)

@@ -26,19 +26,20 @@ struct CatalogueTests {
 
     static func json(_ catalogue: Catalogue) throws -> ByteBuffer { ByteBuffer(bytes: Array(try JSONEncoder().encode(catalogue))) }
 
+    /// The credit office loads ``local(version:effectiveFrom:)`` as version "2026-12 本地", effective 2026-12-01.
+    static func loadLocalVersion(_ client: any TestClientProtocol, _ fixture: SignInFixture) async throws {
+        try await client.execute(
+            uri: "/api/v1/catalog",
+            method: .put,
+            headers: [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"],
+            body: try json(local(version: "2026-12 本地", effectiveFrom: "2026-12-01"))
+        ) { #expect($0.status == .created) }
+    }
+
     @Test("a new version takes effect on its date; records keep the version they were checked against", arguments: TestEngine.available)
     func versions(_ engine: TestEngine) async throws {
         try await withSignInApp(engine) { client, fixture in
-            let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"]
-            try await client.execute(
-                uri: "/api/v1/catalog",
-                method: .put,
-                headers: office,
-                body: try Self.json(Self.local(version: "2026-12 本地", effectiveFrom: "2026-12-01"))
-            ) {
-                response in
-                #expect(response.status == .created)
-            }
+            try await Self.loadLocalVersion(client, fixture)
             let today = try await client.execute(uri: "/api/v1/catalog", method: .get) { try $0.body.json() }
             #expect(today["version"] as? String == "2026-04-01")
             #expect((today["versions"] as? [[String: Any]])?.count == 2)
@@ -101,6 +102,41 @@ struct CatalogueTests {
             try await client.execute(uri: "/api/v1/catalog", method: .put, headers: office, body: ByteBuffer(string: "{}")) {
                 #expect($0.status == .badRequest)
             }
+        }
+    }
+
+    @Test(
+        "the catalogue page shows what may be collected, in which columns, who sees it and for how long; a loaded version once in force",
+        arguments: TestEngine.available
+    )
+    func page(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            func page(_ uri: String = "/catalog") async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: uri, method: .get) { ($0.status, $0.body.text) }
+            }
+            let (status, today) = try await page()
+            #expect(status == .ok)
+            #expect(today.contains("版本 2026-04-01，自 2026-04-01 起施行"))
+            // The national standard's column names a department may put in its file's header.
+            #expect(today.contains("行政处罚决定书文号、处罚决定书文号") && today.contains("处罚决定日期、处罚日期"))
+            // The periods of the rule set in force (Order 36): serious records 1 to 3 years, general 3 months to 1 year.
+            #expect(today.contains("<td>严重</td><td>1 年</td><td>3 年</td>") && today.contains("<td>一般</td><td>3 个月</td><td>1 年</td>"))
+            #expect(today.contains("仅为“警告”的行政处罚不公示"))
+            #expect(today.contains("轻微失信不公示") && today.contains("自决定日期起公示 3 年"))
+            #expect(today.contains("政务共享：政府部门可查，不向社会公开"))  // levies: shared among government only
+            #expect(!today.contains("市级诚信荣誉"))
+
+            try await Self.loadLocalVersion(client, fixture)
+            let (_, announced) = try await page()
+            #expect(announced.contains("新版本 2026-12 本地 将于 2026-12-01 起施行"))
+            #expect(!announced.contains("市级诚信荣誉"))
+            fixture.clock.set(LocalDate("2026-12-01")!)
+            let (_, inForce) = try await page()
+            #expect(inForce.contains("版本 2026-12 本地，自 2026-12-01 起施行") && !inForce.contains("将于"))
+            #expect(inForce.contains("市级诚信荣誉") && inForce.contains("自决定日期起公示 1 年"))
+
+            let (refused, message) = try await page("/catalog?on=2026-12-01")
+            #expect(refused == .badRequest && message.contains("未知参数“on”，可用参数：purpose"))
         }
     }
 }

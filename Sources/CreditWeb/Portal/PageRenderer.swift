@@ -19,6 +19,7 @@ struct PageRenderer: Sendable {
         let library = try await MustacheLibrary(directory: dir.path)
         for name in [
             "layout", "home", "search", "entity", "error", "login", "account", "audit", "imports", "rejections", "timeliness", "records", "unmatched",
+            "catalog",
         ]
         where library.getTemplate(named: name) == nil {
             throw TemplatesMissing(detail: "template \(name).mustache not found in \(dir.path)")

@@ -19,11 +19,12 @@ struct QueryParameters {
             let name = try Self.decode(parts[0])
             let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
             guard allowed.contains(name) || name == Self.purpose else {
+                // `purpose` is named too: a page that takes nothing else would otherwise list nothing at all.
+                let names = (allowed.sorted() + [Self.purpose]).joined(separator: ", ")
                 throw APIError(
                     .badRequest,
                     code: "unknown_parameter",
-                    message:
-                        "未知参数“\(name.prefix(40))”，可用参数：\(allowed.sorted().joined(separator: ", ")) / unknown parameter, allowed: \(allowed.sorted().joined(separator: ", "))"
+                    message: "未知参数“\(name.prefix(40))”，可用参数：\(names) / unknown parameter “\(name.prefix(40))”; allowed: \(names)"
                 )
             }
             guard values[name] == nil else {
