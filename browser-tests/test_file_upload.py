@@ -77,6 +77,12 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
     result = _submit_upload(browser)
     assert "新增 1" in result and "退回 2" in result, result
     assert browser.find_element(By.ID, "import-progress").get_attribute("value") == "100"
+    # The list of recent uploads below shows the file, done, with its counts.
+    WebDriverWait(browser, 10).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "tr.import-job").get_attribute("data-status") == "done")
+    job = browser.find_element(By.CSS_SELECTOR, "tr.import-job")
+    assert "住建处罚-GB18030.csv" in job.text and "完成" in job.find_element(By.CLASS_NAME, "job-status").text
+    assert job.find_element(By.CLASS_NAME, "job-accepted").text == "1" and job.find_element(By.CLASS_NAME, "job-rejected").text == "2"
     screenshots(browser, "31-upload-done")
 
     browser.find_element(By.ID, "import-rejections").click()

@@ -271,4 +271,73 @@ struct ImportAPITests {
             }
         }
     }
+
+    @Test(
+        "the newest uploads first: a department sees its own on the API and its page, with status, counts and progress; the office sees every department's",
+        arguments: TestEngine.available
+    )
+    func recentUploads(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let tax = DemoCity.departments[2].code
+            let market = DemoCity.departments[1].code
+            func list(_ token: String, _ query: String = "") async throws -> (HTTPResponse.Status, [[String: Any]]) {
+                try await client.execute(uri: "/api/v1/imports\(query)", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                    ($0.status, $0.status == .ok ? (try $0.body.json()["items"] as? [[String: Any]] ?? []) : [])
+                }
+            }
+            // 十一月.csv: done, one row accepted and one rejected; 十二月.csv: still running, half of its 100 bytes read.
+            let november = try await Self.announce(client, fixture, #"{"category": "penalty", "filename": "十一月.csv"}"#)
+            try await client.execute(
+                uri: "/api/v1/imports/\(november)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "text/csv"],
+                body: ByteBuffer(string: Self.file(fixture))
+            ) { #expect($0.status == .ok) }
+            let december = try await Self.announce(client, fixture, #"{"category": "penalty", "filename": "十二月.csv", "size": 100}"#)
+            let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
+            #expect(try await jobs.start(id: Int(december)!, server: "甲"))
+            var progress = ImportSummary()
+            progress.bytes = 50
+            progress.rows = 20_010
+            progress.accepted = 20_010
+            try await jobs.update(id: Int(december)!, status: .running, summary: progress, error: nil)
+            let (_, marketToken) = try await fixture.clerk("市场监管报送员", department: market)
+            let other = try await client.execute(
+                uri: "/api/v1/imports",
+                method: .post,
+                headers: [.authorization: "Bearer \(marketToken)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"category": "license", "filename": "许可.csv"}"#)
+            ) { try $0.body.json()["id"] as? String ?? "" }
+
+            let (status, own) = try await list(fixture.departmentToken)
+            #expect(status == .ok)
+            #expect(own.map { $0["id"] as? String } == [december, november])
+            #expect(own.allSatisfy { $0["department"] as? String == tax })
+            #expect(own.map { $0["status"] as? String } == ["running", "done"])
+            #expect(own[1]["accepted"] as? Int == 1 && own[1]["rejected"] as? Int == 1)
+            let (refused, _) = try await list(fixture.departmentToken, "?department=\(market)")
+            #expect(refused == .forbidden)
+            #expect(try await list(fixture.officeToken).1.map { $0["id"] as? String } == [other, december, november])
+            #expect(try await list(fixture.officeToken, "?department=\(market)").1.map { $0["id"] as? String } == [other])
+            #expect(try await list(fixture.officeToken, "?limit=1").1.map { $0["id"] as? String } == [other])
+            #expect(try await list(fixture.officeToken, "?limit=0").0 == .badRequest)
+
+            let (account, _) = try await fixture.clerk("税务报送员")
+            let (session, _) = try await fixture.accounts.startSession(accountID: account.id)
+            let page = try await client.execute(uri: "/imports", method: .get, headers: [.cookie: "credit_session=\(session)"]) {
+                #expect($0.status == .ok)
+                return $0.body.text
+            }
+            let rows = page.components(separatedBy: "<tr class=\"import-job\"").dropFirst()
+            #expect(rows.count == 2)
+            let running = rows.first ?? ""
+            let done = rows.last ?? ""
+            #expect(
+                running.contains("十二月.csv") && running.contains("导入中") && running.contains(#"<progress class="job-progress" max="100" value="50">"#)
+            )
+            #expect(running.contains("20,010"))
+            #expect(done.contains("十一月.csv") && done.contains("完成") && done.contains(#"<a href="/rejections">1</a>"#) && !done.contains("<progress"))
+            #expect(!page.contains("许可.csv"))  // another department's
+        }
+    }
 }

@@ -384,6 +384,7 @@ struct TimelinessAPITests {
             {
                 let page = $0.body.text
                 #expect(page.contains("99.9%") && !page.contains("100.0%"), "\(page)")
+                #expect(page.contains("<td>2,001</td>"))  // counts in groups of three, as people read them
             }
         }
     }

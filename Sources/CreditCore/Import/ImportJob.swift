@@ -86,4 +86,6 @@ public protocol ImportJobStore: Sendable {
     /// stopped and has not started again). Returns how many.
     func failInterrupted(restarting server: String?) async throws -> Int
     func fetch(id: Int) async throws -> ImportJob?
+    /// The newest jobs first, at most `limit`: a department's, or every department's when `departmentCode` is nil.
+    func recent(departmentCode: String?, limit: Int) async throws -> [ImportJob]
 }

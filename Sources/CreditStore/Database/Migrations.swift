@@ -348,6 +348,11 @@ extension Migration {
             "name the server that runs an import",
             both: ["ALTER TABLE import_jobs ADD COLUMN server TEXT"]
         ),
+        Migration(
+            // A department's upload page lists its newest jobs first.
+            "index import jobs by department, newest first",
+            both: ["CREATE INDEX import_jobs_department ON import_jobs (department_code, id)"]
+        ),
     ]
 }
 

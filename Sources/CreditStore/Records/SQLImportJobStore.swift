@@ -120,30 +120,39 @@ public struct SQLImportJobStore: ImportJobStore {
 
     public func fetch(id: Int) async throws -> ImportJob? {
         try await db.read { sql in
-            guard let row = try await sql.select().column(SQLLiteral.all).from("import_jobs").where("id", .equal, id).first() else {
-                return nil
-            }
-            var summary = ImportSummary()
-            summary.bytes = try row.decode(column: "bytes_done", as: Int.self)
-            summary.rows = try row.decode(column: "rows_done", as: Int.self)
-            summary.accepted = try row.decode(column: "accepted", as: Int.self)
-            summary.updated = try row.decode(column: "updated", as: Int.self)
-            summary.unchanged = try row.decode(column: "unchanged", as: Int.self)
-            summary.rejected = try row.decode(column: "rejected", as: Int.self)
-            return ImportJob(
-                id: try row.decode(column: "id", as: Int.self),
-                departmentCode: try row.decode(column: "department_code", as: String.self),
-                accountID: try row.decode(column: "account_id", as: Int?.self),
-                category: try row.decode(column: "category", as: String.self),
-                encoding: try row.decode(column: "encoding", as: String.self),
-                filename: try row.decode(column: "filename", as: String.self),
-                sizeBytes: try row.decode(column: "size_bytes", as: Int?.self),
-                status: ImportJob.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
-                summary: summary,
-                error: try row.decode(column: "error", as: String?.self),
-                createdAt: try row.decode(column: "created_at", as: String.self),
-                updatedAt: try row.decode(column: "updated_at", as: String.self)
-            )
+            try await sql.select().column(SQLLiteral.all).from("import_jobs").where("id", .equal, id).first().map(Self.job)
         }
+    }
+
+    public func recent(departmentCode: String?, limit: Int) async throws -> [ImportJob] {
+        try await db.read { sql in
+            var query = sql.select().column(SQLLiteral.all).from("import_jobs")
+            if let departmentCode { query = query.where("department_code", .equal, SQLBind(departmentCode)) }
+            return try await query.orderBy("id", .descending).limit(limit).all().map(Self.job)
+        }
+    }
+
+    static func job(_ row: any SQLRow) throws -> ImportJob {
+        var summary = ImportSummary()
+        summary.bytes = try row.decode(column: "bytes_done", as: Int.self)
+        summary.rows = try row.decode(column: "rows_done", as: Int.self)
+        summary.accepted = try row.decode(column: "accepted", as: Int.self)
+        summary.updated = try row.decode(column: "updated", as: Int.self)
+        summary.unchanged = try row.decode(column: "unchanged", as: Int.self)
+        summary.rejected = try row.decode(column: "rejected", as: Int.self)
+        return ImportJob(
+            id: try row.decode(column: "id", as: Int.self),
+            departmentCode: try row.decode(column: "department_code", as: String.self),
+            accountID: try row.decode(column: "account_id", as: Int?.self),
+            category: try row.decode(column: "category", as: String.self),
+            encoding: try row.decode(column: "encoding", as: String.self),
+            filename: try row.decode(column: "filename", as: String.self),
+            sizeBytes: try row.decode(column: "size_bytes", as: Int?.self),
+            status: ImportJob.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            summary: summary,
+            error: try row.decode(column: "error", as: String?.self),
+            createdAt: try row.decode(column: "created_at", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: String.self)
+        )
     }
 }

@@ -154,7 +154,7 @@ struct AuditController {
         let queryString = (params.echo(Self.filters) + ["purpose=\(QueryParameters.encode(purpose))"]).joined(separator: "&")
         let lastPage = max(1, (total + size - 1) / size)
         ctx["searched"] = true
-        ctx["total"] = total
+        ctx["total"] = total.grouped
         ctx["page"] = page
         ctx["lastPage"] = lastPage
         ctx["export"] = "/api/v1/audit/export?\(queryString)"

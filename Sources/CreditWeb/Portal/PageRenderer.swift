@@ -68,3 +68,8 @@ struct PageRenderer: Sendable {
         page("error", title: "出错了", context: ["status": String(status.code), "message": message], viewer: nil, status: status)
     }
 }
+
+extension Int {
+    /// A count as pages show it, in groups of three: 20,010.
+    var grouped: String { formatted(.number.locale(Locale(identifier: "zh_CN"))) }
+}

@@ -38,7 +38,7 @@ struct PortalController {
         }
         let (items, total) = try await dependencies.records.searchPublic(query, on: dependencies.clock.today(), page: page, size: Self.pageSize)
         let filters = params.echo(RecordController.searchFilters).joined(separator: "&")
-        ctx["total"] = total
+        ctx["total"] = total.grouped
         ctx["more"] = total >= 10_000
         ctx["exportCSV"] = "/api/v1/open-data/records?format=csv" + (filters.isEmpty ? "" : "&" + filters)
         ctx["exportJSON"] = "/api/v1/open-data/records?format=json" + (filters.isEmpty ? "" : "&" + filters)
@@ -60,7 +60,7 @@ struct PortalController {
         return pages.page(
             "home",
             title: "信用信息公示",
-            context: ["entityCount": count.formatted(.number.locale(Locale(identifier: "zh_CN"))), "departmentCount": departments.count],
+            context: ["entityCount": count.grouped, "departmentCount": departments.count],
             viewer: context
         )
     }
@@ -87,7 +87,7 @@ struct PortalController {
             ]
         }
         var ctx: [String: Any] = [
-            "query": q, "items": items, "total": result.total, "more": result.totalIsLowerBound, "page": page, "lastPage": lastPage,
+            "query": q, "items": items, "total": result.total.grouped, "more": result.totalIsLowerBound, "page": page, "lastPage": lastPage,
             "none": items.isEmpty,
         ]
         if page > 1 { ctx["previous"] = "/search?q=\(encoded)&page=\(page - 1)" }

@@ -19,13 +19,19 @@ struct ImportController {
         api.post("imports", Self.department, use: create)
         api.on(.put, "imports/{id}/file", Self.department, use: upload)
         api.get("imports/{id}", .roles([.department, .creditOffice, .admin]), use: show)
+        api.get("imports", .roles([.department, .creditOffice, .admin]), use: list)
         routes.get("imports", Self.department, use: importPage)
         routes.get("rejections", Self.department, use: rejectionsPage)
         routes.post("rejections/{id}", Self.department, use: correct)
     }
 
+    /// Jobs shown on the upload page.
+    static let recentOnPage = 20
+
     struct JobDTO: ResponseEncodable, Sendable {
         var id: String
+        /// The department's credit code.
+        var department: String
         var status: String
         var category: String
         var encoding: String
@@ -43,6 +49,7 @@ struct ImportController {
 
         init(_ job: ImportJob) {
             id = String(job.id)
+            department = job.departmentCode
             status = job.status.rawValue
             category = job.category
             encoding = job.encoding
@@ -180,6 +187,25 @@ struct ImportController {
         return EditedResponse(status: .ok, response: JobDTO(done))
     }
 
+    struct JobListDTO: ResponseEncodable, Sendable {
+        var items: [JobDTO]
+    }
+
+    /// `GET /api/v1/imports`: the newest jobs first — a department's own; every department's for the credit office
+    /// and administrators, or one department's with `department`.
+    @Sendable func list(_ request: Request, context: CreditRequestContext) async throws -> JobListDTO {
+        let params = try QueryParameters(request, allowed: ["limit", "department"])
+        let limit = try params.integer("limit", default: Self.recentOnPage, range: 1...100)
+        var department = params["department"].map { $0.uppercased() }
+        if context.principal?.role == .department {
+            guard department == nil || department == context.principal?.departmentCode else {
+                throw APIError(.forbidden, code: "forbidden", message: "部门账户只能查看本部门的导入任务 / a department sees its own imports only")
+            }
+            department = context.principal?.departmentCode
+        }
+        return JobListDTO(items: try await dependencies.imports.recent(departmentCode: department, limit: limit).map(JobDTO.init))
+    }
+
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> JobDTO {
         _ = try QueryParameters(request, allowed: [])
         return JobDTO(try await job(context))
@@ -200,7 +226,35 @@ struct ImportController {
         let categories =
             dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
             + [["code": EntityRegistration.category, "name": EntityRegistration.title + "（登记机关报送）", "selected": false]]
-        return pages.page("imports", title: "上传报送文件", context: ["categories": categories], viewer: context)
+        let names = Dictionary(categories.map { ($0["code"] as? String ?? "", $0["name"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
+        let jobs = try await dependencies.imports.recent(departmentCode: department, limit: Self.recentOnPage).map {
+            Self.jobRow($0, categoryName: names[$0.category] ?? $0.category)
+        }
+        return pages.page(
+            "imports",
+            title: "上传报送文件",
+            context: ["categories": categories, "jobs": jobs, "anyJobs": !jobs.isEmpty],
+            viewer: context
+        )
+    }
+
+    /// How each status of a job is named on the page.
+    static let statusLabels: [ImportJob.Status: String] = [.waiting: "未收到文件", .running: "导入中", .done: "完成", .failed: "失败"]
+
+    /// One row of the upload page's list of recent uploads.
+    static func jobRow(_ job: ImportJob, categoryName: String) -> [String: Any] {
+        let s = job.summary
+        var row: [String: Any] = [
+            "id": job.id, "filename": job.filename, "category": categoryName, "status": job.status.rawValue,
+            "statusLabel": statusLabels[job.status] ?? job.status.rawValue, "createdAt": BeijingTime.minute(job.createdAt),
+            "rows": s.rows.grouped, "accepted": s.accepted.grouped, "updated": s.updated.grouped,
+            "unchanged": s.unchanged.grouped, "rejected": s.rejected.grouped, "anyRejected": s.rejected > 0,
+            "running": job.status == .running, "size": job.sizeBytes ?? 0,
+            "percent": job.status == .done ? 100 : job.sizeBytes.map { $0 > 0 ? min(100, s.bytes * 100 / $0) : 0 } ?? 0,
+        ]
+        if let error = job.error { row["error"] = error }
+        return row
     }
 
     @Sendable func rejectionsPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
@@ -242,7 +296,7 @@ struct ImportController {
                 "category": form?.name ?? "", "receivedAt": BeijingTime.minute(r.receivedAt),
             ]
         }
-        var ctx: [String: Any] = ["items": items, "empty": items.isEmpty, "total": page.total, "shown": items.count, "paged": after != nil]
+        var ctx: [String: Any] = ["items": items, "empty": items.isEmpty, "total": page.total.grouped, "shown": items.count, "paged": after != nil]
         if let next = page.next { ctx["next"] = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
         if let notice { ctx["notice"] = notice }
         return pages.page("rejections", title: "退回队列", context: ctx, viewer: context, status: status)

@@ -108,8 +108,9 @@ struct TimelinessController {
         let items = rows.map { r -> [String: Any] in
             let f = Figures(r)
             return [
-                "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category, "records": r.records,
-                "late": r.late, "rate": String(format: "%.1f%%", Double(r.onTimePermille) / 10),
+                "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category,
+                "records": r.records.grouped,
+                "late": r.late.grouped, "rate": String(format: "%.1f%%", Double(r.onTimePermille) / 10),
                 "delay": String(format: "%.2f", f.averageDelayWorkingDays), "warn": r.onTimePermille < 900, "estimated": r.estimated,
             ]
         }
