@@ -76,6 +76,13 @@ def test_sign_in_csrf_and_sign_out(server, browser, screenshots):
     assert replay.status_code == 401 and replay.json()["error"]["code"] == "invalid_session"
     browser.get(server["base"] + "/account")
     assert browser.find_element(By.TAG_NAME, "h1").text == "401"
+    # The page offers to sign in, and signing in there comes back to the page asked for.
+    browser.find_element(By.ID, "error-sign-in").click()
+    browser.find_element(By.ID, "login").send_keys("office.browser")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    assert browser.current_url == server["base"] + "/account"
+    assert browser.find_element(By.ID, "account-name").text == "信用办 office.browser"
 
 
 def test_the_audit_page_shows_who_did_what(server, browser, screenshots):

@@ -278,4 +278,47 @@ struct SignInWebTests {
             }
         }
     }
+
+    @Test("a page that needs signing in, asked for without, is 401 with a link to sign in that comes back to it")
+    func signInAndComeBack() async throws {
+        try await withSignInApp(.sqlite) { client, _ in
+            let asked = "/timeliness?from=2026-01-01&to=2026-11-26"
+            let link = try await client.execute(uri: asked, method: .get) { response in
+                #expect(response.status == .unauthorized)
+                let html = response.body.text
+                let pattern = #"id="error-sign-in" href="([^"]+)""#
+                return html.range(of: pattern, options: .regularExpression).map { String(html[$0].dropFirst(25).dropLast()) }
+            }
+            #expect(link == "/login?next=%2Ftimeliness%3Ffrom%3D2026-01-01%26to%3D2026-11-26")
+            var jar = Jar()
+            let (token, next) = try await client.execute(uri: link ?? "/login", method: .get) { response in
+                jar.take(response)
+                let html = response.body.text
+                let next = html.range(of: #"name="next" value="[^"]*""#, options: .regularExpression).map {
+                    String(html[$0].dropFirst(#"name="next" value=""#.count).dropLast()).replacingOccurrences(of: "&amp;", with: "&")
+                }
+                return (csrfField(html), next)
+            }
+            #expect(next == asked)
+            var headers = Self.formType
+            headers[.cookie] = jar.header
+            try await client.execute(
+                uri: "/login",
+                method: .post,
+                headers: headers,
+                body: form(["csrf": token ?? "", "login": "office", "password": Self.password, "next": next ?? ""])
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == asked)
+            }
+            // The API answers in JSON, and a form sent without a session is not offered a way back to an address it cannot GET.
+            try await client.execute(uri: "/api/v1/departments/\(DemoCity.departments[2].code)/timeliness", method: .get) { response in
+                #expect(response.status == .unauthorized && (try? errorBody(response.body).code) == "unauthenticated")
+            }
+            try await client.execute(uri: "/calendar", method: .post, headers: Self.formType, body: form(["year": "2027"])) { response in
+                #expect(response.status == .unauthorized || response.status == .forbidden)
+                #expect(!response.body.text.contains("error-sign-in"))
+            }
+        }
+    }
 }

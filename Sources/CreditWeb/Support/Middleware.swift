@@ -16,8 +16,13 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let mapped = Self.apiError(error, logger: context.logger)
+            // A page that needs a signed-in person offers to sign in and come back (the address is this site's own).
+            let signIn =
+                mapped.status == .unauthorized && [.get, .head].contains(request.method)
+                ? request.uri.path + (request.uri.query.map { "?" + $0 } ?? "") : nil
             var response =
-                request.uri.path.hasPrefix("/api/") ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message)
+                request.uri.path.hasPrefix("/api/")
+                ? Self.json(mapped) : pages.errorPage(status: mapped.status, message: mapped.message, signIn: signIn)
             response.headers.append(contentsOf: mapped.headers)
             return response
         }
