@@ -98,6 +98,7 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
     # Fix the typo in the credit code of line 3 and send it again.
     code_input = rows[0].find_element(By.CSS_SELECTOR, "input[name=subjectCode]")
     assert code_input.get_attribute("value") == typo
+    assert Select(rows[0].find_element(By.NAME, "severity")).first_selected_option.text == "一般"  # as sent, one of three
     code_input.clear()
     code_input.send_keys(entities[1]["code"])
     rows[0].find_element(By.CSS_SELECTOR, "form.correction button").click()

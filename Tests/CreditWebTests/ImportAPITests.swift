@@ -86,6 +86,10 @@ struct ImportAPITests {
                 return response.body.text
             }
             #expect(page.contains("第 3 行") && page.contains("统一社会信用代码"))
+            // The severity sent (一般) is chosen among the three; the kinds say how to write several.
+            #expect(page.contains(#"<select name="severity"><option value="">请选择</option><option value="minor">轻微</option>"#))
+            #expect(page.contains(#"<option value="general" selected>一般</option>"#))
+            #expect(page.contains(#"placeholder="以“；”分隔，如：警告；罚款""#))
             let rejectionID = try #require(
                 page.range(of: #"action="/rejections/(\d+)""#, options: .regularExpression).map {
                     String(page[$0].dropFirst(#"action="/rejections/"#.count).dropLast())

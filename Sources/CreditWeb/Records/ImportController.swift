@@ -287,7 +287,18 @@ struct ImportController {
             }
             let fields = known.map { f -> [String: Any] in
                 // Filled without control characters: the browser would send U+0000 back as U+FFFD, to be stored.
-                ["name": f.name, "label": f.label, "value": r.fields[f.name]?.removingControlCharacters ?? "", "required": f.required]
+                let value = r.fields[f.name]?.removingControlCharacters ?? ""
+                var field: [String: Any] = ["name": f.name, "label": f.label, "value": value, "required": f.required]
+                if let help = f.help { field["help"] = help }
+                if f.type == .severity {
+                    // A choice of the three, the one sent chosen (as a code or in Chinese); none when it was none of them.
+                    let sent = Severity(text: value)
+                    field["hasChoices"] = true
+                    field["choices"] =
+                        [["value": "", "label": "请选择", "selected": sent == nil]]
+                        + Severity.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == sent] }
+                }
+                return field
             }
             return [
                 "id": r.id, "position": Self.positionLabel(r), "source": Self.sourceLabels[r.source] ?? r.source,
