@@ -110,6 +110,16 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
     published = requests.get(f"{server['base']}/api/v1/entities/{entities[1]['code']}/records", timeout=10).json()["items"]
     assert "济建罚〔2026〕12号" in [r["documentNumber"] for r in published]
 
+    # The department finds both stored penalties among its own records, and opens the corrected one.
+    browser.find_element(By.ID, "department-records-link").click()
+    listed = browser.find_element(By.ID, "department-records-table").text
+    assert "济建罚〔2026〕11号" in listed and "济建罚〔2026〕12号" in listed and "公示中" in listed
+    screenshots(browser, "37-department-records")
+    browser.find_element(By.LINK_TEXT, "济建罚〔2026〕12号").click()
+    assert browser.find_element(By.ID, "record-state").text == "公示中"
+    assert "第 1 版" in browser.find_element(By.ID, "version-1").text and entities[1]["code"] in browser.find_element(By.ID, "version-1").text
+    screenshots(browser, "38-department-record")
+
 
 def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(server, browser, screenshots, gb18030_file, credit_code):
     _clerk(server, "市场监督管理", "登记科员", "market.clerk")

@@ -250,6 +250,16 @@ public protocol RecordStore: Sendable {
     func publicRecords(_ query: PublicRecordQuery, on day: LocalDate, after id: Int, limit: Int) async throws -> [StoredRecord]
     /// Records whose credit code is not (yet) in the registry, oldest first: the credit office's queue.
     func unmatched(limit: Int) async throws -> [StoredRecord]
+    /// A department's own records in every state (public, not published, past their window, revoked) that match a
+    /// query, the latest received first, and how many match (counted to 10,000).
+    func departmentRecords(
+        _ departmentCode: String,
+        _ query: DepartmentRecordQuery,
+        page: Int,
+        size: Int
+    ) async throws -> (
+        items: [StoredRecord], total: Int
+    )
     /// On-time figures of the records decided in a period, per department and category (`departmentCode` nil: all).
     func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow]
 }
@@ -311,6 +321,26 @@ public struct TimelinessRow: Sendable, Hashable {
 }
 
 /// A public search of records; every filter is optional.
+/// What a department looks for among its own records.
+public struct DepartmentRecordQuery: Sendable, Hashable {
+    public var category: String?
+    /// The whole decision document number.
+    public var documentNumber: String?
+    /// Decision dates, inclusive.
+    public var from: LocalDate?
+    public var to: LocalDate?
+    /// Only the records received after their due day.
+    public var lateOnly: Bool
+
+    public init(category: String? = nil, documentNumber: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, lateOnly: Bool = false) {
+        self.category = category
+        self.documentNumber = documentNumber
+        self.from = from
+        self.to = to
+        self.lateOnly = lateOnly
+    }
+}
+
 public struct PublicRecordQuery: Sendable, Hashable {
     public var category: String?
     public var departmentCode: String?

@@ -299,8 +299,12 @@ public struct SQLRecordStore: RecordStore {
 
     public func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
     {
-        let filter = Self.publicFilter(query, on: day)
-        return try await db.read { sql in
+        try await records(where: Self.publicFilter(query, on: day), orderBy: "r.decided_on DESC, r.id DESC", page: page, size: size)
+    }
+
+    /// One page of the records a filter keeps, in an order, and how many it keeps (counted to 10,000).
+    func records(where filter: SQLQueryString, orderBy order: String, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int) {
+        try await db.read { sql in
             let total =
                 try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE " + filter + " LIMIT 10000) AS c").first()?
                 .decode(column: "n", as: Int.self) ?? 0
@@ -308,7 +312,7 @@ public struct SQLRecordStore: RecordStore {
                 """
                 SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
                 LEFT JOIN persons p ON p.id = r.subject_person_id WHERE
-                """ + " " + filter + " ORDER BY r.decided_on DESC, r.id DESC LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)"
+                """ + " " + filter + " ORDER BY \(unsafeRaw: order) LIMIT \(bind: size) OFFSET \(bind: (page - 1) * size)"
             ).all().map(Self.record)
             return (items, total)
         }
@@ -324,6 +328,24 @@ public struct SQLRecordStore: RecordStore {
                 """ + " " + filter + " AND r.id > \(bind: id) ORDER BY r.id LIMIT \(bind: limit)"
             ).all().map(Self.record)
         }
+    }
+
+    public func departmentRecords(
+        _ departmentCode: String,
+        _ query: DepartmentRecordQuery,
+        page: Int,
+        size: Int
+    ) async throws -> (
+        items: [StoredRecord], total: Int
+    ) {
+        // The department's records in the order of `records_department_received`, the latest received first.
+        var filter: SQLQueryString = "r.department_code = \(bind: departmentCode)"
+        if let category = query.category { filter = filter + " AND r.category = \(bind: category)" }
+        if let number = query.documentNumber { filter = filter + " AND r.document_number = \(bind: number)" }
+        if let from = query.from { filter = filter + " AND r.decided_on >= \(bind: from.description)" }
+        if let to = query.to { filter = filter + " AND r.decided_on <= \(bind: to.description)" }
+        if query.lateOnly { filter = filter + " AND r.late = 1" }
+        return try await records(where: filter, orderBy: "r.received_at DESC, r.id DESC", page: page, size: size)
     }
 
     public func unmatched(limit: Int) async throws -> [StoredRecord] {

@@ -10,6 +10,7 @@ extension RecordController {
     /// which columns, who sees it and for how long); `/unmatched`, the credit office's queue of records about credit
     /// codes the registry does not know (the same list as `GET /api/v1/unmatched`).
     func addPages(to routes: SecuredRoutes, pages: PageRenderer) {
+        addDepartmentPages(to: routes, pages: pages)
         routes.get(
             "catalog",
             .everyone,

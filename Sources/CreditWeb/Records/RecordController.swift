@@ -23,6 +23,7 @@ struct RecordController {
         routes.get("records", .everyone, use: search)
         routes.get("open-data/records", .everyone, use: export)
         routes.get("unmatched", .roles([.creditOffice, .admin]), use: unmatched)
+        routes.get("departments/{code}/records", .roles([.department, .creditOffice, .admin]), use: departmentRecords)
     }
 
     /// `GET /api/v1/unmatched`: records about credit codes the registry does not know, for the credit office to
@@ -76,15 +77,22 @@ struct RecordController {
         if let department = params["department"], !department.isEmpty {
             query.departmentCode = try EntitySearchTerm.creditCode(department).rawValue
         }
+        (query.from, query.to) = try decisionDates(params)
+        return query
+    }
+
+    /// The decision dates `from` and `to` of a search (inclusive; empty is absent), `to` not before `from`.
+    static func decisionDates(_ params: QueryParameters) throws(APIError) -> (from: LocalDate?, to: LocalDate?) {
+        var dates: [String: LocalDate] = [:]
         for name in ["from", "to"] {
             guard let text = params[name], !text.isEmpty else { continue }
             guard let date = LocalDate(text) else { throw APIError.invalidParameter(name, "应为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD") }
-            if name == "from" { query.from = date } else { query.to = date }
+            dates[name] = date
         }
-        if let from = query.from, let to = query.to, from > to {
+        if let from = dates["from"], let to = dates["to"], from > to {
             throw APIError.invalidParameter("to", "结束日期早于开始日期 / the end date is before the start date")
         }
-        return query
+        return (dates["from"], dates["to"])
     }
 
     /// `GET /api/v1/records?category=&department=&from=&to=&page=&size=`: records public today.

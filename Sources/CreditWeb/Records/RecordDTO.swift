@@ -97,7 +97,8 @@ struct RecordDTO: ResponseEncodable, Sendable {
     var underObjection: Bool
     var catalogVersion: String
     var fields: [String: String]
-    var versions: [Version]
+    /// Every version, oldest first (absent in lists of records).
+    var versions: [Version]?
 
     struct DepartmentRef: Encodable, Sendable {
         var code: String
@@ -118,7 +119,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         var fields: [String: String]
     }
 
-    init(_ r: StoredRecord, catalogue: Catalogue, versions: [RecordVersion], today: LocalDate) {
+    init(_ r: StoredRecord, catalogue: Catalogue, versions: [RecordVersion]?, today: LocalDate) {
         id = String(r.id)
         category = r.category
         categoryName = catalogue.category(r.category)?.name ?? r.category
@@ -140,7 +141,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         underObjection = false
         catalogVersion = r.catalogueVersion
         fields = r.content
-        self.versions = versions.map {
+        self.versions = versions?.map {
             Version(version: $0.version, status: $0.status, recordedAt: $0.recordedAt, changeReason: $0.changeReason, fields: $0.content)
         }
     }

@@ -1,0 +1,163 @@
+import CreditCore
+import Foundation
+import Hummingbird
+
+/// A department's own records, in every state: `GET /api/v1/departments/{code}/records` and the pages
+/// `/department-records` (a search) and `/department-records/{id}` (one record, its clock, window and versions).
+extension RecordController {
+    static let departmentFilters: Set<String> = ["category", "documentNumber", "from", "to", "late"]
+    /// Rows on one page of `/department-records`.
+    static let departmentPageSize = 50
+
+    /// `GET /api/v1/departments/{code}/records` (the department itself, the credit office, admin).
+    @Sendable func departmentRecords(_ request: Request, context: CreditRequestContext) async throws -> DepartmentRecordsDTO {
+        let params = try QueryParameters(request, allowed: Self.departmentFilters.union(["page", "size"]))
+        let code = (context.parameters.get("code") ?? "").uppercased()
+        // A department sees its own records only; for another code it gets 404, as for an unknown one.
+        guard context.principal?.role != .department || context.principal?.departmentCode == code,
+            try await dependencies.registry.fetchDepartments().contains(where: { $0.code == code })
+        else { throw APIError.notFound("部门", "the department") }
+        let query = try Self.departmentQuery(params, catalogue: dependencies.catalogue)
+        let page = try params.integer("page", default: 1, range: 1...500)
+        let size = try params.integer("size", default: 20, range: 1...100)
+        let (items, total) = try await dependencies.records.departmentRecords(code, query, page: page, size: size)
+        let today = dependencies.clock.today()
+        return DepartmentRecordsDTO(
+            items: items.map { RecordDTO($0, catalogue: dependencies.catalogue, versions: nil, today: today) },
+            total: total
+        )
+    }
+
+    /// The filters of a department's search; a category no longer in the catalogue may still be looked for.
+    static func departmentQuery(_ params: QueryParameters, catalogue: Catalogue) throws(APIError) -> DepartmentRecordQuery {
+        var query = DepartmentRecordQuery()
+        if let category = params["category"], !category.isEmpty { query.category = category }
+        if let number = params["documentNumber"]?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
+            guard !number.containsControlCharacter else { throw APIError.controlCharacter(zh: "决定文书号", en: "the document number") }
+            query.documentNumber = number
+        }
+        (query.from, query.to) = try decisionDates(params)
+        switch params["late"] {
+        case nil, "", "false", "0": query.lateOnly = false
+        case "true", "1": query.lateOnly = true
+        default: throw APIError.invalidParameter("late", "应为 true 或 false / must be true or false")
+        }
+        return query
+    }
+
+    func addDepartmentPages(to routes: SecuredRoutes, pages: PageRenderer) {
+        routes.get(
+            "department-records",
+            .roles([.department]),
+            use: { request, context in try await departmentRecordsPage(request, context: context, pages: pages) }
+        )
+        routes.get(
+            "department-records/{id}",
+            .roles([.department]),
+            use: { request, context in try await departmentRecordPage(request, context: context, pages: pages) }
+        )
+    }
+
+    /// What a record's state is called on the department's pages, on a day.
+    static func stateLabel(_ r: StoredRecord, on day: LocalDate) -> String {
+        if r.status == "revoked" { return "已撤销" }
+        guard let window = r.publication else { return "不公示" }
+        if day < window.from { return "待公示（\(window.from) 起）" }
+        return day > window.until ? "公示期满" : "公示中"
+    }
+
+    /// Why a record is not published, as the department reads it.
+    static func notPublishedLabel(_ code: String) -> String {
+        switch PublicationWindow.NotPublished(rawValue: code) {
+        case .categoryNotPublic: "该类别不向社会公开（见信息目录）"
+        case .minorNotPublished: "轻微失信，该类别不公示"
+        case .warningOnly: "仅为警告的市场监管行政处罚，不公示（总局令第45号第2条）"
+        case .noRuleInForce: "决定日期没有施行的公示规则"
+        case .expiredBeforeReceipt: "收到时最长公示期已满"
+        case .revoked: "决定已撤销，停止公示"
+        case nil: code
+        }
+    }
+
+    func departmentRecordsPage(_ request: Request, context: CreditRequestContext, pages: PageRenderer) async throws -> Response {
+        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
+        let params = try QueryParameters(request, allowed: Self.departmentFilters.union(["page"]))
+        let page = try params.integer("page", default: 1, range: 1...500)
+        let catalogue = dependencies.catalogue
+        var ctx: [String: Any] = [
+            "categories": catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": params["category"] == $0.code] },
+            "documentNumber": params["documentNumber"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "",
+            "late": params["late"] == "true", "page": page, "total": "0", "items": [[String: Any]](),
+        ]
+        let query: DepartmentRecordQuery
+        do {
+            query = try Self.departmentQuery(params, catalogue: catalogue)
+        } catch {
+            ctx["problem"] = error.message
+            return pages.page("department-records", title: "本部门记录", context: ctx, viewer: context, status: .badRequest)
+        }
+        let size = Self.departmentPageSize
+        let (items, total) = try await dependencies.records.departmentRecords(department, query, page: page, size: size)
+        let today = dependencies.clock.today()
+        let filters = params.echo(Self.departmentFilters).joined(separator: "&")
+        ctx["total"] = total.grouped
+        ctx["more"] = total >= 10_000
+        ctx["empty"] = items.isEmpty
+        if page > 1 { ctx["previous"] = "/department-records?\(filters)&page=\(page - 1)" }
+        if page * size < total { ctx["next"] = "/department-records?\(filters)&page=\(page + 1)" }
+        ctx["items"] = items.map { r -> [String: Any] in
+            [
+                "id": r.id, "category": catalogue.category(r.category)?.name ?? r.category, "documentNumber": r.documentNumber,
+                "subject": r.subjectName, "subjectCode": r.subjectCode ?? r.subjectIDMasked ?? "", "decidedOn": r.decidedOn.description,
+                "receivedAt": BeijingTime.minute(r.receivedAt), "dueBy": r.timeliness.dueBy.description, "late": r.timeliness.late,
+                "delay": r.timeliness.delayWorkingDays, "state": Self.stateLabel(r, on: today), "version": r.version,
+            ]
+        }
+        return pages.page("department-records", title: "本部门记录", context: ctx, viewer: context)
+    }
+
+    func departmentRecordPage(_ request: Request, context: CreditRequestContext, pages: PageRenderer) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0,
+            let r = try await dependencies.records.fetchRecord(id: id), context.principal?.departmentCode == r.departmentCode
+        else { throw APIError.notFound("记录", "the record") }
+        let catalogue = dependencies.catalogue
+        let category = catalogue.category(r.category)
+        let label = { (name: String) in category?.field(name)?.label ?? name }
+        let today = dependencies.clock.today()
+        // A version's fields in the catalogue's order, then any the catalogue no longer names.
+        let order = Dictionary((category?.fields ?? []).enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let versions = try await dependencies.records.fetchVersions(recordID: id).reversed().map { v -> [String: Any] in
+            let fields = v.content.sorted { (order[$0.key] ?? .max, $0.key) < (order[$1.key] ?? .max, $1.key) }
+            return [
+                "version": v.version, "status": v.status == "revoked" ? "撤销" : "有效", "recordedAt": BeijingTime.minute(v.recordedAt),
+                "reason": v.changeReason ?? (v.version == 1 ? "首次报送" : ""),
+                "fields": fields.map {
+                    ["label": label($0.key), "value": $0.key == "severity" ? (Severity(text: $0.value)?.label ?? $0.value) : $0.value]
+                },
+            ]
+        }
+        var ctx: [String: Any] = [
+            "id": r.id, "category": category?.name ?? r.category, "documentNumber": r.documentNumber, "subject": r.subjectName,
+            "subjectCode": r.subjectCode ?? r.subjectIDMasked ?? "", "matched": r.matched, "decidedOn": r.decidedOn.description,
+            "receivedAt": BeijingTime.minute(r.receivedAt), "dueBy": r.timeliness.dueBy.description, "late": r.timeliness.late,
+            "delay": r.timeliness.delayWorkingDays, "estimated": r.timeliness.estimated, "state": Self.stateLabel(r, on: today),
+            "severity": r.severity?.label ?? "", "catalogueVersion": r.catalogueVersion, "versions": versions,
+        ]
+        if let window = r.publication {
+            ctx["window"] = [
+                "from": window.from.description, "until": window.until.description,
+                "earliestEnd": category?.adverse == true ? window.earliestEnd.description : "", "ruleSet": window.ruleSet ?? "",
+            ]
+        }
+        if let reason = r.notPublished { ctx["notPublished"] = Self.notPublishedLabel(reason) }
+        return pages.page("department-record", title: "\(r.documentNumber) · 本部门记录", context: ctx, viewer: context)
+    }
+}
+
+/// `GET /api/v1/departments/{code}/records`: records as `GET /api/v1/records/{id}` shows them, without versions.
+struct DepartmentRecordsDTO: ResponseEncodable, Sendable {
+    var items: [RecordDTO]
+    /// How many match (counted to 10,000).
+    var total: Int
+}

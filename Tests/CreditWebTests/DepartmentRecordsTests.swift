@@ -1,0 +1,100 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import CreditWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("A department's own records, in every state, on the API and its pages")
+struct DepartmentRecordsTests {
+    @Test(
+        "public, late, not published and revoked records are all found by the department, the latest received first; one record shows its clock, window and versions",
+        arguments: TestEngine.available
+    )
+    func ownRecords(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let token = fixture.departmentToken
+            let code = fixture.entityCode
+            // Received 2026-11-26 (Thursday): decided 11-20, on time; 09-28, late across the National Day holiday;
+            // minor, so not published; and one revoked the day after it was sent.
+            var minor = RecordAPITests.penalty(code, "济税罚〔2026〕3号")
+            minor["severity"] = "minor"
+            let sent = [
+                RecordAPITests.penalty(code, "济税罚〔2026〕1号"), RecordAPITests.penalty(code, "济税罚〔2026〕2号", decidedOn: "2026-09-28"), minor,
+                RecordAPITests.penalty(code, "济税罚〔2026〕4号"),
+            ]
+            #expect(try await RecordAPITests.submit(client, token: token, sent).allSatisfy { $0["status"] as? String == "accepted" })
+            fixture.clock.set(LocalDate("2026-11-27")!)
+            var revoke = RecordAPITests.penalty(code, "济税罚〔2026〕4号")
+            revoke["revoked"] = true
+            revoke["changeReason"] = "复议撤销"
+            #expect(try await RecordAPITests.submit(client, token: token, [revoke]).first?["status"] as? String == "updated")
+
+            let tax = DemoCity.departments[2].code
+            func list(_ query: String, as who: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(
+                    uri: "/api/v1/departments/\(tax)/records\(query)",
+                    method: .get,
+                    headers: RecordAPITests.bearer(who ?? token)
+                ) { ($0.status, $0.status == .ok ? try $0.body.json() : [:]) }
+            }
+            let (status, all) = try await list("")
+            #expect(status == .ok && all["total"] as? Int == 4)
+            let items = all["items"] as? [[String: Any]] ?? []
+            // The revoked one was received last (its second version); the rest in the batch's order, latest first.
+            #expect(items.first?["documentNumber"] as? String == "济税罚〔2026〕4号" && items.first?["status"] as? String == "revoked")
+            #expect(items.allSatisfy { $0["versions"] == nil })
+            let late = try await list("?late=true").1["items"] as? [[String: Any]] ?? []
+            #expect(late.map { $0["documentNumber"] as? String } == ["济税罚〔2026〕2号"])
+            #expect(late.first?["dueBy"] as? String == "2026-10-13" && late.first?["delayWorkingDays"] as? Int == 32)
+            let one = try await list("?documentNumber=%E6%B5%8E%E7%A8%8E%E7%BD%9A%E3%80%942026%E3%80%953%E5%8F%B7").1["items"] as? [[String: Any]]
+            #expect(one?.count == 1 && one?.first?["notPublished"] as? String == "minor-not-published")
+            #expect(try await list("?from=2026-11-01&to=2026-11-30").1["total"] as? Int == 3)
+            #expect(try await list("?page=2&size=3").1["items"].map { ($0 as? [[String: Any]])?.count } == 1)
+            // Bad filters are refused; another department's records do not exist for a department; the office sees them.
+            for bad in ["?late=maybe", "?from=2026-13-01", "?from=2026-11-30&to=2026-11-01", "?size=0"] {
+                #expect(try await list(bad).0 == .badRequest, "\(bad)")
+            }
+            let (_, otherToken) = try await fixture.clerk("环保科员", department: DemoCity.departments[3].code)
+            #expect(try await list("", as: otherToken).0 == .notFound)
+            #expect(try await list("", as: fixture.officeToken).1["total"] as? Int == 4)
+
+            // The pages: the list, late only, and one record with its versions (newest first).
+            let (account, _) = try await fixture.clerk("税务报送员")
+            let (session, _) = try await fixture.accounts.startSession(accountID: account.id)
+            func page(_ uri: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: "credit_session=\(session)"]) { ($0.status, $0.body.text) }
+            }
+            let (_, listed) = try await page("/department-records")
+            #expect(listed.contains("共 4 条") && listed.contains("已撤销") && listed.contains("不公示") && listed.contains("公示中"))
+            #expect(listed.contains("逾期 32 个工作日"))
+            let (_, lateOnly) = try await page("/department-records?late=true")
+            #expect(lateOnly.contains("共 1 条") && lateOnly.contains("济税罚〔2026〕2号") && !lateOnly.contains("济税罚〔2026〕1号"))
+            let (badStatus, badPage) = try await page("/department-records?from=yesterday")
+            #expect(badStatus == .badRequest && badPage.contains("应为 YYYY-MM-DD"))
+            let revokedID = items.first?["id"] as? String ?? ""
+            let (_, detail) = try await page("/department-records/\(revokedID)")
+            #expect(detail.contains("第 2 版 · 撤销") && detail.contains("复议撤销") && detail.contains("第 1 版 · 有效"))
+            #expect(detail.range(of: "第 2 版")!.lowerBound < detail.range(of: "第 1 版")!.lowerBound)
+            #expect(detail.contains("决定已撤销，停止公示"))
+            let minorID = one?.first?["id"] as? String ?? ""
+            #expect(try await page("/department-records/\(minorID)").1.contains("轻微失信，该类别不公示"))
+            // Another department's record is not there for this department.
+            let (otherSession, _) = try await fixture.accounts.startSession(
+                accountID: try await fixture.accounts.createAccount(
+                    name: "环保另一科员",
+                    role: .department,
+                    departmentCode: DemoCity.departments[3].code,
+                    entityCode: nil
+                ).id
+            )
+            try await client.execute(uri: "/department-records/\(revokedID)", method: .get, headers: [.cookie: "credit_session=\(otherSession)"]) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+}
