@@ -22,7 +22,7 @@ def _table(browser):
     for row in browser.find_elements(By.CSS_SELECTOR, "#timeliness-table tbody tr"):
         cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
         records, late = figures.get(cells[0], (0, 0))
-        figures[cells[0]] = (records + int(cells[2]), late + int(cells[3]))
+        figures[cells[0]] = (records + int(cells[2].replace(",", "")), late + int(cells[3].replace(",", "")))  # 20,010
     return figures
 
 
@@ -60,6 +60,16 @@ def test_the_credit_office_reads_the_departments_timeliness(server, browser, scr
     assert narrower == _database(server, start, today)
     assert sum(n for n, _ in narrower.values()) < sum(n for n, _ in shown.values())
     screenshots(browser, "41-timeliness-90-days")
+
+    # A late count leads to those records: the department's list, late only, the same period and category.
+    link = browser.find_element(By.CSS_SELECTOR, "#timeliness-table a.late-records")
+    count = int(link.text.replace(",", ""))
+    link.click()
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("部门记录：")
+    assert browser.find_element(By.ID, "department-records-total").text == f"共 {count:,} 条"
+    rows = browser.find_elements(By.CSS_SELECTOR, "#department-records-table tbody tr")
+    assert rows and all("逾期" in row.text for row in rows)
+    screenshots(browser, "46-late-records")
 
 
 def test_the_credit_office_reads_the_unmatched_records(server, browser, screenshots):
