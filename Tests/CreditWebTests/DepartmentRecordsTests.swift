@@ -83,6 +83,23 @@ struct DepartmentRecordsTests {
             #expect(detail.contains("决定已撤销，停止公示"))
             let minorID = one?.first?["id"] as? String ?? ""
             #expect(try await page("/department-records/\(minorID)").1.contains("轻微失信，该类别不公示"))
+            // The credit office follows the late count on /timeliness to the late records, and opens one.
+            let (officeSession, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
+            func officePage(_ uri: String) async throws -> String {
+                try await client.execute(uri: uri, method: .get, headers: [.cookie: "credit_session=\(officeSession)"]) {
+                    #expect($0.status == .ok, "\(uri)")
+                    return $0.body.text
+                }
+            }
+            let timeliness = try await officePage("/timeliness?from=2026-09-01&to=2026-11-30")
+            let lateLink = "/department-records?department=\(tax)&category=penalty&late=true&from=2026-09-01&to=2026-11-30"
+            #expect(timeliness.contains(#"<a class="late-records" href="\#(lateLink.replacingOccurrences(of: "&", with: "&amp;"))">1</a>"#))
+            let followed = try await officePage(lateLink)
+            #expect(followed.contains("部门记录：\(DemoCity.departments[2].name)") && followed.contains("共 1 条") && followed.contains("济税罚〔2026〕2号"))
+            #expect(try await officePage("/department-records").contains(#"href="/department-records?department=\#(tax)""#))
+            #expect(
+                try await officePage("/department-records/\(revokedID)").contains(#"id="record-back" href="/department-records?department=\#(tax)""#)
+            )
             // Another department's record is not there for this department.
             let (otherSession, _) = try await fixture.accounts.startSession(
                 accountID: try await fixture.accounts.createAccount(

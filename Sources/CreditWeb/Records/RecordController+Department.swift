@@ -3,9 +3,12 @@ import Foundation
 import Hummingbird
 
 /// A department's own records, in every state: `GET /api/v1/departments/{code}/records` and the pages
-/// `/department-records` (a search) and `/department-records/{id}` (one record, its clock, window and versions).
+/// `/department-records` (a search) and `/department-records/{id}` (one record, its clock, window and versions) —
+/// a department's clerks see their own; the credit office and administrators any department's (`department=CODE`,
+/// the links of `/timeliness`).
 extension RecordController {
     static let departmentFilters: Set<String> = ["category", "documentNumber", "from", "to", "late"]
+    static let departmentPageReaders: Access = .roles([.department, .creditOffice, .admin])
     /// Rows on one page of `/department-records`.
     static let departmentPageSize = 50
 
@@ -48,12 +51,12 @@ extension RecordController {
     func addDepartmentPages(to routes: SecuredRoutes, pages: PageRenderer) {
         routes.get(
             "department-records",
-            .roles([.department]),
+            Self.departmentPageReaders,
             use: { request, context in try await departmentRecordsPage(request, context: context, pages: pages) }
         )
         routes.get(
             "department-records/{id}",
-            .roles([.department]),
+            Self.departmentPageReaders,
             use: { request, context in try await departmentRecordPage(request, context: context, pages: pages) }
         )
     }
@@ -80,26 +83,39 @@ extension RecordController {
     }
 
     func departmentRecordsPage(_ request: Request, context: CreditRequestContext, pages: PageRenderer) async throws -> Response {
-        guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
-        let params = try QueryParameters(request, allowed: Self.departmentFilters.union(["page"]))
+        let params = try QueryParameters(request, allowed: Self.departmentFilters.union(["page", "department"]))
+        let departments = try await dependencies.registry.fetchDepartments()
+        // A clerk's own department; for the credit office, the one asked for (a choice of all of them).
+        let department: String
+        if let own = context.principal?.departmentCode {
+            department = own
+        } else if let asked = params["department"]?.uppercased(), departments.contains(where: { $0.code == asked }) {
+            department = asked
+        } else {
+            let choices = departments.map { ["code": $0.code, "name": $0.name] }
+            return pages.page("department-choice", title: "部门记录", context: ["departments": choices], viewer: context)
+        }
+        let name = departments.first { $0.code == department }?.name ?? department
+        let title = context.principal?.departmentCode == nil ? "部门记录：\(name)" : "本部门记录"
         let page = try params.integer("page", default: 1, range: 1...500)
         let catalogue = dependencies.catalogue
         var ctx: [String: Any] = [
             "categories": catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": params["category"] == $0.code] },
             "documentNumber": params["documentNumber"] ?? "", "from": params["from"] ?? "", "to": params["to"] ?? "",
-            "late": params["late"] == "true", "page": page, "total": "0", "items": [[String: Any]](),
+            "late": params["late"] == "true", "page": page, "total": "0", "items": [[String: Any]](), "heading": title,
         ]
+        if context.principal?.departmentCode == nil { ctx["department"] = department }
         let query: DepartmentRecordQuery
         do {
             query = try Self.departmentQuery(params, catalogue: catalogue)
         } catch {
             ctx["problem"] = error.message
-            return pages.page("department-records", title: "本部门记录", context: ctx, viewer: context, status: .badRequest)
+            return pages.page("department-records", title: title, context: ctx, viewer: context, status: .badRequest)
         }
         let size = Self.departmentPageSize
         let (items, total) = try await dependencies.records.departmentRecords(department, query, page: page, size: size)
         let today = dependencies.clock.today()
-        let filters = params.echo(Self.departmentFilters).joined(separator: "&")
+        let filters = params.echo(Self.departmentFilters.union(["department"])).joined(separator: "&")
         ctx["total"] = total.grouped
         ctx["more"] = total >= 10_000
         ctx["empty"] = items.isEmpty
@@ -113,13 +129,14 @@ extension RecordController {
                 "delay": r.timeliness.delayWorkingDays, "state": Self.stateLabel(r, on: today), "version": r.version,
             ]
         }
-        return pages.page("department-records", title: "本部门记录", context: ctx, viewer: context)
+        return pages.page("department-records", title: title, context: ctx, viewer: context)
     }
 
     func departmentRecordPage(_ request: Request, context: CreditRequestContext, pages: PageRenderer) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0,
-            let r = try await dependencies.records.fetchRecord(id: id), context.principal?.departmentCode == r.departmentCode
+            let r = try await dependencies.records.fetchRecord(id: id),
+            context.principal?.role != .department || context.principal?.departmentCode == r.departmentCode
         else { throw APIError.notFound("记录", "the record") }
         let catalogue = dependencies.catalogue
         let category = catalogue.category(r.category)
@@ -143,6 +160,9 @@ extension RecordController {
             "receivedAt": BeijingTime.minute(r.receivedAt), "dueBy": r.timeliness.dueBy.description, "late": r.timeliness.late,
             "delay": r.timeliness.delayWorkingDays, "estimated": r.timeliness.estimated, "state": Self.stateLabel(r, on: today),
             "severity": r.severity?.label ?? "", "catalogueVersion": r.catalogueVersion, "versions": versions,
+            "department": r.departmentName,
+            "back": context.principal?.role == .department ? "/department-records" : "/department-records?department=\(r.departmentCode)",
+            "backLabel": context.principal?.role == .department ? "本部门记录" : "部门记录：\(r.departmentName)",
         ]
         if let window = r.publication {
             ctx["window"] = [
@@ -151,7 +171,7 @@ extension RecordController {
             ]
         }
         if let reason = r.notPublished { ctx["notPublished"] = Self.notPublishedLabel(reason) }
-        return pages.page("department-record", title: "\(r.documentNumber) · 本部门记录", context: ctx, viewer: context)
+        return pages.page("department-record", title: "\(r.documentNumber) · \(r.departmentName)", context: ctx, viewer: context)
     }
 }
 

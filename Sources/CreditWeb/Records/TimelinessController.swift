@@ -110,7 +110,10 @@ struct TimelinessController {
             return [
                 "department": r.departmentName, "category": dependencies.catalogue.category(r.category)?.name ?? r.category,
                 "records": r.records.grouped,
-                "late": r.late.grouped, "rate": String(format: "%.1f%%", Double(r.onTimePermille) / 10),
+                "late": r.late.grouped, "anyLate": r.late > 0,
+                "lateLink":
+                    "/department-records?department=\(r.departmentCode)&category=\(QueryParameters.encode(r.category))&late=true&from=\(from)&to=\(to)",
+                "rate": String(format: "%.1f%%", Double(r.onTimePermille) / 10),
                 "delay": String(format: "%.2f", f.averageDelayWorkingDays), "warn": r.onTimePermille < 900, "estimated": r.estimated,
             ]
         }
