@@ -53,6 +53,10 @@ struct DepartmentRecordsTests {
             #expect(late.first?["dueBy"] as? String == "2026-10-13" && late.first?["delayWorkingDays"] as? Int == 32)
             let one = try await list("?documentNumber=%E6%B5%8E%E7%A8%8E%E7%BD%9A%E3%80%942026%E3%80%953%E5%8F%B7").1["items"] as? [[String: Any]]
             #expect(one?.count == 1 && one?.first?["notPublished"] as? String == "minor-not-published")
+            let number = "%E6%B5%8E%E7%A8%8E%E7%BD%9A%E3%80%942026%E3%80%953%E5%8F%B7"
+            #expect(try await list("?category=penalty&documentNumber=\(number)").1["total"] as? Int == 1)
+            #expect(try await list("?category=license&documentNumber=\(number)").1["total"] as? Int == 0)
+            #expect(try await list("?documentNumber=\(number)&late=true").1["total"] as? Int == 0)
             #expect(try await list("?from=2026-11-01&to=2026-11-30").1["total"] as? Int == 3)
             #expect(try await list("?page=2&size=3").1["items"].map { ($0 as? [[String: Any]])?.count } == 1)
             // Bad filters are refused; another department's records do not exist for a department; the office sees them.

@@ -323,7 +323,9 @@ public struct TimelinessRow: Sendable, Hashable {
 /// A public search of records; every filter is optional.
 /// What a department looks for among its own records.
 public struct DepartmentRecordQuery: Sendable, Hashable {
-    public var category: String?
+    /// Only records of these categories (nil: any). A document number looked for in every category the catalogue
+    /// has had is found through the unique key (department, category, number) instead of a walk of the department.
+    public var categories: [String]?
     /// The whole decision document number.
     public var documentNumber: String?
     /// Decision dates, inclusive.
@@ -332,8 +334,8 @@ public struct DepartmentRecordQuery: Sendable, Hashable {
     /// Only the records received after their due day.
     public var lateOnly: Bool
 
-    public init(category: String? = nil, documentNumber: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, lateOnly: Bool = false) {
-        self.category = category
+    public init(categories: [String]? = nil, documentNumber: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, lateOnly: Bool = false) {
+        self.categories = categories
         self.documentNumber = documentNumber
         self.from = from
         self.to = to

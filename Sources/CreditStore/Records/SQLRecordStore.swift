@@ -338,10 +338,18 @@ public struct SQLRecordStore: RecordStore {
     ) async throws -> (
         items: [StoredRecord], total: Int
     ) {
-        // The department's records in the order of `records_department_received`, the latest received first.
-        var filter: SQLQueryString = "r.department_code = \(bind: departmentCode)"
-        if let category = query.category { filter = filter + " AND r.category = \(bind: category)" }
-        if let number = query.documentNumber { filter = filter + " AND r.document_number = \(bind: number)" }
+        var filter: SQLQueryString
+        if let number = query.documentNumber {
+            // One document: found through the unique key (department, category, number) — with the categories named,
+            // each is a probe — then ordered; not a walk of the department's records.
+            var key: SQLQueryString = "x.department_code = \(bind: departmentCode) AND x.document_number = \(bind: number)"
+            if let categories = query.categories { key = key + " AND x.category IN (\(binds: categories))" }
+            filter = "r.id IN (SELECT x.id FROM records x WHERE " + key + ")"
+        } else {
+            // The department's records in the order of `records_department_received`, the latest received first.
+            filter = "r.department_code = \(bind: departmentCode)"
+            if let categories = query.categories { filter = filter + " AND r.category IN (\(binds: categories))" }
+        }
         if let from = query.from { filter = filter + " AND r.decided_on >= \(bind: from.description)" }
         if let to = query.to { filter = filter + " AND r.decided_on <= \(bind: to.description)" }
         if query.lateOnly { filter = filter + " AND r.late = 1" }
