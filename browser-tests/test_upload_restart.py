@@ -71,6 +71,9 @@ def test_kill_9_during_an_upload_fails_the_job_on_restart_and_the_file_sent_agai
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
-    assert done["status"] == "done" and done["unchanged"] == stored and done["accepted"] == rows - stored and done["rejected"] == 0, done
+    # On failure: what the server answered, and what it logged (the log is gone with the test's directory).
+    explain = f"{done}\n" + "".join(open(os.path.join(server["cwd"], "upload-server.log"), errors="replace").readlines()[-40:])
+    assert done.get("status") == "done", explain
+    assert done["unchanged"] == stored and done["accepted"] == rows - stored and done["rejected"] == 0, done
     total, distinct = _sql(server, f"SELECT count(*), count(DISTINCT document_number) FROM records WHERE department_code = '{department}' AND document_number LIKE '%U%'")[0]
     assert int(total) == rows and int(distinct) == rows
