@@ -320,7 +320,6 @@ public struct TimelinessRow: Sendable, Hashable {
     }
 }
 
-/// A public search of records; every filter is optional.
 /// What a department looks for among its own records.
 public struct DepartmentRecordQuery: Sendable, Hashable {
     /// Only records of these categories (nil: any). A document number looked for in every category the catalogue
@@ -343,6 +342,7 @@ public struct DepartmentRecordQuery: Sendable, Hashable {
     }
 }
 
+/// A public search of records; every filter is optional.
 public struct PublicRecordQuery: Sendable, Hashable {
     public var category: String?
     public var departmentCode: String?
