@@ -112,3 +112,44 @@ struct RecordValidatorTests {
         #expect(problems.problems.map(\.code) == ["too_long"])
     }
 }
+
+@Suite("A stored record's standing with the public")
+struct PublicStateTests {
+    static func record(status: String = "active", window: (String, String)?) -> StoredRecord {
+        StoredRecord(
+            id: 1,
+            departmentCode: "X",
+            departmentName: "某局",
+            category: "penalty",
+            documentNumber: "1号",
+            version: 1,
+            status: status,
+            subjectCode: nil,
+            subjectIDMasked: nil,
+            subjectName: "某公司",
+            matched: true,
+            decidedOn: LocalDate("2026-11-20")!,
+            receivedAt: "2026-11-21T02:00:00.000Z",
+            timeliness: Timeliness(dueBy: LocalDate("2026-12-01")!, late: false, delayWorkingDays: 0),
+            severity: .general,
+            content: [:],
+            catalogueVersion: "v",
+            publication: window.map {
+                PublicationWindow(ruleSet: "r", from: LocalDate($0.0)!, earliestEnd: LocalDate($0.0)!, until: LocalDate($0.1)!)
+            },
+            notPublished: window == nil ? "minor-not-published" : nil
+        )
+    }
+
+    @Test("pending before its window, public on its first and last days, ended after; revoked and unpublished never public")
+    func states() {
+        let published = Self.record(window: ("2026-11-21", "2027-11-19"))
+        #expect(published.publicState(on: LocalDate("2026-11-20")!) == .pending(from: LocalDate("2026-11-21")!))
+        #expect(published.publicState(on: LocalDate("2026-11-21")!) == .public && published.isPublic(on: LocalDate("2026-11-21")!))
+        #expect(published.publicState(on: LocalDate("2027-11-19")!) == .public)
+        #expect(published.publicState(on: LocalDate("2027-11-20")!) == .ended && !published.isPublic(on: LocalDate("2027-11-20")!))
+        let revoked = Self.record(status: "revoked", window: ("2026-11-21", "2027-11-19"))
+        #expect(revoked.publicState(on: LocalDate("2026-12-01")!) == .revoked && !revoked.isPublic(on: LocalDate("2026-12-01")!))
+        #expect(Self.record(window: nil).publicState(on: LocalDate("2026-12-01")!) == .notPublished)
+    }
+}

@@ -118,8 +118,28 @@ public struct StoredRecord: Sendable, Hashable {
         self.notPublished = notPublished
     }
 
+    /// Where a record stands with the public on a day.
+    public enum PublicState: Sendable, Hashable {
+        /// The decision was withdrawn (撤销): out of the public view at once, whatever its window.
+        case revoked
+        /// Never published (``StoredRecord/notPublished`` says why).
+        case notPublished
+        /// Public from a later day.
+        case pending(from: LocalDate)
+        case `public`
+        /// Its window has ended.
+        case ended
+    }
+
+    public func publicState(on day: LocalDate) -> PublicState {
+        guard status == "active" else { return .revoked }
+        guard let window = publication else { return .notPublished }
+        if day < window.from { return .pending(from: window.from) }
+        return day > window.until ? .ended : .public
+    }
+
     /// Whether the public sees it on a day.
-    public func isPublic(on day: LocalDate) -> Bool { status == "active" && (publication?.contains(day) ?? false) }
+    public func isPublic(on day: LocalDate) -> Bool { publicState(on: day) == .public }
 }
 
 /// One version of a record, as kept forever.

@@ -65,10 +65,13 @@ extension RecordController {
 
     /// What a record's state is called on the department's pages, on a day.
     static func stateLabel(_ r: StoredRecord, on day: LocalDate) -> String {
-        if r.status == "revoked" { return "已撤销" }
-        guard let window = r.publication else { return "不公示" }
-        if day < window.from { return "待公示（\(window.from) 起）" }
-        return day > window.until ? "公示期满" : "公示中"
+        switch r.publicState(on: day) {
+        case .revoked: "已撤销"
+        case .notPublished: "不公示"
+        case .pending(let from): "待公示（\(from) 起）"
+        case .public: "公示中"
+        case .ended: "公示期满"
+        }
     }
 
     /// Why a record is not published, as the department reads it.
