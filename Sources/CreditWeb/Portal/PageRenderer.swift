@@ -64,13 +64,10 @@ struct PageRenderer: Sendable {
         var description: String { "页面模板缺失 / page templates missing: \(detail)" }
     }
 
-    /// The characters a query value keeps as they are (RFC 3986's unreserved, ASCII only).
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     /// An error page; `signIn`, the page asked for, offers to sign in and come back to it (a 401 on a page).
     func errorPage(status: HTTPResponse.Status, message: String, signIn: String? = nil) -> Response {
         var context: [String: Any] = ["status": String(status.code), "message": message]
-        if let signIn, let next = signIn.addingPercentEncoding(withAllowedCharacters: Self.unreserved) { context["signIn"] = "/login?next=\(next)" }
+        if let signIn { context["signIn"] = "/login?next=\(QueryParameters.encode(signIn))" }
         return page("error", title: "出错了", context: context, viewer: nil, status: status)
     }
 }

@@ -51,9 +51,13 @@ struct QueryParameters {
         names.sorted().compactMap { name in values[name].flatMap { $0.isEmpty ? nil : "\(name)=\(Self.encode($0))" } }
     }
 
+    /// The characters a query value keeps as they are: RFC 3986's unreserved, ASCII only (`.alphanumerics` would keep
+    /// Chinese and full-width digits unencoded).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
     /// A query value percent-encoded (only unreserved characters stay as they are).
     static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     /// A whole number in a range, or the default when absent.
