@@ -108,7 +108,7 @@ struct ImportController {
     /// The job of a request's `{id}`, if the caller may see it (its department's, or any for the credit office).
     func job(_ context: CreditRequestContext) async throws -> ImportJob {
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), let job = try await dependencies.imports.fetch(id: id),
-            context.principal?.role != .department || context.principal?.departmentCode == job.departmentCode
+            context.sees(department: job.departmentCode)
         else { throw APIError.notFound("导入任务", "the import") }
         return job
     }
@@ -196,12 +196,10 @@ struct ImportController {
     @Sendable func list(_ request: Request, context: CreditRequestContext) async throws -> JobListDTO {
         let params = try QueryParameters(request, allowed: ["limit", "department"])
         let limit = try params.integer("limit", default: Self.recentOnPage, range: 1...100)
-        var department = params["department"].map { $0.uppercased() }
-        if context.principal?.role == .department {
-            guard department == nil || department == context.principal?.departmentCode else {
-                throw APIError(.forbidden, code: "forbidden", message: "部门账户只能查看本部门的导入任务 / a department sees its own imports only")
-            }
-            department = context.principal?.departmentCode
+        // By default a department's own, and every department's for the others.
+        let department = params["department"].map { $0.uppercased() } ?? context.principal?.departmentCode
+        if let department, !context.sees(department: department) {
+            throw APIError(.forbidden, code: "forbidden", message: "部门账户只能查看本部门的导入任务 / a department sees its own imports only")
         }
         return JobListDTO(items: try await dependencies.imports.recent(departmentCode: department, limit: limit).map(JobDTO.init))
     }

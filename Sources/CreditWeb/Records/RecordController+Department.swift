@@ -17,7 +17,7 @@ extension RecordController {
         let params = try QueryParameters(request, allowed: Self.departmentFilters.union(["page", "size"]))
         let code = (context.parameters.get("code") ?? "").uppercased()
         // A department sees its own records only; for another code it gets 404, as for an unknown one.
-        guard context.principal?.role != .department || context.principal?.departmentCode == code,
+        guard context.sees(department: code),
             try await dependencies.registry.fetchDepartments().contains(where: { $0.code == code })
         else { throw APIError.notFound("部门", "the department") }
         let query = try Self.departmentQuery(params, catalogues: dependencies.catalogues.all)
@@ -141,7 +141,7 @@ extension RecordController {
         _ = try QueryParameters(request, allowed: [])
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0,
             let r = try await dependencies.records.fetchRecord(id: id),
-            context.principal?.role != .department || context.principal?.departmentCode == r.departmentCode
+            context.sees(department: r.departmentCode)
         else { throw APIError.notFound("记录", "the record") }
         let catalogue = dependencies.catalogue
         let category = catalogue.category(r.category)

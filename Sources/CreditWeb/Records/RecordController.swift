@@ -307,7 +307,7 @@ struct RecordController {
         _ = try QueryParameters(request, allowed: [])
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0,
             let record = try await dependencies.records.fetchRecord(id: id),
-            context.principal?.role != .department || context.principal?.departmentCode == record.departmentCode
+            context.sees(department: record.departmentCode)
         else { throw APIError.notFound("记录", "the record") }
         let versions = try await dependencies.records.fetchVersions(recordID: id)
         return RecordDTO(record, catalogue: dependencies.catalogue, versions: versions, today: dependencies.clock.today())

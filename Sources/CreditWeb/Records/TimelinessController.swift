@@ -66,7 +66,7 @@ struct TimelinessController {
         let params = try QueryParameters(request, allowed: ["from", "to"])
         let code = (context.parameters.get("code") ?? "").uppercased()
         // A department sees its own figures only; for another code it gets 404, as for an unknown one.
-        guard context.principal?.role != .department || context.principal?.departmentCode == code,
+        guard context.sees(department: code),
             let name = try await dependencies.registry.fetchDepartments().first(where: { $0.code == code })?.name
         else { throw APIError.notFound("部门", "the department") }
         let (from, to) = try period(params)

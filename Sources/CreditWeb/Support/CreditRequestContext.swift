@@ -31,6 +31,10 @@ public struct CreditRequestContext: RequestContext {
         self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
+    /// Whether the caller may see what a department holds: a department's accounts see their own department's only;
+    /// the other roles a route admits, any department's.
+    public func sees(department code: String) -> Bool { principal?.role != .department || principal?.departmentCode == code }
+
     /// Requests larger than this are refused (413) before they reach a handler.
     public var maxUploadSize: Int { 1 * 1024 * 1024 }
 
