@@ -224,10 +224,14 @@ struct ImportController {
         let categories =
             dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
             + [["code": EntityRegistration.category, "name": EntityRegistration.title + "（登记机关报送）", "selected": false]]
-        let names = Dictionary(categories.map { ($0["code"] as? String ?? "", $0["name"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
+        let catalogue = dependencies.catalogue
         let jobs = try await dependencies.imports.recent(departmentCode: department, limit: Self.recentOnPage).map {
-            Self.jobRow($0, categoryName: names[$0.category] ?? $0.category)
+            let code = $0.category
+            return Self.jobRow(
+                $0,
+                categoryName: code == EntityRegistration.category ? EntityRegistration.title : catalogue.category(code)?.name ?? code
+            )
         }
         return pages.page(
             "imports",
