@@ -153,3 +153,21 @@ struct PublicStateTests {
         #expect(Self.record(window: nil).publicState(on: LocalDate("2026-12-01")!) == .notPublished)
     }
 }
+
+@Suite("Catalogue versions")
+struct CatalogueVersionsTests {
+    @Test("every category any version has had, once each, sorted — a category a later version dropped included")
+    func everyCategoryCode() throws {
+        let shipped = try Catalogue.bundled()
+        var local = shipped
+        local.version = "local"
+        local.effectiveFrom = LocalDate("2026-12-01")!
+        local.categories.removeAll { $0.code == "voluntary" }
+        var honour = shipped.category("reward")!
+        honour.code = "local-honour"
+        local.categories.append(honour)
+        let codes = CatalogueVersions([shipped, local]).everyCategoryCode
+        #expect(codes == (shipped.categories.map(\.code) + ["local-honour"]).sorted())
+        #expect(codes.contains("voluntary"))
+    }
+}

@@ -17,6 +17,10 @@ public final class CatalogueVersions: Sendable {
 
     public var all: [Catalogue] { versions.withLock { $0 } }
 
+    /// Every category code any version has had, sorted: every stored record is of one of them (the catalogue gate;
+    /// versions are never removed).
+    public var everyCategoryCode: [String] { Set(all.flatMap { $0.categories.map(\.code) }).sorted() }
+
     /// Adds a version (already checked and stored); a version already known is not added twice (the server's
     /// reloader and `PUT /api/v1/catalog` may both add the one just stored).
     public func add(_ catalogue: Catalogue) {

@@ -20,7 +20,7 @@ extension RecordController {
         guard context.sees(department: code),
             try await dependencies.registry.fetchDepartments().contains(where: { $0.code == code })
         else { throw APIError.notFound("部门", "the department") }
-        let query = try Self.departmentQuery(params, catalogues: dependencies.catalogues.all)
+        let query = try Self.departmentQuery(params, catalogues: dependencies.catalogues)
         let page = try params.integer("page", default: 1, range: 1...500)
         let size = try params.integer("size", default: 20, range: 1...100)
         let (items, total) = try await dependencies.records.departmentRecords(code, query, page: page, size: size)
@@ -32,14 +32,13 @@ extension RecordController {
     }
 
     /// The filters of a department's search; a category no longer in the catalogue may still be looked for.
-    static func departmentQuery(_ params: QueryParameters, catalogues: [Catalogue]) throws(APIError) -> DepartmentRecordQuery {
+    static func departmentQuery(_ params: QueryParameters, catalogues: CatalogueVersions) throws(APIError) -> DepartmentRecordQuery {
         var query = DepartmentRecordQuery()
         if let category = params["category"], !category.isEmpty { query.categories = [category] }
         if let number = params["documentNumber"]?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
             guard !number.containsControlCharacter else { throw APIError.controlCharacter(zh: "决定文书号", en: "the document number") }
             query.documentNumber = number
-            // Every record is of a category of some catalogue version (the gate; versions are never removed).
-            if query.categories == nil { query.categories = Array(Set(catalogues.flatMap { $0.categories.map(\.code) })).sorted() }
+            if query.categories == nil { query.categories = catalogues.everyCategoryCode }
         }
         (query.from, query.to) = try decisionDates(params)
         switch params["late"] {
@@ -112,7 +111,7 @@ extension RecordController {
         if context.principal?.departmentCode == nil { ctx["department"] = department }
         let query: DepartmentRecordQuery
         do {
-            query = try Self.departmentQuery(params, catalogues: dependencies.catalogues.all)
+            query = try Self.departmentQuery(params, catalogues: dependencies.catalogues)
         } catch {
             ctx["problem"] = error.message
             return pages.page("department-records", title: title, context: ctx, viewer: context, status: .badRequest)
