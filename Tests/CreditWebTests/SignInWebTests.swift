@@ -286,8 +286,8 @@ struct SignInWebTests {
             let link = try await client.execute(uri: asked, method: .get) { response in
                 #expect(response.status == .unauthorized)
                 let html = response.body.text
-                let pattern = #"id="error-sign-in" href="([^"]+)""#
-                return html.range(of: pattern, options: .regularExpression).map { String(html[$0].dropFirst(25).dropLast()) }
+                let prefix = #"id="error-sign-in" href=""#
+                return html.range(of: prefix + #"[^"]+""#, options: .regularExpression).map { String(html[$0].dropFirst(prefix.count).dropLast()) }
             }
             #expect(link == "/login?next=%2Ftimeliness%3Ffrom%3D2026-01-01%26to%3D2026-11-26")
             var jar = Jar()
