@@ -265,7 +265,7 @@ public protocol RecordStore: Sendable {
     /// codes), stored since, corrected. Record batches do this themselves; registration files call it.
     func resolveCorrected(departmentCode: String, category: String, documentNumbers: [String]) async throws
     /// Records public on a day that match a search, newest decision first, and how many match (counted to 10,000).
-    func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
+    func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> RecordPage
     /// Records public on a day that match a search, in id order after an id: for streamed exports.
     func publicRecords(_ query: PublicRecordQuery, on day: LocalDate, after id: Int, limit: Int) async throws -> [StoredRecord]
     /// Records whose credit code is not (yet) in the registry, oldest first: the credit office's queue.
@@ -277,9 +277,7 @@ public protocol RecordStore: Sendable {
         _ query: DepartmentRecordQuery,
         page: Int,
         size: Int
-    ) async throws -> (
-        items: [StoredRecord], total: Int
-    )
+    ) async throws -> RecordPage
     /// On-time figures of the records decided in a period, per department and category (`departmentCode` nil: all).
     func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow]
 }
@@ -339,6 +337,9 @@ public struct TimelinessRow: Sendable, Hashable {
         )
     }
 }
+
+/// One page of records that match a search, and how many match in all (counted to 10,000).
+public typealias RecordPage = (items: [StoredRecord], total: Int)
 
 /// What a department looks for among its own records.
 public struct DepartmentRecordQuery: Sendable, Hashable {

@@ -297,13 +297,12 @@ public struct SQLRecordStore: RecordStore {
         return clause
     }
 
-    public func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int)
-    {
+    public func searchPublic(_ query: PublicRecordQuery, on day: LocalDate, page: Int, size: Int) async throws -> RecordPage {
         try await records(where: Self.publicFilter(query, on: day), orderBy: "r.decided_on DESC, r.id DESC", page: page, size: size)
     }
 
     /// One page of the records a filter keeps, in an order, and how many it keeps (counted to 10,000).
-    func records(where filter: SQLQueryString, orderBy order: String, page: Int, size: Int) async throws -> (items: [StoredRecord], total: Int) {
+    func records(where filter: SQLQueryString, orderBy order: String, page: Int, size: Int) async throws -> RecordPage {
         try await db.read { sql in
             let total =
                 try await sql.raw("SELECT COUNT(*) AS n FROM (SELECT 1 FROM records r WHERE " + filter + " LIMIT 10000) AS c").first()?
@@ -335,9 +334,7 @@ public struct SQLRecordStore: RecordStore {
         _ query: DepartmentRecordQuery,
         page: Int,
         size: Int
-    ) async throws -> (
-        items: [StoredRecord], total: Int
-    ) {
+    ) async throws -> RecordPage {
         var filter: SQLQueryString
         if let number = query.documentNumber {
             // One document: found through the unique key (department, category, number) — with the categories named,
