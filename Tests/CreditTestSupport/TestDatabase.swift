@@ -80,29 +80,34 @@ public enum TestDatabase {
                 throw error
             }
         case .postgres:
-            let admin = try DatabaseURL(parsing: TestEngine.postgresAdminURL!)
-            guard case .postgres(let host, let port, let user, let password, _) = admin else {
-                fatalError("CREDIT_TEST_POSTGRES_URL is not postgres://")
-            }
-            let adminDB = try await CreditDatabase.open(admin, logger: logger)
-            try await adminDB.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name) ENCODING 'UTF8' TEMPLATE template0").run() }
-            let url = DatabaseURL.postgres(host: host, port: port, username: user, password: password, database: name)
+            return try await PostgresSlots.shared.holding { try await onPostgres(migrate: migrate, name: name, body) }
+        }
+    }
+
+    /// A new PostgreSQL database on the test server for `body`, dropped afterwards.
+    private static func onPostgres<T>(migrate: Bool, name: String, _ body: (CreditDatabase) async throws -> T) async throws -> T {
+        let admin = try DatabaseURL(parsing: TestEngine.postgresAdminURL!)
+        guard case .postgres(let host, let port, let user, let password, _) = admin else {
+            fatalError("CREDIT_TEST_POSTGRES_URL is not postgres://")
+        }
+        let adminDB = try await CreditDatabase.open(admin, logger: logger)
+        try await adminDB.read { sql in try await sql.raw("CREATE DATABASE \(unsafeRaw: name) ENCODING 'UTF8' TEMPLATE template0").run() }
+        let url = DatabaseURL.postgres(host: host, port: port, username: user, password: password, database: name)
+        do {
+            let db = try await CreditDatabase.open(url, logger: logger)
             do {
-                let db = try await CreditDatabase.open(url, logger: logger)
-                do {
-                    if migrate { try await db.migrate() }
-                    let value = try await body(db)
-                    await db.close()
-                    try await drop(name, adminDB)
-                    return value
-                } catch {
-                    await db.close()
-                    throw error
-                }
+                if migrate { try await db.migrate() }
+                let value = try await body(db)
+                await db.close()
+                try await drop(name, adminDB)
+                return value
             } catch {
-                try? await drop(name, adminDB)
+                await db.close()
                 throw error
             }
+        } catch {
+            try? await drop(name, adminDB)
+            throw error
         }
     }
 
@@ -157,4 +162,55 @@ public final class CollectingLogHandler: LogHandler, @unchecked Sendable {
     }
 
     public var lines: [String] { lock.withLock { storage } }
+}
+
+/// How many tests have a PostgreSQL database of their own at once (6, or `CREDIT_TEST_POSTGRES_DATABASES`); the
+/// others wait their turn.
+///
+/// Swift Testing starts every test at once. Each test's database has a pool of up to 16 connections besides the
+/// connection that creates and drops it, and unbounded, the tests together asked the test server for more than its
+/// `max_connections` (200): it refused some ("sorry, too many clients already"), and a pool refused while others
+/// waited for a connection could leave them waiting for good — the whole run then hung until CI's time ran out.
+/// Six databases need at most about 100 connections. Two cores run no more than two tests' work at a time anyway.
+/// A test already holding a slot (a nested ``TestDatabase/with(_:migrate:_:)``) does not wait for a second.
+public actor PostgresSlots {
+    public static let shared = PostgresSlots(
+        count: ProcessInfo.processInfo.environment["CREDIT_TEST_POSTGRES_DATABASES"].flatMap { Int($0) }.map { max($0, 1) } ?? 6
+    )
+
+    @TaskLocal private static var held = false
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    /// Runs `body` once a slot is free, and frees it when `body` returns or throws.
+    public nonisolated func holding<T>(_ body: () async throws -> T) async throws -> T {
+        if Self.held { return try await body() }
+        await take()
+        do {
+            let value = try await Self.$held.withValue(true) { try await body() }
+            await give()
+            return value
+        } catch {
+            await give()
+            throw error
+        }
+    }
+
+    private func take() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func give() {
+        if waiters.isEmpty {
+            free += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
 }
