@@ -81,8 +81,10 @@ def test_sign_in_csrf_and_sign_out(server, browser, screenshots):
     browser.find_element(By.ID, "login").send_keys("office.browser")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.ID, "login-submit").click()
-    assert browser.current_url == server["base"] + "/account"
+    # The account page's own element first: find_element waits for the page the sign-in leads to (current_url,
+    # read at once, could still be the sign-in page's — CI of c22bace saw that once).
     assert browser.find_element(By.ID, "account-name").text == "信用办 office.browser"
+    assert browser.current_url == server["base"] + "/account"
 
 
 def test_the_audit_page_shows_who_did_what(server, browser, screenshots):
