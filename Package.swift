@@ -55,6 +55,9 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The pool's own error (`ConnectionPoolError`: no connection for a minute, the pool closed), which
+                // PostgresClient throws as it is; read by CreditDatabase.isUnavailable.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -7,6 +7,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
+import SQLKit
 import Testing
 
 @Suite("System routes")
@@ -184,6 +186,67 @@ struct SystemTests {
             clock.advance(by: 20)
             try await client.execute(uri: "/api/v1/departments", method: .get) { #expect($0.status == .ok, "one token back after 20 s") }
             try await client.execute(uri: "/api/v1/departments", method: .get) { #expect($0.status == .tooManyRequests) }
+        }
+    }
+
+    @Test(
+        "a request the database cannot serve — its connection ended by the server's administrator on PostgreSQL, the file locked by another process on SQLite — is answered 503 database_unavailable with Retry-After; nothing of it is stored, and sent again it is",
+        arguments: TestEngine.available
+    )
+    func databaseUnavailable(_ engine: TestEngine) async throws {
+        try await withSignInApp(engine) { client, fixture in
+            let db = fixture.db
+            let headers = RecordAPITests.bearer(fixture.departmentToken, json: true)
+            let batch = try RecordAPITests.batch([RecordAPITests.penalty(fixture.entityCode, "断线〔2026〕1号")])
+            let send = { @Sendable in
+                Started {
+                    try await client.execute(uri: "/api/v1/records", method: .post, headers: headers, body: batch) { response in
+                        (response.status, response.headers[.retryAfter], response.body)
+                    }
+                }
+            }
+            let (status, retryAfter, body): (HTTPResponse.Status, String?, ByteBuffer)
+            switch engine {
+            case .postgres:
+                // The batch waits for the log's lock in its transaction; then its session is ended, as an
+                // administrator's pg_terminate_backend (or a restart of the server) would.
+                (status, retryAfter, body) = try await TestDatabase.holdingTheLog(db) { _ in
+                    let sent = send()
+                    try await TestDatabase.untilWaiting(db, count: 1, unlessEnded: [sent.ended])
+                    try await db.read { sql in
+                        try await sql.raw(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        ).run()
+                    }
+                    return try await sent.value
+                }
+            case .sqlite:
+                // Another process holds the file's write lock longer than the platform waits for it (50 ms here).
+                try await db.transaction { sql in try await sql.raw("PRAGMA busy_timeout=50").run() }
+                let other = try await CreditDatabase.open(db.url, logger: TestDatabase.logger)
+                do {
+                    (status, retryAfter, body) = try await TestDatabase.holding(other, { sql in try await sql.raw("SELECT 1").run() }) { _ in
+                        try await send().value
+                    }
+                    await other.close()
+                } catch {
+                    await other.close()
+                    throw error
+                }
+            }
+            #expect(status == .serviceUnavailable)
+            #expect(retryAfter == "30")
+            let error = try errorBody(body)
+            #expect(error.code == "database_unavailable")
+            #expect(error.message.contains("数据库暂时无法访问") && error.message.contains("nothing was changed"))
+            // Nothing of the batch was stored: sent again, it is accepted (not found unchanged), once.
+            let again = try await RecordAPITests.submit(
+                client,
+                token: fixture.departmentToken,
+                [RecordAPITests.penalty(fixture.entityCode, "断线〔2026〕1号")]
+            )
+            #expect(again.map { $0["status"] as? String } == ["accepted"])
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
     }
 

@@ -9,6 +9,7 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 import Synchronization
+import _ConnectionPoolModule
 
 /// The platform's database on either engine, behind one SQLKit code path.
 ///
@@ -236,6 +237,27 @@ public final class CreditDatabase: Sendable {
         if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed }
         if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
         return false
+    }
+
+    /// Whether an error says the database cannot be reached or cannot serve just now, rather than that the request
+    /// was wrong: on PostgreSQL, no connection for a minute or a closed pool (PostgresNIO's `ConnectionPoolError`),
+    /// a connection cut or refused (the server restarting, the session ended by its administrator, too many
+    /// clients, out of resources: SQLSTATE classes 08, 53 and 57P); on SQLite, the file still locked by another
+    /// process when the busy timeout ends. Whatever the request was doing rolled back with its transaction; it may be
+    /// sent again.
+    public static func isUnavailable(_ error: any Error) -> Bool {
+        if error is _ConnectionPoolModule.ConnectionPoolError { return true }
+        if let error = error as? SQLiteError { return error.reason == .busy || error.reason == .locked }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+            return true
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P")
+        default:
+            return false
+        }
     }
 
     /// Whether an error is the database refusing a text it cannot hold — PostgreSQL has no place for U+0000 in

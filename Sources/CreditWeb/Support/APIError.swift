@@ -69,6 +69,17 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         APIError(.badRequest, code: "invalid_parameter", message: "参数 \(name) 无效：\(reason)")
     }
 
+    /// 503 `database_unavailable` with `Retry-After: 30`: the database could not be reached or could not serve the
+    /// request (``CreditDatabase/isUnavailable(_:)``); nothing of it was stored, and it may be sent again.
+    static var databaseUnavailable: APIError {
+        APIError(
+            .serviceUnavailable,
+            code: "database_unavailable",
+            message: "数据库暂时无法访问，本次请求未做任何更改，请稍后重试 / the database cannot be reached just now; nothing was changed, please try again shortly",
+            headers: [.retryAfter: "30"]
+        )
+    }
+
     /// 400 `control_character`: a text of the request (named in Chinese and English) holds a control character.
     static func controlCharacter(zh: String, en: String) -> APIError {
         APIError(

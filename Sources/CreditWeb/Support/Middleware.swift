@@ -36,6 +36,9 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
         // A body over its route's limit (the driver's error, which would otherwise be a 500).
         case let error as NIOTooManyBytesError: return .tooLarge(limit: error.maxBytes)
         case _ where CreditDatabase.refusedText(error): return .controlCharacter(zh: "提交的文字", en: "the text sent")
+        case _ where CreditDatabase.isUnavailable(error):
+            logger.warning("database unavailable", metadata: ["error.type": .string(String(describing: type(of: error)))])
+            return .databaseUnavailable
         default:
             logger.error("unhandled error", metadata: ["error.type": .string(String(describing: type(of: error)))])
             return APIError(.internalServerError, code: "internal_error", message: "服务器内部错误，请稍后重试 / internal error, please try again later")
