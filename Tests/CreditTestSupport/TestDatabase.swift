@@ -80,7 +80,7 @@ public enum TestDatabase {
                 throw error
             }
         case .postgres:
-            return try await PostgresSlots.shared.holding { try await onPostgres(migrate: migrate, name: name, body) }
+            return try await PostgresSlots.holding { try await onPostgres(migrate: migrate, name: name, body) }
         }
     }
 
@@ -172,45 +172,13 @@ public final class CollectingLogHandler: LogHandler, @unchecked Sendable {
 /// `max_connections` (200): it refused some ("sorry, too many clients already"), and a pool refused while others
 /// waited for a connection could leave them waiting for good — the whole run then hung until CI's time ran out.
 /// Six databases need at most about 100 connections. Two cores run no more than two tests' work at a time anyway.
-/// A test already holding a slot (a nested ``TestDatabase/with(_:migrate:_:)``) does not wait for a second.
-public actor PostgresSlots {
-    public static let shared = PostgresSlots(
-        count: ProcessInfo.processInfo.environment["CREDIT_TEST_POSTGRES_DATABASES"].flatMap { Int($0) }.map { max($0, 1) } ?? 6
+/// No test opens a second database inside the first (a nested ``TestDatabase/with(_:migrate:_:)`` would wait for
+/// a slot while holding one).
+enum PostgresSlots {
+    static let slots = AsyncLock(
+        permits: ProcessInfo.processInfo.environment["CREDIT_TEST_POSTGRES_DATABASES"].flatMap { Int($0) } ?? 6
     )
 
-    @TaskLocal private static var held = false
-    private var free: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    init(count: Int) { free = count }
-
     /// Runs `body` once a slot is free, and frees it when `body` returns or throws.
-    public nonisolated func holding<T>(_ body: () async throws -> T) async throws -> T {
-        if Self.held { return try await body() }
-        await take()
-        do {
-            let value = try await Self.$held.withValue(true) { try await body() }
-            await give()
-            return value
-        } catch {
-            await give()
-            throw error
-        }
-    }
-
-    private func take() async {
-        if free > 0 {
-            free -= 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    private func give() {
-        if waiters.isEmpty {
-            free += 1
-        } else {
-            waiters.removeFirst().resume()
-        }
-    }
+    static func holding<T>(_ body: () async throws -> T) async throws -> T { try await slots.withLock(body) }
 }
