@@ -106,6 +106,36 @@ extension TestDatabase {
         }
     }
 
+    /// On PostgreSQL, ends the sessions of the database that wait for a lock, as an administrator's
+    /// `pg_terminate_backend` (or a server shutting down) would; returns how many it ended.
+    @discardableResult
+    public static func endWaitingSessions(_ db: CreditDatabase) async throws -> Int {
+        try await db.read { sql in
+            try await sql.raw(
+                "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).all().count
+        }
+    }
+
+    /// Returns once `work` has ended (returned or thrown); throws ``StillRunning`` if it has not within `limit`, so that
+    /// work left waiting for good fails its test instead of hanging the run.
+    public static func untilEnded<T>(_ work: Started<T>, within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        while !(await work.ended.isOpen) {
+            guard ContinuousClock.now < deadline else {
+                work.task.cancel()
+                throw StillRunning(limit: limit)
+            }
+            await Task.yield()
+        }
+    }
+
+    /// Work a test expected to end had not, within its limit.
+    public struct StillRunning: Error, CustomStringConvertible {
+        public var limit: Duration
+        public var description: String { "still running after \(limit): left waiting for an answer that will not come" }
+    }
+
     /// Writers a test expected to wait for a lock did not, and did not finish either.
     public struct NotWaiting: Error, CustomStringConvertible {
         public var expected: Int

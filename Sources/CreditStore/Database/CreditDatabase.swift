@@ -194,8 +194,36 @@ public final class CreditDatabase: Sendable {
         case .sqlite(_, let readers, _, let counter):
             return try await body(readers[counter.next() % readers.count].sql(queryLogLevel: nil))
         case .postgres(let client, _):
-            return try await client.withConnection { conn in try await body(conn.sql(queryLogLevel: nil)) }
+            return try await Self.withOpenConnection(client) { conn in try await body(conn.sql(queryLogLevel: nil)) }
         }
+    }
+
+    /// A connection the pool handed out closed (``withOpenConnection(_:_:)``).
+    private struct ClosedLease: Error {}
+
+    /// Runs `body` with a connection of the pool that is still open. The pool can hand out a connection the server
+    /// closed a moment before (given back before the pool learnt of the closing); nothing has been sent on it, so
+    /// another is asked for, a few times at most. When the server ended the session during `body`, the connection is
+    /// closed before it is given back.
+    static func withOpenConnection<T>(_ client: PostgresClient, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        for _ in 1..<4 {
+            do {
+                return try await client.withConnection { conn in
+                    guard !conn.isClosed else { throw ClosedLease() }
+                    do {
+                        return try await body(conn)
+                    } catch {
+                        // The server ended the session and is closing the connection: closed now, before it is
+                        // given back, it is not handed out again in the meantime.
+                        if Self.endedSession(error) { try? await conn.close() }
+                        throw error
+                    }
+                }
+            } catch is ClosedLease {
+                continue
+            }
+        }
+        return try await client.withConnection(body)
     }
 
     private func unobservedTransaction<T: Sendable>(
@@ -216,7 +244,7 @@ public final class CreditDatabase: Sendable {
                 }
             }
         case .postgres(let client, _):
-            return try await client.withConnection { conn in
+            return try await Self.withOpenConnection(client) { conn in
                 let sql = conn.sql(queryLogLevel: nil)
                 try await sql.raw("BEGIN").run()
                 do {
@@ -224,7 +252,9 @@ public final class CreditDatabase: Sendable {
                     try await sql.raw("COMMIT").run()
                     return value
                 } catch {
-                    try? await sql.raw("ROLLBACK").run()
+                    // A session the server ended has rolled back; a ROLLBACK sent on its connection as it closes
+                    // would never be answered (PostgresNIO 1.33 drops a query written after the channel closed).
+                    if !Self.endedSession(error), !conn.isClosed { try? await sql.raw("ROLLBACK").run() }
                     throw error
                 }
             }
@@ -255,6 +285,24 @@ public final class CreditDatabase: Sendable {
         case .server:
             let state = error.serverInfo?[.sqlState] ?? ""
             return state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P")
+        default:
+            return false
+        }
+    }
+
+    /// Whether an error says the server ended the session, or the connection to it is gone: a FATAL or PANIC
+    /// error (the server closes the connection after sending it: `pg_terminate_backend`, a shutdown), or the
+    /// connection closed or cut. Its transaction rolled back with the session, and nothing more may be sent on the
+    /// connection: PostgresNIO 1.33.2 drops a query written after the connection closed, and whoever waits for its
+    /// answer waits for good.
+    static func endedSession(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return true
+        case .server:
+            let severity = error.serverInfo?[.severity] ?? error.serverInfo?[.localizedSeverity] ?? ""
+            return severity == "FATAL" || severity == "PANIC"
         default:
             return false
         }
