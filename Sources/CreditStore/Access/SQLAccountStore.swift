@@ -97,8 +97,8 @@ public struct SQLAccountStore: AccountStore {
         let hash = Self.hash(token)
         let now = Timestamp.string(clock.now())
         // nil on SQLite; on PostgreSQL, the answer (which may itself be nil: no such token).
-        let prepared: Principal?? = try await db.withPostgresClient { client -> Principal? in
-            for try await row in try await client.execute(PrincipalByToken(hash: hash, now: now)) {
+        let prepared: Principal?? = try await db.withPostgresConnection { connection -> Principal? in
+            for try await row in try await connection.execute(PrincipalByToken(hash: hash, now: now)) {
                 guard let role = Role(rawValue: row.2) else { return nil }
                 return Principal(accountID: row.0, name: row.1, role: role, departmentCode: row.3, entityCode: row.4)
             }

@@ -144,11 +144,11 @@ public struct TamperEvidentLog: Sendable {
         while true {
             let after = last
             let text = "SELECT seq, leaf_hash FROM log_entries WHERE seq > AFTER ORDER BY seq LIMIT \(pageSize)"
-            let fast = try await db.withPostgresClient { client -> [(Int, String)] in
+            let fast = try await db.withPostgresConnection { connection -> [(Int, String)] in
                 var bindings = PostgresBindings(capacity: 1)
                 bindings.append(after)
                 var rows: [(Int, String)] = []
-                for try await row in try await client.query(
+                for try await row in try await connection.query(
                     PostgresQuery(unsafeSQL: text.replacingOccurrences(of: "AFTER", with: "$1"), binds: bindings)
                 ) {
                     rows.append(try row.decode((Int, String).self))

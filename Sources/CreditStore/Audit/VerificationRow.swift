@@ -99,13 +99,13 @@ extension TamperEvidentLog {
     /// which is several times faster than by column name through SQLKit, and the whole log is read this way.
     static func verificationPage(db: CreditDatabase, after seq: Int, pageSize: Int) async throws -> [VerificationRow] {
         let sqlText = verificationSQL + " " + String(pageSize)
-        if let rows = try await db.withPostgresClient({ client -> [VerificationRow] in
+        if let rows = try await db.withPostgresConnection({ connection -> [VerificationRow] in
             var bindings = PostgresBindings(capacity: 1)
             bindings.append(seq)
             let query = PostgresQuery(unsafeSQL: sqlText.replacingOccurrences(of: "AFTER", with: "$1"), binds: bindings)
             var out: [VerificationRow] = []
             out.reserveCapacity(pageSize)
-            for try await row in try await client.query(query) {
+            for try await row in try await connection.query(query) {
                 let (seq, kind, subject, version, leaf, code, name, entityKind, status, region, division, established, recordedAt) =
                     try row.decode((Int, String, Int, Int, String, String?, String?, String?, String?, String?, String?, String?, String?).self)
                 let cells = try Array(row.dropFirst(13)).map { try $0.decode(String?.self) }

@@ -145,11 +145,11 @@ public final class CreditDatabase: Sendable {
         try await observed(.read) { try await self.unobservedRead(body) }
     }
 
-    /// Runs read-only work with the PostgreSQL pool itself (for prepared statements on hot paths), or
-    /// returns nil on SQLite.
-    public func withPostgresClient<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T? {
+    /// Runs read-only work on a PostgreSQL connection itself (for prepared statements on hot paths), or returns nil
+    /// on SQLite. The connection is leased as every other operation's is (``withOpenConnection(_:_:)``).
+    public func withPostgresConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T? {
         guard case .postgres(let client, _) = backend else { return nil }
-        return try await observed(.read) { try await body(client) }
+        return try await observed(.read) { try await Self.withOpenConnection(client, body) }
     }
 
     /// Runs work in one transaction: all of it is stored, or none of it.
@@ -334,4 +334,20 @@ public final class CreditDatabase: Sendable {
             return false
         }
     }
+}
+
+extension PostgresConnection {
+    /// A query's rows, logged nowhere: PostgresNIO's own log lines carry the query and its binds (personal data).
+    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await self.query(query, logger: Self.silent)
+    }
+
+    /// A prepared statement's rows, logged nowhere (as ``query(_:)``).
+    public func execute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement
+    ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Statement.Row> {
+        try await self.execute(statement, logger: Self.silent)
+    }
+
+    private static let silent = Logger(label: "credit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 }

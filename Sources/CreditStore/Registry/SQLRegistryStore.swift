@@ -261,10 +261,10 @@ public struct SQLRegistryStore: RegistryStore {
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
-    static func fetchEntityPrepared(code: CreditCode, client: PostgresClient) async throws -> EntityRecord? {
+    static func fetchEntityPrepared(code: CreditCode, connection: PostgresConnection) async throws -> EntityRecord? {
         var record: EntityRecord?
         var former = Set<String>()
-        for try await row in try await client.execute(EntityByCode(code: code.rawValue)) {
+        for try await row in try await connection.execute(EntityByCode(code: code.rawValue)) {
             if record == nil {
                 record = try makeRecord(
                     code: row.0,
@@ -285,7 +285,7 @@ public struct SQLRegistryStore: RegistryStore {
     }
 
     public func fetchEntity(code: CreditCode) async throws -> EntityRecord? {
-        if let found = try await db.withPostgresClient({ client in try await Self.fetchEntityPrepared(code: code, client: client) }) {
+        if let found = try await db.withPostgresConnection({ connection in try await Self.fetchEntityPrepared(code: code, connection: connection) }) {
             return found
         }
         return try await db.read { sql in
