@@ -338,12 +338,12 @@ public final class CreditDatabase: Sendable {
 
 extension PostgresConnection {
     /// A query's rows, logged nowhere: PostgresNIO's own log lines carry the query and its binds (personal data).
-    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+    func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         try await self.query(query, logger: Self.silent)
     }
 
     /// A prepared statement's rows, logged nowhere (as ``query(_:)``).
-    public func execute<Statement: PostgresPreparedStatement>(
+    func execute<Statement: PostgresPreparedStatement>(
         _ statement: Statement
     ) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, Statement.Row> {
         try await self.execute(statement, logger: Self.silent)
