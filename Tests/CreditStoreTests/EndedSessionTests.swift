@@ -16,7 +16,7 @@ struct EndedSessionTests {
     func endedWhileWaiting() async throws {
         try await TestDatabase.with(.postgres) { db in
             // Sixty times: the platform used to send a ROLLBACK on the connection as it closed, and PostgresNIO
-            // (1.33.2) drops a query written after its connection closed: one transaction in twenty or so was
+            // (1.33.2) drops a query written after its connection closed: one transaction in eight to thirty was
             // never answered (this test failed two runs in three). Then a connection given back after its session
             // ended could be handed out again and fail the next operation.
             for round in 1...60 {

@@ -198,15 +198,18 @@ public final class CreditDatabase: Sendable {
         }
     }
 
-    /// A connection the pool handed out closed (``withOpenConnection(_:_:)``).
-    private struct ClosedLease: Error {}
+    /// Connections the pool handed out were closed, three times running (``withOpenConnection(_:_:)``): the server
+    /// is going away; ``isUnavailable(_:)`` answers true.
+    struct ClosedLease: Error {}
 
     /// Runs `body` with a connection of the pool that is still open. The pool can hand out a connection the server
     /// closed a moment before (given back before the pool learnt of the closing); nothing has been sent on it, so
-    /// another is asked for, a few times at most. When the server ended the session during `body`, the connection is
-    /// closed before it is given back.
+    /// another is asked for — three at most, then ``ClosedLease`` is thrown rather than a query sent on a closed
+    /// connection, which PostgresNIO 1.33.2 would never answer. When the server ended the session during `body`, the
+    /// connection is closed before it is given back.
     static func withOpenConnection<T>(_ client: PostgresClient, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        for _ in 1..<4 {
+        var attempt = 1
+        while true {
             do {
                 return try await client.withConnection { conn in
                     guard !conn.isClosed else { throw ClosedLease() }
@@ -219,11 +222,10 @@ public final class CreditDatabase: Sendable {
                         throw error
                     }
                 }
-            } catch is ClosedLease {
-                continue
+            } catch is ClosedLease where attempt < 3 {
+                attempt += 1
             }
         }
-        return try await client.withConnection(body)
     }
 
     private func unobservedTransaction<T: Sendable>(
@@ -277,6 +279,7 @@ public final class CreditDatabase: Sendable {
     /// sent again.
     public static func isUnavailable(_ error: any Error) -> Bool {
         if error is _ConnectionPoolModule.ConnectionPoolError { return true }
+        if error is ClosedLease { return true }
         if let error = error as? SQLiteError { return error.reason == .busy || error.reason == .locked }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
