@@ -157,7 +157,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(configuration: configuration, dependencies: dependencies, accessTable: accessTable)
     return Application(
-        router: router,
+        responder: HeadFramingResponder(inner: router.buildResponder()),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.serverName),
         services: (configuration.checkpointInterval.map { interval in
             [
@@ -197,6 +197,7 @@ public func buildRouter(
     }
     // HEAD is answered wherever GET is (a monitor's `curl -I /healthz`), with the GET's headers and no body.
     let router = Router(context: CreditRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: StreamedHeadMiddleware())
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMappingMiddleware(pages: pages))

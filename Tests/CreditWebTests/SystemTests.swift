@@ -26,6 +26,35 @@ struct SystemTests {
         }
     }
 
+    @Test(
+        "HEAD says what GET would: a page's length, and no length for a streamed export; over a socket no body follows and the connection goes on",
+        arguments: TestEngine.available
+    )
+    func headFraming(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 5, testing: .live) { client, _ in
+            let length = try await client.execute(uri: "/api/v1/departments", method: .get) { $0.body.readableBytes }
+            try await client.execute(uri: "/api/v1/departments", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentLength] == String(length))
+                #expect(response.body.readableBytes == 0)
+            }
+            for format in ["csv", "json"] {
+                try await client.execute(uri: "/api/v1/open-data/records?format=\(format)", method: .head) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentLength] == nil, "a streamed body's length is not known before it is sent (\(format))")
+                    #expect(response.headers[.transferEncoding] == "chunked", "\(format)")
+                    #expect(!response.headers.contains { $0.name.canonicalName.hasPrefix("x-credit") }, "the server's own mark is never sent")
+                    #expect(response.body.readableBytes == 0)
+                }
+            }
+            // The same connection answers the next request: nothing was sent after the HEAD's headers.
+            try await client.execute(uri: "/api/v1/open-data/records?format=csv", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.text.hasPrefix("\u{FEFF}编号"))
+            }
+        }
+    }
+
     @Test("/metrics is Prometheus text with request counts by route")
     func metrics() async throws {
         try await withTestApp(.sqlite, entities: 5) { client, _ in

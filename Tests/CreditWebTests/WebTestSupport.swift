@@ -9,13 +9,14 @@ import Logging
 import NIOCore
 
 /// Builds the real application over a fresh database seeded with a small demo city, and runs `body`
-/// against it in process (no socket).
+/// against it in process (no socket), or over a real socket with `testing: .live`.
 func withTestApp(
     _ engine: TestEngine,
     entities: Int = 300,
     clock: any CreditClock = FixedClock(date: LocalDate("2026-11-26")!),
     logs: CollectingLogHandler? = nil,
     anonymousRequestsPerMinute: Int? = nil,
+    testing: TestingSetup = .router,
     _ body: @escaping @Sendable (any TestClientProtocol, [DemoCity.Item]) async throws -> Void
 ) async throws {
     try await TestDatabase.with(engine) { db in
@@ -35,7 +36,7 @@ func withTestApp(
             dependencies: dependencies,
             logger: logger
         )
-        try await app.test(.router) { client in try await body(client, items) }
+        try await app.test(testing) { client in try await body(client, items) }
     }
 }
 

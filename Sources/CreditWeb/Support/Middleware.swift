@@ -59,6 +59,40 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// HEAD is answered by the GET's route (the router's `autoGenerateHeadEndpoints`) with the GET's headers and an
+/// empty body, and Hummingbird then gives it `Content-Length: 0` — even where the GET streams a body whose length no
+/// one knows yet (the open-data export), a false length RFC 9110 §8.6 forbids. This middleware, the first in the
+/// chain, marks such an answer; ``HeadFramingResponder`` around the router takes the mark and the false length off,
+/// so the HEAD says what the GET would (NIO frames it as chunked, and sends no body after a HEAD).
+struct StreamedHeadMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if request.method == .head, response.body.contentLength == nil, response.headers[.contentLength] == nil {
+            response.headers[.streamedHead] = "1"
+        }
+        return response
+    }
+}
+
+/// The router's responder, with the mark of ``StreamedHeadMiddleware`` and the length it stands for taken off.
+struct HeadFramingResponder<Inner: HTTPResponder>: HTTPResponder {
+    let inner: Inner
+
+    func respond(to request: Request, context: Inner.Context) async throws -> Response {
+        var response = try await inner.respond(to: request, context: context)
+        if response.headers[.streamedHead] != nil {
+            response.headers[.streamedHead] = nil
+            response.headers[.contentLength] = nil
+        }
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    /// Internal to the server: never sent (``HeadFramingResponder`` removes it).
+    fileprivate static let streamedHead = HTTPField.Name("x-credit-streamed-head")!
+}
+
 /// Logs one line per request with its id, method, path (never the query: it may hold personal data),
 /// status and duration; adds `X-Request-Id` and security headers to the response.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
