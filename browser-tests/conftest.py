@@ -75,10 +75,14 @@ def server():
 def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CREDIT_CHROMIUM", "/usr/bin/chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=zh-CN"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for `console_is_clean`
-    driver = webdriver.Chrome(service=Service(os.environ.get("CREDIT_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    # A Chinese user's browser: Chromium on Linux takes its language from LANGUAGE (it ignores --lang) and needs
+    # Debian's chromium-l10n for it; date fields then read 2026/12/07, not 12/07/2026, in the screenshots.
+    service = Service(os.environ.get("CREDIT_CHROMEDRIVER", "/usr/bin/chromedriver"), env=dict(os.environ, LANGUAGE="zh_CN"))
+    driver = webdriver.Chrome(service=service, options=options)
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
