@@ -183,7 +183,9 @@ public func buildApplication(
     )
 }
 
-/// The router with every route and middleware; exposed so tests can walk its routes.
+/// The router with every route and middleware; exposed so tests can walk its routes. Serve it through
+/// ``buildApplication(configuration:dependencies:logger:accessTable:)``: its HEAD answers to streamed GETs carry a
+/// mark that only ``HeadFramingResponder`` there turns into the right framing (no false `Content-Length`).
 /// - Parameter accessTable: receives the access every route declares (the permission-matrix test reads it).
 /// - Parameter configuration: the rate limit, cookie and proxy settings (the defaults: no rate limit).
 public func buildRouter(
