@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "CreditCore", targets: ["CreditCore"]),
         .library(name: "CreditStore", targets: ["CreditStore"]),
         .library(name: "CreditWeb", targets: ["CreditWeb"]),
+        .library(name: "CreditDemo", targets: ["CreditDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -42,6 +43,11 @@ let package = Package(
         .target(
             name: "CreditCore",
             resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CreditDemo",
+            dependencies: ["CreditCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -84,6 +90,7 @@ let package = Package(
             name: "credit",
             dependencies: [
                 "CreditCore",
+                "CreditDemo",
                 "CreditStore",
                 "CreditWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -96,6 +103,7 @@ let package = Package(
             name: "credit-bench",
             dependencies: [
                 "CreditCore",
+                "CreditDemo",
                 "CreditStore",
                 "CreditWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -108,7 +116,7 @@ let package = Package(
         .target(
             name: "CreditTestSupport",
             dependencies: [
-                "CreditCore", "CreditStore", .product(name: "Logging", package: "swift-log"),
+                "CreditCore", "CreditDemo", "CreditStore", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Tests/CreditTestSupport",
@@ -116,13 +124,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditCoreTests",
-            dependencies: ["CreditCore"],
+            dependencies: ["CreditCore", "CreditDemo"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CreditStoreTests",
             dependencies: [
-                "CreditCore", "CreditStore", "CreditTestSupport", .product(name: "Logging", package: "swift-log"),
+                "CreditCore", "CreditDemo", "CreditStore", "CreditTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
@@ -132,6 +140,7 @@ let package = Package(
             name: "CreditWebTests",
             dependencies: [
                 "CreditCore",
+                "CreditDemo",
                 "CreditStore",
                 "CreditWeb",
                 "CreditTestSupport",

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditDemo
 import CreditStore
 import CreditWeb
 import Foundation

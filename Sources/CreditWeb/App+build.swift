@@ -223,6 +223,7 @@ public func buildRouter(
     LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
     RecordController(dependencies: dependencies).addPages(to: routes, pages: pages)
+    CatalogController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance).addRoutes(api: routes.group("api/v1"), pages: routes)
     TimelinessController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
     CalendarController(dependencies: dependencies, pages: pages).addRoutes(to: routes)

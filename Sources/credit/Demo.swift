@@ -1,5 +1,6 @@
 import ArgumentParser
 import CreditCore
+import CreditDemo
 import CreditStore
 import Foundation
 import Logging

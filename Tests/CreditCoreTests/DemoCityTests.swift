@@ -1,4 +1,5 @@
 import CreditCore
+import CreditDemo
 import Testing
 
 @Suite("Demo city")

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditDemo
 import CreditStore
 import CreditTestSupport
 import Foundation

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditDemo
 import CreditTestSupport
 import Foundation
 import HTTPTypes

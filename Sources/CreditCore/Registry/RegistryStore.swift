@@ -117,7 +117,7 @@ public protocol RegistryStore: Sendable {
     /// an otherwise unchanged entity counts as an update. Sending the same registrations again changes nothing.
     func apply(_ registrations: [EntityRegistration]) async throws -> [RegistrationOutcome]
     /// Registers many new entities with their persons and roles in one transaction (the demo generator, bulk loads).
-    func registerNew(_ items: [DemoCity.Item]) async throws
+    func registerNew(_ items: [NewEntity]) async throws
     func fetchEntity(code: CreditCode) async throws -> EntityRecord?
     func fetchVersions(code: CreditCode) async throws -> [EntityVersion]
     func fetchRoles(code: CreditCode) async throws -> [(role: PersonRole, name: String, startsOn: LocalDate, endsOn: LocalDate?)]

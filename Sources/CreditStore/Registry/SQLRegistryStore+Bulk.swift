@@ -4,7 +4,7 @@ import SQLKit
 extension SQLRegistryStore {
     /// Registers many new entities, their new persons and their roles in one transaction, with
     /// multi-row inserts (about 5× faster than row by row on SQLite and 15× on PostgreSQL here).
-    public func registerNew(_ items: [DemoCity.Item]) async throws {
+    public func registerNew(_ items: [NewEntity]) async throws {
         guard !items.isEmpty else { return }
         let engine = db.engine
         let now = Timestamp.string(clock.now())
@@ -16,7 +16,7 @@ extension SQLRegistryStore {
     }
 
     static func insertBatch(
-        _ items: [DemoCity.Item],
+        _ items: [NewEntity],
         engine: CreditDatabase.Engine,
         keys: PersonalDataKeys,
         now: String,

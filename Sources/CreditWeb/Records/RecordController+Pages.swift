@@ -6,18 +6,10 @@ extension RecordController {
     /// Rows shown on the unmatched page; the API gives up to 1,000 a call.
     static let unmatchedPageRows = 500
 
-    /// The pages over records: `/catalog`, the catalogue in force for everyone to read (what may be collected, in
-    /// which columns, who sees it and for how long); `/unmatched`, the credit office's queue of records about credit
+    /// The pages over records: `/unmatched`, the credit office's queue of records about credit
     /// codes the registry does not know (the same list as `GET /api/v1/unmatched`).
     func addPages(to routes: SecuredRoutes, pages: PageRenderer) {
         addDepartmentPages(to: routes, pages: pages)
-        routes.get(
-            "catalog",
-            .everyone,
-            use: { request, context in
-                try await catalogPage(request, context: context, pages: pages)
-            }
-        )
         routes.get(
             "unmatched",
             .roles([.creditOffice, .admin]),
@@ -50,87 +42,4 @@ extension RecordController {
         )
     }
 
-    /// `/catalog`: the catalogue in force today, as `GET /api/v1/catalog` gives it, with the publication periods of
-    /// the rule set in force, for departments preparing a file and for anyone asking what the platform collects.
-    func catalogPage(_ request: Request, context: CreditRequestContext, pages: PageRenderer) async throws -> Response {
-        do {
-            _ = try QueryParameters(request, allowed: [])
-        } catch {
-            return pages.page("error", title: "参数有误", context: ["status": "400", "message": error.message], viewer: context, status: .badRequest)
-        }
-        let today = dependencies.clock.today()
-        let catalogue = dependencies.catalogues.inForce(on: today)
-        let rules = AppDependencies.shippedRules.set(on: today)
-        var ctx: [String: Any] = [
-            "version": catalogue.version, "effectiveFrom": catalogue.effectiveFrom.description, "source": catalogue.source,
-            "categories": catalogue.categories.map { Self.catalogueEntry($0, rules: rules) },
-        ]
-        if let next = dependencies.catalogues.all.first(where: { $0.effectiveFrom > today }) {
-            ctx["upcoming"] = ["version": next.version, "effectiveFrom": next.effectiveFrom.description]
-        }
-        if let rules {
-            ctx["rulesID"] = rules.id
-            ctx["rulesFrom"] = rules.effectiveFrom.description
-            ctx["rulesSource"] = rules.source
-            ctx["periods"] = Severity.allCases.compactMap { severity -> [String: Any]? in
-                guard let period = rules.period(severity) else { return nil }
-                return [
-                    "severity": severity.label, "min": period.minMonths == 0 ? "无" : Self.months(period.minMonths),
-                    "max": Self.months(period.maxMonths),
-                ]
-            }
-            if let warning = rules.warningOnlyUnpublished {
-                ctx["warningOnly"] =
-                    "名称含“\(warning.departmentNameContains)”的部门作出的、仅为“\(warning.kinds.joined(separator: "、"))”的行政处罚不公示。"
-            }
-        }
-        return pages.page("catalog", title: "公共信用信息目录", context: ctx, viewer: context)
-    }
-
-    /// A period in months as people say it: 3 个月, 1 年, 18 个月, 3 年.
-    static func months(_ n: Int) -> String { n % 12 == 0 ? "\(n / 12) 年" : "\(n) 个月" }
-
-    /// One category of the catalogue page: who sees its records, how long they are public, and its fields.
-    static func catalogueEntry(_ category: Catalogue.Category, rules: PublicationRules.RuleSet?) -> [String: Any] {
-        let disclosure =
-            switch category.disclosure {
-            case .public: "向社会公开（在公示期内）"
-            case .government: "政务共享：政府部门可查，不向社会公开"
-            case .authorised: "授权查询：须说明查询事由，不向社会公开"
-            }
-        let publication: String
-        switch category.publication.kind {
-        case .none: publication = "不公示"
-        case .fixed: publication = "自决定日期起公示 \(months(category.publication.months ?? 0))"
-        case .severity:
-            let minor =
-                category.publication.publishMinor == true
-                ? "轻微失信至多公示 \(months(rules?.period(.minor)?.maxMonths ?? 3))"
-                : "轻微失信不公示"
-            publication = "按失信程度（轻微、一般、严重）确定公示期，见上表；\(minor)"
-        }
-        let fields = category.fields.map { f -> [String: Any] in
-            var field: [String: Any] = [
-                "label": f.label, "name": f.name, "required": f.required, "type": typeLabel(f.type),
-                "aliases": ([f.label] + f.aliases.filter { $0 != f.label }).joined(separator: "、"),
-            ]
-            if let help = f.help { field["help"] = help }
-            return field
-        }
-        return [
-            "code": category.code, "name": category.name, "adverse": category.adverse, "disclosure": disclosure,
-            "publication": publication, "fields": fields,
-        ]
-    }
-
-    static func typeLabel(_ type: Catalogue.Field.FieldType) -> String {
-        switch type {
-        case .text: "文本"
-        case .date: "日期 YYYY-MM-DD"
-        case .creditCode: "统一社会信用代码"
-        case .idNumber: "身份证号码（公开时遮蔽）"
-        case .severity: "轻微、一般或严重"
-        case .money: "金额，以分计的整数"
-        }
-    }
 }

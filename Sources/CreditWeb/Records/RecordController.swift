@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Collection and disclosure over HTTP: the catalogue, JSON batches from departments, a record with its
+/// Collection and disclosure over HTTP: JSON batches from departments, a record with its
 /// versions, the department's rejection queue, and an entity's public records.
 struct RecordController {
     let dependencies: AppDependencies
@@ -14,8 +14,6 @@ struct RecordController {
     static let maxBatchBody = 8 << 20
 
     func addRoutes(to routes: SecuredRoutes) {
-        routes.get("catalog", .everyone, use: catalog)
-        routes.on(.put, "catalog", .roles([.creditOffice, .admin]), use: loadCatalog)
         routes.post("records", .roles([.department]), use: submit)
         routes.get("records/{id}", .roles([.department, .creditOffice, .admin]), use: show)
         routes.get("rejections", .roles([.department]), use: rejections)
@@ -151,41 +149,6 @@ struct RecordController {
             headers: [.contentType: type, .contentDisposition: "attachment; filename=\"public-records-\(today).\(format)\""],
             body: body
         )
-    }
-
-    /// `GET /api/v1/catalog[?on=YYYY-MM-DD]`: the version in force today, or on a day.
-    @Sendable func catalog(_ request: Request, context: CreditRequestContext) async throws -> CatalogDTO {
-        let params = try QueryParameters(request, allowed: ["on"])
-        var day = dependencies.clock.today()
-        if let text = params["on"] {
-            guard let d = LocalDate(text) else { throw APIError.invalidParameter("on", "应为 YYYY-MM-DD 格式的日期 / must be a date YYYY-MM-DD") }
-            day = d
-        }
-        return CatalogDTO(dependencies.catalogues.inForce(on: day), versions: dependencies.catalogues.all)
-    }
-
-    /// `PUT /api/v1/catalog`: the credit office loads a new catalogue version (the whole document), effective today
-    /// or later; versions are never rewritten. Records keep the version they were checked against.
-    @Sendable func loadCatalog(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<CatalogDTO> {
-        _ = try QueryParameters(request, allowed: [])
-        let body = try await request.readBody(upTo: context.maxUploadSize)
-        let catalogue: Catalogue
-        do {
-            catalogue = try JSONDecoder().decode(Catalogue.self, from: Data(body.readableBytesView))
-        } catch {
-            throw APIError(
-                .badRequest,
-                code: "invalid_json",
-                message: "请求体应为目录 JSON（version、effectiveFrom、source、categories） / the body must be a catalogue document"
-            )
-        }
-        do {
-            try await SQLCatalogueStore(database: dependencies.database, clock: dependencies.clock).load(catalogue, loadedBy: context.principal?.name)
-        } catch let error as AccountError {
-            throw APIError(error.code == "catalog_version_exists" ? .conflict : .badRequest, code: error.code, message: error.message)
-        }
-        dependencies.catalogues.add(catalogue)
-        return EditedResponse(status: .created, response: CatalogDTO(catalogue, versions: dependencies.catalogues.all))
     }
 
     /// `POST /api/v1/records`: `{"records": [RECORD, …]}` → one result per record, in order. The batch is

@@ -2,29 +2,6 @@ import CreditCore
 import Foundation
 import Hummingbird
 
-/// `GET /api/v1/catalog`.
-struct CatalogDTO: ResponseEncodable, Sendable {
-    var version: String
-    var effectiveFrom: String
-    var source: String
-    var categories: [Catalogue.Category]
-    /// Every version known, with its effective date.
-    var versions: [VersionRef]?
-
-    struct VersionRef: Encodable, Sendable {
-        var version: String
-        var effectiveFrom: String
-    }
-
-    init(_ catalogue: Catalogue, versions: [Catalogue] = []) {
-        version = catalogue.version
-        effectiveFrom = catalogue.effectiveFrom.description
-        source = catalogue.source
-        categories = catalogue.categories
-        self.versions = versions.isEmpty ? nil : versions.map { VersionRef(version: $0.version, effectiveFrom: $0.effectiveFrom.description) }
-    }
-}
-
 struct ProblemDTO: Encodable, Sendable {
     var field: String
     var value: String?

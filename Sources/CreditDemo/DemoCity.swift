@@ -1,3 +1,5 @@
+import CreditCore
+
 /// A deterministic synthetic city in 济南 (Shandong): entities, persons, roles and departments.
 ///
 /// The same `seed` and index always give the same entity, so a million entities can be generated in
@@ -16,13 +18,7 @@
 /// every check but belong to no one.
 public struct DemoCity: Sendable {
     /// What the generator produces for one entity index.
-    public struct Item: Sendable, Hashable {
-        public var entity: Entity
-        /// Persons whose first appearance is this entity; register them before the entity.
-        public var newPersons: [Person]
-        /// Roles of persons in this entity (the legal representative's included).
-        public var roles: [RoleAssignment]
-    }
+    public typealias Item = NewEntity
 
     public let seed: UInt64
     let tables: ReferenceTables

@@ -1,3 +1,5 @@
+import CreditCore
+
 /// Writes a demo city into a registry in batches, generating the next batch while the previous one is
 /// stored, so memory stays bounded whatever the size; registers the demo departments first and refreshes
 /// the database's statistics at the end. Used by `credit demo`, `credit serve --demo` and the benchmarks.

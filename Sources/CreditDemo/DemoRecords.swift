@@ -1,3 +1,4 @@
+import CreditCore
 import Foundation
 
 /// Credit records for the demo city: what its departments decided about its entities over the last three years —
