@@ -52,6 +52,19 @@ def start_server(binary, database, cwd, log):
     return process, base
 
 
+def fresh_database(tmp, name):
+    """A database of a test's own, beside the session's: an SQLite file in `tmp`, or a new PostgreSQL database `name`
+    (dropped first if a run before left it) when the session runs on PostgreSQL."""
+    session = os.environ.get("CREDIT_BROWSER_DATABASE") or ""
+    if not session.startswith("postgres"):
+        return f"sqlite:{tmp}/{name}.sqlite"
+    base, _, _ = session.rpartition("/")
+    psql = os.path.join(os.environ.get("CREDIT_PG_BIN", "/usr/bin"), "psql")
+    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run([psql, "-q", base + "/postgres", "-c", statement], check=True, timeout=60)
+    return base + "/" + name
+
+
 @pytest.fixture(scope="session")
 def server():
     binary = os.environ["CREDIT_BIN"]

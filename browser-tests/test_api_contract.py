@@ -32,23 +32,11 @@ import tempfile
 import pytest
 import requests
 
-from conftest import start_server
+from conftest import fresh_database, start_server
 
 SEED = 20261127
 # Requests per operation in the fuzzing phase; the coverage phase's edge cases come on top.
 EXAMPLES = int(os.environ.get("CREDIT_CONTRACT_EXAMPLES", "80"))
-
-
-def _database(tmp):
-    """A fresh database for this test: an SQLite file, or a new PostgreSQL database beside the session's."""
-    session = os.environ.get("CREDIT_BROWSER_DATABASE") or ""
-    if not session.startswith("postgres"):
-        return f"sqlite:{tmp}/contract.sqlite"
-    base, _, _ = session.rpartition("/")
-    psql = os.path.join(os.environ.get("CREDIT_PG_BIN", "/usr/bin"), "psql")
-    for statement in ("DROP DATABASE IF EXISTS credit_contract", "CREATE DATABASE credit_contract"):
-        subprocess.run([psql, "-q", base + "/postgres", "-c", statement], check=True, timeout=60)
-    return base + "/credit_contract"
 
 
 def _token(binary, database, cwd, *arguments):
@@ -63,7 +51,7 @@ def _token(binary, database, cwd, *arguments):
 def contract(credit_code):
     binary = os.environ["CREDIT_BIN"]
     tmp = tempfile.mkdtemp(prefix="credit-contract-")
-    database = _database(tmp)
+    database = fresh_database(tmp, "credit_contract")
     log = open(os.path.join(tmp, "server.log"), "w")
     process, base = start_server(binary, database, tmp, log)
     try:

@@ -3,12 +3,16 @@
 Runs while the session's server is up (file order: before test_portal), on the test run's database (both engines).
 """
 import datetime
+import json
 import os
+import pathlib
 import signal
 import subprocess
 import time
 
 import sqlite3
+
+from conftest import fresh_database
 
 
 def _sql(server, query):
@@ -137,3 +141,43 @@ def test_kill_9_in_the_middle_loses_no_acknowledged_row_and_duplicates_none(serv
     total, distinct = _sql(server, f"SELECT count(*), count(DISTINCT document_number) FROM records WHERE department_code = '{department}' AND document_number LIKE '%K%'")[0]
     assert int(total) == rows and int(distinct) == rows
 
+
+
+def test_import_follows_a_catalogue_version_loaded_from_the_command_line(tmp_path, credit_code):
+    """A column name that only a catalogue version loaded with `credit catalog load` knows is read by `credit import`,
+    as the server reads it, and the record keeps that version; on a database of its own (both engines)."""
+    binary = os.environ["CREDIT_BIN"]
+    database = fresh_database(str(tmp_path), "credit_catalog_cli")
+
+    def run(*arguments):
+        return subprocess.run([binary, *arguments, "--database", database], capture_output=True, text=True, cwd=str(tmp_path), timeout=300)
+
+    department = credit_code("11370100MB0000" + "01X")
+    assert run("departments", "add", "--code", department, "--name", "济南市生态环境局").returncode == 0
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    # setup: the shipped catalogue with one more name for the document number, in force from today
+    shipped = json.loads((pathlib.Path(__file__).parent.parent / "Sources/CreditCore/Resources/catalogue/2026-04-01.json").read_text())
+    shipped.update(version="cli-test", effectiveFrom=today.isoformat(), source="测试：文号的另一列名")
+    penalty = next(c for c in shipped["categories"] if c["code"] == "penalty")
+    next(f for f in penalty["fields"] if f["name"] == "documentNumber")["aliases"].append("决定文书号")
+    catalogue = tmp_path / "catalogue.json"
+    catalogue.write_text(json.dumps(shipped, ensure_ascii=False), encoding="utf-8")
+    loaded = run("catalog", "load", str(catalogue))
+    assert loaded.returncode == 0, loaded.stderr
+    subject = credit_code("91370102MA3C0000" + "1")
+    decided = (today - datetime.timedelta(days=2)).isoformat()
+    rows = tmp_path / "处罚.csv"
+    rows.write_text(
+        "行政相对人名称,统一社会信用代码,决定文书号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+        f"甲公司,{subject},济环罚〔2026〕9号,{decided},罚款人民币一万元,《大气污染防治法》第九十九条,一般,罚款\n",
+        encoding="utf-8",
+    )
+    # MUT
+    result = subprocess.run(
+        [binary, "import", "--database", database, "--department", department, "--category", "penalty", str(rows)],
+        capture_output=True, text=True, cwd=str(tmp_path), timeout=300,
+    )
+    # validate: the header is read with the loaded version, and the record names it
+    assert result.returncode == 0, result.stderr
+    assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert _sql({"database": database}, "SELECT document_number, catalogue_version FROM records") == [("济环罚〔2026〕9号", "cli-test")]

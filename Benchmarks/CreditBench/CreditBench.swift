@@ -52,7 +52,10 @@ struct CreditBench {
         let url = try DatabaseURL(parsing: database)
         let db = try await CreditDatabase.open(url, readers: 2, logger: logger)
         try await db.migrate()
-        let registry = SQLRegistryStore(database: db, keys: .ephemeral())
+        let keys = PersonalDataKeys.ephemeral()
+        let stores = try await CreditStores.open(database: db, keys: keys)
+        // The lookups and searches measure the SQL store itself.
+        let registry = SQLRegistryStore(database: db, keys: keys)
         var report = Report()
         if let rows = ingestRows {
             report.emit("## credit-bench: ingest of \(rows) rows on \(db.engine.rawValue) (\(url))")
@@ -79,7 +82,7 @@ struct CreditBench {
         try await fillCity(&report, registry: registry, entities: entities, seed: seed)
         try await benchmarkLookups(&report, db: db, registry: registry, entities: entities, seed: seed)
         try await benchmarkSearch(&report, db: db, registry: registry, entities: entities, seed: seed)
-        try await benchmarkHTTP(&report, db: db, registry: registry, entities: entities, seed: seed, logger: logger)
+        try await benchmarkHTTP(&report, db: db, stores: stores, entities: entities, seed: seed, logger: logger)
         try await benchmarkSecurity(&report, db: db)
         await db.close()
     }
@@ -195,7 +198,7 @@ struct CreditBench {
     static func benchmarkHTTP(
         _ report: inout Report,
         db: CreditDatabase,
-        registry: SQLRegistryStore,
+        stores: CreditStores,
         entities: Int,
         seed: UInt64,
         logger: Logger
@@ -203,7 +206,7 @@ struct CreditBench {
         let city = DemoCity(seed: seed)
         var rng = SplitMix64(seed: 5)
         let codes = (0..<1000).map { _ in city.item(at: rng.below(entities)).entity.code.rawValue }
-        let dependencies = AppDependencies(database: db, registry: registry, accounts: SQLAccountStore(database: db), calendar: .bundled())
+        let dependencies = AppDependencies(stores: stores)
         let app = try await buildApplication(
             configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil),
             dependencies: dependencies,
@@ -225,7 +228,7 @@ struct CreditBench {
 
     /// Token authentication against `SELECT 1`; Merkle hashing in memory; verification of the whole log.
     static func benchmarkSecurity(_ report: inout Report, db: CreditDatabase) async throws {
-        let accounts = SQLAccountStore(database: db)
+        let accounts = try await CreditStores.open(database: db, keys: .ephemeral()).accounts
         let account = try await accounts.createAccount(name: "bench", role: .approver, departmentCode: nil, entityCode: nil)
         let token = try await accounts.issueToken(accountID: account.id, expiresAt: nil).token
         let auth = try await measure("auth", count: 2000) { _ in

@@ -16,8 +16,8 @@ enum IngestBench {
 
     static func run(_ report: inout Report, db: CreditDatabase, url: DatabaseURL, rows: Int, contentChars: Int, seed: UInt64) async throws {
         let clock = ContinuousClock()
-        let keys = PersonalDataKeys.ephemeral()
-        let registry = SQLRegistryStore(database: db, keys: keys)
+        let stores = try await CreditStores.open(database: db, keys: .ephemeral())
+        let registry = stores.registry
         if try await registry.countEntities() == 0 {
             try await DemoLoader(registry: registry).load(entities: 2_000, seed: seed) { _, _ in }
         }
@@ -46,14 +46,7 @@ enum IngestBench {
             1
         )
 
-        let calendar = try await SQLCalendarStore(database: db).calendar()
-        let store = SQLRecordStore(
-            database: db,
-            keys: keys,
-            catalogue: try Catalogue.bundled(),
-            rules: try PublicationRules.bundled(),
-            calendar: calendar
-        )
+        let store = stores.records
         var ours = 0.0
         var total = ImportSummary()
         for (path, category) in [(penalty, "penalty"), (license, "license")] {

@@ -13,15 +13,8 @@ enum RegisterBench {
 
     static func run(_ report: inout Report, db: CreditDatabase, url: DatabaseURL, rows: Int, seed: UInt64) async throws {
         let clock = ContinuousClock()
-        let keys = PersonalDataKeys.ephemeral()
-        let registry = SQLRegistryStore(database: db, keys: keys)
-        let records = SQLRecordStore(
-            database: db,
-            keys: keys,
-            catalogue: try Catalogue.bundled(),
-            rules: try PublicationRules.bundled(),
-            calendar: try await SQLCalendarStore(database: db).calendar()
-        )
+        let stores = try await CreditStores.open(database: db, keys: .ephemeral())
+        let (registry, records) = (stores.registry, stores.records)
         let department = DemoCity.departments[1]  // 市场监督管理局: registers the codes that start with 9
         try await registry.addDepartment(department)
 

@@ -53,73 +53,57 @@ public struct AppConfiguration: Sendable {
     }
 }
 
-/// The services the application uses; tests build them over a temporary database.
+/// The services the application uses, all behind CreditCore's ports; built from ``CreditStores`` (the composition
+/// root) by ``standard(database:keys:signer:clock:logger:)`` for `credit serve`, and by the tests over a temporary
+/// database with ``init(stores:tables:)``.
 public struct AppDependencies: Sendable {
+    /// The database itself, for `/healthz` and the engine's name.
     public var database: CreditDatabase
     public var registry: any RegistryStore
     public var accounts: any AccountStore
     /// The append-only audit log.
     public var audit: any AuditTrail
-    /// Credit records and the catalogue that governs them.
+    /// Credit records.
     public var records: any RecordStore
+    /// File uploads and their progress.
+    public var imports: any ImportJobStore
+    /// The catalogue versions the credit office loads.
+    public var catalogueStore: any CatalogueStore
+    /// The holiday years the credit office loads.
+    public var calendarStore: any CalendarStore
+    /// The tamper-evident log and its checkpoints.
+    public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
     public var catalogues: CatalogueVersions
     public var catalogue: Catalogue { catalogues.inForce(on: clock.today()) }
-    /// File uploads and their progress.
-    public var imports: any ImportJobStore
-    /// Signs the tamper-evident log's checkpoints.
-    public var signer: CheckpointSigner
+    /// The publication rules.
+    public var rules: PublicationRules
     /// The working-day calendar in force, replaced when the credit office loads a year (``CalendarReloader``).
     public let calendars: CalendarSource
     public var calendar: WorkingDayCalendar { calendars.current }
     public var clock: any CreditClock
     public var tables: ReferenceTables
 
-    public init(
-        database: CreditDatabase,
-        registry: any RegistryStore,
-        accounts: any AccountStore,
-        audit: (any AuditTrail)? = nil,
-        records: (any RecordStore)? = nil,
-        keys: PersonalDataKeys = .ephemeral(),
-        catalogues: CatalogueVersions? = nil,
-        signer: CheckpointSigner = .ephemeral(),
-        calendar: WorkingDayCalendar,
-        clock: any CreditClock = SystemClock(),
-        tables: ReferenceTables = .standard
-    ) {
-        self.imports = SQLImportJobStore(database: database, clock: clock)
-        let catalogues = catalogues ?? CatalogueVersions([Self.shippedCatalogue])
-        let calendars = CalendarSource(calendar)
-        self.catalogues = catalogues
-        self.calendars = calendars
-        self.records =
-            records
-            ?? SQLRecordStore(
-                database: database,
-                keys: keys,
-                clock: clock,
-                catalogues: catalogues,
-                rules: Self.shippedRules,
-                calendars: calendars
-            )
-        self.database = database
-        self.registry = registry
-        self.accounts = accounts
-        self.audit = audit ?? SQLAuditTrail(database: database, clock: clock)
-        self.signer = signer
-        self.clock = clock
+    /// The application over a set of stores.
+    public init(stores: CreditStores, tables: ReferenceTables = .standard) {
+        self.database = stores.database
+        self.registry = stores.registry
+        self.accounts = stores.accounts
+        self.audit = stores.audit
+        self.records = stores.records
+        self.imports = stores.imports
+        self.catalogueStore = stores.catalogueStore
+        self.calendarStore = stores.calendarStore
+        self.log = stores.log
+        self.catalogues = stores.catalogues
+        self.rules = stores.rules
+        self.calendars = stores.calendars
+        self.clock = stores.clock
         self.tables = tables
     }
 
-    /// The catalogue and publication rules shipped in CreditCore's resources; a build without them is broken,
-    /// so their absence stops the process at once.
-    static let shippedCatalogue = try! Catalogue.bundled()
-    static let shippedRules = try! PublicationRules.bundled()
-
-    /// The usual dependencies over an open, migrated database: the SQL registry and the calendar
-    /// (shipped years plus those the credit office loaded), whose fallbacks are logged and counted. (The estimates
-    /// stored before are counted again by the server's reload service at its first look, at start.)
+    /// The usual dependencies over an open, migrated database, whose calendar fallbacks are logged and counted.
+    /// (The estimates stored before are counted again by the server's reload service at its first look, at start.)
     public static func standard(
         database: CreditDatabase,
         keys: PersonalDataKeys,
@@ -127,18 +111,14 @@ public struct AppDependencies: Sendable {
         clock: any CreditClock = SystemClock(),
         logger: Logger
     ) async throws -> AppDependencies {
-        let calendar = try await SQLCalendarStore(database: database, clock: clock)
-            .calendar(onFallback: CreditMetrics.calendarFallbackHandler(logger: logger))
-        let catalogues = try await SQLCatalogueStore(database: database, clock: clock).versions()
-        return AppDependencies(
-            database: database,
-            registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
-            accounts: SQLAccountStore(database: database, clock: clock, keys: keys),
-            keys: keys,
-            catalogues: catalogues,
-            signer: signer,
-            calendar: calendar,
-            clock: clock
+        AppDependencies(
+            stores: try await CreditStores.open(
+                database: database,
+                keys: keys,
+                signer: signer,
+                clock: clock,
+                onCalendarFallback: CreditMetrics.calendarFallbackHandler(logger: logger)
+            )
         )
     }
 }
@@ -162,8 +142,7 @@ public func buildApplication(
         services: (configuration.checkpointInterval.map { interval in
             [
                 CheckpointService(
-                    log: TamperEvidentLog(database: dependencies.database),
-                    dependencies: dependencies,
+                    log: dependencies.log,
                     logger: logger,
                     interval: interval
                 ) as any Service

@@ -36,8 +36,8 @@ struct Accounts: AsyncParsableCommand {
         func run() async throws {
             let normalize: (String?) -> String? = { $0.flatMap { try? CreditCode(validating: $0).rawValue } }
             let expiry = expiresInDays.map { Date().addingTimeInterval(TimeInterval($0 * 86_400)) }
-            let (account, token, info) = try await db.withDatabase(logger: Log.make("credit")) { database in
-                let store = SQLAccountStore(database: database)
+            let (account, token, info) = try await db.withStores(logger: Log.make("credit")) { stores in
+                let store = stores.accounts
                 let account = try await store.createAccount(
                     name: name,
                     role: Role(rawValue: role)!,
@@ -60,8 +60,8 @@ struct Accounts: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            try await db.withDatabase(logger: Log.make("credit")) { database in
-                let store = SQLAccountStore(database: database)
+            try await db.withStores(logger: Log.make("credit")) { stores in
+                let store = stores.accounts
                 for account in try await store.fetchAccounts() {
                     print("\(account.id)\t\(account.role.rawValue)\t\(account.name)\t\(account.departmentCode ?? account.entityCode ?? "-")")
                     for t in try await store.fetchTokens(accountID: account.id) {
@@ -81,8 +81,8 @@ struct Accounts: AsyncParsableCommand {
 
         func run() async throws {
             let expiry = expiresInDays.map { Date().addingTimeInterval(TimeInterval($0 * 86_400)) }
-            let token = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLAccountStore(database: database).issueToken(accountID: account, expiresAt: expiry).token
+            let token = try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.accounts.issueToken(accountID: account, expiresAt: expiry).token
             }
             print(token)
         }
@@ -94,8 +94,8 @@ struct Accounts: AsyncParsableCommand {
         @Option(help: "The token's id.") var token: Int
 
         func run() async throws {
-            let revoked = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLAccountStore(database: database).revokeToken(id: token)
+            let revoked = try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.accounts.revokeToken(id: token)
             }
             guard revoked else { throw ValidationError("没有未吊销的令牌 \(token) / no active token \(token)") }
             print("已吊销令牌 \(token) / revoked token \(token)")
@@ -112,8 +112,8 @@ extension Accounts {
         @Option(help: "The account's id.") var account: Int
 
         func run() async throws {
-            let disabled = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLAccountStore(database: database).disableAccount(id: account)
+            let disabled = try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.accounts.disableAccount(id: account)
             }
             guard disabled else { throw ValidationError("没有启用中的账户 \(account) / no enabled account \(account)") }
             print("已停用账户 \(account) / disabled account \(account)")
@@ -139,8 +139,8 @@ extension Accounts {
             guard let password = readLine(strippingNewline: true), !password.isEmpty else {
                 throw ValidationError("请从标准输入提供密码（一行） / give the password on standard input (one line)")
             }
-            try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLAccountStore(database: database).setPassword(accountID: account, login: login, password: password)
+            try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.accounts.setPassword(accountID: account, login: login, password: password)
             }
             print("账户 \(account) 可以用登录名 \(login) 登录 / account \(account) signs in as \(login)")
         }
@@ -156,8 +156,8 @@ extension Accounts {
 
         func run() async throws {
             let logger = Log.make("credit")
-            let address = try await db.withDatabase(logger: logger) { database in
-                try await SQLAccountStore(database: database, keys: try db.keys(logger: logger)).enableTOTP(accountID: account)
+            let address = try await db.withStores(logger: logger) { stores in
+                try await stores.accounts.enableTOTP(accountID: account)
             }
             print("把下面的地址导入身份验证器（只显示这一次） / add this address to an authenticator app (shown once):")
             print(address)

@@ -27,8 +27,8 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let removed = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLAuditTrail(database: database).prune(retentionYears: retentionYears)
+            let removed = try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.audit.prune(retentionYears: retentionYears)
             }
             print("已删除 \(removed) 条超过 \(retentionYears) 年的审计记录 / removed \(removed) audit events older than \(retentionYears) years")
         }

@@ -33,30 +33,29 @@ struct CalendarCommand: AsyncParsableCommand {
             } catch {
                 throw CleanExit.message("无法读取文件 \(file) / cannot read \(file)")
             }
-            let (year, elsewhere) = try Self.read(data, file: file)
+            let reading = try Self.read(data, file: file)
+            let year = reading.year
             for period in year.periods {
                 let worked = period.workdays.isEmpty ? "" : "，调休上班 / worked: " + period.workdays.map(\.description).joined(separator: "、")
                 print("\(period.name)\t\(period.from) – \(period.to)\(worked)")
             }
-            let contradictions = StatutoryHolidays.bundled.contradictions(of: year)
-            for line in contradictions { FileHandle.standardError.write(Data("注意 / note: \(line)\n".utf8)) }
-            if !contradictions.isEmpty, !force {
+            for line in reading.contradictions { FileHandle.standardError.write(Data("注意 / note: \(line)\n".utf8)) }
+            if !reading.contradictions.isEmpty, !force {
                 throw ValidationError("未载入：请核对上述日期，确认无误可加 --force / not loaded: check the dates above, or load anyway with --force")
             }
-            let days = WorkingDayCalendar(years: [year]).workingDayCount(inYear: year.year)
+            let days = reading.workingDays
             if dryRun {
                 print("\(year.year) 年全年 \(days) 个工作日；未载入（--dry-run） / \(year.year): \(days) working days; nothing stored (--dry-run)")
                 return
             }
-            let database = try await db.open(logger: Log.make("credit"))
             let result: CalendarLoadResult
             do {
-                result = try await SQLCalendarStore(database: database).load(year, elsewhere: elsewhere)
+                result = try await db.withStores(logger: Log.make("credit")) { stores in
+                    try await stores.calendarStore.load(year, elsewhere: reading.elsewhere)
+                }
             } catch let error as CalendarLoadError {
-                await database.close()
                 throw ValidationError(error.description)
             }
-            await database.close()
             print("已载入 \(year.year) 年节假日安排，全年 \(days) 个工作日 / loaded \(year.year): \(days) working days")
             for other in result.amended {
                 print("已将通知所列 \(other) 年的日子补入 \(other) 年的安排 / added the notice's days in \(other) to \(other)'s arrangement")
@@ -75,31 +74,19 @@ struct CalendarCommand: AsyncParsableCommand {
             print("运行中的服务一分钟内启用新日历 / a running server puts it in force within a minute")
         }
 
-        /// A JSON year, or the notice's text (anything that does not start with `{`), in UTF-8 or GB 18030.
-        static func read(_ data: Data, file: String) throws -> (HolidayYear, elsewhere: [HolidayYear.Period]) {
+        /// A JSON year, or the notice's text, in UTF-8 or GB 18030, read as the `/calendar` page reads it.
+        static func read(_ data: Data, file: String) throws -> HolidayLoad {
             let decoder = StreamingTextDecoder(.auto)
             let text = String(decoding: decoder.decode(Array(data)) + decoder.finish(), as: UTF8.self)
-            let year: HolidayYear
-            var elsewhere: [HolidayYear.Period] = []
-            if text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).first == "{" {
-                do {
-                    year = try JSONDecoder().decode(HolidayYear.self, from: Data(text.drop(while: { $0 == "\u{FEFF}" }).utf8))
-                } catch {
-                    throw ValidationError("文件不是有效的节假日安排 / \(file) is not a holiday arrangement: \(error)")
-                }
-            } else {
-                do {
-                    let parsed = try HolidayNotice.parse(text)
-                    for note in parsed.notes { FileHandle.standardError.write(Data("注意 / note: \(note)\n".utf8)) }
-                    year = parsed.year
-                    elsewhere = parsed.elsewhere
-                } catch {
-                    throw ValidationError("读不出节假日安排 / \(file) cannot be read as a notice:\n\(error.description)")
-                }
+            let reading: HolidayLoad
+            do {
+                reading = try HolidayLoad.read(text)
+            } catch {
+                throw ValidationError("读不出节假日安排 / \(file) cannot be read as a holiday arrangement:\n\(error.description)")
             }
-            let problems = year.validationProblems()
-            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
-            return (year, elsewhere)
+            for note in reading.notes { FileHandle.standardError.write(Data("注意 / note: \(note)\n".utf8)) }
+            guard reading.problems.isEmpty else { throw ValidationError(reading.problems.joined(separator: "\n")) }
+            return reading
         }
     }
 
@@ -108,8 +95,8 @@ struct CalendarCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let calendar = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLCalendarStore(database: database).calendar()
+            let calendar = try await db.withStores(logger: Log.make("credit")) { stores in
+                stores.calendars.current
             }
             for year in calendar.years.keys.sorted() {
                 print("\(year)\t\(calendar.workingDayCount(inYear: year)) 个工作日 / working days\t\(calendar.years[year]!.source)")

@@ -25,8 +25,8 @@ struct CatalogCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("无法读取目录文件 / cannot read the catalogue file: \(error)")
             }
-            try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLCatalogueStore(database: database).load(catalogue, loadedBy: "cli")
+            try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.catalogueStore.load(catalogue, loadedBy: "cli")
             }
             print("已加载目录 \(catalogue.version)，\(catalogue.effectiveFrom) 起生效，\(catalogue.categories.count) 个类别 / loaded")
             print("运行中的服务一分钟内启用 / a running server puts it in force within a minute")
@@ -38,8 +38,8 @@ struct CatalogCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let versions = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLCatalogueStore(database: database).versions().all
+            let versions = try await db.withStores(logger: Log.make("credit")) { stores in
+                stores.catalogues.all
             }
             for c in versions { print("\(c.version)\t\(c.effectiveFrom)\t\(c.categories.count) categories") }
         }

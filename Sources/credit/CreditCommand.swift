@@ -86,19 +86,34 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens and migrates the database, runs `body`, and closes the database whatever happens.
-    /// An ``AccountError`` from `body` becomes a validation error (its message, exit code 64).
+    /// A ``CreditError`` from `body` becomes a validation error (its message, exit code 64).
     func withDatabase<T>(logger: Logger, _ body: (CreditDatabase) async throws -> T) async throws -> T {
         let database = try await open(logger: logger)
         do {
             let value = try await body(database)
             await database.close()
             return value
-        } catch let error as AccountError {
+        } catch let error as any CreditError {
             await database.close()
             throw ValidationError(error.message)
         } catch {
             await database.close()
             throw error
+        }
+    }
+
+    /// Opens and migrates the database and the platform's stores over it (``CreditStores``), runs `body`, and closes
+    /// the database whatever happens. A ``CreditError`` from `body` becomes a validation error.
+    /// - Parameter signer: the key the log signs with; a throwaway one when the command signs nothing.
+    func withStores<T>(
+        logger: Logger,
+        signer: CheckpointSigner = .ephemeral(),
+        clock: any CreditClock = SystemClock(),
+        _ body: (CreditStores) async throws -> T
+    ) async throws -> T {
+        let keys = try keys(logger: logger)
+        return try await withDatabase(logger: logger) { database in
+            try await body(try await CreditStores.open(database: database, keys: keys, signer: signer, clock: clock))
         }
     }
 

@@ -24,7 +24,7 @@ struct Demo: AsyncParsableCommand {
         let logger = Log.make("credit")
         let database = try await db.open(logger: logger)
         let keys = try db.keys(logger: logger)
-        let registry = SQLRegistryStore(database: database, keys: keys)
+        let registry = try await CreditStores.open(database: database, keys: keys).registry
         do {
             let existing = try await registry.countEntities()
             guard existing == 0 else {
@@ -69,23 +69,14 @@ enum DemoCityRecords {
     static func store(database: CreditDatabase, keys: PersonalDataKeys, entities: Int, seed: UInt64) async throws -> Int {
         let now = Date()
         let clock = FixedClock(now)
-        let calendar = try await SQLCalendarStore(database: database).calendar()
-        let catalogues = try await SQLCatalogueStore(database: database).versions()
-        let store = SQLRecordStore(
-            database: database,
-            keys: keys,
-            clock: clock,
-            catalogues: catalogues,
-            rules: try PublicationRules.bundled(),
-            calendar: calendar
-        )
+        let stores = try await CreditStores.open(database: database, keys: keys, clock: clock)
         return try await DemoRecords(city: DemoCity(seed: seed)).load(
-            into: store,
+            into: stores.records,
             clock: clock,
-            catalogues: catalogues,
+            catalogues: stores.catalogues,
             entities: min(entities, maxEntities),
             now: now,
-            calendar: calendar
+            calendar: stores.calendars.current
         )
     }
 }

@@ -42,42 +42,26 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Log.make("credit")
-        let keys = try db.keys(logger: logger)
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        let outcome: Result<ImportSummary, ImportFailure> = try await db.withDatabase(logger: logger) { database in
-            let departments = try await SQLRegistryStore(database: database, keys: keys).fetchDepartments()
+        let outcome: Result<ImportSummary, ImportFailure> = try await db.withStores(logger: logger) { stores in
+            let departments = try await stores.registry.fetchDepartments()
             guard departments.contains(where: { $0.code == department.uppercased() }) else {
                 return .failure(
                     ImportFailure(code: "unknown_department", message: "部门 \(department) 未登记 / department \(department) is not registered")
                 )
             }
-            let calendar = try await SQLCalendarStore(database: database).calendar()
-            let catalogue = try Catalogue.bundled()
-            let store = SQLRecordStore(
-                database: database,
-                keys: keys,
-                catalogue: catalogue,
-                rules: try PublicationRules.bundled(),
-                calendar: calendar
+            // The catalogue version in force today, as the server checks an upload: the shipped one or one loaded.
+            let today = stores.clock.today()
+            let importer = FileImport.importer(
+                category: category,
+                departmentCode: department.uppercased(),
+                catalogue: stores.catalogues.inForce(on: today),
+                registry: stores.registry,
+                records: stores.records,
+                tables: .standard,
+                today: today,
+                source: "cli"
             )
-            let importer: any FileImporter =
-                category == EntityRegistration.category
-                ? EntityImporter(
-                    registry: SQLRegistryStore(database: database, keys: keys),
-                    records: store,
-                    tables: .standard,
-                    departmentCode: department.uppercased(),
-                    today: SystemClock().today(),
-                    source: "cli"
-                )
-                : RecordImporter(
-                    catalogue: catalogue,
-                    store: store,
-                    departmentCode: department.uppercased(),
-                    category: category,
-                    today: SystemClock().today(),
-                    source: "cli"
-                )
             let report: @Sendable (ImportSummary) async throws -> Void = { s in
                 let percent = size > 0 ? Double(s.bytes) * 100 / Double(size) : 100
                 printError(String(format: "\r已处理 %d 行，%.0f%% / %d rows, %.0f%%", s.rows, percent, s.rows, percent), terminator: "")
@@ -85,15 +69,12 @@ struct Import: AsyncParsableCommand {
             do {
                 let head = FileHandle(forReadingAtPath: file).flatMap { try? $0.read(upToCount: 4) }.map(Array.init) ?? []
                 if XLSXReader.looksLikeXLSX(head) {
-                    let batches = try XLSXReader.batches(file: URL(fileURLWithPath: file))
-                    return .success(try await importer.run(batches: batches, progress: report))
+                    return .success(try await FileImport.runWorkbook(importer, file: URL(fileURLWithPath: file), progress: report))
                 }
                 return .success(try await importer.run(FileChunks(path: file), encoding: FileEncoding(name: encoding) ?? .auto, progress: report))
-            } catch let unreadable as XLSXReader.Unreadable {
-                return .failure(ImportFailure(code: "unreadable_xlsx", message: unreadable.description))
             } catch let failure as ImportFailure {
                 return .failure(failure)
-            } catch let error as AccountError {
+            } catch let error as any CreditError {
                 return .failure(ImportFailure(code: error.code, message: error.message))
             }
         }

@@ -14,8 +14,8 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         let logger = Log.make("credit")
         let publicKey = try db.signer(logger: logger).publicKey
-        let result = try await db.withDatabase(logger: logger) { database in
-            try await TamperEvidentLog(database: database).verify(publicKey: publicKey)
+        let result = try await db.withStores(logger: logger) { stores in
+            try await stores.log.verify(publicKey: publicKey)
         }
         if result.ok {
             print("ok")
@@ -44,8 +44,8 @@ struct LogCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = Log.make("credit")
             let signer = try db.signer(logger: logger)
-            let checkpoint = try await db.withDatabase(logger: logger) { database in
-                try await TamperEvidentLog(database: database).signCheckpoint(signer: signer, clock: SystemClock())
+            let checkpoint = try await db.withStores(logger: logger, signer: signer) { stores in
+                try await stores.log.signCheckpoint()
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

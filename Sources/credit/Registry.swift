@@ -48,7 +48,7 @@ struct Departments: AsyncParsableCommand {
             let code = try CreditCode(validating: self.code)
             let registers: String?
             do {
-                let registry = SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit")))
+                let registry = try await CreditStores.open(database: database, keys: try db.keys(logger: Log.make("credit"))).registry
                 switch self.registers {
                 case nil: registers = try await registry.fetchDepartments().first { $0.code == code.rawValue }?.registers
                 case "by-name": registers = nil
@@ -79,8 +79,8 @@ struct Departments: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let departments = try await db.withDatabase(logger: Log.make("credit")) { database in
-                try await SQLRegistryStore(database: database, keys: try db.keys(logger: Log.make("credit"))).fetchDepartments()
+            let departments = try await db.withStores(logger: Log.make("credit")) { stores in
+                try await stores.registry.fetchDepartments()
             }
             for d in departments { print("\(d.code)\t\(d.name)\t\(Add.describe(d.registers))") }
         }

@@ -85,7 +85,7 @@ struct AuditTrailTests {
             let now = FixedClock(date: LocalDate("2026-11-26")!)
             let trail = SQLAuditTrail(database: db, clock: now)
             try await trail.record(Self.event(.read, account: 1, subject: "new"))
-            await #expect(throws: AccountError.self) { try await trail.prune(retentionYears: 4) }
+            await #expect(throws: AuditError.self) { try await trail.prune(retentionYears: 4) }
             #expect(try await trail.prune(retentionYears: 7) == 1)
             #expect(try await trail.prune(retentionYears: 5) == 1)
             #expect(try await trail.search(AuditQuery(), page: 1, size: 10).items.map(\.subject) == ["new"])

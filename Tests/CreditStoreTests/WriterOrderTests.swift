@@ -126,7 +126,7 @@ struct WriterOrderTests {
             do {
                 try await load.value
                 Issue.record("the version was stored twice")
-            } catch let error as AccountError {
+            } catch let error as CatalogueError {
                 #expect(error.code == "catalog_version_exists")
             }
             #expect(try await SQLCatalogueStore(database: db, clock: clock).storedVersions() == ["2026-12-test"])

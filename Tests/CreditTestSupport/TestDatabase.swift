@@ -39,6 +39,12 @@ public enum TestDatabase {
         return logger
     }()
 
+    /// The platform's stores over a test database, as the server opens them (``CreditStores``), with the test run's
+    /// keys and a cheap password hash.
+    public static func stores(_ db: CreditDatabase, clock: any CreditClock = SystemClock()) async throws -> CreditStores {
+        try await CreditStores.open(database: db, keys: keys, clock: clock, passwordCost: 4)
+    }
+
     /// The record store over a test database, with the bundled catalogue, publication rules and calendar.
     public static func recordStore(
         _ db: CreditDatabase,

@@ -43,14 +43,7 @@ struct PermissionMatrixTests {
             let csrf = String(repeating: "ab", count: 32)
             try await TamperEvidentLog(database: db).signCheckpoint(signer: .ephemeral(), clock: clock)
             let table = AccessTable()
-            let dependencies = AppDependencies(
-                database: db,
-                registry: registry,
-                accounts: accounts,
-                keys: TestDatabase.keys,
-                calendar: .bundled(),
-                clock: clock
-            )
+            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db, clock: clock))
             // A record of the department's own, for the routes that show one.
             let penalty = RecordSubmission(
                 category: "penalty",
@@ -138,12 +131,7 @@ struct PermissionMatrixTests {
             let account = try await accounts.createAccount(name: "订阅者", role: .subscriber, departmentCode: nil, entityCode: nil)
             let (token, info) = try await accounts.issueToken(accountID: account.id, expiresAt: nil)
             _ = try await accounts.revokeToken(id: info.id)
-            let dependencies = AppDependencies(
-                database: db,
-                registry: SQLRegistryStore(database: db, keys: TestDatabase.keys),
-                accounts: accounts,
-                calendar: .bundled()
-            )
+            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
             let app = Application(router: try await buildRouter(dependencies: dependencies))
             try await app.test(.router) { client in
                 for header in ["Bearer \(token)", "Bearer crd_" + String(repeating: "0", count: 64), "Basic dXNlcjpwYXNz", "Bearer"] {
@@ -171,7 +159,7 @@ struct PermissionMatrixTests {
             let department = DemoCity.departments[2].code
             let account = try await accounts.createAccount(name: "税务科员", role: .department, departmentCode: department, entityCode: nil)
             let token = try await accounts.issueToken(accountID: account.id, expiresAt: nil).token
-            let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled())
+            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
             let app = Application(router: try await buildRouter(dependencies: dependencies))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/api/v1/accounts/me", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in

@@ -60,7 +60,7 @@ func withSignInApp(
             entityCode: items[0].entity.code.rawValue
         )
         try await TamperEvidentLog(database: db).signCheckpoint(signer: .ephemeral(), clock: clock)
-        let dependencies = AppDependencies(database: db, registry: registry, accounts: accounts, calendar: .bundled(), clock: clock)
+        let dependencies = AppDependencies(stores: try await TestDatabase.stores(db, clock: clock))
         let logger = Logger(label: "credit-web-test") { _ in CollectingLogHandler() }
         let app = try await buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
         try await app.test(testing) { client in try await body(client, fixture) }

@@ -75,12 +75,7 @@ struct SystemTests {
     @Test("the OpenAPI document describes every /api route the router serves")
     func openAPICoversRoutes() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let dependencies = AppDependencies(
-                database: db,
-                registry: SQLRegistryStore(database: db, keys: TestDatabase.keys),
-                accounts: SQLAccountStore(database: db),
-                calendar: .bundled()
-            )
+            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
             let router = try await buildRouter(dependencies: dependencies)
             let app = Application(router: router)
             let buffer = try await app.test(.router) { client in
@@ -185,7 +180,7 @@ struct SystemTests {
             try await TestDatabase.seedDemo(registry, count: 30)
             let signer = CheckpointSigner.ephemeral()
             let signed = try await TamperEvidentLog(database: db).signCheckpoint(signer: signer, clock: SystemClock())
-            let dependencies = AppDependencies(database: db, registry: registry, accounts: SQLAccountStore(database: db), calendar: .bundled())
+            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
             let app = Application(router: try await buildRouter(dependencies: dependencies))
             let body = try await app.test(.router) { client in
                 try await client.execute(uri: "/api/v1/log/checkpoint", method: .get) { $0.body }

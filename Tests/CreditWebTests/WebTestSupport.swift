@@ -25,13 +25,7 @@ func withTestApp(
         let items = try await TestDatabase.seedDemo(registry, count: entities)
         var logger = Logger(label: "credit-web-test") { _ in logs ?? CollectingLogHandler() }
         logger.logLevel = .trace
-        let dependencies = AppDependencies(
-            database: db,
-            registry: registry,
-            accounts: SQLAccountStore(database: db, clock: clock),
-            calendar: WorkingDayCalendar.bundled(),
-            clock: clock
-        )
+        let dependencies = AppDependencies(stores: try await TestDatabase.stores(db, clock: clock))
         let app = try await buildApplication(
             configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: anonymousRequestsPerMinute),
             dependencies: dependencies,

@@ -50,17 +50,7 @@ public struct TokenInfo: Sendable, Hashable {
 }
 
 /// A request to create an account that was refused, with the reason in Chinese and English.
-public struct AccountError: Error, Hashable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-}
+public typealias AccountError = AreaError<Account>
 
 /// Accounts and their API tokens; implemented by `CreditStore`.
 public protocol AccountStore: Sendable {

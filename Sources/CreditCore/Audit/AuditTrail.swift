@@ -113,9 +113,9 @@ public protocol AuditTrail: Sendable {
 public enum AuditRetention {
     public static let minimumYears = 5
 
-    public static func check(years: Int) throws(AccountError) {
+    public static func check(years: Int) throws(AuditError) {
         guard years >= minimumYears, years <= 100 else {
-            throw AccountError(
+            throw AuditError(
                 code: "retention_too_short",
                 message: "审计日志至少保存 \(minimumYears) 年 / audit events are kept for at least \(minimumYears) years"
             )

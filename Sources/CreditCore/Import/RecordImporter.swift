@@ -47,25 +47,19 @@ public struct RejectedRow: Sendable, Hashable, Codable {
 }
 
 /// Why a whole file was refused before any row was stored.
-public struct ImportFailure: Error, Sendable, Hashable, CustomStringConvertible {
-    public var code: String
-    public var message: String
+public typealias ImportFailure = AreaError<ImportJob>
 
-    public var description: String { message }
-
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    static let empty = ImportFailure(code: "empty_file", message: "文件是空的 / the file is empty")
+extension AreaError where Area == ImportJob {
+    static var empty: ImportFailure { ImportFailure(code: "empty_file", message: "文件是空的 / the file is empty") }
 
     /// A file that starts with UTF-16's byte-order mark (Excel's "Unicode text").
-    static let utf16 = ImportFailure(
-        code: "wrong_encoding",
-        message:
-            "文件是 UTF-16 编码（如 Excel 的“Unicode 文本”）：请另存为“CSV UTF-8（逗号分隔）”或 CSV（GB18030）后重新上传 / the file is UTF-16 (such as Excel's \"Unicode text\"): save it as \"CSV UTF-8 (comma delimited)\" or as CSV in GB 18030 and send it again"
-    )
+    static var utf16: ImportFailure {
+        ImportFailure(
+            code: "wrong_encoding",
+            message:
+                "文件是 UTF-16 编码（如 Excel 的“Unicode 文本”）：请另存为“CSV UTF-8（逗号分隔）”或 CSV（GB18030）后重新上传 / the file is UTF-16 (such as Excel's \"Unicode text\"): save it as \"CSV UTF-8 (comma delimited)\" or as CSV in GB 18030 and send it again"
+        )
+    }
 
     static func unknownCategory(_ code: String) -> ImportFailure {
         ImportFailure(code: "unknown_category", message: "类别“\(code.prefix(40))”不在信用信息目录中 / not a category of the catalogue")

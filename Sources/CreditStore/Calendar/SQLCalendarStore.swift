@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// Holiday years loaded by the credit office, stored as JSON per year.
-public struct SQLCalendarStore: Sendable {
+public struct SQLCalendarStore: CalendarStore {
     let db: CreditDatabase
     let clock: any CreditClock
 
@@ -171,41 +171,9 @@ public struct SQLCalendarStore: Sendable {
     }
 
     /// The working-day calendar: the shipped years, overridden and extended by the loaded ones.
-    public func calendar(onFallback: WorkingDayCalendar.FallbackHandler? = nil) async throws -> WorkingDayCalendar {
+    public func calendar(onFallback: WorkingDayCalendar.FallbackHandler?) async throws -> WorkingDayCalendar {
         var calendar = WorkingDayCalendar.bundled(onFallback: onFallback)
         for year in try await fetchAll() { calendar.load(year) }
         return calendar
     }
-}
-
-/// What loading a year did: the clocks counted again, and the neighbouring years its notice added to.
-public struct CalendarLoadResult: Sendable, Hashable {
-    public var recount = ClockRecount()
-    /// Years whose arrangement got the days the notice fixes in them.
-    public var amended: [Int] = []
-    /// Years the notice names days in that the platform has no arrangement for: not stored (a year of one period
-    /// would pass for a whole year).
-    public var notAmended: [Int] = []
-
-    public init() {}
-}
-
-/// What counting records' 7-working-day clocks again changed.
-public struct ClockRecount: Sendable, Hashable {
-    /// Records whose clock was counted again.
-    public var counted = 0
-    /// Of those, the ones whose due date, lateness or delay changed.
-    public var changed = 0
-    /// Of those, the ones that became late, or on time.
-    public var lateChanged = 0
-    /// Of the records counted, those whose clock is still an estimate (a year they run into is still not loaded).
-    public var stillEstimated = 0
-
-    public init() {}
-}
-
-/// A holiday arrangement that could not be loaded.
-public struct CalendarLoadError: Error, CustomStringConvertible {
-    public var problems: [String]
-    public var description: String { problems.joined(separator: "\n") }
 }

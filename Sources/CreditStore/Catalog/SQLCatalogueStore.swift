@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// The catalogue versions loaded by the credit office (the shipped version is not stored: it is always known).
-public struct SQLCatalogueStore: Sendable {
+public struct SQLCatalogueStore: CatalogueStore {
     let db: CreditDatabase
     let clock: any CreditClock
 
@@ -13,15 +13,15 @@ public struct SQLCatalogueStore: Sendable {
     }
 
     /// Checks and stores a new version.
-    /// - Throws: ``AccountError`` `invalid_catalog` listing every problem, or `catalog_version_exists`.
+    /// - Throws: ``CatalogueError`` `invalid_catalog` listing every problem, or `catalog_version_exists`.
     public func load(_ catalogue: Catalogue, loadedBy: String?) async throws {
         let problems = catalogue.problems(today: clock.today())
-        guard problems.isEmpty else { throw AccountError(code: "invalid_catalog", message: problems.joined(separator: "；")) }
+        guard problems.isEmpty else { throw CatalogueError(code: "invalid_catalog", message: problems.joined(separator: "；")) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let document = String(decoding: try encoder.encode(catalogue), as: UTF8.self)
         let now = Timestamp.string(clock.now())
-        let exists = AccountError(
+        let exists = CatalogueError(
             code: "catalog_version_exists",
             message: "目录版本 \(catalogue.version) 已存在，版本不可改写 / catalogue version \(catalogue.version) exists; versions are never rewritten"
         )

@@ -1,3 +1,4 @@
+import CreditCore
 import Crypto
 import Foundation
 
@@ -58,23 +59,7 @@ public struct CheckpointSigner: Sendable {
     }
 }
 
-/// A signed statement of the log's size and root at a time.
-public struct Checkpoint: Sendable, Hashable, Codable {
-    public var size: Int
-    public var rootHash: String
-    public var time: String
-    /// Ed25519 signature, BASE64.
-    public var signature: String
-    public var keyID: String
-    /// The Ed25519 public key, BASE64, so that a reader can check the signature.
-    public var publicKey: String
-
-    enum CodingKeys: String, CodingKey {
-        case size, rootHash, time, signature
-        case keyID = "keyId"
-        case publicKey
-    }
-
+extension Checkpoint {
     /// Whether the signature is valid for the stated public key, and the key id belongs to it.
     public var signatureIsValid: Bool {
         guard let key = Data(base64Encoded: publicKey), let signature = Data(base64Encoded: signature),

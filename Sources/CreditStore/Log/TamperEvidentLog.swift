@@ -10,10 +10,17 @@ import SQLKit
 ///
 /// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts). Records, list
 /// entries, decisions and checks join as their issues arrive.
-public struct TamperEvidentLog: Sendable {
+public struct TamperEvidentLog: CreditLog {
     let db: CreditDatabase
+    /// Signs the checkpoints of ``signCheckpoint()``; nil: only ``signCheckpoint(signer:clock:)`` signs.
+    let signer: CheckpointSigner?
+    let clock: any CreditClock
 
-    public init(database: CreditDatabase) { self.db = database }
+    public init(database: CreditDatabase, signer: CheckpointSigner? = nil, clock: any CreditClock = SystemClock()) {
+        self.db = database
+        self.signer = signer
+        self.clock = clock
+    }
 
     public static let entityVersionKind = "entity-version"
 
@@ -110,19 +117,7 @@ public struct TamperEvidentLog: Sendable {
     }
 
     /// What ``verify()`` found.
-    public struct Verification: Sendable, CustomStringConvertible {
-        /// Number of leaves.
-        public var size: Int
-        /// Merkle root over the stored leaf hashes, hexadecimal.
-        public var rootHash: String
-        /// The first entry whose data no longer matches, or a description of what is missing.
-        public var firstMismatch: String?
-
-        public var ok: Bool { firstMismatch == nil }
-        public var description: String {
-            firstMismatch.map { "不一致 / mismatch: \($0)" } ?? "ok (\(size) entries, root \(rootHash))"
-        }
-    }
+    public typealias Verification = LogVerification
 
     /// A stored leaf hash that is not 32 bytes of hexadecimal: `credit verify` names it.
     public struct MalformedEntry: Error, CustomStringConvertible {
@@ -196,6 +191,47 @@ public struct TamperEvidentLog: Sendable {
         return checkpoint
     }
 
+    /// Signs with the key this log was made with (``init(database:signer:clock:)``).
+    @discardableResult
+    public func signCheckpoint() async throws -> Checkpoint {
+        guard let signer else { preconditionFailure("a TamperEvidentLog made without a signer cannot sign") }
+        return try await signCheckpoint(signer: signer, clock: clock)
+    }
+
+    public func size() async throws -> Int {
+        try await db.read { sql in
+            try await sql.raw("SELECT count(*) AS n FROM log_entries").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    public func inclusionProof(index: Int, size: Int) async throws -> InclusionProof? {
+        let tree = Array(try await leafHashes().prefix(size))
+        guard tree.count == size, let proof = MerkleTree.inclusionProof(index: index, leafHashes: tree) else { return nil }
+        return InclusionProof(
+            leafIndex: index,
+            treeSize: size,
+            leafHash: MerkleTree.hex(tree[index]),
+            rootHash: MerkleTree.hex(MerkleTree.root(tree)),
+            hashes: proof.map(MerkleTree.hex)
+        )
+    }
+
+    public func consistencyProof(from: Int, to: Int) async throws -> ConsistencyProof {
+        let tree = Array(try await leafHashes().prefix(to))
+        let proof = MerkleTree.consistencyProof(size: from, leafHashes: tree) ?? []
+        return ConsistencyProof(
+            from: from,
+            to: to,
+            fromRootHash: MerkleTree.hex(MerkleTree.root(Array(tree.prefix(from)))),
+            toRootHash: MerkleTree.hex(MerkleTree.root(tree)),
+            hashes: proof.map(MerkleTree.hex)
+        )
+    }
+
+    public func verify(publicKey: Data?) async throws -> LogVerification {
+        try await verify(pageSize: 20_000, publicKey: publicKey)
+    }
+
     /// The most recent checkpoint, or nil before the first.
     public func latestCheckpoint() async throws -> Checkpoint? {
         try await checkpoints(latestOnly: true).first
@@ -225,7 +261,7 @@ public struct TamperEvidentLog: Sendable {
     /// page is read while this one is hashed) so that memory stays bounded whatever the log's size; checks
     /// every signed checkpoint against the root of the leaves it covers as the leaves stream past.
     /// - Parameter publicKey: the platform's own checkpoint key (a checkpoint signed by another key fails).
-    public func verify(pageSize: Int = 20_000, publicKey: Data? = nil) async throws -> Verification {
+    public func verify(pageSize: Int = 20_000, publicKey: Data? = nil) async throws -> LogVerification {
         var tree = MerkleTree.Accumulator()
         var mismatch: String?
         var pendingCheckpoints = try await checkpoints().sorted { $0.size < $1.size }
@@ -294,6 +330,6 @@ public struct TamperEvidentLog: Sendable {
             mismatch =
                 "checkpoint of \(missing.time) (size \(missing.size)): the log has only \(tree.count) entries; history was removed / 已签名的历史被删除"
         }
-        return Verification(size: tree.count, rootHash: MerkleTree.hex(tree.root), firstMismatch: mismatch)
+        return LogVerification(size: tree.count, rootHash: MerkleTree.hex(tree.root), firstMismatch: mismatch)
     }
 }

@@ -142,7 +142,7 @@ extension SQLRecordStore {
                     .decode(column: "name", as: String.self)
             })
         else {
-            throw AccountError(code: "unknown_department", message: "部门 \(departmentCode) 未登记 / department \(departmentCode) is not registered")
+            throw RecordError(code: "unknown_department", message: "部门 \(departmentCode) 未登记 / department \(departmentCode) is not registered")
         }
         let context = StoreContext(
             department: departmentCode,
@@ -528,7 +528,7 @@ extension SQLRecordStore {
     /// A record's clock and window, given the day it was first received.
     static func derive(_ record: ValidRecord, receivedOn: LocalDate, context: StoreContext) throws -> Derived {
         guard let category = context.catalogue.category(record.category) else {
-            throw AccountError(code: "unknown_category", message: "类别 \(record.category) 不在目录中 / not in the catalogue")
+            throw RecordError(code: "unknown_category", message: "类别 \(record.category) 不在目录中 / not in the catalogue")
         }
         let timeliness = Timeliness(decidedOn: record.decidedOn, receivedOn: receivedOn, calendar: context.calendar)
         var publication: PublicationWindow?

@@ -29,22 +29,15 @@ struct CalendarController {
     @Sendable func submit(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let text = context.form["notice"] ?? ""
         let load = context.form["action"] == "load"
-        let year: HolidayYear
-        var notes: [String] = []
-        var elsewhere: [HolidayYear.Period] = []
+        let reading: HolidayLoad
         do {
-            let parsed = try HolidayNotice.parse(text)
-            year = parsed.year
-            notes = parsed.notes
-            elsewhere = parsed.elsewhere
+            reading = try HolidayLoad.read(text)
         } catch {
             return render(context, extra: ["problems": error.problems, "notice": text], status: .badRequest)
         }
-        let problems = year.validationProblems()
-        let contradictions = StatutoryHolidays.bundled.contradictions(of: year)
-        let days = WorkingDayCalendar(years: [year]).workingDayCount(inYear: year.year)
+        let (year, problems, contradictions, days) = (reading.year, reading.problems, reading.contradictions, reading.workingDays)
         var shown: [String: Any] = [
-            "notice": text, "parsedYear": year.year, "parsedDays": days, "notes": notes, "contradictions": contradictions,
+            "notice": text, "parsedYear": year.year, "parsedDays": days, "notes": reading.notes, "contradictions": contradictions,
             "periods": year.periods.map { p -> [String: Any] in
                 [
                     "name": p.name, "from": p.from.description, "to": p.to.description,
@@ -60,7 +53,7 @@ struct CalendarController {
         }
         let result: CalendarLoadResult
         do {
-            result = try await SQLCalendarStore(database: dependencies.database, clock: dependencies.clock).load(year, elsewhere: elsewhere)
+            result = try await dependencies.calendarStore.load(year, elsewhere: reading.elsewhere)
         } catch let error as CalendarLoadError {
             // The days the notice fixes in the year before do not fit that year's arrangement: nothing was stored.
             shown["problems"] = error.problems

@@ -7,14 +7,14 @@ import Synchronization
 /// stored years change, it reads the calendar again, replaces the one the server counts with, and counts again the
 /// clocks stored meanwhile as estimates (those the load's own recount could not see).
 public final class CalendarReloader: Sendable {
-    let store: SQLCalendarStore
+    let store: any CalendarStore
     let calendars: CalendarSource
     let logger: Logger
     /// The stored years' fingerprint last put in force; nil before the first look.
     private let seen = Mutex<String?>(nil)
 
     public init(dependencies: AppDependencies, logger: Logger) {
-        self.store = SQLCalendarStore(database: dependencies.database, clock: dependencies.clock)
+        self.store = dependencies.calendarStore
         self.calendars = dependencies.calendars
         self.logger = logger
     }

@@ -43,8 +43,8 @@ struct CatalogController {
             )
         }
         do {
-            try await SQLCatalogueStore(database: dependencies.database, clock: dependencies.clock).load(catalogue, loadedBy: context.principal?.name)
-        } catch let error as AccountError {
+            try await dependencies.catalogueStore.load(catalogue, loadedBy: context.principal?.name)
+        } catch let error as CatalogueError {
             throw APIError(error.code == "catalog_version_exists" ? .conflict : .badRequest, code: error.code, message: error.message)
         }
         dependencies.catalogues.add(catalogue)
@@ -61,7 +61,7 @@ struct CatalogController {
         }
         let today = dependencies.clock.today()
         let catalogue = dependencies.catalogues.inForce(on: today)
-        let rules = AppDependencies.shippedRules.set(on: today)
+        let rules = dependencies.rules.set(on: today)
         var ctx: [String: Any] = [
             "version": catalogue.version, "effectiveFrom": catalogue.effectiveFrom.description, "source": catalogue.source,
             "categories": catalogue.categories.map { Self.catalogueEntry($0, rules: rules) },

@@ -5,12 +5,12 @@ import Logging
 /// Puts a catalogue version loaded with `credit catalog load` in force in the running server, as
 /// `PUT /api/v1/catalog` does: versions are never rewritten, so a version stored and not yet known is added.
 public final class CatalogueReloader: Sendable {
-    let store: SQLCatalogueStore
+    let store: any CatalogueStore
     let catalogues: CatalogueVersions
     let logger: Logger
 
     public init(dependencies: AppDependencies, logger: Logger) {
-        self.store = SQLCatalogueStore(database: dependencies.database, clock: dependencies.clock)
+        self.store = dependencies.catalogueStore
         self.catalogues = dependencies.catalogues
         self.logger = logger
     }

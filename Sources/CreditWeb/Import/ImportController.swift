@@ -124,24 +124,17 @@ struct ImportController {
         let imports = dependencies.imports
         let heartbeat = UploadHeartbeat.touching(job.id, in: imports)
         defer { heartbeat.cancel() }
-        let importer: any FileImporter =
-            job.category == EntityRegistration.category
-            ? EntityImporter(
-                registry: dependencies.registry,
-                records: dependencies.records,
-                tables: dependencies.tables,
-                departmentCode: job.departmentCode,
-                today: dependencies.clock.today(),
-                source: "file"
-            )
-            : RecordImporter(
-                catalogue: dependencies.catalogue,
-                store: dependencies.records,
-                departmentCode: job.departmentCode,
-                category: job.category,
-                today: dependencies.clock.today(),
-                source: "file"
-            )
+        let today = dependencies.clock.today()
+        let importer = FileImport.importer(
+            category: job.category,
+            departmentCode: job.departmentCode,
+            catalogue: dependencies.catalogues.inForce(on: today),
+            registry: dependencies.registry,
+            records: dependencies.records,
+            tables: dependencies.tables,
+            today: today,
+            source: "file"
+        )
         let report: @Sendable (ImportSummary) async throws -> Void = { progress in
             try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
         }
@@ -155,11 +148,7 @@ struct ImportController {
                 let handle = try FileHandle(forWritingTo: file)
                 for try await buffer in request.body { try handle.write(contentsOf: Data(buffer.readableBytesView)) }
                 try handle.close()
-                do {
-                    summary = try await importer.run(batches: try XLSXReader.batches(file: file), progress: report)
-                } catch let unreadable as XLSXReader.Unreadable {
-                    throw ImportFailure(code: "unreadable_xlsx", message: unreadable.description)
-                }
+                summary = try await FileImport.runWorkbook(importer, file: file, progress: report)
             } else {
                 summary = try await importer.run(
                     request.body.map { Array($0.readableBytesView) },

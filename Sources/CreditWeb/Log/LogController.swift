@@ -32,7 +32,7 @@ struct LogController {
 
     /// The tree size asked for, or the latest checkpoint's (the size clients usually hold a signature for).
     func size(_ params: QueryParameters, name: String, leaves: Int) async throws -> Int {
-        let latest = try await TamperEvidentLog(database: dependencies.database).latestCheckpoint()?.size ?? leaves
+        let latest = try await dependencies.log.latestCheckpoint()?.size ?? leaves
         let size = try params.integer(name, default: latest, range: 0...Int.max)
         guard size >= 1, size <= leaves else {
             throw APIError.invalidParameter(
@@ -50,18 +50,16 @@ struct LogController {
         guard let index = context.parameters.get("index").flatMap(Int.init), index >= 0 else {
             throw APIError.invalidParameter("index", "应为从 0 开始的条目序号 / must be a leaf index from 0")
         }
-        let hashes = try await TamperEvidentLog(database: dependencies.database).leafHashes()
-        let size = try await size(params, name: "size", leaves: hashes.count)
-        let tree = Array(hashes.prefix(size))
-        guard let proof = MerkleTree.inclusionProof(index: index, leafHashes: tree) else {
+        let size = try await size(params, name: "size", leaves: try await dependencies.log.size())
+        guard let proof = try await dependencies.log.inclusionProof(index: index, size: size) else {
             throw APIError(.notFound, code: "not_found", message: "大小为 \(size) 的树中没有条目 \(index) / leaf \(index) is not in the tree of size \(size)")
         }
         return InclusionDTO(
-            leafIndex: index,
-            treeSize: size,
-            leafHash: MerkleTree.hex(tree[index]),
-            rootHash: MerkleTree.hex(MerkleTree.root(tree)),
-            hashes: proof.map(MerkleTree.hex)
+            leafIndex: proof.leafIndex,
+            treeSize: proof.treeSize,
+            leafHash: proof.leafHash,
+            rootHash: proof.rootHash,
+            hashes: proof.hashes
         )
     }
 
@@ -69,24 +67,22 @@ struct LogController {
     /// (`to` defaults to the latest checkpoint's size).
     @Sendable func consistency(_ request: Request, context: CreditRequestContext) async throws -> ConsistencyDTO {
         let params = try QueryParameters(request, allowed: ["from", "to"])
-        let hashes = try await TamperEvidentLog(database: dependencies.database).leafHashes()
-        let to = try await size(params, name: "to", leaves: hashes.count)
+        let to = try await size(params, name: "to", leaves: try await dependencies.log.size())
         guard params["from"] != nil else { throw APIError.invalidParameter("from", "必须给出 / is required") }
         let from = try params.integer("from", default: 1, range: 1...to)
-        let tree = Array(hashes.prefix(to))
-        let proof = MerkleTree.consistencyProof(size: from, leafHashes: tree) ?? []
+        let proof = try await dependencies.log.consistencyProof(from: from, to: to)
         return ConsistencyDTO(
-            from: from,
-            to: to,
-            fromRootHash: MerkleTree.hex(MerkleTree.root(Array(tree.prefix(from)))),
-            toRootHash: MerkleTree.hex(MerkleTree.root(tree)),
-            hashes: proof.map(MerkleTree.hex)
+            from: proof.from,
+            to: proof.to,
+            fromRootHash: proof.fromRootHash,
+            toRootHash: proof.toRootHash,
+            hashes: proof.hashes
         )
     }
 
     @Sendable func checkpoint(_ request: Request, context: CreditRequestContext) async throws -> Checkpoint {
         _ = try QueryParameters(request, allowed: [])
-        guard let c = try await TamperEvidentLog(database: dependencies.database).latestCheckpoint() else {
+        guard let c = try await dependencies.log.latestCheckpoint() else {
             throw APIError(.notFound, code: "no_checkpoint", message: "尚未签发检查点 / no checkpoint has been signed yet")
         }
         return c
@@ -95,8 +91,7 @@ struct LogController {
 
 /// Signs a checkpoint when the server starts and then on a schedule (every 10 minutes), while the log grows.
 struct CheckpointService: Service {
-    let log: TamperEvidentLog
-    let dependencies: AppDependencies
+    let log: any CreditLog
     let logger: Logger
     var interval: Duration = .seconds(600)
 
@@ -104,7 +99,7 @@ struct CheckpointService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let checkpoint = try await log.signCheckpoint(signer: dependencies.signer, clock: dependencies.clock)
+                    let checkpoint = try await log.signCheckpoint()
                     logger.info("checkpoint", metadata: ["log.size": .stringConvertible(checkpoint.size), "log.root": .string(checkpoint.rootHash)])
                 } catch {
                     logger.error("could not sign a checkpoint", metadata: ["error": .string(String(describing: type(of: error)))])

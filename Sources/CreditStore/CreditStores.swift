@@ -1,0 +1,80 @@
+import CreditCore
+import Foundation
+
+/// The platform's stores over one database: the one place that constructs the SQL implementations of CreditCore's
+/// ports. `credit serve`, `import`, `demo`, `calendar`, `catalog`, the benchmarks and the tests all take their stores
+/// from ``open(database:keys:signer:clock:passwordCost:onCalendarFallback:)``.
+///
+/// ```swift
+/// let database = try await CreditDatabase.open(url, logger: logger)
+/// let stores = try await CreditStores.open(database: database, keys: keys)
+/// try await stores.records.submit(departmentCode: code, items: items, source: "cli")
+/// ```
+public struct CreditStores: Sendable {
+    public let database: CreditDatabase
+    public let clock: any CreditClock
+    public let registry: any RegistryStore
+    public let accounts: any AccountStore
+    /// The append-only audit log.
+    public let audit: any AuditTrail
+    /// Credit records, checked against the catalogue version in force and counted with ``calendars``.
+    public let records: any RecordStore
+    /// File uploads and their progress.
+    public let imports: any ImportJobStore
+    /// The catalogue versions the credit office loads.
+    public let catalogueStore: any CatalogueStore
+    /// The holiday years the credit office loads.
+    public let calendarStore: any CalendarStore
+    /// The tamper-evident log, signing with the platform's key.
+    public let log: any CreditLog
+    /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
+    public let catalogues: CatalogueVersions
+    /// The working-day calendar in force, replaced when the credit office loads a year.
+    public let calendars: CalendarSource
+    /// The publication rules shipped with the platform.
+    public let rules: PublicationRules
+
+    /// Opens the standard set over an open, migrated database.
+    /// - Parameters:
+    ///   - keys: the keys that protect personal data.
+    ///   - signer: signs the log's checkpoints (a fresh key when none is given: tests, tools that never sign).
+    ///   - clock: what "now" is for every store.
+    ///   - passwordCost: bcrypt's cost for passwords (tests lower it).
+    ///   - onCalendarFallback: told of each year the calendar estimates because it was not loaded.
+    public static func open(
+        database: CreditDatabase,
+        keys: PersonalDataKeys,
+        signer: CheckpointSigner = .ephemeral(),
+        clock: any CreditClock = SystemClock(),
+        passwordCost: UInt8 = 12,
+        onCalendarFallback: WorkingDayCalendar.FallbackHandler? = nil
+    ) async throws -> CreditStores {
+        let calendarStore = SQLCalendarStore(database: database, clock: clock)
+        let catalogueStore = SQLCatalogueStore(database: database, clock: clock)
+        let calendars = CalendarSource(try await calendarStore.calendar(onFallback: onCalendarFallback))
+        let catalogues = try await catalogueStore.versions()
+        let rules = try PublicationRules.bundled()
+        return CreditStores(
+            database: database,
+            clock: clock,
+            registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
+            accounts: SQLAccountStore(database: database, clock: clock, keys: keys, passwordCost: passwordCost),
+            audit: SQLAuditTrail(database: database, clock: clock),
+            records: SQLRecordStore(
+                database: database,
+                keys: keys,
+                clock: clock,
+                catalogues: catalogues,
+                rules: rules,
+                calendars: calendars
+            ),
+            imports: SQLImportJobStore(database: database, clock: clock),
+            catalogueStore: catalogueStore,
+            calendarStore: calendarStore,
+            log: TamperEvidentLog(database: database, signer: signer, clock: clock),
+            catalogues: catalogues,
+            calendars: calendars,
+            rules: rules
+        )
+    }
+}
