@@ -196,20 +196,21 @@ public func buildRouter(
     router.add(middleware: CSRFMiddleware(auditor: auditor, cookies: cookies))
 
     let routes = SecuredRoutes(router: router, table: accessTable, auditor: auditor)
-    SystemController(dependencies: dependencies).addRoutes(to: routes)
-    EntityController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
-    AccountController(accounts: dependencies.accounts).addRoutes(to: routes.group("api/v1"))
-    LogController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
-    RecordController(dependencies: dependencies).addRoutes(to: routes.group("api/v1"))
-    RecordController(dependencies: dependencies).addPages(to: routes, pages: pages)
-    CatalogController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
-    ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance).addRoutes(api: routes.group("api/v1"), pages: routes)
-    TimelinessController(dependencies: dependencies, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
-    CalendarController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
-    PortalController(dependencies: dependencies, pages: pages).addRoutes(to: routes)
-    SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock)
-        .addRoutes(to: routes)
-    AuditController(trail: dependencies.audit, pages: pages).addRoutes(api: routes.group("api/v1"), pages: routes)
+    let areas: [any AreaRoutes] = [
+        SystemController(dependencies: dependencies),
+        PortalController(dependencies: dependencies, pages: pages),
+        SessionController(accounts: dependencies.accounts, pages: pages, auditor: auditor, cookies: cookies, clock: dependencies.clock),
+        AccountController(accounts: dependencies.accounts),
+        EntityController(dependencies: dependencies),
+        CalendarController(dependencies: dependencies, pages: pages),
+        CatalogController(dependencies: dependencies, pages: pages),
+        RecordController(dependencies: dependencies, pages: pages),
+        TimelinessController(dependencies: dependencies, pages: pages),
+        ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance),
+        AuditController(trail: dependencies.audit, pages: pages),
+        LogController(dependencies: dependencies),
+    ]
+    for area in areas { area.addRoutes(api: routes.group("api/v1"), pages: routes) }
     methods.load(router.routes.map { ($0.path, $0.method) })
     return router
 }

@@ -2,10 +2,10 @@ import CreditCore
 import Hummingbird
 
 /// The caller's own account, and the account list for administrators and the credit office.
-struct AccountController {
+struct AccountController: AreaRoutes {
     let accounts: any AccountStore
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api routes: SecuredRoutes, pages _: SecuredRoutes) {
         routes.get("accounts/me", .signedIn, use: me)
         routes.get("accounts", .roles([.admin, .creditOffice]), use: list)
     }

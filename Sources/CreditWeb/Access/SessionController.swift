@@ -4,14 +4,14 @@ import HTTPTypes
 import Hummingbird
 
 /// Signing in and out on the pages: `GET /login`, `POST /login`, `POST /logout`, and `GET /account`.
-struct SessionController {
+struct SessionController: AreaRoutes {
     let accounts: any AccountStore
     let pages: PageRenderer
     let auditor: Auditor
     let cookies: SessionCookies
     let clock: any CreditClock
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api _: SecuredRoutes, pages routes: SecuredRoutes) {
         routes.get("login", .everyone, use: form)
         routes.post("login", .everyone, audit: .byHandler, use: logIn)
         routes.post("logout", .signedIn, audit: .byHandler, use: logOut)

@@ -6,7 +6,7 @@ import NIOCore
 /// The audit log for the credit office and administrators: `GET /api/v1/audit` (JSON), `GET /api/v1/audit/export`
 /// (CSV, streamed) and the `/audit` page. Reading the audit log is itself an authorised query: the caller
 /// must give a purpose, and the read is audited.
-struct AuditController {
+struct AuditController: AreaRoutes {
     let trail: any AuditTrail
     let pages: PageRenderer
     static let readers: Access = .roles([.admin, .creditOffice])

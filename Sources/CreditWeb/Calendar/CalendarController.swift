@@ -6,11 +6,11 @@ import Hummingbird
 /// The credit office's page for the working-day calendar: the years the platform counts with, and next year's
 /// arrangement loaded by pasting the State Council's notice (the same reader and checks as `credit calendar load`).
 /// A year loaded here is in force at once, and the clocks that run into it are counted again.
-struct CalendarController {
+struct CalendarController: AreaRoutes {
     let dependencies: AppDependencies
     let pages: PageRenderer
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api _: SecuredRoutes, pages routes: SecuredRoutes) {
         routes.get("calendar", .roles([.creditOffice, .admin]), use: show)
         routes.post("calendar", .roles([.creditOffice, .admin]), use: submit)
     }

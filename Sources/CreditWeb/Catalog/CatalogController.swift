@@ -6,7 +6,7 @@ import Hummingbird
 /// The catalogue over HTTP: `GET /api/v1/catalog` (the version in force, or on a day), `PUT /api/v1/catalog` (the
 /// credit office loads a new version) and the `/catalog` page, for everyone to read what may be collected, in which
 /// columns, who sees it and for how long.
-struct CatalogController {
+struct CatalogController: AreaRoutes {
     let dependencies: AppDependencies
     let pages: PageRenderer
 

@@ -6,7 +6,7 @@ import Hummingbird
 
 /// File uploads with progress, and the department's pages: `/imports` (upload) and `/rejections` (the
 /// queue, where a rejected row is corrected and sent again).
-struct ImportController {
+struct ImportController: AreaRoutes {
     let dependencies: AppDependencies
     let pages: PageRenderer
     /// The name uploads run under on this server (``AppConfiguration/instance``).

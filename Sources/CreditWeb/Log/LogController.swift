@@ -5,10 +5,10 @@ import Logging
 import ServiceLifecycle
 
 /// `GET /api/v1/log/checkpoint`: the latest signed checkpoint of the tamper-evident log.
-struct LogController {
+struct LogController: AreaRoutes {
     let dependencies: AppDependencies
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api routes: SecuredRoutes, pages _: SecuredRoutes) {
         routes.get("log/checkpoint", .everyone, use: checkpoint)
         routes.get("log/leaves/{index}/proof", .everyone, use: inclusion)
         routes.get("log/consistency", .everyone, use: consistency)

@@ -3,12 +3,12 @@ import Foundation
 import Hummingbird
 
 /// The public portal: home page with one search box, result list with paging, entity page.
-struct PortalController {
+struct PortalController: AreaRoutes {
     let dependencies: AppDependencies
     let pages: PageRenderer
     static let pageSize = 20
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api _: SecuredRoutes, pages routes: SecuredRoutes) {
         routes.get("/", .everyone, use: home)
         routes.get("search", .everyone, use: search)
         routes.get("entities/{code}", .everyone, use: entity)

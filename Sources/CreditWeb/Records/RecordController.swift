@@ -6,14 +6,16 @@ import NIOCore
 
 /// Collection and disclosure over HTTP: JSON batches from departments, a record with its
 /// versions, the department's rejection queue, and an entity's public records.
-struct RecordController {
+struct RecordController: AreaRoutes {
     let dependencies: AppDependencies
+    let pages: PageRenderer
     static let maxBatch = 1_000
     /// The largest batch body: 1,000 records with texts of a thousand characters or so (8 MiB); a larger batch is
     /// 413 `request_too_large`, to be split or sent as a file.
     static let maxBatchBody = 8 << 20
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api routes: SecuredRoutes, pages: SecuredRoutes) {
+        addPages(to: pages, pages: self.pages)
         routes.post("records", .roles([.department]), use: submit)
         routes.get("records/{id}", .roles([.department, .creditOffice, .admin]), use: show)
         routes.get("rejections", .roles([.department]), use: rejections)

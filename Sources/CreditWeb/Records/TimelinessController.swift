@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The 7-working-day clock, reported: per department and category, how many records decided in a period
 /// arrived on time, how many late, and the average delay in working days.
-struct TimelinessController {
+struct TimelinessController: AreaRoutes {
     let dependencies: AppDependencies
     let pages: PageRenderer
 

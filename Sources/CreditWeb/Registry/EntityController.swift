@@ -3,10 +3,10 @@ import Foundation
 import Hummingbird
 
 /// The registry's JSON API: entity search, one entity, the department list.
-struct EntityController {
+struct EntityController: AreaRoutes {
     let dependencies: AppDependencies
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api routes: SecuredRoutes, pages _: SecuredRoutes) {
         routes.get("entities", .everyone, use: search)
         routes.get("entities/{code}", .everyone, use: show)
         routes.get("departments", .everyone, use: departments)

@@ -8,10 +8,10 @@ import NIOCore
 import Prometheus
 
 /// `/healthz`, `/metrics`, `/openapi.json`, `/openapi.yaml`, and the static files.
-struct SystemController {
+struct SystemController: AreaRoutes {
     let dependencies: AppDependencies
 
-    func addRoutes(to routes: SecuredRoutes) {
+    func addRoutes(api _: SecuredRoutes, pages routes: SecuredRoutes) {
         routes.get("healthz", .everyone, use: health)
         routes.get("metrics", .everyone, use: metrics)
         routes.get("openapi.json", .everyone) { _, _ in try Self.openAPI(contentType: "application/json") }
@@ -62,11 +62,10 @@ struct SystemController {
     }
 
     static func openAPI(contentType: String) throws -> Response {
-        // The document is kept as JSON; JSON is also valid YAML 1.2, so the same text serves both names.
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources") else {
-            throw APIError(.internalServerError, code: "internal_error", message: "OpenAPI 文档缺失 / the OpenAPI document is missing")
+        // The document is assembled as JSON; JSON is also valid YAML 1.2, so the same text serves both names.
+        guard case .success(let data) = OpenAPIDocument.json else {
+            throw APIError(.internalServerError, code: "internal_error", message: "OpenAPI 文档不完整 / the OpenAPI document is broken")
         }
-        let data = try Data(contentsOf: url)
         return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
