@@ -1,8 +1,8 @@
-"""Fixtures for the real-browser tests: the built `credit` server on a fresh demo city, and headless Chromium.
+"""Fixtures for the real-browser tests: the built `credit` server on a fresh demo city for each module, and headless Chromium.
 
 Environment:
   CREDIT_BIN               path of the built `credit` executable (required)
-  CREDIT_BROWSER_DATABASE  database URL for the server (default: a temporary SQLite file)
+  CREDIT_BROWSER_DATABASE  a PostgreSQL URL: each module then gets a database of its own beside it (default: SQLite files)
   CREDIT_SCREENSHOTS       folder for screenshots (default: test-output/screenshots)
 """
 import os
@@ -65,11 +65,14 @@ def fresh_database(tmp, name):
     return base + "/" + name
 
 
-@pytest.fixture(scope="session")
-def server():
+@pytest.fixture(scope="module")
+def server(request):
+    """A server of the module's own on a fresh demo city (an SQLite file, or a PostgreSQL database named after the
+    module when the run is on PostgreSQL): what one module does to its data never reaches another, so modules run
+    alone and in any order."""
     binary = os.environ["CREDIT_BIN"]
     tmp = tempfile.mkdtemp(prefix="credit-browser-")
-    database = os.environ.get("CREDIT_BROWSER_DATABASE") or f"sqlite:{tmp}/browser.sqlite"
+    database = fresh_database(tmp, "credit_" + request.module.__name__.rpartition(".")[2])
     log = open(os.path.join(tmp, "server.log"), "w")
     process, base = start_server(binary, database, tmp, log)
     yield {"base": base, "process": process, "log": log.name, "database": database, "binary": binary, "cwd": tmp}
@@ -78,14 +81,24 @@ def server():
         process.wait(timeout=30)
     log.close()
     # The database and its key file go; the server's log stays for a look after a failure.
+    drop_database(database)
     for name in os.listdir(tmp):
         if name != "server.log":
             path = os.path.join(tmp, name)
             shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
 
 
-@pytest.fixture(scope="session")
+def drop_database(database):
+    """Drops a PostgreSQL database `fresh_database` made (an SQLite file goes with its folder)."""
+    if database.startswith("postgres"):
+        base, _, name = database.rpartition("/")
+        psql = os.path.join(os.environ.get("CREDIT_PG_BIN", "/usr/bin"), "psql")
+        subprocess.run([psql, "-q", base + "/postgres", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
 def browser():
+    """A browser of the module's own: the servers all listen on 127.0.0.1, and cookies do not tell ports apart."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CREDIT_CHROMIUM", "/usr/bin/chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):

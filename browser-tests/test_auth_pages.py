@@ -1,7 +1,7 @@
 """A person signs in on the login page, is protected by CSRF tokens, reads the audit log and signs out.
 
 The account is made the way an administrator would: `credit accounts create`, then `credit accounts password`
-with the password on standard input. (File name sorts before test_portal, whose last test stops the server.)
+with the password on standard input.
 """
 import re
 import subprocess

@@ -1,6 +1,5 @@
 """A department submits records over the API; the public sees the published one on the entity's page.
 
-(File name sorts before test_portal, whose last test stops the server.)
 """
 import datetime
 import re

@@ -1,6 +1,5 @@
 """A department's clerk uploads a GB18030 CSV with bad rows, sees each row's errors, and fixes one on the page.
 
-(File name sorts before test_portal, whose last test stops the server.)
 """
 import datetime
 import re

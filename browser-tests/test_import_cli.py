@@ -1,6 +1,6 @@
 """`credit import`: a GB18030 file with bad rows, then a kill -9 in the middle of a large import.
 
-Runs while the session's server is up (file order: before test_portal), on the test run's database (both engines).
+On the module's own demo city (both engines).
 """
 import datetime
 import json

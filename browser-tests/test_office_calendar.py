@@ -1,6 +1,6 @@
 """The credit office loads a year's holidays on the calendar page by pasting the State Council's notice.
 
-(File name sorts before test_portal, whose last test stops the server.) The notice pasted is 2026's, as published —
+The notice pasted is 2026's, as published —
 the arrangement the platform ships — so loading it changes no clock and the other tests' figures stay as they are.
 """
 import os

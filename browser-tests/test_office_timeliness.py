@@ -1,6 +1,5 @@
 """The credit office reads the 7-working-day clock of the demo city's departments on the timeliness page.
 
-(File name sorts before test_portal, whose last test stops the server.)
 """
 import datetime
 import os

@@ -83,10 +83,3 @@ def test_the_server_signs_a_checkpoint_of_the_demo_city_when_it_starts(server):
     assert int(before["entity-version"]) == 2000 and int(before["record-version"]) > 0
     assert checkpoint["size"] == sum(int(n) for n in before.values())
     assert len(checkpoint["rootHash"]) == 64 and checkpoint["signature"] and checkpoint["keyId"]
-
-
-def test_zz_server_stops_gracefully_on_sigterm(server):
-    """Runs last (by name): SIGTERM ends the server cleanly with exit status 0."""
-    process = server["process"]
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0, open(server["log"]).read()[-2000:]

@@ -1,7 +1,7 @@
 """The server is killed (`kill -9`) while a department's file is arriving, then started again.
 
-Runs after the portal tests (file order: the session's server has stopped, and the checkpoint it signed at its start
-has been checked), on the test run's database (both engines); the servers it starts sign checkpoints of their own.
+On the module's own demo city (both engines), beside the module's server; the servers it starts sign checkpoints of
+their own.
 """
 import os
 import signal

@@ -1,6 +1,6 @@
 """`credit verify` on the demo city: ok, then an edit behind the platform's back is caught and named.
 
-Runs after the portal tests (file order), when the server has stopped.
+On the module's own demo city (both engines): the edit breaks no other module's log.
 """
 import os
 import sqlite3

@@ -1,0 +1,78 @@
+import CreditCore
+
+/// Who may call each route, written out by hand from the roles' duties (README, "Accounts and roles"; `interface.md`):
+/// the expectation the permission matrix holds the router to. It is not read from the routes' declarations, so a
+/// route declared with the wrong roles, or a route added without a line here, fails the test.
+///
+/// Columns: the anonymous public, then `admin`, `credit-office`, `department`, `inspector`, `approver`, `entity`,
+/// `subscriber`. `✓` may call; `·` is refused (401 anonymous, 403 signed in).
+enum PermissionTable {
+    static let callers = ["anonymous", "admin", "credit-office", "department", "inspector", "approver", "entity", "subscriber"]
+
+    static let matrix = """
+        # route                                 anon admin office dept insp appr entity subs
+        GET /healthz                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /metrics                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /openapi.json                          ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /openapi.yaml                          ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /static/{file}                         ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /                                      ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /search                                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /entities/{code}                       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /records                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /catalog                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /login                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /login                                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /logout                               ·    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /account                               ·    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /calendar                              ·    ✓      ✓    ·    ·    ·      ·    ·
+        POST /calendar                             ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /unmatched                             ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /timeliness                            ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /audit                                 ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /department-records                    ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /department-records/{id}               ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /imports                               ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /rejections                            ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /rejections/{id}                      ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /api/v1/entities                       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/entities/{code}                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /api/v1/entities                      ·    ·      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/departments                    ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/accounts/me                    ·    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/accounts                       ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /api/v1/catalog                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        PUT /api/v1/catalog                        ·    ✓      ✓    ·    ·    ·      ·    ·
+        POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/entities/{code}/records        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/open-data/records              ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/rejections                     ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /api/v1/unmatched                      ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /api/v1/departments/{code}/records     ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/departments/{code}/timeliness  ·    ✓      ✓    ✓    ·    ·      ·    ·
+        POST /api/v1/imports                       ·    ·      ·    ✓    ·    ·      ·    ·
+        PUT /api/v1/imports/{id}/file              ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /api/v1/imports                        ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/imports/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/audit                          ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /api/v1/audit/export                   ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /api/v1/log/checkpoint                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/log/leaves/{index}/proof       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/log/consistency                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        """
+
+    /// `"GET /path"` → the callers (names of ``callers``) who may call it.
+    static let allowed: [String: Set<String>] = {
+        var table: [String: Set<String>] = [:]
+        for line in matrix.split(separator: "\n") where !line.hasPrefix("#") {
+            let cells = line.split(separator: " ").map(String.init)
+            precondition(cells.count == 2 + callers.count, "a row of the permission table has the wrong number of cells: \(line)")
+            let route = cells[0] + " " + cells[1]
+            precondition(table[route] == nil, "\(route) is twice in the permission table")
+            table[route] = Set(zip(callers, cells.dropFirst(2)).filter { $0.1 == "✓" }.map(\.0))
+        }
+        return table
+    }()
+}
