@@ -115,7 +115,7 @@ struct RecordValidatorTests {
 
 @Suite("A stored record's standing with the public")
 struct PublicStateTests {
-    static func record(status: String = "active", window: (String, String)?) -> StoredRecord {
+    static func record(status: RecordStatus = .active, window: (String, String)?) -> StoredRecord {
         StoredRecord(
             id: 1,
             departmentCode: "X",
@@ -148,7 +148,7 @@ struct PublicStateTests {
         #expect(published.publicState(on: LocalDate("2026-11-21")!) == .public && published.isPublic(on: LocalDate("2026-11-21")!))
         #expect(published.publicState(on: LocalDate("2027-11-19")!) == .public)
         #expect(published.publicState(on: LocalDate("2027-11-20")!) == .ended && !published.isPublic(on: LocalDate("2027-11-20")!))
-        let revoked = Self.record(status: "revoked", window: ("2026-11-21", "2027-11-19"))
+        let revoked = Self.record(status: .revoked, window: ("2026-11-21", "2027-11-19"))
         #expect(revoked.publicState(on: LocalDate("2026-12-01")!) == .revoked && !revoked.isPublic(on: LocalDate("2026-12-01")!))
         #expect(Self.record(window: nil).publicState(on: LocalDate("2026-12-01")!) == .notPublished)
     }

@@ -360,11 +360,11 @@ struct RecordStoreTests {
             revocation.changeReason = "行政复议撤销原处罚决定"
             #expect(try await f.submit(Self.market, [revocation]).map(\.status) == [.updated])
             let revoked = try #require(try await f.store.fetchRecord(id: id))
-            #expect(revoked.status == "revoked" && revoked.publication == nil && revoked.notPublished == "revoked")
+            #expect(revoked.status == .revoked && revoked.publication == nil && revoked.notPublished == "revoked")
             #expect(try await f.store.publicRecords(subjectCode: code, on: f.clock.today()).isEmpty)
             let versions = try await f.store.fetchVersions(recordID: id)
             #expect(versions.map(\.version) == [1, 2, 3])
-            #expect(versions.map(\.status) == ["active", "active", "revoked"])
+            #expect(versions.map(\.status) == [.active, .active, .revoked])
             #expect(versions[0].content["content"] == "罚款人民币五千元", "nothing is overwritten")
             #expect(versions[2].changeReason == "行政复议撤销原处罚决定")
             // Every version is a leaf of the log, and the log verifies.

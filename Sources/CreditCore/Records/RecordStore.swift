@@ -53,6 +53,28 @@ public struct SubmissionItem: Sendable, Hashable {
     }
 }
 
+/// Whether a record's decision stands or was withdrawn (撤销); stored as its raw value.
+public enum RecordStatus: String, Sendable, Hashable, Codable {
+    case active
+    case revoked
+
+    public init(revoked: Bool) { self = revoked ? .revoked : .active }
+}
+
+/// Who sees a record: the public's view on a day is every record whose status is ``visibleStatus`` and whose
+/// publication window encloses the day, first and last day included. ``StoredRecord/publicState(on:)`` applies it to
+/// one record; the stores' public queries are built from the same two facts and held to it by a test.
+public enum PublicVisibility {
+    /// The only status the public sees.
+    public static let visibleStatus = RecordStatus.active
+
+    /// Whether a record of `status` with `window` is public on `day`.
+    public static func isVisible(status: RecordStatus, window: PublicationWindow?, on day: LocalDate) -> Bool {
+        guard status == visibleStatus, let window else { return false }
+        return window.from <= day && day <= window.until
+    }
+}
+
 /// A stored record with what the platform computed about it.
 public struct StoredRecord: Sendable, Hashable {
     public var id: Int
@@ -61,7 +83,7 @@ public struct StoredRecord: Sendable, Hashable {
     public var category: String
     public var documentNumber: String
     public var version: Int
-    public var status: String
+    public var status: RecordStatus
     public var subjectCode: String?
     /// The subject's identity number, masked, for records about a natural person.
     public var subjectIDMasked: String?
@@ -83,7 +105,7 @@ public struct StoredRecord: Sendable, Hashable {
         category: String,
         documentNumber: String,
         version: Int,
-        status: String,
+        status: RecordStatus,
         subjectCode: String?,
         subjectIDMasked: String?,
         subjectName: String,
@@ -132,10 +154,10 @@ public struct StoredRecord: Sendable, Hashable {
     }
 
     public func publicState(on day: LocalDate) -> PublicState {
-        guard status == "active" else { return .revoked }
+        if PublicVisibility.isVisible(status: status, window: publication, on: day) { return .public }
+        guard status == PublicVisibility.visibleStatus else { return .revoked }
         guard let window = publication else { return .notPublished }
-        if day < window.from { return .pending(from: window.from) }
-        return day > window.until ? .ended : .public
+        return day < window.from ? .pending(from: window.from) : .ended
     }
 
     /// Whether the public sees it on a day.
@@ -145,7 +167,7 @@ public struct StoredRecord: Sendable, Hashable {
 /// One version of a record, as kept forever.
 public struct RecordVersion: Sendable, Hashable {
     public var version: Int
-    public var status: String
+    public var status: RecordStatus
     public var subjectName: String
     public var decidedOn: LocalDate
     public var content: [String: String]
@@ -154,7 +176,7 @@ public struct RecordVersion: Sendable, Hashable {
 
     public init(
         version: Int,
-        status: String,
+        status: RecordStatus,
         subjectName: String,
         decidedOn: LocalDate,
         content: [String: String],

@@ -60,6 +60,8 @@ public struct ValidRecord: Sendable, Hashable {
     public var content: [String: String]
     public var changeReason: String?
     public var revoked: Bool
+    /// The status its version is stored with.
+    public var status: RecordStatus { RecordStatus(revoked: revoked) }
 }
 
 /// The one validation path of records: the JSON API, file uploads and `credit import` all come here.

@@ -481,7 +481,7 @@ extension SQLRecordStore {
             subjectRef = context.keys.index(number.rawValue)
         }
         let content = canonical(record.content)
-        let status = record.revoked ? "revoked" : "active"
+        let status = record.status.rawValue
         let decidedOn = record.decidedOn.description
         let windowKey = DeriveKey(record, receivedOn: context.receivedOn)
         let derived: Derived

@@ -94,7 +94,7 @@ public struct SQLRecordStore: RecordStore {
     /// - Parameter content: `canonical(record.content)`.
     static func contentHash(_ record: ValidRecord, subject: String, content: String) -> String {
         let payload = TamperEvidentLog.canonicalJSON([
-            record.revoked ? "revoked" : "active", subject, record.subjectName, record.decidedOn.description, record.severity?.rawValue ?? "",
+            record.status.rawValue, subject, record.subjectName, record.decidedOn.description, record.severity?.rawValue ?? "",
             content,
         ])
         return Hex.encode(SHA256.hash(data: Data(payload)))
@@ -130,7 +130,7 @@ public struct SQLRecordStore: RecordStore {
             category: try row.decode(column: "category", as: String.self),
             documentNumber: try row.decode(column: "document_number", as: String.self),
             version: try row.decode(column: "version", as: Int.self),
-            status: try row.decode(column: "status", as: String.self),
+            status: try Self.status(row),
             subjectCode: try row.decode(column: "subject_code", as: String?.self),
             subjectIDMasked: try row.decode(column: "id_number_masked", as: String?.self),
             subjectName: try row.decode(column: "subject_name", as: String.self),
@@ -172,7 +172,7 @@ public struct SQLRecordStore: RecordStore {
             ).all().map { row in
                 RecordVersion(
                     version: try row.decode(column: "version", as: Int.self),
-                    status: try row.decode(column: "status", as: String.self),
+                    status: try Self.status(row),
                     subjectName: try row.decode(column: "subject_name", as: String.self),
                     decidedOn: LocalDate(try row.decode(column: "decided_on", as: String.self))!,
                     content: try Self.decodeContent(try row.decode(column: "content", as: String.self)),
@@ -184,14 +184,12 @@ public struct SQLRecordStore: RecordStore {
     }
 
     public func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord] {
-        let d = day.description
-        return try await db.read { sql in
+        try await db.read { sql in
             try await sql.raw(
                 """
                 SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
                 LEFT JOIN persons p ON p.id = r.subject_person_id
-                WHERE r.subject_code = \(bind: subjectCode) AND r.status = 'active' AND r.public_from <= \(bind: d)
-                AND r.public_until >= \(bind: d)
+                WHERE r.subject_code = \(bind: subjectCode) AND \(Self.publicOn(day))
                 ORDER BY r.decided_on DESC, r.id DESC
                 """
             ).all().map(Self.record)
@@ -286,10 +284,25 @@ public struct SQLRecordStore: RecordStore {
         }
     }
 
+    /// The records the public sees on a day, as ``PublicVisibility`` says: the visible status, and a window that
+    /// encloses the day (a record never published has no window: NULL compares false).
+    static func publicOn(_ day: LocalDate) -> SQLQueryString {
+        let d = day.description
+        return "r.status = \(bind: PublicVisibility.visibleStatus.rawValue) AND r.public_from <= \(bind: d) AND r.public_until >= \(bind: d)"
+    }
+
+    /// A stored status, which only this platform writes.
+    static func status(_ row: any SQLRow) throws -> RecordStatus {
+        let text = try row.decode(column: "status", as: String.self)
+        guard let status = RecordStatus(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown record status \(text)"))
+        }
+        return status
+    }
+
     /// The WHERE clause of a public search on a day.
     static func publicFilter(_ query: PublicRecordQuery, on day: LocalDate) -> SQLQueryString {
-        let d = day.description
-        var clause: SQLQueryString = "r.status = 'active' AND r.public_from <= \(bind: d) AND r.public_until >= \(bind: d)"
+        var clause = publicOn(day)
         if let category = query.category { clause = clause + " AND r.category = \(bind: category)" }
         if let department = query.departmentCode { clause = clause + " AND r.department_code = \(bind: department)" }
         if let from = query.from { clause = clause + " AND r.decided_on >= \(bind: from.description)" }

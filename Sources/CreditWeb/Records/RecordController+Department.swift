@@ -151,7 +151,7 @@ extension RecordController {
         let versions = try await dependencies.records.fetchVersions(recordID: id).reversed().map { v -> [String: Any] in
             let fields = v.content.sorted { (order[$0.key] ?? .max, $0.key) < (order[$1.key] ?? .max, $1.key) }
             return [
-                "version": v.version, "status": v.status == "revoked" ? "撤销" : "有效", "recordedAt": BeijingTime.minute(v.recordedAt),
+                "version": v.version, "status": v.status == .revoked ? "撤销" : "有效", "recordedAt": BeijingTime.minute(v.recordedAt),
                 "reason": v.changeReason ?? (v.version == 1 ? "首次报送" : ""),
                 "fields": fields.map {
                     ["label": label($0.key), "value": $0.key == "severity" ? (Severity(text: $0.value)?.label ?? $0.value) : $0.value]

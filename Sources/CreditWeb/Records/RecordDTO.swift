@@ -111,7 +111,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         delayWorkingDays = r.timeliness.delayWorkingDays
         dueByEstimated = r.timeliness.estimated
         severity = r.severity?.rawValue
-        status = r.status
+        status = r.status.rawValue
         publication = Nullable(r.publication.map(PublicationDTO.init))
         notPublished = r.notPublished
         publicToday = r.isPublic(on: today)
@@ -119,7 +119,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         catalogVersion = r.catalogueVersion
         fields = r.content
         self.versions = versions?.map {
-            Version(version: $0.version, status: $0.status, recordedAt: $0.recordedAt, changeReason: $0.changeReason, fields: $0.content)
+            Version(version: $0.version, status: $0.status.rawValue, recordedAt: $0.recordedAt, changeReason: $0.changeReason, fields: $0.content)
         }
     }
 }
