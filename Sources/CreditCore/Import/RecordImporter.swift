@@ -273,16 +273,7 @@ public struct RecordImporter: FileImporter {
         var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today)
         if case .success(let record) = outcome {
             if let first = seen[record.documentNumber] {
-                outcome = .failure(
-                    RecordProblems([
-                        FieldProblem(
-                            field: "documentNumber",
-                            value: record.documentNumber,
-                            code: "duplicate_in_file",
-                            message: "文号与第 \(first) 行重复 / the same document number as line \(first)"
-                        )
-                    ])
-                )
+                outcome = .failure(RecordProblems([SubmissionRules.duplicateInFile(record.documentNumber, line: first)]))
             } else {
                 seen[record.documentNumber] = row.line
             }

@@ -125,7 +125,23 @@ extension SQLRecordStore {
         var importPosition: Int?
     }
 
-    static func key(_ category: String, _ documentNumber: String) -> String { category + "\u{1F}" + documentNumber }
+    static func key(_ category: String, _ documentNumber: String) -> String {
+        SubmissionRules.key(category: category, documentNumber: documentNumber)
+    }
+
+    /// What the decision needs of a stored record.
+    static func stored(_ found: Existing?) -> SubmissionRules.Stored? {
+        found.map {
+            SubmissionRules.Stored(
+                id: $0.id,
+                version: $0.version,
+                hash: $0.hash,
+                firstReceivedOn: LocalDate(shanghaiDayOf: $0.receivedAt),
+                importID: $0.importID,
+                importPosition: $0.importPosition
+            )
+        }
+    }
 
     public func submit(
         departmentCode: String,
@@ -167,18 +183,7 @@ extension SQLRecordStore {
             case .success(let record):
                 let key = Self.key(record.category, record.documentNumber)
                 if let first = seen[key] {
-                    outcomes.append(
-                        .failure(
-                            RecordProblems([
-                                FieldProblem(
-                                    field: "documentNumber",
-                                    value: record.documentNumber,
-                                    code: "duplicate_in_batch",
-                                    message: "文号与本批第 \(first + 1) 条重复 / the same document number as item \(first + 1) of this batch"
-                                )
-                            ])
-                        )
-                    )
+                    outcomes.append(.failure(RecordProblems([SubmissionRules.duplicateInBatch(record.documentNumber, first: first)])))
                 } else {
                     seen[key] = item.index
                     outcomes.append(
@@ -291,24 +296,21 @@ extension SQLRecordStore {
                 let record = prepared.record
                 let index = items[position].index
                 let found = existing[Self.key(record.category, record.documentNumber)]
-                if let importID, let found, found.importID == importID {
-                    let problems = [
-                        FieldProblem(
-                            field: "documentNumber",
-                            value: record.documentNumber,
-                            code: "duplicate_in_file",
-                            message: "文号与第 \(found.importPosition ?? 0) 行重复 / the same document number as line \(found.importPosition ?? 0)"
-                        )
-                    ]
-                    rejections.append(try Self.rejectionRow(items[position], problems: problems, source: source, context: context))
-                    results[position] = SubmissionResult(index: index, status: .rejected, problems: problems)
-                    continue
+                switch SubmissionRules.disposition(
+                    documentNumber: record.documentNumber,
+                    hash: prepared.hash,
+                    stored: Self.stored(found),
+                    importID: importID,
+                    receivedOn: context.receivedOn
+                ) {
+                case .refused(let problem):
+                    rejections.append(try Self.rejectionRow(items[position], problems: [problem], source: source, context: context))
+                    results[position] = SubmissionResult(index: index, status: .rejected, problems: [problem])
+                case .unchanged(let id):
+                    results[position] = SubmissionResult(index: index, status: .unchanged, id: id)
+                case .new, .newVersion:
+                    changed.append((position, prepared, found))
                 }
-                if let found, found.hash == prepared.hash {
-                    results[position] = SubmissionResult(index: index, status: .unchanged, id: found.id)
-                    continue
-                }
-                changed.append((position, prepared, found))
             }
             // Their persons, those not registered added together.
             let people = changed.compactMap { _, prepared, _ -> Person? in
@@ -576,7 +578,14 @@ extension SQLRecordStore {
         case .person(let number):
             values[plannedColumn("subject_person_id")] = .integer(try SQLRegistryStore.lookup(persons, number.rawValue))
         }
-        if let found, let firstReceived = LocalDate(shanghaiDayOf: found.receivedAt), firstReceived != context.receivedOn {
+        // A correction's clock and window count from the first receipt (SubmissionRules).
+        if case .newVersion(_, _, let firstReceived) = SubmissionRules.disposition(
+            documentNumber: prepared.record.documentNumber,
+            hash: prepared.hash,
+            stored: stored(found),
+            importID: nil,
+            receivedOn: context.receivedOn
+        ), firstReceived != context.receivedOn {
             try derive(prepared.record, receivedOn: firstReceived, context: context).put(into: &values)
         }
         return values
