@@ -65,14 +65,50 @@ def fresh_database(tmp, name):
     return base + "/" + name
 
 
+@pytest.fixture(scope="session")
+def demo_city():
+    """The demo city, seeded once per run by `credit serve --demo` and stopped: each module's server starts on a copy.
+    Yields the seeded database and the folder of its development keys."""
+    binary = os.environ["CREDIT_BIN"]
+    tmp = tempfile.mkdtemp(prefix="credit-demo-city-")
+    database = fresh_database(tmp, "credit_demo_city")
+    with open(os.path.join(tmp, "seed.log"), "w") as log:
+        process, _ = start_server(binary, database, tmp, log)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0, open(log.name).read()[-2000:]
+    yield database, tmp
+    drop_database(database)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def copy_of(city, tmp, name):
+    """A copy of the seeded demo city, with its keys, for one module: an SQLite file beside its key files, or a
+    PostgreSQL database made from it as a template (its keys in the working directory, as the server keeps them)."""
+    database, folder = city
+    if database.startswith("sqlite:"):
+        source = database[len("sqlite:"):]
+        target = os.path.join(tmp, name + ".sqlite")
+        for suffix in ("", "-wal", "-shm", ".keys.json", ".signing.key"):
+            if os.path.exists(source + suffix):
+                shutil.copy(source + suffix, target + suffix)
+        return "sqlite:" + target
+    base, _, seed = database.rpartition("/")
+    psql = os.path.join(os.environ.get("CREDIT_PG_BIN", "/usr/bin"), "psql")
+    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name} TEMPLATE {seed}"):
+        subprocess.run([psql, "-q", base + "/postgres", "-c", statement], check=True, timeout=120)
+    for key in ("credit-keys.json", "credit-signing.key"):
+        shutil.copy(os.path.join(folder, key), os.path.join(tmp, key))
+    return base + "/" + name
+
+
 @pytest.fixture(scope="module")
-def server(request):
-    """A server of the module's own on a fresh demo city (an SQLite file, or a PostgreSQL database named after the
-    module when the run is on PostgreSQL): what one module does to its data never reaches another, so modules run
+def server(request, demo_city):
+    """A server of the module's own on a copy of the demo city (an SQLite file, or a PostgreSQL database named after
+    the module when the run is on PostgreSQL): what one module does to its data never reaches another, so modules run
     alone and in any order."""
     binary = os.environ["CREDIT_BIN"]
     tmp = tempfile.mkdtemp(prefix="credit-browser-")
-    database = fresh_database(tmp, "credit_" + request.module.__name__.rpartition(".")[2])
+    database = copy_of(demo_city, tmp, "credit_" + request.module.__name__.rpartition(".")[2])
     log = open(os.path.join(tmp, "server.log"), "w")
     process, base = start_server(binary, database, tmp, log)
     yield {"base": base, "process": process, "log": log.name, "database": database, "binary": binary, "cwd": tmp}

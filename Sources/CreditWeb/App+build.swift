@@ -143,6 +143,7 @@ public func buildApplication(
             [
                 CheckpointService(
                     log: dependencies.log,
+                    clock: dependencies.clock,
                     logger: logger,
                     interval: interval
                 ) as any Service
@@ -154,7 +155,8 @@ public func buildApplication(
                         calendar: CalendarReloader(dependencies: dependencies, logger: logger),
                         catalogue: CatalogueReloader(dependencies: dependencies, logger: logger),
                         imports: dependencies.imports,
-                        interval: interval
+                        interval: interval,
+                        clock: dependencies.clock
                     ) as any Service
                 ]
             } ?? []),

@@ -216,11 +216,12 @@ struct ImportAPITests {
             let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
             #expect(try await jobs.start(id: id, server: "甲"))
             let started = try #require(try await jobs.fetch(id: id)?.updatedAt)
-            // A quicker beat than the server's minute; the clock is the test's.
-            let heartbeat = UploadHeartbeat.touching(id, in: jobs, every: .milliseconds(5))
+            // The server's beat, on the test's clock: advancing it past a beat wakes the heartbeat, which touches the
+            // job and sleeps again.
+            let heartbeat = UploadHeartbeat.touching(id, in: jobs, clock: fixture.clock)
+            await fixture.clock.untilSleeping(1)
             fixture.clock.advance(by: 11 * 60)
-            let deadline = ContinuousClock.now + .seconds(60)
-            while try await jobs.fetch(id: id)?.updatedAt == started, ContinuousClock.now < deadline { await Task.yield() }
+            await fixture.clock.untilSleeping(1)
             #expect(try await jobs.fetch(id: id)?.updatedAt != started, "touched at the clock's new time")
             #expect(try await jobs.failInterrupted(restarting: nil) == 0, "touched just now: still being run")
             heartbeat.cancel()
@@ -236,15 +237,16 @@ struct ImportAPITests {
             port: 0,
             checkpointInterval: nil,
             anonymousRequestsPerMinute: nil,
-            reloadInterval: .milliseconds(20)
+            reloadInterval: .seconds(60)
         )
         try await withSignInApp(engine, configuration: looking) { client, fixture in
             let id = Int(try await Self.announce(client, fixture, #"{"category": "penalty"}"#))!
             let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
+            // The server's first look is done: it sleeps on the test's clock until the next minute.
+            await fixture.clock.untilSleeping(1)
             #expect(try await jobs.start(id: id, server: "已停止的服务器"))
             fixture.clock.advance(by: 11 * 60)
-            let deadline = ContinuousClock.now + .seconds(60)
-            while try await jobs.fetch(id: id)?.status == .running, ContinuousClock.now < deadline { await Task.yield() }
+            await fixture.clock.untilSleeping(1)
             let job = try await jobs.fetch(id: id)
             #expect(job?.status == .failed && job?.error == ImportJob.interrupted)
         }

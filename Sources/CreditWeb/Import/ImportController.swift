@@ -122,7 +122,7 @@ struct ImportController: AreaRoutes {
         }
         // Between batches (a slow sender), the job is touched every minute: other servers see it is being run.
         let imports = dependencies.imports
-        let heartbeat = UploadHeartbeat.touching(job.id, in: imports)
+        let heartbeat = UploadHeartbeat.touching(job.id, in: imports, clock: dependencies.clock)
         defer { heartbeat.cancel() }
         let today = dependencies.clock.today()
         let importer = FileImport.importer(
@@ -380,9 +380,14 @@ struct ImportController: AreaRoutes {
 public enum UploadHeartbeat {
     /// Touches a running job every `interval` (``ImportJob/heartbeat``) until the task returned is cancelled — when
     /// the upload ends, whichever way. A failed touch is tried again at the next beat.
-    public static func touching(_ id: Int, in store: any ImportJobStore, every interval: Duration = ImportJob.heartbeat) -> Task<Void, Never> {
+    public static func touching(
+        _ id: Int,
+        in store: any ImportJobStore,
+        every interval: Duration = ImportJob.heartbeat,
+        clock: any CreditClock
+    ) -> Task<Void, Never> {
         Task {
-            while (try? await Task.sleep(for: interval)) != nil { try? await store.touch(id: id) }
+            while (try? await clock.sleep(for: interval)) != nil { try? await store.touch(id: id) }
         }
     }
 }

@@ -92,6 +92,7 @@ struct LogController: AreaRoutes {
 /// Signs a checkpoint when the server starts and then on a schedule (every 10 minutes), while the log grows.
 struct CheckpointService: Service {
     let log: any CreditLog
+    let clock: any CreditClock
     let logger: Logger
     var interval: Duration = .seconds(600)
 
@@ -105,7 +106,7 @@ struct CheckpointService: Service {
                     logger.error("could not sign a checkpoint", metadata: ["error": .string(String(describing: type(of: error)))])
                 }
                 do {
-                    try await Task.sleep(for: interval)
+                    try await clock.sleep(for: interval)
                 } catch {
                     return  // cancelled by a graceful shutdown: a normal end, not a failure
                 }

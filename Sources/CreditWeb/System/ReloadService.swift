@@ -11,6 +11,7 @@ struct ReloadService: Service {
     let catalogue: CatalogueReloader
     let imports: any ImportJobStore
     let interval: Duration
+    let clock: any CreditClock
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -27,7 +28,7 @@ struct ReloadService: Service {
                     }
                 }
                 do {
-                    try await Task.sleep(for: interval)
+                    try await clock.sleep(for: interval)
                 } catch {
                     return  // cancelled by a graceful shutdown
                 }
