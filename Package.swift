@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CreditCoreTests",
-            dependencies: ["CreditCore", "CreditDemo"],
+            dependencies: ["CreditCore", "CreditDemo", "CreditTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import CreditCore
+import CreditTestSupport
 import Testing
 
 /// What a department's row becomes after validation: trimmed values, severities read from their Chinese texts, and
@@ -11,13 +12,7 @@ struct RecordValidatorTests {
     init() throws { catalogue = try Catalogue.bundled() }
 
     func penalty(number: String, severity: String = "general", name: String = "某公司") -> RecordSubmission {
-        RecordSubmission(
-            category: "penalty",
-            fields: [
-                "subjectCode": "91350100M000100Y43", "subjectName": name, "documentNumber": number, "decidedOn": "2026-11-20",
-                "content": "罚款人民币五千元", "basis": "《中华人民共和国食品安全法》第一百二十六条", "severity": severity, "punishmentKinds": "罚款",
-            ]
-        )
+        Builders.penalty(number: number, severity: severity, name: name)
     }
 
     @Test("spaces, tabs, a Windows line ending and the ideographic space around a value are trimmed; inner ones are kept")

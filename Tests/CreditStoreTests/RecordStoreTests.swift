@@ -70,13 +70,7 @@ struct RecordStoreTests {
         kinds: String = "罚款",
         content: String = "罚款人民币五千元"
     ) -> RecordSubmission {
-        RecordSubmission(
-            category: "penalty",
-            fields: [
-                "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn, "content": content,
-                "basis": "《中华人民共和国食品安全法》第一百二十六条", "severity": severity, "punishmentKinds": kinds,
-            ]
-        )
+        Builders.penalty(code, number: number, decidedOn: decidedOn, severity: severity, kinds: kinds, content: content)
     }
 
     @Test(

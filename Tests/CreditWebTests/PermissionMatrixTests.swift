@@ -45,13 +45,7 @@ struct PermissionMatrixTests {
             let table = AccessTable()
             let dependencies = AppDependencies(stores: try await TestDatabase.stores(db, clock: clock))
             // A record of the department's own, for the routes that show one.
-            let penalty = RecordSubmission(
-                category: "penalty",
-                fields: [
-                    "subjectCode": entity, "subjectName": "某公司", "documentNumber": "矩阵〔2026〕1号", "decidedOn": "2026-11-20",
-                    "content": "罚款", "basis": "某法", "severity": "general", "punishmentKinds": "罚款",
-                ]
-            )
+            let penalty = Builders.penalty(entity, number: "矩阵〔2026〕1号", content: "罚款", basis: "某法")
             let stored = try await dependencies.records.submit(
                 departmentCode: department,
                 items: [

@@ -35,11 +35,10 @@ struct RecordAPITests {
         try await client.execute(uri: "/api/v1/records/\(id)", method: .get, headers: bearer(token)) { try $0.body.json() }
     }
 
+    /// A penalty as a department's JSON sends it (``Builders/penalty(_:number:decidedOn:severity:kinds:content:basis:name:)``, with its fine).
     static func penalty(_ code: String, _ number: String, decidedOn: String = "2026-11-20") -> [String: Any] {
-        [
-            "category": "penalty", "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn,
-            "content": "罚款人民币五千元", "basis": "《食品安全法》第一百二十六条", "severity": "general", "punishmentKinds": "罚款", "amountFen": 500_000,
-        ]
+        let penalty = Builders.penalty(code, number: number, decidedOn: decidedOn, basis: "《食品安全法》第一百二十六条")
+        return penalty.fields.mapValues { $0 as Any }.merging(["category": penalty.category, "amountFen": 500_000]) { $1 }
     }
 
     @Test(

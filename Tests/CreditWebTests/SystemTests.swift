@@ -302,13 +302,7 @@ struct ReloadTests {
             let tax = DemoCity.departments[2].code
             let code = items[1].entity.code.rawValue
             func submit(_ number: String, decidedOn: String) async throws -> StoredRecord {
-                let penalty = RecordSubmission(
-                    category: "penalty",
-                    fields: [
-                        "subjectCode": code, "subjectName": "某公司", "documentNumber": number, "decidedOn": decidedOn, "content": "罚款人民币五千元",
-                        "basis": "《中华人民共和国税收征收管理法》第六十四条", "severity": "general", "punishmentKinds": "罚款",
-                    ]
-                )
+                let penalty = Builders.penalty(code, number: number, decidedOn: decidedOn, basis: "《中华人民共和国税收征收管理法》第六十四条")
                 let results = try await server.records.submit(
                     departmentCode: tax,
                     items: TestDatabase.items([penalty], catalogue: server.catalogue, today: clock.today()),
