@@ -6,70 +6,9 @@ import SQLKit
 /// registrations one by one, in order, would leave: the same versions and log entries in the same order, the
 /// same roles, the same outcomes.
 extension SQLRegistryStore {
-    /// The registered facts of an entity that a registration may change; equal facts mean "unchanged".
-    struct Facts: Equatable {
-        var name: String
-        var kind: String
-        var status: String
-        var region: String
-        var division: String
-        var established: String
-        var repID: Int
-
-        init(_ e: Entity, repID: Int) {
-            (name, kind, status, region, division, established) =
-                (e.name, e.kind.rawValue, e.status.rawValue, e.regionCode, e.industryDivision, e.establishedOn.description)
-            self.repID = repID
-        }
-
-        init(_ row: any SQLRow) throws {
-            name = try row.decode(column: "name", as: String.self)
-            kind = try row.decode(column: "kind", as: String.self)
-            status = try row.decode(column: "status", as: String.self)
-            region = try row.decode(column: "region_code", as: String.self)
-            division = try row.decode(column: "industry_division", as: String.self)
-            established = try row.decode(column: "established_on", as: String.self)
-            repID = try row.decode(column: "legal_rep_id", as: Int.self)
-        }
-    }
-
-    /// A role held (not ended) while the batch is worked out: stored before, or one of the batch's new roles.
-    struct OpenRole {
-        var role: PersonRole
-        var personID: Int
-        /// Its index among the batch's new roles; nil when it was stored before.
-        var new: Int?
-    }
-
-    /// An entity as the batch leaves it.
-    struct Current {
-        /// Its row id; nil for an entity the batch registers.
-        var id: Int?
-        var facts: Facts
-        /// The last registration's entity that changed it (what the `entities` row is written from); nil for a stored
-        /// entity the batch leaves as it was.
-        var entity: Entity?
-        var version: Int
-        /// The name in SQLite's name index before the batch (stored entities).
-        var storedName: String?
-        var open: [OpenRole]
-    }
-
-    struct NewRole {
-        var code: String
-        var personID: Int
-        var role: PersonRole
-        var startsOn: LocalDate
-        var endsOn: LocalDate?
-    }
-
-    struct NewVersion {
-        var code: String
-        var entity: Entity
-        var repID: Int
-        var version: Int
-        var reason: String?
-    }
+    typealias Facts = RegistrationPlan.Facts
+    typealias OpenRole = RegistrationPlan.OpenRole
+    typealias Current = RegistrationPlan.Current
 
     /// Stores registrations in order inside the caller's transaction (see ``RegistryStore/apply(_:)``).
     static func apply(
@@ -89,60 +28,9 @@ extension SQLRegistryStore {
         )
         var entities = try await storedEntities(Set(registrations.map(\.entity.code.rawValue)), sql: sql)
 
-        var outcomes: [RegistrationOutcome] = []
-        var versions: [NewVersion] = []
-        var roles: [NewRole] = []
-        var endedRepresentatives: [Int] = []  // stored entities whose legal representatives change
-        for registration in registrations {
-            let e = registration.entity
-            let code = e.code.rawValue
-            let repID = try lookup(personIDs, e.legalRepresentative.idNumber.rawValue)
-            let facts = Facts(e, repID: repID)
-            var outcome: RegistrationOutcome
-            var current: Current
-            if let known = entities[code] {
-                current = known
-                if current.facts == facts {
-                    outcome = .unchanged
-                } else {
-                    outcome = .updated
-                    let newRepresentative = current.facts.repID != repID
-                    current.facts = facts
-                    current.entity = e
-                    current.version += 1
-                    versions.append(NewVersion(code: code, entity: e, repID: repID, version: current.version, reason: registration.reason))
-                    if newRepresentative {
-                        for held in current.open where held.role == .legalRepresentative {
-                            if let index = held.new { roles[index].endsOn = today } else if let id = current.id { endedRepresentatives.append(id) }
-                        }
-                        current.open.removeAll { $0.role == .legalRepresentative }
-                        current.open.append(OpenRole(role: .legalRepresentative, personID: repID, new: roles.count))
-                        roles.append(NewRole(code: code, personID: repID, role: .legalRepresentative, startsOn: today))
-                    }
-                }
-            } else {
-                outcome = .accepted
-                versions.append(NewVersion(code: code, entity: e, repID: repID, version: 1, reason: registration.reason))
-                current = Current(
-                    facts: facts,
-                    entity: e,
-                    version: 1,
-                    open: [OpenRole(role: .legalRepresentative, personID: repID, new: roles.count)]
-                )
-                roles.append(NewRole(code: code, personID: repID, role: .legalRepresentative, startsOn: e.establishedOn))
-            }
-            // The further roles it names that the entity does not hold yet (as it held them before this row).
-            let held = current.open
-            for (role, person) in registration.roles {
-                let personID = try lookup(personIDs, person.idNumber.rawValue)
-                guard !held.contains(where: { $0.role == role && $0.personID == personID }) else { continue }
-                current.open.append(OpenRole(role: role, personID: personID, new: roles.count))
-                roles.append(NewRole(code: code, personID: personID, role: role, startsOn: today))
-                if outcome == .unchanged { outcome = .updated }
-            }
-            entities[code] = current
-            outcomes.append(outcome)
-        }
+        let plan = try RegistrationPlan.make(registrations, stored: entities, personIDs: personIDs, today: today)
+        let (outcomes, versions, roles, endedRepresentatives) = (plan.outcomes, plan.versions, plan.roles, plan.endedRepresentatives)
+        entities = plan.entities
 
         // Written in the order storing them one by one would have: entities (new ones in the order they first
         // appear), versions and log entries, roles.
@@ -200,7 +88,15 @@ extension SQLRegistryStore {
             for row in rows {
                 let id = try row.decode(column: "id", as: Int.self)
                 let code = try row.decode(column: "code", as: String.self)
-                let facts = try Facts(row)
+                let facts = Facts(
+                    name: try row.decode(column: "name", as: String.self),
+                    kind: try row.decode(column: "kind", as: String.self),
+                    status: try row.decode(column: "status", as: String.self),
+                    region: try row.decode(column: "region_code", as: String.self),
+                    division: try row.decode(column: "industry_division", as: String.self),
+                    established: try row.decode(column: "established_on", as: String.self),
+                    repID: try row.decode(column: "legal_rep_id", as: Int.self)
+                )
                 codeOf[id] = code
                 entities[code] = Current(
                     id: id,
