@@ -85,11 +85,10 @@ public final class FixedClock: CreditClock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+                // Cancelled already, or no time to wait: the sleep ends at once; otherwise the sleeper waits for the clock.
                 let (resumeNow, ready) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
-                    if Task.isCancelled { return (true, []) }
+                    if Task.isCancelled || seconds <= 0 { return (true, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: state.instant + seconds, continuation: continuation))
-                    let due = state.due()
-                    if !due.isEmpty { return (true, state.satisfied()) }
                     return (false, state.satisfied())
                 }
                 for watcher in ready { watcher.resume() }

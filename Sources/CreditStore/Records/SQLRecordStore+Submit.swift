@@ -220,7 +220,13 @@ extension SQLRecordStore {
             else { return nil }
             // A person not registered yet is added under the lock.
             if case .person(let number) = prepared.record.subject, snapshot.persons[number.rawValue] == nil { return nil }
-            let values = try Self.complete(prepared, found: nil, known: snapshot.known, persons: snapshot.persons, context: context)
+            let values = try Self.complete(
+                prepared,
+                countedFrom: context.receivedOn,
+                known: snapshot.known,
+                persons: snapshot.persons,
+                context: context
+            )
             var rows = Self.encodedRows(prepared, values: values, context: context, engine: engine)
             rows.unknownCode = prepared.subjectCode.flatMap { snapshot.known.contains($0) ? nil : $0 }
             return rows
@@ -291,7 +297,7 @@ extension SQLRecordStore {
             var versions: [(id: Int, rest: EncodedValues)] = []
             var log: [(id: Int, rest: EncodedValues)] = []
             // Records to store: new ones and new versions; a row sent again unchanged or twice in one file is answered.
-            var changed: [(position: Int, prepared: Prepared, found: Existing?)] = []
+            var changed: [(position: Int, prepared: Prepared, found: Existing?, countedFrom: LocalDate)] = []
             for (position, prepared) in valid {
                 let record = prepared.record
                 let index = items[position].index
@@ -308,20 +314,20 @@ extension SQLRecordStore {
                     results[position] = SubmissionResult(index: index, status: .rejected, problems: [problem])
                 case .unchanged(let id):
                     results[position] = SubmissionResult(index: index, status: .unchanged, id: id)
-                case .new, .newVersion:
-                    changed.append((position, prepared, found))
+                case .new(let receivedOn), .newVersion(_, _, let receivedOn):
+                    changed.append((position, prepared, found, receivedOn))
                 }
             }
             // Their persons, those not registered added together.
-            let people = changed.compactMap { _, prepared, _ -> Person? in
+            let people = changed.compactMap { _, prepared, _, _ -> Person? in
                 guard case .person(let number) = prepared.record.subject, snapshot?.persons[number.rawValue] == nil else { return nil }
                 return Person(idNumber: number, name: prepared.record.subjectName)
             }
             let persons = try await SQLRegistryStore.personIDs(adding: people, keys: context.keys, sql: sql)
                 .merging(snapshot?.persons ?? [:]) { added, _ in added }
-            for (position, prepared, found) in changed {
+            for (position, prepared, found, countedFrom) in changed {
                 let index = items[position].index
-                let values = try Self.complete(prepared, found: found, known: known, persons: persons, context: context)
+                let values = try Self.complete(prepared, countedFrom: countedFrom, known: known, persons: persons, context: context)
                 if let found {
                     // A correction or revocation: a new version of a record already stored.
                     let version = found.version + 1
@@ -562,11 +568,11 @@ extension SQLRecordStore {
     }
 
     /// Completes a prepared row with what the database says: the person's row (from `persons`, by identity
-    /// number), whether the registry knows the credit code, and — for a record stored already — its clock and window
-    /// from its first receipt (a correction does not make a late record on time).
+    /// number), whether the registry knows the credit code, and its clock and window counted from `countedFrom` (for a
+    /// correction, the first receipt: ``SubmissionRules``).
     static func complete(
         _ prepared: Prepared,
-        found: Existing?,
+        countedFrom: LocalDate,
         known: Set<String>,
         persons: [String: Int],
         context: StoreContext
@@ -578,15 +584,8 @@ extension SQLRecordStore {
         case .person(let number):
             values[plannedColumn("subject_person_id")] = .integer(try SQLRegistryStore.lookup(persons, number.rawValue))
         }
-        // A correction's clock and window count from the first receipt (SubmissionRules).
-        if case .newVersion(_, _, let firstReceived) = SubmissionRules.disposition(
-            documentNumber: prepared.record.documentNumber,
-            hash: prepared.hash,
-            stored: stored(found),
-            importID: nil,
-            receivedOn: context.receivedOn
-        ), firstReceived != context.receivedOn {
-            try derive(prepared.record, receivedOn: firstReceived, context: context).put(into: &values)
+        if countedFrom != context.receivedOn {
+            try derive(prepared.record, receivedOn: countedFrom, context: context).put(into: &values)
         }
         return values
     }

@@ -1,5 +1,4 @@
 import CreditCore
-import CreditStore
 import Logging
 import Synchronization
 

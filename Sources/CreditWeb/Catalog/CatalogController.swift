@@ -1,5 +1,4 @@
 import CreditCore
-import CreditStore
 import Foundation
 import Hummingbird
 

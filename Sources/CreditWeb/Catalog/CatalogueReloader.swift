@@ -1,5 +1,4 @@
 import CreditCore
-import CreditStore
 import Logging
 
 /// Puts a catalogue version loaded with `credit catalog load` in force in the running server, as
