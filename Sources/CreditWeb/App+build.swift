@@ -53,26 +53,54 @@ public struct AppConfiguration: Sendable {
     }
 }
 
-/// The services the application uses, all behind CreditCore's ports: the stores of ``CreditStores`` (the composition
-/// root; `dependencies.records` reads `stores.records`) and the reference tables. Built by
-/// ``standard(database:keys:signer:clock:logger:)`` for `credit serve`, and by the tests with ``init(stores:tables:)``.
-@dynamicMemberLookup
+/// The services the application uses, all behind CreditCore's ports; built from ``CreditStores`` (the composition
+/// root) by ``standard(database:keys:signer:clock:logger:)`` for `credit serve`, and by the tests over a temporary
+/// database with ``init(stores:tables:)``.
 public struct AppDependencies: Sendable {
-    public let stores: CreditStores
-    public let tables: ReferenceTables
+    /// The database itself, for `/healthz` and the engine's name.
+    public var database: CreditDatabase
+    public var registry: any RegistryStore
+    public var accounts: any AccountStore
+    /// The append-only audit log.
+    public var audit: any AuditTrail
+    /// Credit records.
+    public var records: any RecordStore
+    /// File uploads and their progress.
+    public var imports: any ImportJobStore
+    /// The catalogue versions the credit office loads.
+    public var catalogueStore: any CatalogueStore
+    /// The holiday years the credit office loads.
+    public var calendarStore: any CalendarStore
+    /// The tamper-evident log and its checkpoints.
+    public var log: any CreditLog
+    /// Every catalogue version; ``catalogue`` is the one in force today.
+    public var catalogues: CatalogueVersions
+    public var catalogue: Catalogue { catalogues.inForce(on: clock.today()) }
+    /// The publication rules.
+    public var rules: PublicationRules
+    /// The working-day calendar in force, replaced when the credit office loads a year (``CalendarReloader``).
+    public let calendars: CalendarSource
+    public var calendar: WorkingDayCalendar { calendars.current }
+    public var clock: any CreditClock
+    public var tables: ReferenceTables
 
     /// The application over a set of stores.
     public init(stores: CreditStores, tables: ReferenceTables = .standard) {
-        self.stores = stores
+        self.database = stores.database
+        self.registry = stores.registry
+        self.accounts = stores.accounts
+        self.audit = stores.audit
+        self.records = stores.records
+        self.imports = stores.imports
+        self.catalogueStore = stores.catalogueStore
+        self.calendarStore = stores.calendarStore
+        self.log = stores.log
+        self.catalogues = stores.catalogues
+        self.rules = stores.rules
+        self.calendars = stores.calendars
+        self.clock = stores.clock
         self.tables = tables
     }
-
-    public subscript<Value>(dynamicMember path: KeyPath<CreditStores, Value>) -> Value { stores[keyPath: path] }
-
-    /// The catalogue version in force today.
-    public var catalogue: Catalogue { stores.catalogues.inForce(on: stores.clock.today()) }
-    /// The working-day calendar in force, replaced when the credit office loads a year (``CalendarReloader``).
-    public var calendar: WorkingDayCalendar { stores.calendars.current }
 
     /// The usual dependencies over an open, migrated database, whose calendar fallbacks are logged and counted.
     /// (The estimates stored before are counted again by the server's reload service at its first look, at start.)
