@@ -16,7 +16,7 @@ struct AuditWebTests {
 
     @Test("non-public reads and refusals are audited with who, where and why; public reads are not", arguments: TestEngine.available)
     func recorded(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let office = Self.bearer(fixture.officeToken)
             // A public read: not audited.
             try await client.execute(uri: "/api/v1/entities/\(fixture.entityCode)", method: .get) { #expect($0.status == .ok) }
@@ -75,7 +75,7 @@ struct AuditWebTests {
 
     @Test("the export is a CSV of every matching event that a spreadsheet cannot be tricked by", arguments: TestEngine.available)
     func export(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let cookie = String(repeating: "a", count: 64)
             let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "credit_csrf=\(cookie)"]
             for _ in 0..<3 {
@@ -104,7 +104,7 @@ struct AuditWebTests {
 
     @Test("the audit page needs a signed-in credit office and a purpose")
     func page() async throws {
-        try await withSignInApp(.sqlite) { client, fixture in
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
             let (session, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
             let headers: HTTPFields = [.cookie: "credit_session=\(session)"]
             try await client.execute(uri: "/audit", method: .get) { #expect($0.status == .unauthorized) }
@@ -126,7 +126,8 @@ struct AuditWebTests {
 
     @Test("inclusion and consistency proofs served over HTTP verify against the signed checkpoint", arguments: TestEngine.available)
     func proofs(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, _ in
+        try await withTestApp(engine, entities: 5) { client, app in
+            _ = try await app.stores.log.signCheckpoint()
             let checkpoint = try await client.execute(uri: "/api/v1/log/checkpoint", method: .get) { try $0.body.json() }
             let size = checkpoint["size"] as! Int
             let root = Hex.decode(checkpoint["rootHash"] as! String)!
@@ -162,7 +163,7 @@ struct AuditWebTests {
                 anonymousRequestsPerMinute: nil,
                 trustedProxies: Set(trusted)
             )
-            try await withSignInApp(.sqlite, configuration: configuration, testing: .live) { client, fixture in
+            try await withTestApp(.sqlite, entities: 5, configuration: configuration, testing: .live) { client, fixture in
                 var headers = Self.bearer("crd_wrong")
                 headers[HTTPField.Name("X-Forwarded-For")!] = "198.51.100.1, 203.0.113.9"
                 try await client.execute(uri: "/api/v1/departments", method: .get, headers: headers) { #expect($0.status == .unauthorized) }

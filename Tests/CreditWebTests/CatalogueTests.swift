@@ -27,7 +27,7 @@ struct CatalogueTests {
     static func json(_ catalogue: Catalogue) throws -> ByteBuffer { ByteBuffer(bytes: Array(try JSONEncoder().encode(catalogue))) }
 
     /// The credit office loads ``local(version:effectiveFrom:)`` as version "2026-12 本地", effective 2026-12-01.
-    static func loadLocalVersion(_ client: any TestClientProtocol, _ fixture: SignInFixture) async throws {
+    static func loadLocalVersion(_ client: any TestClientProtocol, _ fixture: TestApp) async throws {
         try await client.execute(
             uri: "/api/v1/catalog",
             method: .put,
@@ -38,7 +38,7 @@ struct CatalogueTests {
 
     @Test("a new version takes effect on its date; records keep the version they were checked against", arguments: TestEngine.available)
     func versions(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             try await Self.loadLocalVersion(client, fixture)
             let today = try await client.execute(uri: "/api/v1/catalog", method: .get) { try $0.body.json() }
             #expect(today["version"] as? String == "2026-04-01")
@@ -75,7 +75,7 @@ struct CatalogueTests {
 
     @Test("a bad catalogue is refused with every problem; a version is never rewritten; departments may not load one")
     func refusals() async throws {
-        try await withSignInApp(.sqlite) { client, fixture in
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
             let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"]
             var bad = try Self.local(version: "bad", effectiveFrom: "2026-01-01")
             bad.categories.append(bad.categories[0])
@@ -110,7 +110,7 @@ struct CatalogueTests {
         arguments: TestEngine.available
     )
     func page(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             func page(_ uri: String = "/catalog") async throws -> (HTTPResponse.Status, String) {
                 try await client.execute(uri: uri, method: .get) { ($0.status, $0.body.text) }
             }

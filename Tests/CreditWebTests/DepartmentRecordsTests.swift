@@ -17,7 +17,7 @@ struct DepartmentRecordsTests {
         arguments: TestEngine.available
     )
     func ownRecords(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let token = fixture.departmentToken
             let code = fixture.entityCode
             // Received 2026-11-26 (Thursday): decided 11-20, on time; 09-28, late across the National Day holiday;

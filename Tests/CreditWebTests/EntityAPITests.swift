@@ -11,14 +11,14 @@ import Testing
 struct EntityAPITests {
     @Test("searching a Chinese fragment returns matching entities with the interface's fields", arguments: TestEngine.available)
     func search(_ engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, items in
-            let target = items.first { $0.entity.kind == .enterprise }!.entity
+        try await withTestApp(engine) { client, app in
+            let target = app.items.first { $0.entity.kind == .enterprise }!.entity
             let fragment = String(target.name.dropFirst(2).prefix(3))
             try await client.execute(uri: "/api/v1/entities?q=\(q(fragment))&size=50", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try response.body.json()
                 let found = body["items"] as! [[String: Any]]
-                let expected = items.filter { NameSearch.normalize($0.entity.name).contains(NameSearch.normalize(fragment)) }
+                let expected = app.items.filter { NameSearch.normalize($0.entity.name).contains(NameSearch.normalize(fragment)) }
                 #expect(body["total"] as? Int == expected.count)
                 #expect(found.allSatisfy { ($0["name"] as! String).contains(fragment) })
                 let entry = try #require(found.first { $0["code"] as? String == target.code.rawValue })
@@ -33,8 +33,8 @@ struct EntityAPITests {
 
     @Test("a whole credit code finds exactly its entity", arguments: TestEngine.available)
     func searchByCode(_ engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, items in
-            let code = items[42].entity.code.rawValue
+        try await withTestApp(engine) { client, app in
+            let code = app.items[42].entity.code.rawValue
             try await client.execute(uri: "/api/v1/entities?q=\(code.lowercased())", method: .get) { response in
                 let body = try response.body.json()
                 #expect(body["total"] as? Int == 1)
@@ -45,8 +45,8 @@ struct EntityAPITests {
 
     @Test("one entity by code; an invalid code is 400 naming the position; an unknown one 404", arguments: TestEngine.available)
     func show(_ engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, items in
-            let e = items[7].entity
+        try await withTestApp(engine) { client, app in
+            let e = app.items[7].entity
             try await client.execute(uri: "/api/v1/entities/\(e.code)", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try response.body.json()

@@ -24,13 +24,13 @@ struct EntityRegistrationTests {
     }
 
     /// A clerk of the market regulation department (the registering department of `9…` codes) and their API token.
-    static func registrar(_ fixture: SignInFixture) async throws -> (account: Account, token: String) {
+    static func registrar(_ fixture: TestApp) async throws -> (account: Account, token: String) {
         try await fixture.clerk("登记科员", department: DemoCity.departments[1].code)
     }
 
     @Test("the registering department registers and changes an entity; versions, the log and earlier records follow", arguments: TestEngine.available)
     func register(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let (_, token) = try await Self.registrar(fixture)
             let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
             // A record about the code arrives before the entity is registered: kept, unmatched.
@@ -87,7 +87,7 @@ struct EntityRegistrationTests {
         arguments: TestEngine.available
     )
     func configuredRegistrars(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let registry = SQLRegistryStore(database: fixture.db, keys: TestDatabase.keys, clock: fixture.clock)
             let approvals = Department(code: CreditCode.completing("11370100MB1234567")!, name: "济南市行政审批服务局")
             try await registry.addDepartment(approvals)
@@ -131,7 +131,7 @@ struct EntityRegistrationTests {
 
     @Test("another department may not register; bad fields are refused with every problem, and nothing is stored")
     func refusals() async throws {
-        try await withSignInApp(.sqlite) { client, fixture in
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
             let tax: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
             try await client.execute(uri: "/api/v1/entities", method: .post, headers: tax, body: try Self.body()) { response in
                 #expect(response.status == .forbidden)
@@ -168,7 +168,7 @@ struct EntityRegistrationTests {
         arguments: TestEngine.available
     )
     func controlCharacters(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"]
             var body = try Self.body(name: "福州\u{0}新登记有限公司")
             try await client.execute(uri: "/api/v1/entities", method: .post, headers: office, body: body) { response in
@@ -198,7 +198,7 @@ struct EntityRegistrationTests {
         arguments: TestEngine.available
     )
     func replacementCharacters(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let office: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)", .contentType: "application/json"]
             try await client.execute(uri: "/api/v1/entities", method: .post, headers: office, body: try Self.body(name: "福州\u{FFFD}\u{FFFD}登记有限公司")) {
                 response in
@@ -248,7 +248,7 @@ struct EntityRegistrationTests {
         arguments: TestEngine.available
     )
     func registrationFile(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let (market, token) = try await Self.registrar(fixture)
             let bearer: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
             let social = CreditCode.completing("51370100MJD000031")!.rawValue

@@ -14,7 +14,7 @@ import Testing
 @Suite("File uploads over HTTP, and correcting a rejected row on the page")
 struct ImportAPITests {
     /// Announces a file as the fixture's department; returns the new job's id.
-    static func announce(_ client: some TestClientProtocol, _ fixture: SignInFixture, _ body: String) async throws -> String {
+    static func announce(_ client: some TestClientProtocol, _ fixture: TestApp, _ body: String) async throws -> String {
         try await client.execute(
             uri: "/api/v1/imports",
             method: .post,
@@ -26,7 +26,7 @@ struct ImportAPITests {
         }
     }
 
-    static func file(_ fixture: SignInFixture, badCode: Bool = true) -> String {
+    static func file(_ fixture: TestApp, badCode: Bool = true) -> String {
         let code = fixture.entityCode
         return """
             行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别
@@ -41,7 +41,7 @@ struct ImportAPITests {
         arguments: TestEngine.available
     )
     func uploadAndCorrect(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
             let created = try await client.execute(
                 uri: "/api/v1/imports",
@@ -137,7 +137,7 @@ struct ImportAPITests {
 
     @Test("an Excel workbook is uploaded the same way", arguments: TestEngine.available)
     func workbook(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let id = try await Self.announce(client, fixture, #"{"category": "penalty", "filename": "十一月处罚.xlsx"}"#)
             let url = try TestWorkbook.penalties(codes: [fixture.entityCode, fixture.entityCode])
             defer { try? FileManager.default.removeItem(at: url) }
@@ -163,7 +163,7 @@ struct ImportAPITests {
         arguments: TestEngine.available
     )
     func interruptedByAStop(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine, configuration: Self.noReloads) { client, fixture in
+        try await withTestApp(engine, entities: 5, configuration: Self.noReloads) { client, fixture in
             // Two files were arriving, on two servers sharing the database, when the first server stopped.
             let first = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
             let second = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
@@ -211,7 +211,7 @@ struct ImportAPITests {
         arguments: TestEngine.available
     )
     func touchedWhileRunning(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine, configuration: Self.noReloads) { client, fixture in
+        try await withTestApp(engine, entities: 5, configuration: Self.noReloads) { client, fixture in
             let id = Int(try await Self.announce(client, fixture, #"{"category": "penalty"}"#))!
             let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
             #expect(try await jobs.start(id: id, server: "甲"))
@@ -239,7 +239,7 @@ struct ImportAPITests {
             anonymousRequestsPerMinute: nil,
             reloadInterval: .seconds(60)
         )
-        try await withSignInApp(engine, configuration: looking) { client, fixture in
+        try await withTestApp(engine, entities: 5, configuration: looking) { client, fixture in
             let id = Int(try await Self.announce(client, fixture, #"{"category": "penalty"}"#))!
             let jobs = SQLImportJobStore(database: fixture.db, clock: fixture.clock)
             // The server's first look is done: it sleeps on the test's clock until the next minute.
@@ -254,7 +254,7 @@ struct ImportAPITests {
 
     @Test("a file that cannot be read fails its job with the reason; another department's job does not exist")
     func failures() async throws {
-        try await withSignInApp(.sqlite) { client, fixture in
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
             let department: HTTPFields = [.authorization: "Bearer \(fixture.departmentToken)", .contentType: "application/json"]
             let id = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
             let failed = try await client.execute(
@@ -284,7 +284,7 @@ struct ImportAPITests {
         arguments: TestEngine.available
     )
     func recentUploads(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let tax = DemoCity.departments[2].code
             let market = DemoCity.departments[1].code
             func list(_ token: String, _ query: String = "") async throws -> (HTTPResponse.Status, [[String: Any]]) {

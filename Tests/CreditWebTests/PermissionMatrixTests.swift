@@ -124,50 +124,37 @@ struct PermissionMatrixTests {
 
     @Test("a wrong, malformed or revoked token is refused with 401 even where no token is needed")
     func badTokens() async throws {
-        try await TestDatabase.with(.sqlite) { db in
-            let accounts = SQLAccountStore(database: db)
-            let account = try await accounts.createAccount(name: "订阅者", role: .subscriber, departmentCode: nil, entityCode: nil)
-            let (token, info) = try await accounts.issueToken(accountID: account.id, expiresAt: nil)
-            _ = try await accounts.revokeToken(id: info.id)
-            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
-            let app = Application(router: try await buildRouter(dependencies: dependencies))
-            try await app.test(.router) { client in
-                for header in ["Bearer \(token)", "Bearer crd_" + String(repeating: "0", count: 64), "Basic dXNlcjpwYXNz", "Bearer"] {
-                    try await client.execute(uri: "/api/v1/departments", method: .get, headers: [.authorization: header]) { response in
-                        #expect(response.status == .unauthorized, "\(header.prefix(12))")
-                        let error = try errorBody(response.body)
-                        #expect(error.code == "invalid_token")
-                    }
-                }
-                try await client.execute(uri: "/api/v1/accounts/me", method: .get) { response in
-                    #expect(response.status == .unauthorized)
+        try await withTestApp(.sqlite, entities: 5) { client, app in
+            let account = try await app.accounts.createAccount(name: "订阅者", role: .subscriber, departmentCode: nil, entityCode: nil)
+            let (token, info) = try await app.accounts.issueToken(accountID: account.id, expiresAt: nil)
+            _ = try await app.accounts.revokeToken(id: info.id)
+            for header in ["Bearer \(token)", "Bearer crd_" + String(repeating: "0", count: 64), "Basic dXNlcjpwYXNz", "Bearer"] {
+                try await client.execute(uri: "/api/v1/departments", method: .get, headers: [.authorization: header]) { response in
+                    #expect(response.status == .unauthorized, "\(header.prefix(12))")
                     let error = try errorBody(response.body)
-                    #expect(error.code == "unauthenticated")
+                    #expect(error.code == "invalid_token")
                 }
+            }
+            try await client.execute(uri: "/api/v1/accounts/me", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                let error = try errorBody(response.body)
+                #expect(error.code == "unauthenticated")
             }
         }
     }
 
     @Test("/api/v1/accounts/me says who the token belongs to", arguments: TestEngine.available)
     func me(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
-            try await TestDatabase.seedDemo(registry, count: 2)
-            let accounts = SQLAccountStore(database: db)
+        try await withTestApp(engine, entities: 2) { client, app in
             let department = DemoCity.departments[2].code
-            let account = try await accounts.createAccount(name: "税务科员", role: .department, departmentCode: department, entityCode: nil)
-            let token = try await accounts.issueToken(accountID: account.id, expiresAt: nil).token
-            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
-            let app = Application(router: try await buildRouter(dependencies: dependencies))
-            try await app.test(.router) { client in
-                try await client.execute(uri: "/api/v1/accounts/me", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
-                    #expect(response.status == .ok)
-                    let body = try response.body.json()
-                    #expect(body["name"] as? String == "税务科员")
-                    #expect(body["role"] as? String == "department")
-                    #expect(body["departmentCode"] as? String == department)
-                    #expect(!response.body.text.contains(token))
-                }
+            let (_, token) = try await app.clerk("税务科员", department: department)
+            try await client.execute(uri: "/api/v1/accounts/me", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .ok)
+                let body = try response.body.json()
+                #expect(body["name"] as? String == "税务科员")
+                #expect(body["role"] as? String == "department")
+                #expect(body["departmentCode"] as? String == department)
+                #expect(!response.body.text.contains(token))
             }
         }
     }

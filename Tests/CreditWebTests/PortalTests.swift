@@ -24,8 +24,8 @@ struct PortalTests {
 
     @Test("a search lists results with links to entity pages and pages on", arguments: TestEngine.available)
     func search(_ engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, items in
-            let matching = items.filter { $0.entity.name.contains("济南") }
+        try await withTestApp(engine) { client, app in
+            let matching = app.items.filter { $0.entity.name.contains("济南") }
             try await client.execute(uri: "/search?q=\(q("济南"))", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = response.body.text
@@ -49,8 +49,8 @@ struct PortalTests {
 
     @Test("the entity page shows basic information, people and history, and no identity number", arguments: TestEngine.available)
     func entityPage(_ engine: TestEngine) async throws {
-        try await withTestApp(engine) { client, items in
-            let e = items[3].entity
+        try await withTestApp(engine) { client, app in
+            let e = app.items[3].entity
             try await client.execute(uri: "/entities/\(e.code)", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = response.body.text

@@ -46,7 +46,7 @@ struct RecordAPITests {
         arguments: TestEngine.available
     )
     func submitAndRead(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let department = Self.bearer(fixture.departmentToken, json: true)
             var bad = Self.penalty("91350100M000100Y4Z", "B-2")
             bad["decidedOn"] = "2026-02-30"
@@ -138,7 +138,7 @@ struct RecordAPITests {
         arguments: TestEngine.available
     )
     func controlCharacters(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             var tabbed = Self.penalty(fixture.entityCode, "济税罚〔2026〕8号")
             tabbed["content"] = "罚款\t人民币\n五千元"
             var broken = Self.penalty(fixture.entityCode, "济税罚〔2026〕\u{0}7号")
@@ -230,7 +230,7 @@ struct RecordAPITests {
         arguments: TestEngine.available
     )
     func refusals(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let results = try await client.execute(
                 uri: "/api/v1/records",
                 method: .post,
@@ -309,7 +309,7 @@ struct RecordAPITests {
         arguments: TestEngine.available
     )
     func queuePages(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let bad = (0..<203).map { i -> [String: Any] in
                 var record = Self.penalty(fixture.entityCode, "Q-\(i)")
                 record["decidedOn"] = "2026-02-30"
@@ -363,7 +363,7 @@ struct TimelinessAPITests {
         arguments: TestEngine.available
     )
     func rateNeverFullWithLate(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             // Received 2026-11-26: decided 2026-11-20 (on time) and, the last one, 2026-09-28 (late).
             for first in stride(from: 0, to: 2_000, by: 1_000) {
                 let batch = (first..<first + 1_000).map { RecordAPITests.penalty(fixture.entityCode, "R-\($0)", decidedOn: "2026-11-20") }
@@ -391,7 +391,7 @@ struct TimelinessAPITests {
 
     @Test("on-time rate, late count and average delay per department and category, on the API and the page", arguments: TestEngine.available)
     func report(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             // Received 2026-11-26: one decided 2026-11-20 (on time), one decided 2026-09-28 (due 2026-10-13 after the
             // National Day holiday, 32 working days late).
             let results = try await client.execute(
@@ -453,7 +453,7 @@ struct TimelinessAPITests {
         arguments: TestEngine.available
     )
     func estimated(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             // Received 26 November 2026, decided the 20th: counted in 2026 alone.
             _ = try await RecordAPITests.submit(
                 client,
@@ -495,7 +495,7 @@ struct TimelinessAPITests {
 struct OpenDataTests {
     @Test("search by category, department and date; export the same as CSV and JSON, masked", arguments: TestEngine.available)
     func searchAndExport(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             var person: [String: Any] = [
                 "category": "penalty", "subjectIdNumber": "11010519491231002X", "subjectName": "张三", "documentNumber": "O-3",
                 "decidedOn": "2026-11-23", "content": "罚款五百元", "basis": "某法", "severity": "general", "punishmentKinds": "罚款",
@@ -575,7 +575,7 @@ struct OpenDataTests {
         arguments: TestEngine.available
     )
     func formulasExportedAsText(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             var record = RecordAPITests.penalty(fixture.entityCode, "+F-1")
             record["content"] = #"=HYPERLINK("http://example.com/","查看详情")"#
             record["basis"] = "@SUM(1,2)"

@@ -12,61 +12,6 @@ import NIOCore
 import SQLKit
 import Testing
 
-/// The application over a fresh database with a credit-office account that can sign in
-/// (`office` / `SignInWebTests.password`) and a department account with an API token.
-struct SignInFixture: Sendable {
-    let db: CreditDatabase
-    let accounts: SQLAccountStore
-    let clock: FixedClock
-    let office: Account
-    let departmentToken: String
-    let officeToken: String
-    let entityCode: String
-
-    /// A new clerk of a department (by default the tax bureau, the department of `departmentToken`) and an API
-    /// token of theirs.
-    func clerk(_ name: String, department: String = DemoCity.departments[2].code) async throws -> (account: Account, token: String) {
-        let account = try await accounts.createAccount(name: name, role: .department, departmentCode: department, entityCode: nil)
-        return (account, try await accounts.issueToken(accountID: account.id, expiresAt: nil).token)
-    }
-}
-
-func withSignInApp(
-    _ engine: TestEngine,
-    configuration: AppConfiguration = AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil),
-    testing: TestingSetup = .router,
-    _ body: @escaping @Sendable (any TestClientProtocol, SignInFixture) async throws -> Void
-) async throws {
-    try await TestDatabase.with(engine) { db in
-        let clock = FixedClock(date: LocalDate("2026-11-26")!)
-        let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
-        let items = try await TestDatabase.seedDemo(registry, count: 5)
-        let accounts = SQLAccountStore(database: db, clock: clock, keys: TestDatabase.keys, passwordCost: 4)
-        let office = try await accounts.createAccount(name: "信用办 王五", role: .creditOffice, departmentCode: nil, entityCode: nil)
-        try await accounts.setPassword(accountID: office.id, login: "office", password: SignInWebTests.password)
-        let department = try await accounts.createAccount(
-            name: "税务科员",
-            role: .department,
-            departmentCode: DemoCity.departments[2].code,
-            entityCode: nil
-        )
-        let fixture = SignInFixture(
-            db: db,
-            accounts: accounts,
-            clock: clock,
-            office: office,
-            departmentToken: try await accounts.issueToken(accountID: department.id, expiresAt: nil).token,
-            officeToken: try await accounts.issueToken(accountID: office.id, expiresAt: nil).token,
-            entityCode: items[0].entity.code.rawValue
-        )
-        try await TamperEvidentLog(database: db).signCheckpoint(signer: .ephemeral(), clock: clock)
-        let dependencies = AppDependencies(stores: try await TestDatabase.stores(db, clock: clock))
-        let logger = Logger(label: "credit-web-test") { _ in CollectingLogHandler() }
-        let app = try await buildApplication(configuration: configuration, dependencies: dependencies, logger: logger)
-        try await app.test(testing) { client in try await body(client, fixture) }
-    }
-}
-
 /// A browser's cookie jar, as far as these tests need one.
 struct Jar {
     var cookies: [String: String] = [:]
@@ -94,12 +39,12 @@ func form(_ fields: [String: String]) -> ByteBuffer {
 
 @Suite("Signing in on the pages, CSRF and the audit log over HTTP")
 struct SignInWebTests {
-    static let password = "correct horse battery"
+    static let password = TestApp.password
     static let formType: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
     @Test("sign in, see the account page, sign out: the session ends on the server", arguments: TestEngine.available)
     func signInAndOut(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             var jar = Jar()
             // The sign-in page sets the visitor's CSRF cookie and puts the same token in the form.
             let token = try await client.execute(uri: "/login", method: .get) { response in
@@ -175,7 +120,7 @@ struct SignInWebTests {
 
     @Test("a form posted without the CSRF token is refused, audited, and signs no one in", arguments: TestEngine.available)
     func csrf(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let credentials = ["login": "office", "password": Self.password]
             // No cookie at all (a form on another site), a cookie without the field, and a mismatch.
             let attempts: [(String?, String?)] = [
@@ -207,7 +152,7 @@ struct SignInWebTests {
 
     @Test("a forged or ended session cookie gets 401 everywhere, clears itself, and is audited", arguments: TestEngine.available)
     func forgedSession(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             let (ended, _) = try await fixture.accounts.startSession(accountID: fixture.office.id)
             _ = try await fixture.accounts.endSession(token: ended)
             for cookie in ["crs_" + String(repeating: "1", count: 64), ended, "'; DROP TABLE sessions; --"] {
@@ -235,7 +180,7 @@ struct SignInWebTests {
     @Test("behind TLS the session cookie is Secure")
     func secureCookies() async throws {
         let configuration = AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil, secureCookies: true)
-        try await withSignInApp(.sqlite, configuration: configuration) { client, _ in
+        try await withTestApp(.sqlite, entities: 5, configuration: configuration) { client, _ in
             let cookie = String(repeating: "d", count: 64)
             var headers = Self.formType
             headers[.cookie] = "credit_csrf=\(cookie)"
@@ -253,7 +198,7 @@ struct SignInWebTests {
 
     @Test("an address outside the site is never a redirect target after sign-in")
     func openRedirect() async throws {
-        try await withSignInApp(.sqlite) { client, _ in
+        try await withTestApp(.sqlite, entities: 5) { client, _ in
             let cookie = String(repeating: "e", count: 64)
             var headers = Self.formType
             headers[.cookie] = "credit_csrf=\(cookie)"
@@ -282,7 +227,7 @@ struct SignInWebTests {
 
     @Test("a page that needs signing in, asked for without, is 401 with a link to sign in that comes back to it")
     func signInAndComeBack() async throws {
-        try await withSignInApp(.sqlite) { client, _ in
+        try await withTestApp(.sqlite, entities: 5) { client, _ in
             let asked = "/timeliness?from=2026-01-01&to=2026-11-26"
             let link = try await client.execute(uri: asked, method: .get) { response in
                 #expect(response.status == .unauthorized)

@@ -108,7 +108,7 @@ struct SystemTests {
 
     @Test("a method a served address does not take is 405 naming the methods it does (Allow), before sign-in and CSRF; an unknown address stays 404")
     func methodNotAllowed() async throws {
-        try await withSignInApp(.sqlite) { client, fixture in
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
             let bearer: HTTPFields = [.authorization: "Bearer \(fixture.officeToken)"]
             for (method, uri, allow) in [
                 (HTTPRequest.Method(rawValue: "TRACE")!, "/api/v1/records", "GET, HEAD, POST"),
@@ -154,8 +154,8 @@ struct SystemTests {
     @Test("request logs carry a request id and never the query string or an identity number")
     func logsHoldNoPersonalData() async throws {
         let logs = CollectingLogHandler()
-        try await withTestApp(.sqlite, entities: 5, logs: logs) { client, items in
-            let id = items[0].entity.legalRepresentative.idNumber.rawValue
+        try await withTestApp(.sqlite, entities: 5, logs: logs) { client, app in
+            let id = app.items[0].entity.legalRepresentative.idNumber.rawValue
             try await client.execute(uri: "/api/v1/entities?q=\(id)", method: .get) { response in
                 #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
             }
@@ -175,20 +175,13 @@ struct SystemTests {
                 #expect(error.code == "no_checkpoint")
             }
         }
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys)
-            try await TestDatabase.seedDemo(registry, count: 30)
-            let signer = CheckpointSigner.ephemeral()
-            let signed = try await TamperEvidentLog(database: db).signCheckpoint(signer: signer, clock: SystemClock())
-            let dependencies = AppDependencies(stores: try await TestDatabase.stores(db))
-            let app = Application(router: try await buildRouter(dependencies: dependencies))
-            let body = try await app.test(.router) { client in
-                try await client.execute(uri: "/api/v1/log/checkpoint", method: .get) { $0.body }
-            }
+        try await withTestApp(engine, entities: 30) { client, app in
+            let signed = try await app.stores.log.signCheckpoint()
+            let body = try await client.execute(uri: "/api/v1/log/checkpoint", method: .get) { $0.body }
             let json = try body.json()
             #expect(json["size"] as? Int == 30)
             #expect(json["rootHash"] as? String == signed.rootHash)
-            #expect(json["keyId"] as? String == signer.keyID)
+            #expect(json["keyId"] as? String == signed.keyID)
             let served = try JSONDecoder().decode(Checkpoint.self, from: Data(body.readableBytesView))
             #expect(served.signatureIsValid)
         }
@@ -197,7 +190,12 @@ struct SystemTests {
     @Test("anonymous callers are limited per minute, probes are not, and the limit refills with time")
     func rateLimit() async throws {
         let clock = FixedClock(date: LocalDate("2026-11-26")!)
-        try await withTestApp(.sqlite, entities: 5, clock: clock, anonymousRequestsPerMinute: 3) { client, _ in
+        try await withTestApp(
+            .sqlite,
+            entities: 5,
+            clock: clock,
+            configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: 3)
+        ) { client, _ in
             for _ in 0..<3 {
                 try await client.execute(uri: "/api/v1/departments", method: .get) { #expect($0.status == .ok) }
             }
@@ -221,7 +219,7 @@ struct SystemTests {
     func databaseUnavailable(_ engine: TestEngine) async throws {
         // No look for calendar loads: its first look counts clocks again under every department's lock, a second
         // writer this test would have to tell from the batch.
-        try await withSignInApp(engine, configuration: ImportAPITests.noReloads) { client, fixture in
+        try await withTestApp(engine, entities: 5, configuration: ImportAPITests.noReloads) { client, fixture in
             let db = fixture.db
             let penalty = RecordAPITests.penalty(fixture.entityCode, "断线〔2026〕1号")
             let headers = RecordAPITests.bearer(fixture.departmentToken, json: true)
@@ -381,7 +379,7 @@ struct CalendarPageTests {
         arguments: TestEngine.available
     )
     func reminder(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             func reminded(_ uri: String, _ headers: HTTPFields = [:]) async throws -> Bool {
                 try await client.execute(uri: uri, method: .get, headers: headers) { response in
                     #expect(response.status == .ok, "\(uri)")
@@ -422,7 +420,7 @@ struct CalendarPageTests {
         arguments: TestEngine.available
     )
     func loadNotice(_ engine: TestEngine) async throws {
-        try await withSignInApp(engine) { client, fixture in
+        try await withTestApp(engine, entities: 5) { client, fixture in
             // A penalty decided 1 February 2027 received the 17th: by the law's holidays alone, due the 16th — late.
             fixture.clock.set(LocalDate("2027-02-17")!)
             let results = try await RecordAPITests.submit(

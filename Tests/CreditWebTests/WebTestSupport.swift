@@ -9,29 +9,73 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// Builds the real application over a fresh database seeded with a small demo city, and runs `body`
-/// against it in process (no socket), or over a real socket with `testing: .live`.
+/// What a web test is given: the application's stores over a fresh database, the demo city's first entities, a
+/// credit-office account that can sign in (`office` / `TestApp.password`) and a tax-bureau clerk with an API token.
+struct TestApp: Sendable {
+    /// The credit office's password in every test app.
+    static let password = "correct horse battery"
+
+    let db: CreditDatabase
+    let stores: CreditStores
+    let clock: FixedClock
+    let items: [DemoCity.Item]
+    let office: Account
+    let officeToken: String
+    let departmentToken: String
+
+    var accounts: any AccountStore { stores.accounts }
+    /// The first demo entity's credit code.
+    var entityCode: String { items[0].entity.code.rawValue }
+
+    /// A new clerk of a department (by default the tax bureau, the department of `departmentToken`) and an API
+    /// token of theirs.
+    func clerk(_ name: String, department: String = DemoCity.departments[2].code) async throws -> (account: Account, token: String) {
+        let account = try await accounts.createAccount(name: name, role: .department, departmentCode: department, entityCode: nil)
+        return (account, try await accounts.issueToken(accountID: account.id, expiresAt: nil).token)
+    }
+}
+
+/// The one way a web test builds the platform: the real application over a fresh database seeded with the first
+/// `entities` of the demo city and the accounts of ``TestApp``, run against `body` in process (no socket), or over
+/// a real socket with `testing: .live`.
 func withTestApp(
     _ engine: TestEngine,
     entities: Int = 300,
-    clock: any CreditClock = FixedClock(date: LocalDate("2026-11-26")!),
+    clock: FixedClock = FixedClock(date: LocalDate("2026-11-26")!),
     logs: CollectingLogHandler? = nil,
-    anonymousRequestsPerMinute: Int? = nil,
+    configuration: AppConfiguration = AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil),
     testing: TestingSetup = .router,
-    _ body: @escaping @Sendable (any TestClientProtocol, [DemoCity.Item]) async throws -> Void
+    _ body: @escaping @Sendable (any TestClientProtocol, TestApp) async throws -> Void
 ) async throws {
     try await TestDatabase.with(engine) { db in
-        let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: clock)
-        let items = try await TestDatabase.seedDemo(registry, count: entities)
+        let stores = try await TestDatabase.stores(db, clock: clock)
+        let items = try await TestDatabase.seedDemo(stores.registry, count: entities)
+        let accounts = stores.accounts
+        let office = try await accounts.createAccount(name: "信用办 王五", role: .creditOffice, departmentCode: nil, entityCode: nil)
+        try await accounts.setPassword(accountID: office.id, login: "office", password: TestApp.password)
+        let clerk = try await accounts.createAccount(
+            name: "税务科员",
+            role: .department,
+            departmentCode: DemoCity.departments[2].code,
+            entityCode: nil
+        )
+        let app = TestApp(
+            db: db,
+            stores: stores,
+            clock: clock,
+            items: items,
+            office: office,
+            officeToken: try await accounts.issueToken(accountID: office.id, expiresAt: nil).token,
+            departmentToken: try await accounts.issueToken(accountID: clerk.id, expiresAt: nil).token
+        )
         var logger = Logger(label: "credit-web-test") { _ in logs ?? CollectingLogHandler() }
         logger.logLevel = .trace
-        let dependencies = AppDependencies(stores: try await TestDatabase.stores(db, clock: clock))
-        let app = try await buildApplication(
-            configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: anonymousRequestsPerMinute),
-            dependencies: dependencies,
+        let application = try await buildApplication(
+            configuration: configuration,
+            dependencies: AppDependencies(stores: stores),
             logger: logger
         )
-        try await app.test(testing) { client in try await body(client, items) }
+        try await application.test(testing) { client in try await body(client, app) }
     }
 }
 
