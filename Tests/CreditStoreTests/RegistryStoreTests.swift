@@ -11,21 +11,6 @@ import Testing
 struct RegistryStoreTests {
     static let clock = FixedClock(date: LocalDate("2026-11-26")!)
 
-    static func entity(_ code: String, _ name: String, rep: Person, status: EntityStatus = .operating) throws -> Entity {
-        Entity(
-            code: try CreditCode(validating: code),
-            name: name,
-            kind: .enterprise,
-            status: status,
-            regionCode: "370102",
-            industryDivision: "65",
-            establishedOn: LocalDate("2015-06-01")!,
-            legalRepresentative: rep
-        )
-    }
-    static let zhang = Person(idNumber: try! IdentityNumber(validating: "11010519491231002X"), name: "张三")
-    static let li = Person(idNumber: try! IdentityNumber(validating: "440524188001010014"), name: "李四")
-
     @Test("migrations are recorded by name and running them again changes nothing", arguments: TestEngine.available)
     func migrations(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine, migrate: false) { db in
@@ -33,32 +18,6 @@ struct RegistryStoreTests {
             #expect(first.count == Migration.all.count - 1)
             #expect(first.contains("create the registry of persons, entities, their versions and roles"))
             #expect(try await db.migrate().isEmpty)
-        }
-    }
-
-    @Test("registering, re-registering the same facts, then renaming keeps every version", arguments: TestEngine.available)
-    func versions(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
-            // setup
-            let original = try Self.entity("91350100M000100Y43", "福州鼎盛网络科技有限公司", rep: Self.zhang)
-            #expect(try await registry.register(original, reason: nil) == .accepted)
-            #expect(try await registry.register(original, reason: nil) == .unchanged)
-            // MUT
-            var renamed = original
-            renamed.name = "福州鼎盛信息技术有限公司"
-            #expect(try await registry.register(renamed, reason: "名称变更") == .updated)
-            // validate
-            let record = try #require(try await registry.fetchEntity(code: original.code))
-            #expect(record.name == "福州鼎盛信息技术有限公司")
-            #expect(record.formerNames == ["福州鼎盛网络科技有限公司"])
-            #expect(record.version == 2)
-            let versions = try await registry.fetchVersions(code: original.code)
-            #expect(versions.map(\.name) == ["福州鼎盛网络科技有限公司", "福州鼎盛信息技术有限公司"])
-            #expect(versions.last?.reason == "名称变更")
-            // The search index follows the new name and forgets the old one.
-            #expect(try await registry.searchEntities(.init(term: .nameFragment("信息技术"), page: 1, size: 10)).total == 1)
-            #expect(try await registry.searchEntities(.init(term: .nameFragment("网络科技"), page: 1, size: 10)).total == 0)
         }
     }
 
@@ -71,8 +30,8 @@ struct RegistryStoreTests {
             let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             for round in 0..<10 {
                 let person = Person(idNumber: IdentityNumber.completing("1101051980010101\(round)")!, name: "王\(round)")
-                let a = try Self.entity(CreditCode.completing("91370102MA7TA00\(round)0")!.rawValue, "甲\(round)有限公司", rep: person)
-                let b = try Self.entity(CreditCode.completing("91370102MA7TA00\(round)1")!.rawValue, "乙\(round)有限公司", rep: person)
+                let a = try RegistryConformance.entity(CreditCode.completing("91370102MA7TA00\(round)0")!.rawValue, "甲\(round)有限公司", rep: person)
+                let b = try RegistryConformance.entity(CreditCode.completing("91370102MA7TA00\(round)1")!.rawValue, "乙\(round)有限公司", rep: person)
                 async let first = registry.register(a, reason: nil)
                 async let second = registry.register(a, reason: nil)
                 async let third = registry.register(b, reason: nil)
@@ -87,30 +46,15 @@ struct RegistryStoreTests {
         }
     }
 
-    @Test("a new legal representative ends the old role and starts a new one", arguments: TestEngine.available)
-    func representativeChange(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
-            let original = try Self.entity("914403001922038216", "深圳华为测试有限公司", rep: Self.zhang)
-            _ = try await registry.register(original, reason: nil)
-            var changed = original
-            changed.legalRepresentative = Self.li
-            #expect(try await registry.register(changed, reason: "法定代表人变更") == .updated)
-            let roles = try await registry.fetchRoles(code: original.code)
-            #expect(roles.count == 2)
-            #expect(roles[0].name == "张三" && roles[0].endsOn == LocalDate("2026-11-26"))
-            #expect(roles[1].name == "李四" && roles[1].endsOn == nil && roles[1].role == .legalRepresentative)
-            #expect(try await registry.fetchEntity(code: original.code)?.legalRepresentativeName == "李四")
-        }
-    }
-
     @Test("Chinese substrings of 2, 3 and 4+ characters find the same names on both engines", arguments: TestEngine.available)
     func chineseSearch(_ engine: TestEngine) async throws {
         try await TestDatabase.with(engine) { db in
             let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
             let names = ["济南泉城食品有限公司", "济南历下泉水餐饮管理有限公司", "山东鲁能城建有限公司", "济南市历城区老王面馆"]
             let codes = ["9144030071526726XG", "91440300708461136T", "91330100799655058B", "91110108551385082Q"]
-            for (code, name) in zip(codes, names) { _ = try await registry.register(try Self.entity(code, name, rep: Self.zhang), reason: nil) }
+            for (code, name) in zip(codes, names) {
+                _ = try await registry.register(try RegistryConformance.entity(code, name, rep: RegistryConformance.zhang), reason: nil)
+            }
             func find(_ fragment: String) async throws -> [String] {
                 try await registry.searchEntities(.init(term: .nameFragment(NameSearch.normalize(fragment)), page: 1, size: 20)).items.map(\.name)
             }
@@ -122,27 +66,6 @@ struct RegistryStoreTests {
             #expect(try await find("老王面馆") == ["济南市历城区老王面馆"])
             #expect(try await find("泉食").isEmpty, "not a substring, although both characters occur")
             #expect(try await find("面馆济南").isEmpty, "grams in the wrong order do not match")
-        }
-    }
-
-    @Test("search by code, paging, and the total", arguments: TestEngine.available)
-    func codeAndPaging(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
-            let items = try await TestDatabase.seedDemo(registry, count: 1200, seed: 5)
-            let target = items[777].entity
-            let byCode = try await registry.searchEntities(.init(term: .code(target.code), page: 1, size: 20))
-            #expect(byCode.items.map(\.code) == [target.code])
-            #expect(byCode.items.first?.legalRepresentativeName == target.legalRepresentative.name)
-
-            let expected = items.filter { NameSearch.normalize($0.entity.name).contains("济南") }.map(\.entity.code)
-            let first = try await registry.searchEntities(.init(term: .nameFragment("济南"), page: 1, size: 25))
-            let second = try await registry.searchEntities(.init(term: .nameFragment("济南"), page: 2, size: 25))
-            #expect(first.total == expected.count)
-            #expect(!first.totalIsLowerBound)
-            #expect(first.items.map(\.code) == Array(expected.prefix(25)), "results come in registration order")
-            #expect(second.items.map(\.code) == Array(expected.dropFirst(25).prefix(25)))
-            #expect(try await registry.countEntities() == 1200)
         }
     }
 
@@ -203,9 +126,9 @@ struct RegistryStoreTests {
             // The same story twice, about two sets of codes: "A…" stored in one batch, "B…" one registration at a time.
             func story(_ prefix: String) throws -> (old: Entity, batch: [EntityRegistration]) {
                 func code(_ n: Int) throws -> String { try #require(CreditCode.completing("91370102MA7\(prefix)0000\(n)")).rawValue }
-                let x = try Self.entity(code(1), "济南\(prefix)甲有限公司", rep: p1)
-                let y = try Self.entity(code(2), "济南\(prefix)乙有限公司", rep: p2)
-                let z = try Self.entity(code(3), "济南\(prefix)丙有限公司", rep: p2)
+                let x = try RegistryConformance.entity(code(1), "济南\(prefix)甲有限公司", rep: p1)
+                let y = try RegistryConformance.entity(code(2), "济南\(prefix)乙有限公司", rep: p2)
+                let z = try RegistryConformance.entity(code(3), "济南\(prefix)丙有限公司", rep: p2)
                 var (x2, x3, y2, z2) = (x, x, y, z)
                 x2.legalRepresentative = p3
                 x3.legalRepresentative = p1
@@ -269,57 +192,6 @@ struct RegistryStoreTests {
             #expect(versions == [1, 1] + [1, 1, 2, 3, 2, 2] + [1, 1, 2, 3, 2, 2])
             let log = try await TamperEvidentLog(database: db).verify()
             #expect(log.ok && log.size == 14, "\(log)")
-        }
-    }
-
-    @Test("departments are added, renamed by code, and listed", arguments: TestEngine.available)
-    func departments(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
-            let code = try CreditCode(validating: "11370100001042173U")
-            try await registry.addDepartment(Department(code: code, name: "济南市发展改革委"))
-            try await registry.addDepartment(Department(code: code, name: "济南市发展和改革委员会"))
-            #expect(try await registry.fetchDepartments() == [Department(code: code, name: "济南市发展和改革委员会")])
-        }
-    }
-
-    @Test("a failing transaction stores nothing", arguments: TestEngine.available)
-    func atomicity(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let registry = SQLRegistryStore(database: db, keys: TestDatabase.keys, clock: Self.clock)
-            let city = DemoCity(seed: 3)
-            var items = (0..<10).map(city.item(at:))
-            items.append(items[0])  // the same code twice: the batch must fail as a whole
-            var failed = false
-            do { try await registry.registerNew(items) } catch { failed = true }
-            #expect(failed)
-            let count = try await registry.countEntities()
-            #expect(count == 0)
-        }
-    }
-}
-
-@Suite("Calendar storage")
-struct CalendarStoreTests {
-    @Test("a loaded year is used by the calendar; a malformed one is refused and nothing is stored", arguments: TestEngine.available)
-    func loadYear(_ engine: TestEngine) async throws {
-        try await TestDatabase.with(engine) { db in
-            let store = SQLCalendarStore(database: db)
-            let bad = HolidayYear(year: 2027, source: "x", periods: [.init(name: "元旦", from: LocalDate("2027-01-03")!, to: LocalDate("2027-01-01")!)])
-            await #expect(throws: CalendarLoadError.self) { try await store.load(bad) }
-            let stored = try await store.fetchAll()
-            #expect(stored.isEmpty)
-
-            let year = HolidayYear(
-                year: 2027,
-                source: "test",
-                periods: [.init(name: "元旦", from: LocalDate("2027-01-01")!, to: LocalDate("2027-01-03")!, workdays: [])]
-            )
-            try await store.load(year)
-            let calendar = try await store.calendar()
-            #expect(calendar.hasData(for: 2027))
-            #expect(!calendar.isWorkingDay(LocalDate("2027-01-01")!))
-            #expect(calendar.adding(workingDays: 7, to: LocalDate("2026-02-12")!) == LocalDate("2026-02-28"), "shipped years stay")
         }
     }
 }

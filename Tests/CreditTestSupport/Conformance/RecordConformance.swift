@@ -1,0 +1,92 @@
+import CreditCore
+import CreditDemo
+import CreditStore
+import Foundation
+import Testing
+
+/// What every ``RecordStore`` promises: the submission rules (``SubmissionRules``), the 7-working-day clock and the
+/// publication windows of the bundled rules, held on what is stored and shown.
+public enum RecordConformance {
+    /// The tax bureau of the demo city.
+    static let department = DemoCity.departments[2].code
+
+    /// Submits `records` as one batch of the tax bureau, checked against the catalogue in force today.
+    static func submit(_ world: ConformanceWorld, _ records: [RecordSubmission]) async throws -> [SubmissionResult] {
+        let today = world.clock.today()
+        let items = TestDatabase.items(records, catalogue: world.stores.catalogues.inForce(on: today), today: today)
+        return try await world.stores.records.submit(departmentCode: department, items: items, source: "api")
+    }
+
+    public static let behaviours: [PortBehaviour] = [
+        PortBehaviour("a record is stored once; sent again it changes nothing; changed it is a new version that keeps its first receipt") { world in
+            let subject = try await world.seed(3)[0].entity.code.rawValue
+            let first = Builders.penalty(subject, number: "济税罚〔2026〕101号", decidedOn: "2026-11-20")
+            let stored = try await submit(world, [first])
+            #expect(stored.map(\.status) == [.accepted])
+            let id = try #require(stored.first?.id)
+            #expect(try await submit(world, [first]).map(\.status) == [.unchanged])
+            world.clock.set(LocalDate("2026-12-03")!)
+            let changed = Builders.penalty(subject, number: "济税罚〔2026〕101号", decidedOn: "2026-11-20", content: "罚款人民币六千元")
+            let again = try await submit(world, [changed])
+            #expect(again.map(\.status) == [.updated] && again.first?.id == id)
+            let record = try #require(try await world.stores.records.fetchRecord(id: id))
+            #expect(record.version == 2 && record.matched && record.subjectCode == subject && record.status == .active)
+            #expect(record.content["content"] == "罚款人民币六千元")
+            #expect(record.publication?.from == ConformanceWorld.today, "the window counts from the first receipt")
+            #expect(record.timeliness.dueBy == LocalDate("2026-12-01") && !record.timeliness.late, "7 working days from Friday 20 November")
+            #expect(try await world.stores.records.fetchVersions(recordID: id).count == 2)
+        },
+        PortBehaviour("a general penalty is public from its receipt, for at least 3 months and until the day before a year from its decision") {
+            world in
+            let subject = try await world.seed(3)[1].entity.code.rawValue
+            let id = try #require(try await submit(world, [Builders.penalty(subject, number: "济税罚〔2026〕102号", decidedOn: "2026-11-20")]).first?.id)
+            let window = try #require(try await world.stores.records.fetchRecord(id: id)?.publication)
+            #expect(window.from == ConformanceWorld.today)
+            #expect(window.earliestEnd == LocalDate("2027-02-20") && window.until == LocalDate("2027-11-19"))
+            let records = world.stores.records
+            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2026-11-25")!).isEmpty, "not before the platform had it")
+            #expect(try await records.publicRecords(subjectCode: subject, on: ConformanceWorld.today).map(\.id) == [id])
+            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2027-11-19")!).map(\.id) == [id])
+            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2027-11-20")!).isEmpty)
+            let page = try await records.searchPublic(PublicRecordQuery(category: "penalty"), on: ConformanceWorld.today, page: 1, size: 10)
+            #expect(page.items.map(\.id) == [id] && page.total == 1)
+        },
+        PortBehaviour("the same document twice in one batch is refused into the department's queue, which the department resolves") { world in
+            let subject = try await world.seed(3)[2].entity.code.rawValue
+            let twice = Builders.penalty(subject, number: "济税罚〔2026〕103号")
+            let results = try await submit(world, [twice, twice])
+            #expect(results.map(\.status) == [.accepted, .rejected])
+            #expect(results[1].problems.map(\.code) == ["duplicate_in_batch"])
+            let records = world.stores.records
+            #expect(try await records.openRejectionCount(departmentCode: department) == 1)
+            let queued = try await records.rejections(departmentCode: department, limit: 10)
+            #expect(queued.map(\.documentNumber) == ["济税罚〔2026〕103号"] && queued.first?.problems.map(\.code) == ["duplicate_in_batch"])
+            let rejection = try #require(queued.first)
+            #expect(try await records.rejection(id: rejection.id, departmentCode: DemoCity.departments[1].code) == nil, "another department's")
+            #expect(try await records.resolveRejection(id: rejection.id, departmentCode: department))
+            #expect(try await records.openRejectionCount(departmentCode: department) == 0)
+            #expect(try await records.resolveRejection(id: rejection.id, departmentCode: department) == false, "resolving twice says so")
+        },
+        PortBehaviour("a record about an unregistered entity is kept, unmatched; lateness is counted in working days") { world in
+            try await world.seed(3)
+            let stranger = "91350100M000100Y43"
+            let results = try await submit(
+                world,
+                [
+                    Builders.penalty(stranger, number: "济税罚〔2026〕104号", decidedOn: "2026-11-20"),
+                    Builders.penalty(stranger, number: "济税罚〔2026〕105号", decidedOn: "2026-11-05"),
+                ]
+            )
+            #expect(results.map(\.status) == [.accepted, .accepted])
+            let records = world.stores.records
+            #expect(Set(try await records.unmatched(limit: 10).map(\.id)) == Set(results.compactMap(\.id)))
+            // Thursday 5 November + 7 working days = Monday 16 November; received Thursday the 26th: 8 working days late.
+            let late = try #require(try await records.fetchRecord(id: results[1].id!))
+            #expect(late.timeliness.dueBy == LocalDate("2026-11-16") && late.timeliness.late && late.timeliness.delayWorkingDays == 8)
+            let rows = try await records.timeliness(departmentCode: department, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-30")!)
+            #expect(rows.map(\.records) == [2] && rows.map(\.late) == [1])
+            let lateOnly = try await records.departmentRecords(department, DepartmentRecordQuery(lateOnly: true), page: 1, size: 10)
+            #expect(lateOnly.items.map(\.id) == [late.id] && lateOnly.total == 1)
+        },
+    ]
+}
