@@ -118,6 +118,29 @@ struct SignInWebTests {
         }
     }
 
+    @Test("an API change without any credentials is 401 unauthenticated; with a session cookie it still needs the CSRF token")
+    func apiWithoutCredentials() async throws {
+        try await withTestApp(.sqlite, entities: 5) { client, app in
+            let batch = ByteBuffer(string: #"{"records": []}"#)
+            let json: HTTPFields = [.contentType: "application/json"]
+            try await client.execute(uri: "/api/v1/records", method: .post, headers: json, body: batch) { response in
+                #expect(response.status == .unauthorized)
+                let error = try errorBody(response.body)
+                #expect(error.code == "unauthenticated")
+            }
+            // A signed-in browser's cookie is ambient: without the session's CSRF token the change is refused.
+            let (session, _) = try await app.accounts.startSession(accountID: app.office.id)
+            var cookie = json
+            cookie[.cookie] = "credit_session=\(session)"
+            try await client.execute(uri: "/api/v1/records", method: .post, headers: cookie, body: batch) { response in
+                #expect(response.status == .forbidden)
+                let error = try errorBody(response.body)
+                #expect(error.code == "csrf_failed")
+            }
+            #expect(try await app.stores.records.departmentRecords(DemoCity.departments[2].code, .init(), page: 1, size: 10).total == 0)
+        }
+    }
+
     @Test("a form posted without the CSRF token is refused, audited, and signs no one in", arguments: TestEngine.available)
     func csrf(_ engine: TestEngine) async throws {
         try await withTestApp(engine, entities: 5) { client, fixture in

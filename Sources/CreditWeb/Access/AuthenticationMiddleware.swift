@@ -82,8 +82,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Cross-site request forgery protection for every request that is not authenticated by a bearer token
-/// (a bearer token is never sent by a browser on its own, a cookie is).
+/// Cross-site request forgery protection for the requests a browser could be tricked into sending with its ambient
+/// credentials: every request on the pages, and API requests that carry a session cookie. A bearer token is never
+/// sent by a browser on its own; an API request with no credentials at all has none to abuse, and is answered by the
+/// route's access rule (401 when it needs a caller).
 ///
 /// A state-changing request (anything but GET, HEAD and OPTIONS) must carry the expected token in the
 /// form field `csrf` or the header `X-CSRF-Token`: the session's token for a signed-in person, otherwise
@@ -104,7 +106,9 @@ struct CSRFMiddleware: RouterMiddleware {
             context.form = FormBody.parse(String(buffer: body))
             request.body = .init(buffer: body)
         }
-        if context.authentication == .bearer { return try await next(request, context) }
+        if context.authentication == .bearer || (context.authentication == nil && request.uri.path.hasPrefix("/api/")) {
+            return try await next(request, context)
+        }
         var newCookie: String?
         if context.csrfToken == nil {
             if let existing = request.cookies[SessionCookies.csrf]?.value, existing.utf8.count == 64 {
