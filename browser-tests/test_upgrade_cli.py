@@ -1,6 +1,10 @@
 """A database written by the previous release (6b7f95a: a demo city of 60 entities with 30 records, an account and
-a signed checkpoint, in `Tests/Fixtures/release-6b7f95a`) upgrades in place: `credit migrate` finds nothing to apply,
-`credit verify` finds the log intact under the same signing key, and the data reads as before (both engines)."""
+a signed checkpoint, in `Tests/Fixtures/release-6b7f95a`) upgrades in place: `credit migrate` applies what came since
+(the publication periods counted as 民法典 Art. 201–202 count them), `credit verify` finds the log intact under the
+same signing key, and the data reads as before, with each stored window ending where the law ends it (both engines)."""
+import calendar
+import datetime
+import json
 import os
 import pathlib
 import shutil
@@ -12,6 +16,28 @@ import requests
 from conftest import fresh_database, start_server
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "Tests/Fixtures/release-6b7f95a"
+RESOURCES = pathlib.Path(__file__).parent.parent / "Sources/CreditCore/Resources"
+SINCE_THE_RELEASE = ["applied: count publication periods from the day after the decision"]
+
+
+def _add_months(day, months):
+    """民法典 Art. 202: the corresponding day of the month `months` later, or that month's last day when it has none."""
+    year, index = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return datetime.date(year, index + 1, min(day.day, calendar.monthrange(year, index + 1)[1]))
+
+
+def _last_public_day(record):
+    """The last public day of a record by the rules shipped as data: the decision day not counted, the maximum period."""
+    decided = datetime.date.fromisoformat(record["decidedOn"])
+    if record.get("severity"):
+        sets = json.loads((RESOURCES / "publication-rules.json").read_text(encoding="utf-8"))["sets"]
+        in_force = [s for s in sets if s["effectiveFrom"] <= record["decidedOn"]][-1]
+        months = in_force["periods"][record["severity"]]["maxMonths"]
+    else:
+        catalogue = json.loads((RESOURCES / "catalogue/2026-04-01.json").read_text(encoding="utf-8"))
+        months = next(c for c in catalogue["categories"] if c["code"] == record["category"])["publication"]["months"]
+    return _add_months(decided, months).isoformat()
 
 
 def _released_database(tmp):
@@ -39,9 +65,11 @@ def test_a_database_of_the_previous_release_upgrades_in_place(tmp_path):
 
     # MUT
     migrated = run("migrate")
-    # validate: nothing new to apply, the log intact, the data there
+    # validate: what came since the release is applied once, the log intact, the data there
     assert migrated.returncode == 0, migrated.stderr
-    assert "schema is up to date" in migrated.stdout, migrated.stdout
+    assert migrated.stdout.strip().splitlines() == SINCE_THE_RELEASE, migrated.stdout
+    again = run("migrate")
+    assert again.returncode == 0 and "schema is up to date" in again.stdout, again.stdout
     verified = run("verify")
     assert verified.returncode == 0 and verified.stdout.strip() == "ok", verified.stdout + verified.stderr
     assert "90 entries" in verified.stderr
@@ -56,6 +84,8 @@ def test_a_database_of_the_previous_release_upgrades_in_place(tmp_path):
     try:
         records = requests.get(base + "/api/v1/records", params={"size": 100}, timeout=30)
         assert records.status_code == 200 and records.json()["total"] > 0, records.text[:300]
+        for record in records.json()["items"]:
+            assert record["publicUntil"] == _last_public_day(record), record
         checkpoint = requests.get(base + "/api/v1/log/checkpoint", timeout=30).json()
         assert checkpoint["size"] == 90
     finally:

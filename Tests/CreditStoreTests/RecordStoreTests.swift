@@ -158,7 +158,10 @@ struct RecordStoreTests {
         }
     }
 
-    @Test("a general penalty is public the next day, still public at 3 months, gone after a year", arguments: TestEngine.available)
+    @Test(
+        "a general penalty is public the next day, still public at 3 months, public on the day a year after its decision (民法典 Art. 201–202) and gone the day after",
+        arguments: TestEngine.available
+    )
     func generalPenaltyWindow(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in
             let code = f.items[0].entity.code.rawValue
@@ -167,9 +170,10 @@ struct RecordStoreTests {
             let record = try #require(try await f.store.fetchRecord(id: results[0].id!))
             #expect(record.publication?.ruleSet == "rules-2026-order-36")
             #expect(record.publication?.earliestEnd == LocalDate("2026-08-11"))
-            #expect(record.publication?.until == LocalDate("2027-05-10"))
+            #expect(record.publication?.until == LocalDate("2027-05-11"))
+            #expect(record.publication?.repairFrom == LocalDate("2026-08-12"))
             #expect(record.timeliness.dueBy == LocalDate("2026-05-20") && !record.timeliness.late)
-            for (day, visible) in [("2026-05-12", true), ("2026-08-11", true), ("2027-05-10", true), ("2027-05-11", false)] {
+            for (day, visible) in [("2026-05-12", true), ("2026-08-11", true), ("2027-05-11", true), ("2027-05-12", false)] {
                 let shown = try await f.store.publicRecords(subjectCode: code, on: LocalDate(day)!).map(\.id)
                 #expect(shown == (visible ? [record.id] : []), "\(day)")
             }
@@ -576,7 +580,7 @@ struct RecordStoreTests {
             let serious = try #require(try await f.store.fetchRecord(id: results[2].id!))
             #expect(serious.publication?.ruleSet == "rules-2019-527")
             #expect(serious.publication?.earliestEnd == LocalDate("2026-07-10"))
-            #expect(serious.publication?.until == LocalDate("2029-01-09"))
+            #expect(serious.publication?.until == LocalDate("2029-01-10"))
             // The same warning from the tax bureau is not a market-regulation penalty: published.
             let tax = try await f.submit(Self.tax, [Self.penalty(code, number: "T-warning", decidedOn: "2026-05-08", kinds: "警告")])
             #expect(try await f.store.fetchRecord(id: tax[0].id!)?.publication != nil)

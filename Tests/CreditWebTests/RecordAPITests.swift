@@ -81,7 +81,7 @@ struct RecordAPITests {
             }
             #expect(record["dueBy"] as? String == "2026-12-01")
             #expect(record["late"] as? Bool == false)
-            #expect((record["publication"] as? [String: Any])?["until"] as? String == "2027-11-19")
+            #expect((record["publication"] as? [String: Any])?["until"] as? String == "2027-11-20")
             #expect(record["publicToday"] as? Bool == true)
             #expect((record["versions"] as? [Any])?.count == 1)
             #expect((record["fields"] as? [String: String])?["amountFen"] == "500000")
@@ -107,7 +107,7 @@ struct RecordAPITests {
                 try $0.body.json()["items"] as? [[String: Any]] ?? []
             }
             #expect(items.map { $0["documentNumber"] as? String } == ["济税罚〔2026〕1号"])
-            #expect(items.first?["publicUntil"] as? String == "2027-11-19")
+            #expect(items.first?["publicUntil"] as? String == "2027-11-20")
             try await client.execute(uri: "/entities/\(fixture.entityCode)", method: .get) { response in
                 #expect(response.body.text.contains("济税罚〔2026〕1号"))
                 #expect(response.body.text.contains("行政处罚（1）"))
@@ -532,12 +532,12 @@ struct OpenDataTests {
                 }
             }
             let received = fixture.clock.today().description
-            #expect(windows.contains(["O-1", received, "2027-02-20", "2027-11-19"]), "a general penalty: 3 months to a year, \(windows)")
-            #expect(windows.contains(["L-1", received, "-", "2029-11-17"]), "a licence: 36 months, no repair, \(windows)")
+            #expect(windows.contains(["O-1", received, "2027-02-20", "2027-11-20"]), "a general penalty: 3 months to a year, \(windows)")
+            #expect(windows.contains(["L-1", received, "-", "2029-11-18"]), "a licence: 36 months, no repair, \(windows)")
             try await client.execute(uri: "/entities/\(fixture.entityCode)", method: .get) { response in
                 let page = response.body.text
-                #expect(page.contains("\(received) 至 2027-11-19") && page.contains("<td class=\"record-earliest-end\">2027-02-20</td>"))
-                #expect(page.contains("\(received) 至 2029-11-17") && page.contains("id=\"repair-note\""))
+                #expect(page.contains("\(received) 至 2027-11-20") && page.contains("<td class=\"record-earliest-end\">2027-02-20</td>"))
+                #expect(page.contains("\(received) 至 2029-11-18") && page.contains("id=\"repair-note\""))
             }
             #expect(try await search("category=license") == ["L-1"])
             #expect(try await search("from=2026-11-19&to=2026-11-21") == ["O-1"])
@@ -556,7 +556,7 @@ struct OpenDataTests {
             #expect(csv.contains("110105********002X") && !csv.contains("11010519491231002X"))
             // The window's three dates at the end of each line (added after 公示截止, so older readers keep their columns).
             #expect(lines[0].hasSuffix(",公示截止,公示起始,最短公示期满"))
-            #expect(lines.contains { $0.contains(",O-1,") && $0.hasSuffix(",2027-11-19,\(fixture.clock.today()),2027-02-20") })
+            #expect(lines.contains { $0.contains(",O-1,") && $0.hasSuffix(",2027-11-20,\(fixture.clock.today()),2027-02-20") })
             let json = try await client.execute(uri: "/api/v1/open-data/records?format=json", method: .get) { response in
                 try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
             }

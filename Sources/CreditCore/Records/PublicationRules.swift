@@ -17,10 +17,27 @@ public struct PublicationRules: Sendable, Codable, Hashable {
         public var kinds: [String]
     }
 
+    /// How a period of months is counted from the decision day.
+    public enum Counting: String, Sendable, Codable, Hashable {
+        /// 民法典 Art. 201–202: the decision day is not counted, and an N-month period ends on the corresponding day of
+        /// the N-th month, or on that month's last day when it has none (decided 2026-09-01, 12 months: through 2027-09-01).
+        case civilCode = "civil-code-201-202"
+        /// The decision day counted as the first day: the period ends the day before the corresponding day.
+        case decisionDayCounted = "decision-day-counted"
+
+        /// The last day of a period of `months` that starts with a decision on `decidedOn`.
+        public func lastDay(months: Int, decidedOn: LocalDate) -> LocalDate {
+            let corresponding = decidedOn.adding(months: months)
+            return self == .civilCode ? corresponding : corresponding.adding(days: -1)
+        }
+    }
+
     public struct RuleSet: Sendable, Codable, Hashable {
         public var id: String
         public var effectiveFrom: LocalDate
         public var source: String
+        /// How the set's periods are counted.
+        public var counting: Counting
         public var periods: [String: Period]
         public var warningOnlyUnpublished: WarningOnly?
 
@@ -39,7 +56,7 @@ public struct PublicationRules: Sendable, Codable, Hashable {
 }
 
 /// When a record is public: from the day it was received, no earlier than its decision date, until its
-/// last public day (inclusive); `earliestEnd` is the first day a repair may end it (the minimum period).
+/// last public day (inclusive); `earliestEnd` is the last day of the minimum period, after which repair may end it.
 public struct PublicationWindow: Sendable, Codable, Hashable {
     public var ruleSet: String?
     public var from: LocalDate
@@ -54,6 +71,9 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
     }
 
     public func contains(_ day: LocalDate) -> Bool { from <= day && day <= until }
+
+    /// The first day repair may be applied for: the day after the minimum period.
+    public var repairFrom: LocalDate { earliestEnd.adding(days: 1) }
 
     /// Why a record is not published, for the record's page and the department.
     public enum NotPublished: String, Error, Sendable, Codable, Hashable {
@@ -84,10 +104,13 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         guard !revoked else { return .failure(.revoked) }
         guard category.disclosure == .public else { return .failure(.categoryNotPublic) }
         let from = max(decidedOn, receivedOn)
+        let counting = rules.set(on: decidedOn)?.counting ?? .civilCode
         func window(_ rule: String?, min: Int, max: Int) -> Result<PublicationWindow, NotPublished> {
-            let until = decidedOn.adding(months: max).adding(days: -1)
+            let until = counting.lastDay(months: max, decidedOn: decidedOn)
             guard from <= until else { return .failure(.expiredBeforeReceipt) }
-            return .success(PublicationWindow(ruleSet: rule, from: from, earliestEnd: decidedOn.adding(months: min), until: until))
+            return .success(
+                PublicationWindow(ruleSet: rule, from: from, earliestEnd: counting.lastDay(months: min, decidedOn: decidedOn), until: until)
+            )
         }
         switch category.publication.kind {
         case .none:

@@ -78,5 +78,15 @@ extension Migration {
                 "UPDATE records SET clock_estimated = 2 WHERE decided_on < '2024-01-01' OR due_by > '2026-12-31' OR received_at >= '2026-12-31'",
             ]
         ),
+        Migration(
+            25,
+            // 民法典 Art. 201–202: the decision day is not counted, so a period of N months ends on the corresponding
+            // day, one day later than the windows stored before (which counted the decision day). The minimum period's
+            // last day was already that day. A record refused as expired before its receipt stays refused: it could
+            // only change if it arrived on exactly its new last day.
+            "count publication periods from the day after the decision",
+            sqlite: ["UPDATE records SET public_until = date(public_until, '+1 day') WHERE public_until IS NOT NULL"],
+            postgres: ["UPDATE records SET public_until = to_char(CAST(public_until AS date) + 1, 'YYYY-MM-DD') WHERE public_until IS NOT NULL"]
+        ),
     ]
 }

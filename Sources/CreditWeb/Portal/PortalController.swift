@@ -109,6 +109,7 @@ struct PortalController: AreaRoutes {
                         "content": r.content["content"] ?? "", "severity": r.severity?.label ?? false,
                         "from": r.publication?.from.description ?? "", "until": r.publication?.until.description ?? "",
                         "earliestEnd": category.adverse ? r.publication?.earliestEnd.description ?? "" : "",
+                        "repairFrom": category.adverse ? r.publication?.repairFrom.description ?? "" : "",
                     ]
                 },
             ]

@@ -171,7 +171,8 @@ extension RecordController {
         if let window = r.publication {
             ctx["window"] = [
                 "from": window.from.description, "until": window.until.description,
-                "earliestEnd": category?.adverse == true ? window.earliestEnd.description : "", "ruleSet": window.ruleSet ?? "",
+                "earliestEnd": category?.adverse == true ? window.earliestEnd.description : "",
+                "repairFrom": window.repairFrom.description, "ruleSet": window.ruleSet ?? "",
             ]
         }
         if let reason = r.notPublished { ctx["notPublished"] = Self.notPublishedLabel(reason) }

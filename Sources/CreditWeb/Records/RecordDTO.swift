@@ -38,12 +38,14 @@ struct SubmissionDTO: ResponseEncodable, Sendable {
 struct PublicationDTO: Encodable, Sendable {
     var from: String
     var earliestEnd: String
+    var repairFrom: String
     var until: String
     var ruleSet: String?
 
     init(_ w: PublicationWindow) {
         from = w.from.description
         earliestEnd = w.earliestEnd.description
+        repairFrom = w.repairFrom.description
         until = w.until.description
         ruleSet = w.ruleSet
     }
@@ -170,9 +172,10 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
         var departmentCode: String
         var publicFrom: String?
         var publicUntil: String?
-        /// For an adverse record: the end of its shortest publication period, after which the subject may apply for
-        /// credit repair (its publication then stops early if granted).
+        /// For an adverse record: the last day of its shortest publication period; from the next day (`repairFrom`)
+        /// the subject may apply for credit repair (its publication then stops early if granted).
         var earliestEnd: String?
+        var repairFrom: String?
         var severity: String?
         var content: String?
         var basis: String?
@@ -196,6 +199,7 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
             publicFrom = r.publication?.from.description
             publicUntil = r.publication?.until.description
             earliestEnd = catalogue.category(r.category)?.adverse == true ? r.publication?.earliestEnd.description : nil
+            repairFrom = catalogue.category(r.category)?.adverse == true ? r.publication?.repairFrom.description : nil
             severity = r.severity?.rawValue
             content = r.content["content"]
             basis = r.content["basis"]

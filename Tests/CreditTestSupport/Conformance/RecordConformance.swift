@@ -36,18 +36,21 @@ public enum RecordConformance {
             #expect(record.timeliness.dueBy == LocalDate("2026-12-01") && !record.timeliness.late, "7 working days from Friday 20 November")
             #expect(try await world.stores.records.fetchVersions(recordID: id).count == 2)
         },
-        PortBehaviour("a general penalty is public from its receipt, for at least 3 months and until the day before a year from its decision") {
+        PortBehaviour("a general penalty is public from its receipt, for at least 3 months and through the day a year after its decision") {
             world in
             let subject = try await world.seed(3)[1].entity.code.rawValue
             let id = try #require(try await submit(world, [Builders.penalty(subject, number: "济税罚〔2026〕102号", decidedOn: "2026-11-20")]).first?.id)
             let window = try #require(try await world.stores.records.fetchRecord(id: id)?.publication)
             #expect(window.from == ConformanceWorld.today)
-            #expect(window.earliestEnd == LocalDate("2027-02-20") && window.until == LocalDate("2027-11-19"))
+            #expect(
+                window.earliestEnd == LocalDate("2027-02-20") && window.repairFrom == LocalDate("2027-02-21")
+                    && window.until == LocalDate("2027-11-20")
+            )
             let records = world.stores.records
             #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2026-11-25")!).isEmpty, "not before the platform had it")
             #expect(try await records.publicRecords(subjectCode: subject, on: ConformanceWorld.today).map(\.id) == [id])
-            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2027-11-19")!).map(\.id) == [id])
-            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2027-11-20")!).isEmpty)
+            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2027-11-20")!).map(\.id) == [id])
+            #expect(try await records.publicRecords(subjectCode: subject, on: LocalDate("2027-11-21")!).isEmpty)
             let page = try await records.searchPublic(PublicRecordQuery(category: "penalty"), on: ConformanceWorld.today, page: 1, size: 10)
             #expect(page.items.map(\.id) == [id] && page.total == 1)
         },
