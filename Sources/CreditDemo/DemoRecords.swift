@@ -130,8 +130,10 @@ public struct DemoRecords: Sendable {
                 if !warning && rng.below(4) == 0 { kinds += "；没收违法所得" }
                 var f = fields("\(prefix)〔\(on.year)〕\(number)号", on, warning ? "警告" : "罚款人民币\(yuan)元")
                 f["basis"] = basis
-                f["severity"] = severity
+                // A penalty of only 警告 is minor (Order 36); half of them were given on the spot (简易程序).
+                f["severity"] = warning ? "minor" : severity
                 f["punishmentKinds"] = kinds
+                f["procedure"] = warning && number % 2 == 0 ? "simple" : "ordinary"
                 if !warning { f["amountFen"] = String(yuan * 100) }
                 let receivedOn = deliver(RecordSubmission(category: "penalty", fields: f), by: desk, decidedOn: on, rng: &rng)
                 // About one in twenty is withdrawn later (行政复议撤销): the record leaves the public view at once.
@@ -163,6 +165,7 @@ public struct DemoRecords: Sendable {
                 f["basis"] = "《中华人民共和国反不正当竞争法》第二十条"
                 f["severity"] = "general"
                 f["punishmentKinds"] = "罚款"
+                f["procedure"] = "ordinary"
                 f["amountFen"] = "200000"
                 deliver(RecordSubmission(category: "penalty", fields: f), by: .market, decidedOn: on, rng: &rng)
             }

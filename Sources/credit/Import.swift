@@ -82,7 +82,7 @@ struct Import: AsyncParsableCommand {
         case .success(let s):
             printError("")
             print("accepted \(s.accepted)\nupdated \(s.updated)\nunchanged \(s.unchanged)\nrejected \(s.rejected)")
-            for line in Self.rejectionLines(s) { printError(line) }
+            for line in Self.rejectionLines(s) + Self.warningLines(s) { printError(line) }
             printError(
                 "共 \(s.rows) 行：新增 \(s.accepted)，更新 \(s.updated)，未变 \(s.unchanged)，退回 \(s.rejected) / "
                     + "\(s.rows) rows: \(s.accepted) accepted, \(s.updated) updated, \(s.unchanged) unchanged, \(s.rejected) rejected"
@@ -93,22 +93,31 @@ struct Import: AsyncParsableCommand {
         }
     }
 
+    /// The rows stored with a warning that the summary kept.
+    static func warningLines(_ summary: ImportSummary) -> [String] {
+        guard summary.warned > 0 else { return [] }
+        return ["已入库但有警告的行 / rows stored with a warning:"] + problemLines(summary.firstWarnings, more: summary.warned - summary.firstWarnings.count)
+    }
+
     /// The rejected rows the summary kept, each with every problem, and where to find the rest.
     static func rejectionLines(_ summary: ImportSummary) -> [String] {
         guard summary.rejected > 0 else { return [] }
-        var lines = ["退回的行 / rejected rows:"]
-        for row in summary.firstRejections {
+        return ["退回的行 / rejected rows:"] + problemLines(summary.firstRejections, more: summary.rejected - summary.firstRejections.count) + [
+            "退回的行都在本部门的退回队列中，可在 /rejections 页面更正 / every rejected row is in the department's rejection queue (page /rejections, GET /api/v1/rejections)"
+        ]
+    }
+
+    /// Each problem of each row, by line, and how many rows are not shown.
+    static func problemLines(_ rows: [RejectedRow], more: Int) -> [String] {
+        var lines: [String] = []
+        for row in rows {
             for problem in row.problems {
                 let value = problem.value.map { " “\($0)”" } ?? ""
                 let field = problem.field.isEmpty ? ":" : " \(problem.field)\(value):"
                 lines.append("  第 \(row.line) 行 / line \(row.line)\(field) \(problem.message)")
             }
         }
-        let more = summary.rejected - summary.firstRejections.count
         if more > 0 { lines.append("  …另有 \(more) 行 / \(more) more rows") }
-        lines.append(
-            "退回的行都在本部门的退回队列中，可在 /rejections 页面更正 / every rejected row is in the department's rejection queue (page /rejections, GET /api/v1/rejections)"
-        )
         return lines
     }
 }

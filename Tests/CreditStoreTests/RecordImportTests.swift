@@ -40,6 +40,19 @@ struct RecordImportTests {
         """
     }
 
+    @Test("a file's legacy code failing only its position-17 check is stored, and the summary says so", arguments: TestEngine.available)
+    func legacyCode(_ engine: TestEngine) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let text = Self.header + "庚公司,91370102MA3C4D5E03,济市监罚〔2026〕107号,2026-05-07,罚款,某法,一般,罚款\n"
+            let summary = try await f.importer(batchSize: 10).run(Self.chunks(Array(text.utf8)), encoding: .auto)
+            #expect(summary.accepted == 1 && summary.rejected == 0)
+            #expect(summary.warned == 1 && summary.firstWarnings.map(\.line) == [2])
+            #expect(summary.firstWarnings.first?.problems.map(\.code) == ["organization_code_check"])
+            let stored = try await f.store.departmentRecords(RecordStoreTests.market.code, .init(), page: 1, size: 10)
+            #expect(stored.items.map(\.subjectCode) == ["91370102MA3C4D5E03"])
+        }
+    }
+
     @Test("a GB 18030 file with the national column names: good rows stored, every bad row explained and queued", arguments: TestEngine.available)
     func gbFile(_ engine: TestEngine) async throws {
         try await RecordStoreTests.with(engine) { f in

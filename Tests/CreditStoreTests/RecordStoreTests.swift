@@ -559,7 +559,10 @@ struct RecordStoreTests {
         }
     }
 
-    @Test("minor, warning-only market-regulation and pre-April-2026 serious penalties follow their rules", arguments: TestEngine.available)
+    @Test(
+        "minor, warning-only and pre-April-2026 serious penalties follow their rules; a severity the punishment kinds contradict is refused",
+        arguments: TestEngine.available
+    )
     func publicationRules(_ engine: TestEngine) async throws {
         try await Self.with(engine) { f in
             let code = f.items[3].entity.code.rawValue
@@ -568,7 +571,7 @@ struct RecordStoreTests {
                 Self.market,
                 [
                     Self.penalty(code, number: "M-minor", decidedOn: "2026-05-08", severity: "轻微"),
-                    Self.penalty(code, number: "M-warning", decidedOn: "2026-05-08", kinds: "警告"),
+                    Self.penalty(code, number: "M-warning", decidedOn: "2026-05-08", severity: "minor", kinds: "警告"),
                     Self.penalty(code, number: "M-serious-old", decidedOn: "2026-01-10", severity: "serious", kinds: "罚款；没收违法所得"),
                 ]
             )
@@ -581,9 +584,24 @@ struct RecordStoreTests {
             #expect(serious.publication?.ruleSet == "rules-2019-527")
             #expect(serious.publication?.earliestEnd == LocalDate("2026-07-10"))
             #expect(serious.publication?.until == LocalDate("2029-01-10"))
-            // The same warning from the tax bureau is not a market-regulation penalty: published.
-            let tax = try await f.submit(Self.tax, [Self.penalty(code, number: "T-warning", decidedOn: "2026-05-08", kinds: "警告")])
-            #expect(try await f.store.fetchRecord(id: tax[0].id!)?.publication != nil)
+            // Under Order 36 a penalty of only 警告 or 通报批评 is minor, whoever gave it, and is not published; one that
+            // revokes a licence is never minor.
+            let tax = try await f.submit(
+                Self.tax,
+                [
+                    Self.penalty(code, number: "T-warning", decidedOn: "2026-05-08", severity: "minor", kinds: "警告"),
+                    Self.penalty(code, number: "T-warning-general", decidedOn: "2026-05-08", kinds: "警告"),
+                    Self.penalty(code, number: "T-notice-serious", decidedOn: "2026-05-08", severity: "serious", kinds: "通报批评"),
+                    Self.penalty(code, number: "T-revoked-minor", decidedOn: "2026-05-08", severity: "minor", kinds: "罚款；吊销许可证件"),
+                ]
+            )
+            #expect(tax.map(\.status) == [.accepted, .rejected, .rejected, .rejected])
+            #expect(try await f.store.fetchRecord(id: tax[0].id!)?.notPublished == "warning-only")
+            #expect(tax.dropFirst().map { $0.problems.map(\.code) } == Array(repeating: ["severity_contradicts_kinds"], count: 3))
+            #expect(tax[3].problems.first?.message.contains("吊销许可证件") == true)
+            // Before April 2026 the kinds were not read for severity: the earlier rules stand.
+            let old = try await f.submit(Self.tax, [Self.penalty(code, number: "T-old-warning", decidedOn: "2026-03-02", kinds: "警告")])
+            #expect(old.map(\.status) == [.accepted])
         }
     }
 

@@ -2,7 +2,8 @@ import CreditCore
 
 /// Builders of the values tests submit, so that a penalty is written in one place.
 public enum Builders {
-    /// A market regulator's penalty about a company: a fine under the food-safety law, `general` unless told.
+    /// A market regulator's penalty about a company: a fine under the food-safety law, `general` and under the ordinary
+    /// procedure unless told.
     public static func penalty(
         _ code: String = "91350100M000100Y43",
         number: String,
@@ -11,13 +12,14 @@ public enum Builders {
         kinds: String = "罚款",
         content: String = "罚款人民币五千元",
         basis: String = "《中华人民共和国食品安全法》第一百二十六条",
-        name: String = "某公司"
+        name: String = "某公司",
+        procedure: String = "ordinary"
     ) -> RecordSubmission {
         RecordSubmission(
             category: "penalty",
             fields: [
                 "subjectCode": code, "subjectName": name, "documentNumber": number, "decidedOn": decidedOn, "content": content,
-                "basis": basis, "severity": severity, "punishmentKinds": kinds,
+                "basis": basis, "severity": severity, "punishmentKinds": kinds, "procedure": procedure,
             ]
         )
     }

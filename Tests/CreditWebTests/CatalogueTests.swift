@@ -121,7 +121,9 @@ struct CatalogueTests {
             #expect(today.contains("行政处罚决定书文号、处罚决定书文号") && today.contains("处罚决定日期、处罚日期"))
             // The periods of the rule set in force (Order 36): serious records 1 to 3 years, general 3 months to 1 year.
             #expect(today.contains("<td>严重</td><td>1 年</td><td>3 年</td>") && today.contains("<td>一般</td><td>3 个月</td><td>1 年</td>"))
-            #expect(today.contains("仅为“警告”的行政处罚不公示"))
+            // Order 36: a penalty of only 警告 or 通报批评 is minor and not published, whoever gave it; nor is a simple-procedure one.
+            #expect(today.contains("任何部门作出的、仅为“警告”或“通报批评”的行政处罚不公示"))
+            #expect(today.contains("简易程序作出的行政处罚不公示") && today.contains("处罚种类含“吊销许可证件”"))
             #expect(today.contains("轻微失信不公示") && today.contains("自决定日期起公示 3 年"))
             #expect(today.contains("政务共享：政府部门可查，不向社会公开"))  // levies: shared among government only
             #expect(!today.contains("市级诚信荣誉"))

@@ -41,6 +41,19 @@ struct RecordAPITests {
         return penalty.fields.mapValues { $0 as Any }.merging(["category": penalty.category, "amountFen": 500_000]) { $1 }
     }
 
+    @Test("a credit code failing its position-17 check, typed into the API, is refused naming the field; nothing is stored")
+    func legacyCodeTyped() async throws {
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
+            // Position 17 is "0" where GB 11714 gives "7" (see PenaltyRulesTests); the same row from a file is stored.
+            let results = try await Self.submit(client, token: fixture.departmentToken, [Self.penalty("91370102MA3C4D5E03", "济税罚〔2026〕9号")])
+            #expect(results.compactMap { $0["status"] as? String } == ["rejected"])
+            let errors = results.first?["errors"] as? [[String: Any]] ?? []
+            #expect(errors.compactMap { $0["code"] as? String } == ["organization_code_check"])
+            #expect(errors.compactMap { $0["field"] as? String } == ["subjectCode"])
+            #expect(try await fixture.stores.records.unmatched(limit: 10).isEmpty)
+        }
+    }
+
     @Test(
         "a department submits a batch; every record gets its outcome; the record, the queue and the public view follow",
         arguments: TestEngine.available
@@ -508,6 +521,7 @@ struct OpenDataTests {
             license.removeValue(forKey: "severity")
             license.removeValue(forKey: "punishmentKinds")
             license.removeValue(forKey: "amountFen")
+            license.removeValue(forKey: "procedure")
             let results = try await client.execute(
                 uri: "/api/v1/records",
                 method: .post,

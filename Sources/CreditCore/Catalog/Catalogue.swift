@@ -58,7 +58,7 @@ public struct Catalogue: Sendable, Codable, Hashable {
 
     public struct Field: Sendable, Codable, Hashable {
         public enum FieldType: String, Sendable, Codable, Hashable {
-            case text, date, creditCode, idNumber, severity, money
+            case text, date, creditCode, idNumber, severity, money, procedure
         }
         /// The API name (lowerCamelCase).
         public var name: String
@@ -68,6 +68,8 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var aliases: [String]
         public var type: FieldType
         public var required: Bool
+        /// Required of decisions made on or after this day (a field a rule adds: earlier records may lack it).
+        public var requiredFrom: LocalDate?
         public var help: String?
 
         /// Whether a file's column header names this field, by its API name or any alias.
@@ -115,5 +117,19 @@ public enum Severity: String, Sendable, Codable, Hashable, CaseIterable {
         } else {
             return nil
         }
+    }
+}
+
+/// The procedure a penalty was decided under (行政处罚法 Chapter V): 简易程序 decisions on the spot, or 普通程序.
+public enum Procedure: String, Sendable, Codable, Hashable, CaseIterable {
+    case ordinary, simple
+
+    public var label: String { self == .ordinary ? "普通程序" : "简易程序" }
+
+    /// Accepts the code, the Chinese label, or its short form (普通, 简易).
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let p = Procedure.allCases.first(where: { $0.rawValue == t || $0.label == t || String($0.label.prefix(2)) == t }) else { return nil }
+        self = p
     }
 }

@@ -12,6 +12,9 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     /// The first rejected rows with their problems, in file order (at most ``keptRejections``: memory stays
     /// bounded); every rejected row, these included, is in the department's rejection queue.
     public var firstRejections: [RejectedRow] = []
+    /// Rows stored with a warning (a legacy credit code failing its position-17 check), and the first of them.
+    public var warned = 0
+    public var firstWarnings: [RejectedRow] = []
 
     /// How many rejected rows a summary keeps to show (`credit import` prints them).
     public static let keptRejections = 20
@@ -21,6 +24,10 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     mutating func add(_ results: [SubmissionResult]) {
         for result in results {
             rows += 1
+            if !result.warnings.isEmpty {
+                warned += 1
+                if firstWarnings.count < Self.keptRejections { firstWarnings.append(RejectedRow(line: result.index, problems: result.warnings)) }
+            }
             switch result.status {
             case .accepted: accepted += 1
             case .updated: updated += 1
@@ -270,7 +277,7 @@ public struct RecordImporter: FileImporter {
         }
         let fields = row.fields
         let submission = RecordSubmission(category: category.code, fields: fields)
-        var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today)
+        var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today, input: .file)
         if case .success(let record) = outcome {
             if let first = seen[record.documentNumber] {
                 outcome = .failure(RecordProblems([SubmissionRules.duplicateInFile(record.documentNumber, line: first)]))

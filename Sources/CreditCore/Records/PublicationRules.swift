@@ -11,8 +11,9 @@ public struct PublicationRules: Sendable, Codable, Hashable {
     }
 
     public struct WarningOnly: Sendable, Codable, Hashable {
-        /// The rule binds departments whose name contains this (market regulation: 总局令第45号 Art. 2).
-        public var departmentNameContains: String
+        /// The rule binds departments whose name contains this (market regulation: 总局令第45号 Art. 2); every
+        /// department when absent.
+        public var departmentNameContains: String?
         /// Punishment kinds that, when they are all a penalty has, keep it unpublished.
         public var kinds: [String]
     }
@@ -40,9 +41,34 @@ public struct PublicationRules: Sendable, Codable, Hashable {
         public var counting: Counting
         public var periods: [String: Period]
         public var warningOnlyUnpublished: WarningOnly?
+        /// What the punishment kinds say of a penalty's severity, when the set classifies by them.
+        public var severityOfKinds: SeverityOfKinds?
 
         public func period(_ severity: Severity) -> Period? { periods[severity.rawValue] }
     }
+
+    /// The classification of penalties by their kinds (国办发〔2025〕22号, Order 36): some kinds are never minor, and a
+    /// penalty of only some kinds is minor.
+    public struct SeverityOfKinds: Sendable, Codable, Hashable {
+        public var neverMinor: [String]
+        public var minorWhenOnly: [String]
+        public var source: String
+
+        /// Why `severity` contradicts `kinds`, in Chinese and English, or nil when it does not.
+        public func contradiction(severity: Severity, kinds: [String]) -> String? {
+            if severity == .minor, let kind = kinds.first(where: neverMinor.contains) {
+                return "处罚种类含“\(kind)”，不能定为轻微失信 / a penalty of \(kind) cannot be minor (\(source))"
+            }
+            if severity != .minor, !kinds.isEmpty, kinds.allSatisfy(minorWhenOnly.contains) {
+                return "仅\(kinds.joined(separator: "、"))的处罚为轻微失信，不能定为\(severity.label) / a penalty of only "
+                    + "\(kinds.joined(separator: ", ")) is minor, not \(severity.rawValue) (\(source))"
+            }
+            return nil
+        }
+    }
+
+    /// The shipped rules, read once.
+    public static let shipped: PublicationRules = try! bundled()
 
     public init(sets: [RuleSet]) { self.sets = sets.sorted { $0.effectiveFrom < $1.effectiveFrom } }
 
@@ -80,6 +106,8 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         case categoryNotPublic = "category-not-public"
         case minorNotPublished = "minor-not-published"
         case warningOnly = "warning-only"
+        /// Decided under the simple procedure (简易程序): kept and shared among government, not published.
+        case simpleProcedure = "simple-procedure"
         case noRuleInForce = "no-rule-in-force"
         case expiredBeforeReceipt = "expired-before-receipt"
         /// The decision was withdrawn (撤销): it leaves the public view at once.
@@ -95,6 +123,7 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         category: Catalogue.Category,
         severity: Severity?,
         punishmentKinds: [String],
+        procedure: Procedure? = nil,
         revoked: Bool,
         departmentName: String,
         decidedOn: LocalDate,
@@ -120,7 +149,8 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
             return window(nil, min: months, max: months)
         case .severity:
             guard let set = rules.set(on: decidedOn) else { return .failure(.noRuleInForce) }
-            if let rule = set.warningOnlyUnpublished, departmentName.contains(rule.departmentNameContains), !punishmentKinds.isEmpty,
+            if procedure == .simple { return .failure(.simpleProcedure) }
+            if let rule = set.warningOnlyUnpublished, rule.departmentNameContains.map(departmentName.contains) ?? true, !punishmentKinds.isEmpty,
                 punishmentKinds.allSatisfy(rule.kinds.contains)
             {
                 return .failure(.warningOnly)

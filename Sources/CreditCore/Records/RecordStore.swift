@@ -17,12 +17,15 @@ public struct SubmissionResult: Sendable, Hashable {
     public var status: SubmissionStatus
     public var id: Int?
     public var problems: [FieldProblem]
+    /// What a stored record was accepted with, though not right (a legacy code failing its position-17 check).
+    public var warnings: [FieldProblem]
 
-    public init(index: Int, status: SubmissionStatus, id: Int? = nil, problems: [FieldProblem] = []) {
+    public init(index: Int, status: SubmissionStatus, id: Int? = nil, problems: [FieldProblem] = [], warnings: [FieldProblem] = []) {
         self.index = index
         self.status = status
         self.id = id
         self.problems = problems
+        self.warnings = warnings
     }
 }
 

@@ -56,6 +56,10 @@ public struct ValidRecord: Sendable, Hashable {
     public var subjectName: String
     public var severity: Severity?
     public var punishmentKinds: [String]
+    /// A penalty's procedure, when given.
+    public var procedure: Procedure?
+    /// What was accepted with a warning (a legacy code that fails its position-17 check, in a file).
+    public var warnings: [FieldProblem] = []
     /// Every field as stored, by API name; an identity number only in its masked form.
     public var content: [String: String]
     public var changeReason: String?
@@ -64,12 +68,27 @@ public struct ValidRecord: Sendable, Hashable {
     public var status: RecordStatus { RecordStatus(revoked: revoked) }
 }
 
+/// How a record reached the platform, which decides how strict the code checks are (`domain-rules.md` rule 1).
+public enum RecordInput: Sendable, Hashable {
+    /// Typed by a person or sent by a system over the API: a credit code failing any check is refused.
+    case typed
+    /// A row of a department's file, possibly exported from a legacy system: a credit code failing only its
+    /// position-17 (GB 11714) check is accepted with a warning, since early registrations exist that fail it.
+    case file
+}
+
 /// The one validation path of records: the JSON API, file uploads and `credit import` all come here.
 public enum RecordValidator {
     static let earliest = LocalDate(year: 1949, month: 10, day: 1)!
 
     /// Checks a submission against the catalogue; returns every problem, not just the first.
-    public static func validate(_ submission: RecordSubmission, catalogue: Catalogue, today: LocalDate) -> Result<ValidRecord, RecordProblems> {
+    public static func validate(
+        _ submission: RecordSubmission,
+        catalogue: Catalogue,
+        today: LocalDate,
+        input: RecordInput = .typed,
+        rules: PublicationRules = .shipped
+    ) -> Result<ValidRecord, RecordProblems> {
         guard let category = catalogue.category(submission.category) else {
             return .failure(
                 RecordProblems([
@@ -95,10 +114,14 @@ public enum RecordValidator {
         var subjectCode: CreditCode?
         var idNumber: IdentityNumber?
         var severity: Severity?
+        var procedure: Procedure?
+        var warnings: [FieldProblem] = []
+        var missingUntilDated: [Catalogue.Field] = []
         var dates: [String: LocalDate] = [:]
         for field in category.fields {
             let raw = submission.fields[field.name]?.trimmingASCIIWhitespace() ?? ""
             if raw.isEmpty {
+                if field.requiredFrom != nil { missingUntilDated.append(field) }
                 if field.required {
                     problem(field.name, nil, "required", "缺少必填项“\(field.label)” / \(field.name) is required")
                 }
@@ -138,6 +161,15 @@ public enum RecordValidator {
                     let code = try CreditCode(validating: raw)
                     subjectCode = code
                     content[field.name] = code.rawValue
+                    for warning in code.warnings {
+                        let found = FieldProblem(
+                            field: field.name,
+                            value: code.rawValue,
+                            code: "organization_code_check",
+                            message: "统一社会信用代码第 17 位（组织机构代码校验位，GB 11714）不符：\(warning.message)"
+                        )
+                        if input == .typed { problems.append(found) } else { warnings.append(found) }
+                    }
                 } catch {
                     problem(field.name, raw, "invalid_credit_code", "统一社会信用代码无效：\(error.message)")
                 }
@@ -161,12 +193,34 @@ public enum RecordValidator {
                 }
                 severity = s
                 content[field.name] = s.rawValue
+            case .procedure:
+                guard let p = Procedure(text: raw) else {
+                    problem(
+                        field.name,
+                        raw,
+                        "invalid_procedure",
+                        "“\(field.label)”应为 ordinary/simple（普通程序/简易程序） / \(field.name) must be ordinary or simple"
+                    )
+                    continue
+                }
+                procedure = p
+                content[field.name] = p.rawValue
             case .money:
                 guard let fen = Int(raw), fen >= 0 else {
                     problem(field.name, raw, "invalid_amount", "“\(field.label)”应为以分计的非负整数 / \(field.name) is a whole number of fen, 0 or more")
                     continue
                 }
                 content[field.name] = String(fen)
+            }
+        }
+        if let decidedOn {
+            for field in missingUntilDated where decidedOn >= field.requiredFrom! {
+                problem(
+                    field.name,
+                    nil,
+                    "required",
+                    "\(field.requiredFrom!) 起作出的决定须填“\(field.label)” / \(field.name) is required of decisions from \(field.requiredFrom!)"
+                )
             }
         }
         if let from = dates["validFrom"], let until = dates["validUntil"], until < from {
@@ -198,6 +252,14 @@ public enum RecordValidator {
         let kinds = (content["punishmentKinds"] ?? "").split(whereSeparator: { "；;、,，".contains($0) }).map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
+        if let severity, category.field("punishmentKinds") != nil,
+            let contradiction = rules.set(on: decidedOn)?.severityOfKinds?.contradiction(severity: severity, kinds: kinds)
+        {
+            return .failure(
+                RecordProblems([FieldProblem(field: "severity", value: severity.rawValue, code: "severity_contradicts_kinds", message: contradiction)]
+                )
+            )
+        }
         return .success(
             ValidRecord(
                 category: category.code,
@@ -207,6 +269,8 @@ public enum RecordValidator {
                 subjectName: subjectName,
                 severity: severity,
                 punishmentKinds: kinds,
+                procedure: procedure,
+                warnings: warnings,
                 content: content,
                 changeReason: submission.changeReason?.trimmingCharacters(in: .whitespacesAndNewlines),
                 revoked: submission.revoked

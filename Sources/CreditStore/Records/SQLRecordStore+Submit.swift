@@ -372,6 +372,10 @@ extension SQLRecordStore {
             var queued = Set<String>()
             rejections.removeAll { open.contains($0.hash) || !queued.insert($0.hash).inserted }
             try await bulk.insert(into: "rejections", columns: Self.rejectionColumns, rows: rejections.map(\.row))
+            // What was stored with a warning (a legacy code in a file) says so.
+            for (position, item) in items.enumerated() where results[position]?.status != .rejected {
+                if case .success(let record) = item.outcome { results[position]?.warnings = record.warnings }
+            }
             return results.compactMap { $0 }
         }
     }
@@ -545,6 +549,7 @@ extension SQLRecordStore {
             category: category,
             severity: record.severity,
             punishmentKinds: record.punishmentKinds,
+            procedure: record.procedure,
             revoked: record.revoked,
             departmentName: context.departmentName,
             decidedOn: record.decidedOn,

@@ -80,8 +80,12 @@ struct CatalogController: AreaRoutes {
                 ]
             }
             if let warning = rules.warningOnlyUnpublished {
-                ctx["warningOnly"] =
-                    "名称含“\(warning.departmentNameContains)”的部门作出的、仅为“\(warning.kinds.joined(separator: "、"))”的行政处罚不公示。"
+                let who = warning.departmentNameContains.map { "名称含“\($0)”的部门" } ?? "任何部门"
+                ctx["warningOnly"] = "\(who)作出的、仅为“\(warning.kinds.joined(separator: "”或“"))”的行政处罚不公示；简易程序作出的行政处罚不公示。"
+            }
+            if let kinds = rules.severityOfKinds {
+                ctx["severityOfKinds"] =
+                    "处罚种类含“\(kinds.neverMinor.joined(separator: "”“"))”的不能定为轻微；仅为“\(kinds.minorWhenOnly.joined(separator: "”或“"))”的定为轻微（\(kinds.source)）。"
             }
         }
         return pages.page("catalog", title: "公共信用信息目录", context: ctx, viewer: context)
@@ -131,6 +135,7 @@ struct CatalogController: AreaRoutes {
         case .idNumber: "身份证号码（公开时遮蔽）"
         case .severity: "轻微、一般或严重"
         case .money: "金额，以分计的整数"
+        case .procedure: "普通程序或简易程序"
         }
     }
 }

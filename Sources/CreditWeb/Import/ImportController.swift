@@ -318,7 +318,13 @@ struct ImportController: AreaRoutes {
             return try await correctRegistration(rejection, fields: fields, department: department, context: context)
         }
         let submission = RecordSubmission(category: form.code, fields: fields, changeReason: "退回后改正 / corrected after rejection")
-        let outcome = RecordValidator.validate(submission, catalogue: dependencies.catalogue, today: dependencies.clock.today())
+        // A row of a file corrected keeps the file's leniency for legacy codes; one sent over the API does not.
+        let outcome = RecordValidator.validate(
+            submission,
+            catalogue: dependencies.catalogue,
+            today: dependencies.clock.today(),
+            input: rejection.source == "file" ? .file : .typed
+        )
         if case .failure(let problems) = outcome {
             return try await rejections(context, notice: nil, problems: [id: problems.problems], status: .badRequest)
         }
