@@ -194,11 +194,17 @@ def gb18030_file(tmp_path):
 
 @pytest.fixture(scope="session")
 def credit_code():
-    """Completes the first 17 characters of a unified social credit code with its check character (GB 32100)."""
+    """Completes the first 16 characters of a unified social credit code with its two check characters: position 17,
+    the organisation code's (GB 11714: weights 3 7 9 10 5 8 4 2, A=10 … Z=35, 10 → X, 11 → 0), and position 18
+    (GB 32100)."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
-    def complete(first17):
+    def complete(first16):
+        assert len(first16) == 16, first16
+        body = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(first16[8:], [3, 7, 9, 10, 5, 8, 4, 2]))
+        check = 11 - body % 11
+        first17 = first16 + {10: "X", 11: "0"}.get(check, str(check))
         total = sum(alphabet.index(c) * w for c, w in zip(first17, weights))
         return first17 + alphabet[(31 - total % 31) % 31]
     return complete

@@ -45,7 +45,7 @@ def test_a_department_is_told_which_entities_it_registers_and_the_running_server
         return subprocess.run([server["binary"], "departments", *args, "--database", server["database"]],
                               capture_output=True, text=True, cwd=server["cwd"], timeout=120)
 
-    code = credit_code("11370100MB1234567")
+    code = credit_code("11370100MB123456")
     added = departments("add", "--code", code, "--name", "济南市行政审批服务局", "--registers", "9")
     assert added.returncode == 0, added.stderr
     assert "登记机关类别 9" in added.stdout
@@ -60,7 +60,7 @@ def test_a_department_is_told_which_entities_it_registers_and_the_running_server
     # Its clerk registers a company through the running server.
     clerk = _create(server, "--role", "department", "--name", "审批科员", "--department", code)
     assert clerk.returncode == 0, clerk.stderr
-    entity = {"code": credit_code("91370102MA7K0777X"), "name": "审批登记有限公司", "kind": "enterprise", "region": "370102", "industry": "65",
+    entity = {"code": credit_code("91370102MA7K0777"), "name": "审批登记有限公司", "kind": "enterprise", "region": "370102", "industry": "65",
               "establishedOn": "2024-03-01", "legalRepresentative": {"idNumber": "11010519491231002X", "name": "张三"}}
     headers = {"Authorization": "Bearer " + clerk.stdout.strip().splitlines()[-1]}
     registered = requests.post(server["base"] + "/api/v1/entities", headers=headers, json=entity, timeout=30)

@@ -71,7 +71,7 @@ def contract(credit_code):
         }
         # Beside it, one about a code not in the registry (the unmatched queue) and one refused (the rejection queue),
         # so that those queues' answers hold items to check too.
-        unknown = dict(record, subjectCode=credit_code("91370102MA7CT0099"), documentNumber="济市监罚〔2026〕契约2号")
+        unknown = dict(record, subjectCode=credit_code("91370102MA7CT009"), documentNumber="济市监罚〔2026〕契约2号")
         refused = dict(record, decidedOn="2026-02-30", documentNumber="济市监罚〔2026〕契约3号")
         stored = requests.post(base + "/api/v1/records", headers=clerk, json={"records": [record, unknown, refused]}, timeout=30).json()
         assert [r["status"] for r in stored["results"]] == ["accepted", "accepted", "rejected"], stored

@@ -34,7 +34,8 @@ def test_a_submitted_penalty_appears_on_the_entity_page(server, browser, screens
     # The demo city's departments have decided about some entities already: count what is public before.
     before = requests.get(f"{server['base']}/api/v1/entities/{entity['code']}/records", timeout=10).json()["items"]
     penalties_before = sum(1 for r in before if r["category"] == "penalty")
-    warning = dict(penalty, documentNumber="济市监罚〔2026〕浏览器2号", punishmentKinds="警告", content="警告")
+    # A penalty of only 警告 is minor (Order 36), and not published whoever gave it.
+    warning = dict(penalty, documentNumber="济市监罚〔2026〕浏览器2号", punishmentKinds="警告", content="警告", severity="minor")
     broken = dict(penalty, documentNumber="济市监罚〔2026〕浏览器3号", subjectCode=entity["code"][:-1] + "0", decidedOn="2026-13-01")
     response = requests.post(
         server["base"] + "/api/v1/records", json={"records": [penalty, warning, broken]},
@@ -52,7 +53,7 @@ def test_a_submitted_penalty_appears_on_the_entity_page(server, browser, screens
     section = browser.find_element(By.ID, "public-records")
     assert f"行政处罚（{penalties_before + 1}）" in section.text
     assert "济市监罚〔2026〕浏览器1号" in section.text and "罚款人民币二万元" in section.text
-    assert "浏览器2号" not in section.text, "a warning-only market-regulation penalty is not published"
+    assert "浏览器2号" not in section.text, "a warning-only penalty is not published"
     assert re.search(r"\d{4}-\d{2}-\d{2}", section.text)
     browser.execute_script("document.getElementById('public-records').scrollIntoView()")
     screenshots(browser, "20-entity-public-records")

@@ -122,7 +122,7 @@ def test_upload_a_gb18030_file_see_row_errors_and_fix_one(server, browser, scree
 
 def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(server, browser, screenshots, gb18030_file, credit_code):
     _clerk(server, "市场监督管理", "登记科员", "market.clerk")
-    new, fixed = credit_code("91370102MA7BR0001"), credit_code("91370102MA7BR0002")
+    new, fixed = credit_code("91370102MA7BR001"), credit_code("91370102MA7BR002")
     text = (
         "统一社会信用代码,主体名称,主体类型,行政区划代码,行业代码,成立日期,法定代表人,法定代表人证件号码,变更原因\n"
         f"{new},济南浏览器登记有限公司,企业,370102,65,2025-06-01,张三,11010519491231002X,\n"

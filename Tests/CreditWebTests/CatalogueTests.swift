@@ -125,7 +125,9 @@ struct CatalogueTests {
             #expect(today.contains("任何部门作出的、仅为“警告”或“通报批评”的行政处罚不公示"))
             #expect(today.contains("简易程序作出的行政处罚不公示") && today.contains("处罚种类含“吊销许可证件”"))
             #expect(today.contains("轻微失信不公示") && today.contains("自决定日期起公示 3 年"))
-            #expect(today.contains("政务共享：政府部门可查，不向社会公开"))  // levies: shared among government only
+            // Levies, payments and compensation: public about entities, shared among government about persons, and why.
+            #expect(today.contains("法人和其他组织：向社会公开（在公示期内）；自然人：政务共享：政府部门可查，不向社会公开"))
+            #expect(today.contains("按“行政补偿”归集") && today.contains("《政府信息公开条例》第十五条"))
             #expect(!today.contains("市级诚信荣誉"))
 
             try await Self.loadLocalVersion(client, fixture)

@@ -557,7 +557,7 @@ struct OpenDataTests {
             #expect(try await search("from=2026-11-19&to=2026-11-21") == ["O-1"])
             #expect(try await search("department=\(DemoCity.departments[2].code)").count == 3)
             #expect(try await search("department=\(DemoCity.departments[3].code)").isEmpty)
-            for bad in ["category=levy", "category=gossip", "from=2026-13-01", "department=123", "from=2026-11-30&to=2026-11-01"] {
+            for bad in ["category=complaint", "category=gossip", "from=2026-13-01", "department=123", "from=2026-11-30&to=2026-11-01"] {
                 try await client.execute(uri: "/api/v1/records?\(bad)", method: .get) { #expect($0.status == .badRequest, "\(bad)") }
             }
 

@@ -84,8 +84,15 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var name: String
         public var adverse: Bool
         public var disclosure: Disclosure
+        /// Who sees the records about natural persons, when not as ``disclosure`` says.
+        public var personDisclosure: Disclosure?
+        /// Why the category is collected and disclosed as it is (the source), shown on the catalogue page.
+        public var note: String?
         public var publication: Publication
         public var fields: [Field]
+
+        /// Who sees a record of this category about an entity, or about a natural person.
+        public func disclosure(aboutPerson: Bool) -> Disclosure { aboutPerson ? personDisclosure ?? disclosure : disclosure }
 
         public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
     }

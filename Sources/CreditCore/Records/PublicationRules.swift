@@ -108,6 +108,8 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         case warningOnly = "warning-only"
         /// Decided under the simple procedure (简易程序): kept and shared among government, not published.
         case simpleProcedure = "simple-procedure"
+        /// About a natural person, in a category public only for entities: shared among government.
+        case personNotPublic = "person-not-public"
         case noRuleInForce = "no-rule-in-force"
         case expiredBeforeReceipt = "expired-before-receipt"
         /// The decision was withdrawn (撤销): it leaves the public view at once.
@@ -124,6 +126,7 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         severity: Severity?,
         punishmentKinds: [String],
         procedure: Procedure? = nil,
+        aboutPerson: Bool = false,
         revoked: Bool,
         departmentName: String,
         decidedOn: LocalDate,
@@ -132,6 +135,7 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
     ) -> Result<PublicationWindow, NotPublished> {
         guard !revoked else { return .failure(.revoked) }
         guard category.disclosure == .public else { return .failure(.categoryNotPublic) }
+        guard category.disclosure(aboutPerson: aboutPerson) == .public else { return .failure(.personNotPublic) }
         let from = max(decidedOn, receivedOn)
         let counting = rules.set(on: decidedOn)?.counting ?? .civilCode
         func window(_ rule: String?, min: Int, max: Int) -> Result<PublicationWindow, NotPublished> {

@@ -45,6 +45,8 @@ public struct RecordSubmission: Sendable, Hashable {
 public enum RecordSubject: Sendable, Hashable {
     case entity(CreditCode)
     case person(IdentityNumber)
+
+    public var isPerson: Bool { if case .person = self { true } else { false } }
 }
 
 /// A submission that passed every check, normalised.

@@ -550,6 +550,7 @@ extension SQLRecordStore {
             severity: record.severity,
             punishmentKinds: record.punishmentKinds,
             procedure: record.procedure,
+            aboutPerson: record.subject.isPerson,
             revoked: record.revoked,
             departmentName: context.departmentName,
             decidedOn: record.decidedOn,

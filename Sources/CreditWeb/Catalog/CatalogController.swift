@@ -96,12 +96,17 @@ struct CatalogController: AreaRoutes {
 
     /// One category of the catalogue page: who sees its records, how long they are public, and its fields.
     static func catalogueEntry(_ category: Catalogue.Category, rules: PublicationRules.RuleSet?) -> [String: Any] {
-        let disclosure =
-            switch category.disclosure {
+        func label(_ disclosure: Catalogue.Disclosure) -> String {
+            switch disclosure {
             case .public: "向社会公开（在公示期内）"
             case .government: "政务共享：政府部门可查，不向社会公开"
             case .authorised: "授权查询：须说明查询事由，不向社会公开"
             }
+        }
+        var disclosure = label(category.disclosure)
+        if let person = category.personDisclosure, person != category.disclosure {
+            disclosure = "法人和其他组织：\(disclosure)；自然人：\(label(person))"
+        }
         let publication: String
         switch category.publication.kind {
         case .none: publication = "不公示"
@@ -122,7 +127,7 @@ struct CatalogController: AreaRoutes {
             return field
         }
         return [
-            "code": category.code, "name": category.name, "adverse": category.adverse, "disclosure": disclosure,
+            "code": category.code, "name": category.name, "adverse": category.adverse, "disclosure": disclosure, "note": category.note ?? false,
             "publication": publication, "fields": fields,
         ]
     }

@@ -79,6 +79,7 @@ extension RecordController {
         case .categoryNotPublic: "该类别不向社会公开（见信息目录）"
         case .minorNotPublished: "轻微失信，该类别不公示"
         case .warningOnly: "仅为警告或通报批评的行政处罚，不公示"
+        case .personNotPublic: "关于自然人的该类记录只在政府部门间共享，不公示（见信息目录）"
         case .simpleProcedure: "简易程序作出的行政处罚，只在政府部门间共享，不公示（总局令第45号第2条）"
         case .noRuleInForce: "决定日期没有施行的公示规则"
         case .expiredBeforeReceipt: "收到时最长公示期已满"
