@@ -1,4 +1,5 @@
 import CreditCore
+import CreditTestSupport
 import Testing
 
 /// 国办发〔2019〕35号 puts levies, payments and compensation online within 7 working days; about natural persons the
@@ -8,17 +9,7 @@ struct DisclosureTests {
     static let catalogue = try! Catalogue.bundled()
 
     static func window(_ category: String, aboutPerson: Bool) -> Result<PublicationWindow, PublicationWindow.NotPublished> {
-        PublicationWindow.compute(
-            category: catalogue.category(category)!,
-            severity: nil,
-            punishmentKinds: [],
-            aboutPerson: aboutPerson,
-            revoked: false,
-            departmentName: "济南市税务局",
-            decidedOn: LocalDate("2026-09-01")!,
-            receivedOn: LocalDate("2026-09-03")!,
-            rules: .shipped
-        )
+        Builders.window(category, decided: "2026-09-01", received: "2026-09-03", aboutPerson: aboutPerson)
     }
 
     @Test(

@@ -50,19 +50,8 @@ struct PenaltyRulesTests {
 
     @Test("a simple-procedure penalty is kept but not published; an ordinary one is")
     func simpleNotPublished() throws {
-        let penalty = try #require(Self.catalogue.category("penalty"))
         func window(_ procedure: Procedure) -> Result<PublicationWindow, PublicationWindow.NotPublished> {
-            PublicationWindow.compute(
-                category: penalty,
-                severity: .general,
-                punishmentKinds: ["罚款"],
-                procedure: procedure,
-                revoked: false,
-                departmentName: "济南市税务局",
-                decidedOn: LocalDate("2027-01-04")!,
-                receivedOn: LocalDate("2027-01-05")!,
-                rules: .shipped
-            )
+            Builders.window("penalty", decided: "2027-01-04", received: "2027-01-05", severity: .general, kinds: ["罚款"], procedure: procedure)
         }
         #expect(throws: PublicationWindow.NotPublished.simpleProcedure) { try window(.simple).get() }
         #expect(try window(.ordinary).get().until == LocalDate("2028-01-04"))

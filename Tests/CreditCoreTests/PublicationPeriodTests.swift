@@ -8,22 +8,10 @@ import Testing
 /// Order 36: general 3–12, serious 12–36).
 @Suite("Publication periods as the law counts them")
 struct PublicationPeriodTests {
-    static let rules = try! PublicationRules.bundled()
-    static let penalty = try! Catalogue.bundled().category("penalty")!
+    static let rules = PublicationRules.shipped
 
     static func window(_ decided: String, _ severity: Severity, received: String? = nil) -> PublicationWindow? {
-        let decidedOn = LocalDate(decided)!
-        let result = PublicationWindow.compute(
-            category: penalty,
-            severity: severity,
-            punishmentKinds: ["罚款"],
-            revoked: false,
-            departmentName: "济南市税务局",
-            decidedOn: decidedOn,
-            receivedOn: received.flatMap { LocalDate($0) } ?? decidedOn,
-            rules: rules
-        )
-        return try? result.get()
+        try? Builders.window("penalty", decided: decided, received: received, severity: severity, kinds: ["罚款"]).get()
     }
 
     @Test(

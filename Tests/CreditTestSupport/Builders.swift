@@ -23,4 +23,30 @@ public enum Builders {
             ]
         )
     }
+
+    /// The window the shipped catalogue and rules give a record of `category` decided on `decided`, received on
+    /// `received` (the same day unless told), by a tax bureau unless told.
+    public static func window(
+        _ category: String,
+        decided: String,
+        received: String? = nil,
+        severity: Severity? = nil,
+        kinds: [String] = [],
+        procedure: Procedure? = nil,
+        aboutPerson: Bool = false,
+        department: String = "济南市税务局"
+    ) -> Result<PublicationWindow, PublicationWindow.NotPublished> {
+        PublicationWindow.compute(
+            category: try! Catalogue.bundled().category(category)!,
+            severity: severity,
+            punishmentKinds: kinds,
+            procedure: procedure,
+            aboutPerson: aboutPerson,
+            revoked: false,
+            departmentName: department,
+            decidedOn: LocalDate(decided)!,
+            receivedOn: LocalDate(received ?? decided)!,
+            rules: .shipped
+        )
+    }
 }
