@@ -17,7 +17,10 @@ from conftest import fresh_database, start_server
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "Tests/Fixtures/release-6b7f95a"
 RESOURCES = pathlib.Path(__file__).parent.parent / "Sources/CreditCore/Resources"
-SINCE_THE_RELEASE = ["applied: count publication periods from the day after the decision"]
+SINCE_THE_RELEASE = [
+    "applied: count publication periods from the day after the decision",
+    "applied: keep the length of each record's clock, and none for what the seed does not time",
+]
 
 
 def _add_months(day, months):

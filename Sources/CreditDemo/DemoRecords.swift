@@ -102,7 +102,8 @@ public struct DemoRecords: Sendable {
                 let on = decided()
                 var f = fields("（\(on.year)）鲁01执\(number)号\(suffix)", on, "有履行能力而拒不履行生效法律文书确定的义务")
                 f["basis"] = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条"
-                f["severity"] = "serious"
+                // Listed for two years, as 法释〔2017〕7号 Art. 2 sets for most grounds (through the second anniversary).
+                f["listedUntil"] = on.adding(years: 2).description
                 if let person {
                     f["subjectCode"] = nil
                     f["subjectIdNumber"] = person.idNumber.rawValue

@@ -125,7 +125,7 @@ struct PublicStateTests {
             matched: true,
             decidedOn: LocalDate("2026-11-20")!,
             receivedAt: "2026-11-21T02:00:00.000Z",
-            timeliness: Timeliness(dueBy: LocalDate("2026-12-01")!, late: false, delayWorkingDays: 0),
+            timeliness: Timeliness(workingDays: 7, dueBy: LocalDate("2026-12-01")!, late: false, delayWorkingDays: 0),
             severity: .general,
             content: [:],
             catalogueVersion: "v",

@@ -159,15 +159,20 @@ struct WorkingDayCalendarTests {
     @Test("a clock counted into a year with no arrangement is an estimate, until the year is loaded")
     func estimatedClock() {
         var calendar = WorkingDayCalendar.bundled()
-        let christmasEve = Timeliness(decidedOn: LocalDate("2026-12-24")!, receivedOn: LocalDate("2026-12-28")!, calendar: calendar)
+        let christmasEve = Timeliness(decidedOn: LocalDate("2026-12-24")!, receivedOn: LocalDate("2026-12-28")!, workingDays: 7, calendar: calendar)
         #expect(christmasEve.estimated && !christmasEve.late)
-        let inDecember = Timeliness(decidedOn: LocalDate("2026-12-10")!, receivedOn: LocalDate("2026-12-15")!, calendar: calendar)
+        let inDecember = Timeliness(decidedOn: LocalDate("2026-12-10")!, receivedOn: LocalDate("2026-12-15")!, workingDays: 7, calendar: calendar)
         #expect(!inDecember.estimated)
         // Due in December, received in January: the delay is counted into 2027.
-        let lateIntoJanuary = Timeliness(decidedOn: LocalDate("2026-12-10")!, receivedOn: LocalDate("2027-01-04")!, calendar: calendar)
+        let lateIntoJanuary = Timeliness(
+            decidedOn: LocalDate("2026-12-10")!,
+            receivedOn: LocalDate("2027-01-04")!,
+            workingDays: 7,
+            calendar: calendar
+        )
         #expect(lateIntoJanuary.estimated && lateIntoJanuary.dueBy.description == "2026-12-21" && lateIntoJanuary.delayWorkingDays == 9)
         calendar.load(HolidayYear(year: 2027, source: "test", periods: []))
-        #expect(!Timeliness(decidedOn: LocalDate("2026-12-24")!, receivedOn: LocalDate("2026-12-28")!, calendar: calendar).estimated)
+        #expect(!Timeliness(decidedOn: LocalDate("2026-12-24")!, receivedOn: LocalDate("2026-12-28")!, workingDays: 7, calendar: calendar).estimated)
     }
 
     @Test("loading a year replaces the estimate")

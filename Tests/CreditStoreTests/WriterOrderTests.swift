@@ -91,8 +91,8 @@ struct WriterOrderTests {
             #expect(recount.counted == 1 && recount.changed == 1 && recount.lateChanged == 1, "\(recount)")
             let id = try #require(results.first?.id)
             let record = try #require(try await f.store.fetchRecord(id: id))
-            #expect(!record.timeliness.estimated, "left as an estimate although 2027 is loaded")
-            #expect(record.timeliness.dueBy == LocalDate("2027-02-17") && !record.timeliness.late)
+            #expect(record.timeliness?.estimated == false, "left as an estimate although 2027 is loaded")
+            #expect(record.timeliness?.dueBy == LocalDate("2027-02-17") && record.timeliness?.late == false)
         }
     }
 

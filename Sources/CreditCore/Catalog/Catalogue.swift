@@ -41,6 +41,9 @@ public struct Catalogue: Sendable, Codable, Hashable {
             case severity
             /// A fixed number of months from the decision date.
             case fixed
+            /// A court's list (失信被执行人, 虚假诉讼): from the listing until the term the court sends (`listedUntil`),
+            /// ended early by the court's deletion (法释〔2017〕7号); no severity period.
+            case court
             /// Never published.
             case none
         }
@@ -88,6 +91,10 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var personDisclosure: Disclosure?
         /// Why the category is collected and disclosed as it is (the source), shown on the catalogue page.
         public var note: String?
+        /// The 7-working-day clock of 国办发〔2019〕35号: working days after the decision by which a record must be on
+        /// the platform; absent for what the seed does not time (courts' lists, complaints, third-party and voluntary
+        /// information).
+        public var deadlineWorkingDays: Int?
         public var publication: Publication
         public var fields: [Field]
 

@@ -69,8 +69,14 @@ extension Catalogue {
             if category.field("subjectCode") == nil && category.field("subjectIdNumber") == nil {
                 problems.append("\(c)：需要 subjectCode 或 subjectIdNumber 字段 / \(c) needs subjectCode or subjectIdNumber")
             }
-            if category.adverse && category.field("severity")?.required != true {
-                problems.append("\(c)：失信类信息须有必填的 severity 字段 / \(c) is adverse and needs a required severity field")
+            if category.adverse && category.publication.kind == .severity && category.field("severity")?.required != true {
+                problems.append("\(c)：按失信程度公示的类别须有必填的 severity 字段 / \(c) is published by severity and needs a required severity field")
+            }
+            if category.publication.kind == .court && category.field("listedUntil")?.required != true {
+                problems.append("\(c)：法院名单须有必填的 listedUntil（失信期限至）字段 / \(c) is a court's list and needs a required listedUntil field")
+            }
+            if let days = category.deadlineWorkingDays, !(1...60).contains(days) {
+                problems.append("\(c)：上网公开时限应为 1 到 60 个工作日 / \(c): the deadline is 1 to 60 working days")
             }
             switch category.publication.kind {
             case .fixed where !(1...120).contains(category.publication.months ?? 0):

@@ -127,6 +127,7 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         punishmentKinds: [String],
         procedure: Procedure? = nil,
         aboutPerson: Bool = false,
+        listedUntil: LocalDate? = nil,
         revoked: Bool,
         departmentName: String,
         decidedOn: LocalDate,
@@ -151,7 +152,12 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         case .fixed:
             let months = category.publication.months ?? 36
             return window(nil, min: months, max: months)
-        case .severity:
+        case .court where listedUntil != nil:
+            // The court's own term: no minimum of the platform's (the court deletes early), no rule set.
+            guard from <= listedUntil! else { return .failure(.expiredBeforeReceipt) }
+            return .success(PublicationWindow(ruleSet: nil, from: from, earliestEnd: listedUntil!, until: listedUntil!))
+        case .court, .severity:
+            // (A court's record stored before the term was asked for keeps the severity window it had.)
             guard let set = rules.set(on: decidedOn) else { return .failure(.noRuleInForce) }
             if procedure == .simple { return .failure(.simpleProcedure) }
             if let rule = set.warningOnlyUnpublished, rule.departmentNameContains.map(departmentName.contains) ?? true, !punishmentKinds.isEmpty,
@@ -167,10 +173,11 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
     }
 }
 
-/// The 7-working-day clock of 国办发〔2019〕35号: a decision is due on the platform 7 working days after it
-/// was made.
+/// The clock of 国办发〔2019〕35号: a decision is due on the platform some working days after it was made (7 for the
+/// administrative acts the seed names; the catalogue says per category).
 public struct Timeliness: Sendable, Codable, Hashable {
-    public static let workingDays = 7
+    /// The clock's length: working days after the decision.
+    public var workingDays: Int
     public var dueBy: LocalDate
     public var late: Bool
     /// Working days after `dueBy` (0 when on time).
@@ -179,15 +186,18 @@ public struct Timeliness: Sendable, Codable, Hashable {
     /// holidays stood in for it (``StatutoryHolidays``): the clock is counted again when the year is loaded.
     public var estimated: Bool
 
-    public init(dueBy: LocalDate, late: Bool, delayWorkingDays: Int, estimated: Bool = false) {
+    public init(workingDays: Int, dueBy: LocalDate, late: Bool, delayWorkingDays: Int, estimated: Bool = false) {
+        self.workingDays = workingDays
         self.dueBy = dueBy
         self.late = late
         self.delayWorkingDays = delayWorkingDays
         self.estimated = estimated
     }
 
-    public init(decidedOn: LocalDate, receivedOn: LocalDate, calendar: WorkingDayCalendar) {
-        dueBy = calendar.adding(workingDays: Self.workingDays, to: decidedOn)
+    /// The clock of a record decided on `decidedOn` and received on `receivedOn`, due `workingDays` after its decision.
+    public init(decidedOn: LocalDate, receivedOn: LocalDate, workingDays: Int, calendar: WorkingDayCalendar) {
+        self.workingDays = workingDays
+        dueBy = calendar.adding(workingDays: workingDays, to: decidedOn)
         late = receivedOn > dueBy
         delayWorkingDays = late ? calendar.workingDays(from: dueBy, to: receivedOn) : 0
         estimated = !calendar.hasData(from: decidedOn.adding(days: 1), through: late ? receivedOn : dueBy)

@@ -94,7 +94,8 @@ public struct StoredRecord: Sendable, Hashable {
     public var matched: Bool
     public var decidedOn: LocalDate
     public var receivedAt: String
-    public var timeliness: Timeliness
+    /// Its clock; nil for a category the seed does not time.
+    public var timeliness: Timeliness?
     public var severity: Severity?
     public var content: [String: String]
     public var catalogueVersion: String
@@ -115,7 +116,7 @@ public struct StoredRecord: Sendable, Hashable {
         matched: Bool,
         decidedOn: LocalDate,
         receivedAt: String,
-        timeliness: Timeliness,
+        timeliness: Timeliness?,
         severity: Severity?,
         content: [String: String],
         catalogueVersion: String,

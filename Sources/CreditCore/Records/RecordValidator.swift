@@ -225,6 +225,9 @@ public enum RecordValidator {
                 )
             }
         }
+        if let decidedOn, let until = dates["listedUntil"], until < decidedOn {
+            problem("listedUntil", until.description, "invalid_date", "失信期限至早于决定日期 / listedUntil is before decidedOn")
+        }
         if let from = dates["validFrom"], let until = dates["validUntil"], until < from {
             problem("validUntil", until.description, "invalid_date", "有效期至早于有效期自 / validUntil is before validFrom")
         }

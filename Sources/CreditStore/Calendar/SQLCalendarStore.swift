@@ -107,7 +107,7 @@ public struct SQLCalendarStore: CalendarStore {
         var after = 0
         while true {
             let rows = try await sql.raw(
-                "SELECT id, decided_on, received_at, due_by, late, delay_working_days, clock_estimated FROM records WHERE ("
+                "SELECT id, decided_on, received_at, clock_days, due_by, late, delay_working_days, clock_estimated FROM records WHERE ("
                     + condition + ") AND id > \(bind: after) ORDER BY id LIMIT 5000"
             ).all()
             guard let last = rows.last else { break }
@@ -115,9 +115,10 @@ public struct SQLCalendarStore: CalendarStore {
             var changes: [Clock: [Int]] = [:]
             for row in rows {
                 guard let decidedOn = LocalDate(try row.decode(column: "decided_on", as: String.self)),
-                    let receivedOn = LocalDate(shanghaiDayOf: try row.decode(column: "received_at", as: String.self))
+                    let receivedOn = LocalDate(shanghaiDayOf: try row.decode(column: "received_at", as: String.self)),
+                    let days = try row.decode(column: "clock_days", as: Int?.self)
                 else { continue }
-                let timeliness = Timeliness(decidedOn: decidedOn, receivedOn: receivedOn, calendar: calendar)
+                let timeliness = Timeliness(decidedOn: decidedOn, receivedOn: receivedOn, workingDays: days, calendar: calendar)
                 let counted = Clock(
                     dueBy: timeliness.dueBy.description,
                     late: timeliness.late ? 1 : 0,

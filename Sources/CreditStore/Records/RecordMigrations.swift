@@ -88,5 +88,20 @@ extension Migration {
             sqlite: ["UPDATE records SET public_until = date(public_until, '+1 day') WHERE public_until IS NOT NULL"],
             postgres: ["UPDATE records SET public_until = to_char(CAST(public_until AS date) + 1, 'YYYY-MM-DD') WHERE public_until IS NOT NULL"]
         ),
+        Migration(
+            26,
+            // The 7-working-day clock is the seed's, for the administrative acts it names; courts' lists, complaints,
+            // third-party and voluntary information have none (their clock columns say on time). Each record keeps the
+            // clock's length it was counted with.
+            "keep the length of each record's clock, and none for what the seed does not time",
+            both: [
+                "ALTER TABLE records ADD COLUMN clock_days INTEGER",
+                "UPDATE records SET clock_days = 7 WHERE category NOT IN ('dishonest-debtor', 'false-litigation', 'complaint', 'third-party', 'voluntary')",
+                """
+                UPDATE records SET late = 0, delay_working_days = 0, clock_estimated = 0, due_by = decided_on
+                WHERE category IN ('dishonest-debtor', 'false-litigation', 'complaint', 'third-party', 'voluntary')
+                """,
+            ]
+        ),
     ]
 }

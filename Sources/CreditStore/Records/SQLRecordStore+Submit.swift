@@ -46,6 +46,8 @@ extension SQLRecordStore {
 
     /// What follows from a record and the day it was first received: its clock and publication window, as stored.
     struct Derived: Sendable {
+        /// The clock's length in working days (nil: the category has no clock; then the clock columns say on time).
+        var clockDays: Int?
         var dueBy: String
         var late: Int
         var delay: Int
@@ -57,14 +59,16 @@ extension SQLRecordStore {
         var notPublished: String?
 
         static let columns = [
-            "due_by", "late", "delay_working_days", "clock_estimated", "rule_set", "public_from", "earliest_end", "public_until", "not_published",
+            "clock_days", "due_by", "late", "delay_working_days", "clock_estimated", "rule_set", "public_from", "earliest_end", "public_until",
+            "not_published",
         ]
         .map(SQLRecordStore.plannedColumn)
 
         /// Puts the clock and window into a row's values (in the order of ``SQLRecordStore/plannedColumns``).
         func put(into values: inout [BulkValue]) {
             let own: [BulkValue] = [
-                .text(dueBy), .integer(late), .integer(delay), .integer(estimated), BulkValue(ruleSet), BulkValue(from), BulkValue(earliestEnd),
+                BulkValue(clockDays), .text(dueBy), .integer(late), .integer(delay), .integer(estimated), BulkValue(ruleSet), BulkValue(from),
+                BulkValue(earliestEnd),
                 BulkValue(until),
                 BulkValue(notPublished),
             ]
@@ -77,6 +81,9 @@ extension SQLRecordStore {
         var category: String
         var severity: Severity?
         var punishmentKinds: [String]
+        var procedure: Procedure?
+        var aboutPerson: Bool
+        var listedUntil: String?
         var decidedOn: LocalDate
         var receivedOn: LocalDate
         var revoked: Bool
@@ -85,6 +92,9 @@ extension SQLRecordStore {
             category = record.category
             severity = record.severity
             punishmentKinds = record.punishmentKinds
+            procedure = record.procedure
+            aboutPerson = record.subject.isPerson
+            listedUntil = record.content["listedUntil"]
             decidedOn = record.decidedOn
             self.receivedOn = receivedOn
             revoked = record.revoked
@@ -519,7 +529,7 @@ extension SQLRecordStore {
         )
         // In the order of `plannedColumns`; the person's row, `matched` and the clock and window are filled in below.
         var values: [BulkValue] = [
-            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null, .null,
+            .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null, .null, .null,
             BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version), .null, .null, .null, .null, .null,
             .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
         ]
@@ -542,7 +552,10 @@ extension SQLRecordStore {
         guard let category = context.catalogue.category(record.category) else {
             throw RecordError(code: "unknown_category", message: "类别 \(record.category) 不在目录中 / not in the catalogue")
         }
-        let timeliness = Timeliness(decidedOn: record.decidedOn, receivedOn: receivedOn, calendar: context.calendar)
+        let clockDays = category.deadlineWorkingDays
+        let timeliness = clockDays.map {
+            Timeliness(decidedOn: record.decidedOn, receivedOn: receivedOn, workingDays: $0, calendar: context.calendar)
+        }
         var publication: PublicationWindow?
         var notPublished: String?
         switch PublicationWindow.compute(
@@ -551,6 +564,7 @@ extension SQLRecordStore {
             punishmentKinds: record.punishmentKinds,
             procedure: record.procedure,
             aboutPerson: record.subject.isPerson,
+            listedUntil: record.content["listedUntil"].flatMap { LocalDate($0) },
             revoked: record.revoked,
             departmentName: context.departmentName,
             decidedOn: record.decidedOn,
@@ -561,10 +575,11 @@ extension SQLRecordStore {
         case .failure(let reason): notPublished = reason.rawValue
         }
         return Derived(
-            dueBy: timeliness.dueBy.description,
-            late: timeliness.late ? 1 : 0,
-            delay: timeliness.delayWorkingDays,
-            estimated: timeliness.estimated ? 1 : 0,
+            clockDays: clockDays,
+            dueBy: (timeliness?.dueBy ?? record.decidedOn).description,
+            late: timeliness?.late == true ? 1 : 0,
+            delay: timeliness?.delayWorkingDays ?? 0,
+            estimated: timeliness?.estimated == true ? 1 : 0,
             ruleSet: publication?.ruleSet,
             from: publication?.from.description,
             earliestEnd: publication?.earliestEnd.description,
@@ -599,8 +614,8 @@ extension SQLRecordStore {
     /// The columns of `records` that ``prepare(_:index:importID:context:windows:)`` works out, in the order of
     /// ``Prepared/values``, ending with the import that stored the record and its line.
     static let plannedColumns = [
-        "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "due_by", "late", "delay_working_days",
-        "clock_estimated",
+        "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "clock_days", "due_by", "late",
+        "delay_working_days", "clock_estimated",
         "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published", "updated_at",
         "import_id",
         "import_position",

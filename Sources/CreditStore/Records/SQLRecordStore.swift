@@ -102,7 +102,7 @@ public struct SQLRecordStore: RecordStore {
 
     static let recordColumns = """
         r.id, r.department_code, d.name AS department_name, r.category, r.document_number, r.version, r.status, r.subject_code,
-        p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.due_by, r.late, r.delay_working_days, r.clock_estimated, r.severity,
+        p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.clock_days, r.due_by, r.late, r.delay_working_days, r.clock_estimated, r.severity,
         r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.not_published
         """
 
@@ -137,12 +137,15 @@ public struct SQLRecordStore: RecordStore {
             matched: try row.decode(column: "matched", as: Int.self) == 1,
             decidedOn: LocalDate(try row.decode(column: "decided_on", as: String.self))!,
             receivedAt: try row.decode(column: "received_at", as: String.self),
-            timeliness: Timeliness(
-                dueBy: LocalDate(try row.decode(column: "due_by", as: String.self))!,
-                late: try row.decode(column: "late", as: Int.self) == 1,
-                delayWorkingDays: try row.decode(column: "delay_working_days", as: Int.self),
-                estimated: try row.decode(column: "clock_estimated", as: Int.self) != 0
-            ),
+            timeliness: try row.decode(column: "clock_days", as: Int?.self).map { days in
+                Timeliness(
+                    workingDays: days,
+                    dueBy: LocalDate(try row.decode(column: "due_by", as: String.self))!,
+                    late: try row.decode(column: "late", as: Int.self) == 1,
+                    delayWorkingDays: try row.decode(column: "delay_working_days", as: Int.self),
+                    estimated: try row.decode(column: "clock_estimated", as: Int.self) != 0
+                )
+            },
             severity: try row.decode(column: "severity", as: String?.self).flatMap(Severity.init(rawValue:)),
             content: try decodeContent(try row.decode(column: "content", as: String.self)),
             catalogueVersion: try row.decode(column: "catalogue_version", as: String.self),
@@ -268,7 +271,7 @@ public struct SQLRecordStore: RecordStore {
                 SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.late) AS late, SUM(r.delay_working_days) AS delay,
                 SUM(CASE WHEN r.clock_estimated > 0 THEN 1 ELSE 0 END) AS estimated
                 FROM records r JOIN departments d ON d.code = r.department_code
-                WHERE r.decided_on >= \(bind: from.description) AND r.decided_on <= \(bind: to.description)
+                WHERE r.clock_days IS NOT NULL AND r.decided_on >= \(bind: from.description) AND r.decided_on <= \(bind: to.description)
                 """ + filter + " GROUP BY r.department_code, d.name, r.category ORDER BY r.department_code, r.category"
             ).all().map { row in
                 TimelinessRow(

@@ -111,6 +111,7 @@ struct CatalogController: AreaRoutes {
         switch category.publication.kind {
         case .none: publication = "不公示"
         case .fixed: publication = "自决定日期起公示 \(months(category.publication.months ?? 0))"
+        case .court: publication = "按人民法院确定的期限公示（“失信期限至”），法院删除或屏蔽即停止公示"
         case .severity:
             let minor =
                 category.publication.publishMinor == true

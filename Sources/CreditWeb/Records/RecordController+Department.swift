@@ -131,8 +131,9 @@ extension RecordController {
             [
                 "id": r.id, "category": catalogue.category(r.category)?.name ?? r.category, "documentNumber": r.documentNumber,
                 "subject": r.subjectName, "subjectCode": r.subjectCode ?? r.subjectIDMasked ?? "", "decidedOn": r.decidedOn.description,
-                "receivedAt": BeijingTime.minute(r.receivedAt), "dueBy": r.timeliness.dueBy.description, "late": r.timeliness.late,
-                "delay": r.timeliness.delayWorkingDays, "state": Self.stateLabel(r, on: today), "version": r.version,
+                "receivedAt": BeijingTime.minute(r.receivedAt), "dueBy": r.timeliness?.dueBy.description ?? "不计时",
+                "late": r.timeliness?.late ?? false, "delay": r.timeliness?.delayWorkingDays ?? 0, "state": Self.stateLabel(r, on: today),
+                "version": r.version,
             ]
         }
         return pages.page("department-records", title: title, context: ctx, viewer: context)
@@ -163,8 +164,10 @@ extension RecordController {
         var ctx: [String: Any] = [
             "id": r.id, "category": category?.name ?? r.category, "documentNumber": r.documentNumber, "subject": r.subjectName,
             "subjectCode": r.subjectCode ?? r.subjectIDMasked ?? "", "matched": r.matched, "decidedOn": r.decidedOn.description,
-            "receivedAt": BeijingTime.minute(r.receivedAt), "dueBy": r.timeliness.dueBy.description, "late": r.timeliness.late,
-            "delay": r.timeliness.delayWorkingDays, "estimated": r.timeliness.estimated, "state": Self.stateLabel(r, on: today),
+            "receivedAt": BeijingTime.minute(r.receivedAt),
+            "clock": r.timeliness.map { t -> [String: Any] in
+                ["dueBy": t.dueBy.description, "late": t.late, "delay": t.delayWorkingDays, "estimated": t.estimated, "days": t.workingDays]
+            } ?? false, "state": Self.stateLabel(r, on: today),
             "severity": r.severity?.label ?? "", "catalogueVersion": r.catalogueVersion, "versions": versions,
             "department": r.departmentName,
             "back": context.principal?.role == .department ? "/department-records" : "/department-records?department=\(r.departmentCode)",

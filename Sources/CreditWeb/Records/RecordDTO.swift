@@ -62,11 +62,13 @@ struct RecordDTO: ResponseEncodable, Sendable {
     var matched: Bool
     var decidedOn: String
     var receivedAt: String
-    var dueBy: String
-    var late: Bool
-    var delayWorkingDays: Int
+    /// The clock (absent for a category the seed does not time): due by, late or not, by how many working days.
+    var dueBy: String?
+    var late: Bool?
+    var delayWorkingDays: Int?
+    var clockWorkingDays: Int?
     /// The due date runs into a year with no holiday arrangement loaded (counted with the law's holidays).
-    var dueByEstimated: Bool
+    var dueByEstimated: Bool?
     var severity: String?
     var status: String
     /// `null` (not absent) when the record is not published, as `interface.md` says.
@@ -108,10 +110,11 @@ struct RecordDTO: ResponseEncodable, Sendable {
         matched = r.matched
         decidedOn = r.decidedOn.description
         receivedAt = r.receivedAt
-        dueBy = r.timeliness.dueBy.description
-        late = r.timeliness.late
-        delayWorkingDays = r.timeliness.delayWorkingDays
-        dueByEstimated = r.timeliness.estimated
+        dueBy = r.timeliness?.dueBy.description
+        late = r.timeliness?.late
+        delayWorkingDays = r.timeliness?.delayWorkingDays
+        clockWorkingDays = r.timeliness?.workingDays
+        dueByEstimated = r.timeliness?.estimated
         severity = r.severity?.rawValue
         status = r.status.rawValue
         publication = Nullable(r.publication.map(PublicationDTO.init))

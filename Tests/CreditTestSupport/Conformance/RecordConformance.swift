@@ -10,14 +10,76 @@ public enum RecordConformance {
     /// The tax bureau of the demo city.
     static let department = DemoCity.departments[2].code
 
-    /// Submits `records` as one batch of the tax bureau, checked against the catalogue in force today.
-    static func submit(_ world: ConformanceWorld, _ records: [RecordSubmission]) async throws -> [SubmissionResult] {
+    /// The city's intermediate court.
+    static let court = DemoCity.departments.first { $0.name.hasSuffix("人民法院") }!.code
+
+    /// Submits `records` as one batch of a department (the tax bureau unless told), checked against the catalogue in
+    /// force today.
+    static func submit(
+        _ world: ConformanceWorld,
+        _ records: [RecordSubmission],
+        by department: String = department
+    ) async throws -> [SubmissionResult] {
         let today = world.clock.today()
         let items = TestDatabase.items(records, catalogue: world.stores.catalogues.inForce(on: today), today: today)
         return try await world.stores.records.submit(departmentCode: department, items: items, source: "api")
     }
 
     public static let behaviours: [PortBehaviour] = [
+        PortBehaviour("a court's debtor is public through the court's term, untimed, and leaves the public view when the court deletes it") {
+            world in
+            let subject = try await world.seed(3)[0].entity
+            var debtor = RecordSubmission(
+                category: "dishonest-debtor",
+                fields: [
+                    "subjectCode": subject.code.rawValue, "subjectName": subject.name, "documentNumber": "（2026）鲁01执9号",
+                    "decidedOn": "2026-11-20", "listedUntil": "2028-11-20", "content": "有履行能力而拒不履行生效法律文书确定的义务",
+                    "basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+                ]
+            )
+            let id = try #require(try await submit(world, [debtor], by: court).first?.id)
+            let records = world.stores.records
+            let listed = try #require(try await records.fetchRecord(id: id))
+            #expect(listed.timeliness == nil, "the seed times administrative acts, not the courts' lists")
+            #expect(listed.publication?.from == ConformanceWorld.today && listed.publication?.until == LocalDate("2028-11-20"))
+            #expect(try await records.publicRecords(subjectCode: subject.code.rawValue, on: LocalDate("2028-11-20")!).map(\.id) == [id])
+            #expect(try await records.publicRecords(subjectCode: subject.code.rawValue, on: LocalDate("2028-11-21")!).isEmpty)
+            #expect(try await records.timeliness(departmentCode: court, from: LocalDate("2026-01-01")!, to: LocalDate("2026-12-31")!).isEmpty)
+            // Without its term, or with a term before the listing: refused, naming the field.
+            var untermed = debtor
+            untermed.fields["documentNumber"] = "（2026）鲁01执10号"
+            untermed.fields["listedUntil"] = nil
+            var backwards = debtor
+            backwards.fields["documentNumber"] = "（2026）鲁01执11号"
+            backwards.fields["listedUntil"] = "2026-11-19"
+            let refused = try await submit(world, [untermed, backwards], by: court)
+            #expect(refused.map(\.status) == [.rejected, .rejected])
+            #expect(refused.map { $0.problems.map(\.field) } == [["listedUntil"], ["listedUntil"]])
+            // The court deletes the listing (the debtor paid): at once out of the public view, the history kept.
+            world.clock.set(LocalDate("2026-12-03")!)
+            debtor.revoked = true
+            debtor.changeReason = "被执行人已履行，法院删除失信信息"
+            #expect(try await submit(world, [debtor], by: court).map(\.status) == [.updated])
+            #expect(try await records.publicRecords(subjectCode: subject.code.rawValue, on: LocalDate("2026-12-03")!).isEmpty)
+            #expect(try await records.fetchVersions(recordID: id).map(\.status) == [.active, .revoked])
+        },
+        PortBehaviour("a complaint has no clock and no place in the timeliness report") { world in
+            let subject = try await world.seed(3)[1].entity
+            let complaint = RecordSubmission(
+                category: "complaint",
+                fields: [
+                    "subjectCode": subject.code.rawValue, "subjectName": subject.name, "documentNumber": "济12345〔2026〕1号",
+                    "decidedOn": "2026-09-01", "content": "消费者投诉：未按约定退款", "basis": "12345 热线工单", "severity": "general",
+                ]
+            )
+            let id = try #require(try await submit(world, [complaint]).first?.id)
+            let record = try #require(try await world.stores.records.fetchRecord(id: id))
+            #expect(record.timeliness == nil && record.publication == nil)
+            #expect(
+                try await world.stores.records.timeliness(departmentCode: department, from: LocalDate("2026-09-01")!, to: LocalDate("2026-09-30")!)
+                    .isEmpty
+            )
+        },
         PortBehaviour("a record is stored once; sent again it changes nothing; changed it is a new version that keeps its first receipt") { world in
             let subject = try await world.seed(3)[0].entity.code.rawValue
             let first = Builders.penalty(subject, number: "济税罚〔2026〕101号", decidedOn: "2026-11-20")
@@ -33,7 +95,7 @@ public enum RecordConformance {
             #expect(record.version == 2 && record.matched && record.subjectCode == subject && record.status == .active)
             #expect(record.content["content"] == "罚款人民币六千元")
             #expect(record.publication?.from == ConformanceWorld.today, "the window counts from the first receipt")
-            #expect(record.timeliness.dueBy == LocalDate("2026-12-01") && !record.timeliness.late, "7 working days from Friday 20 November")
+            #expect(record.timeliness?.dueBy == LocalDate("2026-12-01") && record.timeliness?.late == false, "7 working days from Friday 20 November")
             #expect(try await world.stores.records.fetchVersions(recordID: id).count == 2)
         },
         PortBehaviour("a general penalty is public from its receipt, for at least 3 months and through the day a year after its decision") {
@@ -85,7 +147,7 @@ public enum RecordConformance {
             #expect(Set(try await records.unmatched(limit: 10).map(\.id)) == Set(results.compactMap(\.id)))
             // Thursday 5 November + 7 working days = Monday 16 November; received Thursday the 26th: 8 working days late.
             let late = try #require(try await records.fetchRecord(id: results[1].id!))
-            #expect(late.timeliness.dueBy == LocalDate("2026-11-16") && late.timeliness.late && late.timeliness.delayWorkingDays == 8)
+            #expect(late.timeliness?.dueBy == LocalDate("2026-11-16") && late.timeliness?.late == true && late.timeliness?.delayWorkingDays == 8)
             let rows = try await records.timeliness(departmentCode: department, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-30")!)
             #expect(rows.map(\.records) == [2] && rows.map(\.late) == [1])
             let lateOnly = try await records.departmentRecords(department, DepartmentRecordQuery(lateOnly: true), page: 1, size: 10)
