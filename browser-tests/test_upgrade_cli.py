@@ -20,6 +20,7 @@ RESOURCES = pathlib.Path(__file__).parent.parent / "Sources/CreditCore/Resources
 SINCE_THE_RELEASE = [
     "applied: count publication periods from the day after the decision",
     "applied: keep the length of each record's clock, and none for what the seed does not time",
+    "applied: time the withdrawal of revoked decisions",
 ]
 
 

@@ -141,7 +141,17 @@ public struct DemoRecords: Sendable {
                 if rng.below(20) == 0 {
                     let withdrawnOn = calendar.adding(workingDays: 20 + rng.below(40), to: receivedOn)
                     if withdrawnOn < today {
-                        arrive(RecordSubmission(category: "penalty", fields: f, changeReason: "经行政复议撤销", revoked: true), on: withdrawnOn, from: desk)
+                        // Revoked by the review body two working days before the department withdraws it, so that one in
+                        // seven is sent after the 3 working days it has.
+                        let revokedOn = calendar.adding(workingDays: number % 7 == 0 ? -5 : -2, to: withdrawnOn)
+                        let revocation = RecordSubmission(
+                            category: "penalty",
+                            fields: f,
+                            changeReason: "经行政复议撤销",
+                            revoked: true,
+                            revokedOn: max(revokedOn, on).description
+                        )
+                        arrive(revocation, on: withdrawnOn, from: desk)
                     }
                 }
             }

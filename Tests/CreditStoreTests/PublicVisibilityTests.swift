@@ -37,6 +37,7 @@ struct PublicVisibilityTests {
             for (i, submission) in submissions.enumerated() where i % 7 == 3 {
                 var revocation = submission
                 revocation.revoked = true
+                revocation.revokedOn = submission.fields["decidedOn"]
                 revocation.changeReason = "复议撤销"
                 revocations.append(revocation)
             }

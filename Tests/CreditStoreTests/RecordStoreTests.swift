@@ -359,6 +359,7 @@ struct RecordStoreTests {
 
             var revocation = corrected
             revocation.revoked = true
+            revocation.revokedOn = "2026-05-11"
             revocation.changeReason = "行政复议撤销原处罚决定"
             #expect(try await f.submit(Self.market, [revocation]).map(\.status) == [.updated])
             let revoked = try #require(try await f.store.fetchRecord(id: id))

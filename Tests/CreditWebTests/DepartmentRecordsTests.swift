@@ -33,6 +33,7 @@ struct DepartmentRecordsTests {
             var revoke = RecordAPITests.penalty(code, "济税罚〔2026〕4号")
             revoke["revoked"] = true
             revoke["changeReason"] = "复议撤销"
+            revoke["revokedOn"] = "2026-11-27"
             #expect(try await RecordAPITests.submit(client, token: token, [revoke]).first?["status"] as? String == "updated")
 
             let tax = DemoCity.departments[2].code
@@ -86,6 +87,8 @@ struct DepartmentRecordsTests {
             #expect(detail.contains("第 2 版 · 撤销") && detail.contains("复议撤销") && detail.contains("第 1 版 · 有效"))
             #expect(detail.range(of: "第 2 版")!.lowerBound < detail.range(of: "第 1 版")!.lowerBound)
             #expect(detail.contains("决定已撤销，停止公示"))
+            // Revoked on Friday 27 November: 3 working days are Monday 30 November to Wednesday 2 December; sent the same day.
+            #expect(detail.contains("2026-11-27 撤销，应于 2026-12-02 前撤下（3 个工作日）") && !detail.contains("逾期 "))
             let minorID = one?.first?["id"] as? String ?? ""
             #expect(try await page("/department-records/\(minorID)").1.contains("轻微失信，该类别不公示"))
             // The credit office follows the late count on /timeliness to the late records, and opens one.

@@ -41,6 +41,9 @@ public struct PublicationRules: Sendable, Codable, Hashable {
         public var counting: Counting
         public var periods: [String: Period]
         public var warningOnlyUnpublished: WarningOnly?
+        /// Working days after a revocation by which the record must be withdrawn from the platform, when the set times
+        /// withdrawals.
+        public var withdrawalWorkingDays: Int?
         /// What the punishment kinds say of a penalty's severity, when the set classifies by them.
         public var severityOfKinds: SeverityOfKinds?
 
@@ -201,5 +204,28 @@ public struct Timeliness: Sendable, Codable, Hashable {
         late = receivedOn > dueBy
         delayWorkingDays = late ? calendar.workingDays(from: dueBy, to: receivedOn) : 0
         estimated = !calendar.hasData(from: decidedOn.adding(days: 1), through: late ? receivedOn : dueBy)
+    }
+}
+
+/// A revoked decision's withdrawal from the platform, timed against the rule's working days from the revocation
+/// (山东省社会信用条例 Art. 40, 总局令第45号 Art. 11: 3 working days).
+public struct Withdrawal: Sendable, Codable, Hashable {
+    public var revokedOn: LocalDate
+    /// The withdrawal's clock: due some working days after the revocation.
+    public var clock: Timeliness
+
+    public var workingDays: Int { clock.workingDays }
+    public var dueBy: LocalDate { clock.dueBy }
+    public var late: Bool { clock.late }
+    public var delayWorkingDays: Int { clock.delayWorkingDays }
+
+    public init(revokedOn: LocalDate, clock: Timeliness) {
+        self.revokedOn = revokedOn
+        self.clock = clock
+    }
+
+    /// The withdrawal of a decision revoked on `revokedOn` whose revocation reached the platform on `receivedOn`.
+    public init(revokedOn: LocalDate, receivedOn: LocalDate, workingDays: Int, calendar: WorkingDayCalendar) {
+        self.init(revokedOn: revokedOn, clock: Timeliness(decidedOn: revokedOn, receivedOn: receivedOn, workingDays: workingDays, calendar: calendar))
     }
 }

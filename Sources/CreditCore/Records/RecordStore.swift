@@ -96,6 +96,8 @@ public struct StoredRecord: Sendable, Hashable {
     public var receivedAt: String
     /// Its clock; nil for a category the seed does not time.
     public var timeliness: Timeliness?
+    /// For a revoked decision: when it was revoked and whether it was withdrawn in time (nil before the rule).
+    public var withdrawal: Withdrawal?
     public var severity: Severity?
     public var content: [String: String]
     public var catalogueVersion: String
@@ -137,6 +139,7 @@ public struct StoredRecord: Sendable, Hashable {
         self.decidedOn = decidedOn
         self.receivedAt = receivedAt
         self.timeliness = timeliness
+        self.withdrawal = nil
         self.severity = severity
         self.content = content
         self.catalogueVersion = catalogueVersion
@@ -319,6 +322,9 @@ public struct TimelinessRow: Sendable, Hashable {
     public var delayWorkingDays: Int
     /// Records whose clock is an estimate (``Timeliness/estimated``): counted again when the year is loaded.
     public var estimated: Int
+    /// Decisions revoked in the period whose withdrawal is timed, and how many were withdrawn late.
+    public var withdrawals: Int
+    public var withdrawalsLate: Int
 
     public init(
         departmentCode: String,
@@ -327,8 +333,12 @@ public struct TimelinessRow: Sendable, Hashable {
         records: Int,
         late: Int,
         delayWorkingDays: Int,
-        estimated: Int = 0
+        estimated: Int = 0,
+        withdrawals: Int = 0,
+        withdrawalsLate: Int = 0
     ) {
+        self.withdrawals = withdrawals
+        self.withdrawalsLate = withdrawalsLate
         self.departmentCode = departmentCode
         self.departmentName = departmentName
         self.category = category
@@ -359,7 +369,9 @@ public struct TimelinessRow: Sendable, Hashable {
             records: rows.reduce(0) { $0 + $1.records },
             late: rows.reduce(0) { $0 + $1.late },
             delayWorkingDays: rows.reduce(0) { $0 + $1.delayWorkingDays },
-            estimated: rows.reduce(0) { $0 + $1.estimated }
+            estimated: rows.reduce(0) { $0 + $1.estimated },
+            withdrawals: rows.reduce(0) { $0 + $1.withdrawals },
+            withdrawalsLate: rows.reduce(0) { $0 + $1.withdrawalsLate }
         )
     }
 }

@@ -32,12 +32,15 @@ public struct RecordSubmission: Sendable, Hashable {
     public var changeReason: String?
     /// `revoked` withdraws the decision (撤销); it leaves the public view at once.
     public var revoked: Bool
+    /// The day the decision was revoked (a court's list: deleted), as sent; required of a revocation.
+    public var revokedOn: String?
 
-    public init(category: String, fields: [String: String], changeReason: String? = nil, revoked: Bool = false) {
+    public init(category: String, fields: [String: String], changeReason: String? = nil, revoked: Bool = false, revokedOn: String? = nil) {
         self.category = category
         self.fields = fields
         self.changeReason = changeReason
         self.revoked = revoked
+        self.revokedOn = revokedOn
     }
 }
 
@@ -66,6 +69,8 @@ public struct ValidRecord: Sendable, Hashable {
     public var content: [String: String]
     public var changeReason: String?
     public var revoked: Bool
+    /// The day the decision was revoked, for a revocation.
+    public var revokedOn: LocalDate?
     /// The status its version is stored with.
     public var status: RecordStatus { RecordStatus(revoked: revoked) }
 }
@@ -250,6 +255,24 @@ public enum RecordValidator {
         if submission.revoked, (submission.changeReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             problem("changeReason", nil, "required", "撤销须说明理由 / a revocation needs a changeReason")
         }
+        var revokedOn: LocalDate?
+        if submission.revoked {
+            let raw = submission.revokedOn?.trimmingASCIIWhitespace() ?? ""
+            if raw.isEmpty {
+                problem("revokedOn", nil, "required", "撤销须填撤销决定日期 / a revocation needs revokedOn, the day the decision was revoked")
+            } else if let date = parseDate(raw) {
+                if date > today {
+                    problem("revokedOn", raw, "future_date", "撤销日期晚于今天（\(today)） / revokedOn is after today (\(today))")
+                } else if let decidedOn, date < decidedOn {
+                    problem("revokedOn", raw, "invalid_date", "撤销日期早于决定日期 / revokedOn is before decidedOn")
+                } else {
+                    revokedOn = date
+                    content["revokedOn"] = date.description
+                }
+            } else {
+                problem("revokedOn", String(raw.prefix(100)), "invalid_date", "撤销日期不是有效日期（应为 YYYY-MM-DD） / revokedOn is not a date YYYY-MM-DD")
+            }
+        }
         guard problems.isEmpty, let decidedOn, let subject, let documentNumber = content["documentNumber"], let subjectName = content["subjectName"]
         else {
             return .failure(RecordProblems(problems))
@@ -278,7 +301,8 @@ public enum RecordValidator {
                 warnings: warnings,
                 content: content,
                 changeReason: submission.changeReason?.trimmingCharacters(in: .whitespacesAndNewlines),
-                revoked: submission.revoked
+                revoked: submission.revoked,
+                revokedOn: revokedOn
             )
         )
     }

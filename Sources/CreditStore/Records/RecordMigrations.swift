@@ -103,5 +103,19 @@ extension Migration {
                 """,
             ]
         ),
+        Migration(
+            27,
+            // A revocation names the day the decision was revoked; its withdrawal from the platform is timed against
+            // the rule's working days (3: 山东省社会信用条例 Art. 40) to the day the revocation arrived.
+            "time the withdrawal of revoked decisions",
+            both: [
+                "ALTER TABLE records ADD COLUMN revoked_on TEXT",
+                "ALTER TABLE records ADD COLUMN withdrawal_days INTEGER",
+                "ALTER TABLE records ADD COLUMN withdrawal_due_by TEXT",
+                "ALTER TABLE records ADD COLUMN withdrawal_late INTEGER",
+                "ALTER TABLE records ADD COLUMN withdrawal_delay INTEGER",
+                "CREATE INDEX records_withdrawals ON records (revoked_on) WHERE withdrawal_due_by IS NOT NULL",
+            ]
+        ),
     ]
 }

@@ -57,10 +57,13 @@ extension SQLRecordStore {
         var earliestEnd: String?
         var until: String?
         var notPublished: String?
+        /// A revocation's withdrawal, timed from the day it was revoked to the day it arrived.
+        var withdrawal: Withdrawal?
+        var revokedOn: String?
 
         static let columns = [
             "clock_days", "due_by", "late", "delay_working_days", "clock_estimated", "rule_set", "public_from", "earliest_end", "public_until",
-            "not_published",
+            "not_published", "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay",
         ]
         .map(SQLRecordStore.plannedColumn)
 
@@ -70,7 +73,8 @@ extension SQLRecordStore {
                 BulkValue(clockDays), .text(dueBy), .integer(late), .integer(delay), .integer(estimated), BulkValue(ruleSet), BulkValue(from),
                 BulkValue(earliestEnd),
                 BulkValue(until),
-                BulkValue(notPublished),
+                BulkValue(notPublished), BulkValue(revokedOn), BulkValue(withdrawal?.workingDays), BulkValue(withdrawal?.dueBy.description),
+                BulkValue(withdrawal.map { $0.late ? 1 : 0 }), BulkValue(withdrawal?.delayWorkingDays),
             ]
             for (column, value) in zip(Self.columns, own) { values[column] = value }
         }
@@ -84,6 +88,7 @@ extension SQLRecordStore {
         var procedure: Procedure?
         var aboutPerson: Bool
         var listedUntil: String?
+        var revokedOn: LocalDate?
         var decidedOn: LocalDate
         var receivedOn: LocalDate
         var revoked: Bool
@@ -95,6 +100,7 @@ extension SQLRecordStore {
             procedure = record.procedure
             aboutPerson = record.subject.isPerson
             listedUntil = record.content["listedUntil"]
+            revokedOn = record.revokedOn
             decidedOn = record.decidedOn
             self.receivedOn = receivedOn
             revoked = record.revoked
@@ -531,6 +537,7 @@ extension SQLRecordStore {
         var values: [BulkValue] = [
             .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null, .null, .null,
             BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version), .null, .null, .null, .null, .null,
+            .null, .null, .null, .null, .null,
             .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
         ]
         derived.put(into: &values)
@@ -574,6 +581,12 @@ extension SQLRecordStore {
         case .success(let window): publication = window
         case .failure(let reason): notPublished = reason.rawValue
         }
+        // Timed from the revocation to the day the revocation itself arrived (not the record's first receipt).
+        let withdrawal = record.revokedOn.flatMap { revokedOn in
+            context.rules.set(on: revokedOn)?.withdrawalWorkingDays.map {
+                Withdrawal(revokedOn: revokedOn, receivedOn: context.receivedOn, workingDays: $0, calendar: context.calendar)
+            }
+        }
         return Derived(
             clockDays: clockDays,
             dueBy: (timeliness?.dueBy ?? record.decidedOn).description,
@@ -584,7 +597,9 @@ extension SQLRecordStore {
             from: publication?.from.description,
             earliestEnd: publication?.earliestEnd.description,
             until: publication?.until.description,
-            notPublished: notPublished
+            notPublished: notPublished,
+            withdrawal: withdrawal,
+            revokedOn: record.revokedOn?.description
         )
     }
 
@@ -616,7 +631,8 @@ extension SQLRecordStore {
     static let plannedColumns = [
         "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "clock_days", "due_by", "late",
         "delay_working_days", "clock_estimated",
-        "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published", "updated_at",
+        "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published",
+        "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay", "updated_at",
         "import_id",
         "import_position",
     ]

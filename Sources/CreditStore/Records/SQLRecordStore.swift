@@ -103,7 +103,8 @@ public struct SQLRecordStore: RecordStore {
     static let recordColumns = """
         r.id, r.department_code, d.name AS department_name, r.category, r.document_number, r.version, r.status, r.subject_code,
         p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.clock_days, r.due_by, r.late, r.delay_working_days, r.clock_estimated, r.severity,
-        r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.not_published
+        r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.not_published,
+        r.revoked_on, r.withdrawal_days, r.withdrawal_due_by, r.withdrawal_late, r.withdrawal_delay
         """
 
     static func decodeContent(_ text: String) throws -> [String: String] {
@@ -123,7 +124,7 @@ public struct SQLRecordStore: RecordStore {
                 until: until
             )
         }
-        return StoredRecord(
+        var record = StoredRecord(
             id: try row.decode(column: "id", as: Int.self),
             departmentCode: try row.decode(column: "department_code", as: String.self),
             departmentName: try row.decode(column: "department_name", as: String.self),
@@ -152,6 +153,21 @@ public struct SQLRecordStore: RecordStore {
             publication: publication,
             notPublished: try row.decode(column: "not_published", as: String?.self)
         )
+        if let revokedOn = try row.decode(column: "revoked_on", as: String?.self).flatMap({ LocalDate($0) }),
+            let days = try row.decode(column: "withdrawal_days", as: Int?.self),
+            let due = try row.decode(column: "withdrawal_due_by", as: String?.self).flatMap({ LocalDate($0) })
+        {
+            record.withdrawal = Withdrawal(
+                revokedOn: revokedOn,
+                clock: Timeliness(
+                    workingDays: days,
+                    dueBy: due,
+                    late: try row.decode(column: "withdrawal_late", as: Int?.self) == 1,
+                    delayWorkingDays: try row.decode(column: "withdrawal_delay", as: Int?.self) ?? 0
+                )
+            )
+        }
+        return record
     }
 
     public func fetchRecord(id: Int) async throws -> StoredRecord? {
@@ -266,7 +282,7 @@ public struct SQLRecordStore: RecordStore {
     public func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow] {
         let filter: SQLQueryString = departmentCode.map { " AND r.department_code = \(bind: $0)" } ?? ""
         return try await db.read { sql in
-            try await sql.raw(
+            var rows = try await sql.raw(
                 """
                 SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.late) AS late, SUM(r.delay_working_days) AS delay,
                 SUM(CASE WHEN r.clock_estimated > 0 THEN 1 ELSE 0 END) AS estimated
@@ -284,6 +300,29 @@ public struct SQLRecordStore: RecordStore {
                     estimated: try row.decode(column: "estimated", as: Int.self)
                 )
             }
+            // Withdrawals: of the decisions revoked in the period, by the day they were revoked.
+            let withdrawals = try await sql.raw(
+                """
+                SELECT r.department_code, d.name, r.category, COUNT(*) AS n, SUM(r.withdrawal_late) AS late
+                FROM records r JOIN departments d ON d.code = r.department_code
+                WHERE r.withdrawal_due_by IS NOT NULL AND r.revoked_on >= \(bind: from.description) AND r.revoked_on <= \(bind: to.description)
+                """ + filter + " GROUP BY r.department_code, d.name, r.category"
+            ).all()
+            for row in withdrawals {
+                let (code, category) = (
+                    try row.decode(column: "department_code", as: String.self), try row.decode(column: "category", as: String.self)
+                )
+                let name = try row.decode(column: "name", as: String.self)
+                if !rows.contains(where: { $0.departmentCode == code && $0.category == category }) {
+                    rows.append(
+                        TimelinessRow(departmentCode: code, departmentName: name, category: category, records: 0, late: 0, delayWorkingDays: 0)
+                    )
+                }
+                let index = rows.firstIndex { $0.departmentCode == code && $0.category == category }!
+                rows[index].withdrawals = try row.decode(column: "n", as: Int.self)
+                rows[index].withdrawalsLate = try row.decode(column: "late", as: Int.self)
+            }
+            return rows.sorted { ($0.departmentCode, $0.category) < ($1.departmentCode, $1.category) }
         }
     }
 

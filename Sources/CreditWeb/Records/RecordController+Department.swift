@@ -168,6 +168,12 @@ extension RecordController {
             "clock": r.timeliness.map { t -> [String: Any] in
                 ["dueBy": t.dueBy.description, "late": t.late, "delay": t.delayWorkingDays, "estimated": t.estimated, "days": t.workingDays]
             } ?? false, "state": Self.stateLabel(r, on: today),
+            "withdrawal": r.withdrawal.map { w -> [String: Any] in
+                [
+                    "revokedOn": w.revokedOn.description, "dueBy": w.dueBy.description, "days": w.workingDays, "late": w.late,
+                    "delay": w.delayWorkingDays,
+                ]
+            } ?? false,
             "severity": r.severity?.label ?? "", "catalogueVersion": r.catalogueVersion, "versions": versions,
             "department": r.departmentName,
             "back": context.principal?.role == .department ? "/department-records" : "/department-records?department=\(r.departmentCode)",

@@ -218,6 +218,7 @@ struct RecordController: AreaRoutes {
         var problems: [FieldProblem] = []
         var category = ""
         var changeReason: String?
+        var revokedOn: String?
         var revoked = false
         for (key, value) in object {
             switch (key, value) {
@@ -228,6 +229,7 @@ struct RecordController: AreaRoutes {
                 )
             case ("category", .string(let text)): category = text
             case ("changeReason", .string(let text)): changeReason = text
+            case ("revokedOn", .string(let text)): revokedOn = text
             case (_, .string(let text)): fields[key] = text
             case (_, .number(let text)): fields[key] = text
             case (_, .null): continue
@@ -242,7 +244,9 @@ struct RecordController: AreaRoutes {
                 )
             }
         }
-        return (RecordSubmission(category: category, fields: fields, changeReason: changeReason, revoked: revoked), problems)
+        return (
+            RecordSubmission(category: category, fields: fields, changeReason: changeReason, revoked: revoked, revokedOn: revokedOn), problems
+        )
     }
 
     /// The text and number fields of a JSON record, by name (for correcting a rejection on a page).

@@ -35,6 +35,22 @@ struct SubmissionDTO: ResponseEncodable, Sendable {
     }
 }
 
+struct WithdrawalDTO: Encodable, Sendable {
+    var revokedOn: String
+    var workingDays: Int
+    var dueBy: String
+    var late: Bool
+    var delayWorkingDays: Int
+
+    init(_ w: Withdrawal) {
+        revokedOn = w.revokedOn.description
+        workingDays = w.workingDays
+        dueBy = w.dueBy.description
+        late = w.late
+        delayWorkingDays = w.delayWorkingDays
+    }
+}
+
 struct PublicationDTO: Encodable, Sendable {
     var from: String
     var earliestEnd: String
@@ -69,6 +85,8 @@ struct RecordDTO: ResponseEncodable, Sendable {
     var clockWorkingDays: Int?
     /// The due date runs into a year with no holiday arrangement loaded (counted with the law's holidays).
     var dueByEstimated: Bool?
+    /// A revoked decision's withdrawal: revoked on, due by, late or not.
+    var withdrawal: WithdrawalDTO?
     var severity: String?
     var status: String
     /// `null` (not absent) when the record is not published, as `interface.md` says.
@@ -115,6 +133,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         delayWorkingDays = r.timeliness?.delayWorkingDays
         clockWorkingDays = r.timeliness?.workingDays
         dueByEstimated = r.timeliness?.estimated
+        withdrawal = r.withdrawal.map(WithdrawalDTO.init)
         severity = r.severity?.rawValue
         status = r.status.rawValue
         publication = Nullable(r.publication.map(PublicationDTO.init))

@@ -21,6 +21,9 @@ struct TimelinessController: AreaRoutes {
         /// Records whose due date runs into a year with no holiday arrangement loaded, counted with the law's
         /// holidays: their figures may change when the year is loaded.
         var estimated: Int
+        /// Decisions revoked in the period whose withdrawal is timed (3 working days), and how many were withdrawn late.
+        var withdrawals: Int
+        var withdrawalsLate: Int
 
         /// The row's figures, rounded for reading (rate to 0.001, but 1 only when none is late and 0 only when all
         /// are; delay to 0.01 working days).
@@ -30,6 +33,8 @@ struct TimelinessController: AreaRoutes {
             onTimeRate = Double(row.onTimePermille) / 1000
             averageDelayWorkingDays = (row.averageDelay * 100).rounded() / 100
             estimated = row.estimated
+            withdrawals = row.withdrawals
+            withdrawalsLate = row.withdrawalsLate
         }
     }
 
@@ -115,6 +120,7 @@ struct TimelinessController: AreaRoutes {
                     "/department-records?department=\(r.departmentCode)&category=\(QueryParameters.encode(r.category))&late=true&from=\(from)&to=\(to)",
                 "rate": String(format: "%.1f%%", Double(r.onTimePermille) / 10),
                 "delay": String(format: "%.2f", f.averageDelayWorkingDays), "warn": r.onTimePermille < 900, "estimated": r.estimated,
+                "withdrawals": r.withdrawals, "withdrawalsLate": r.withdrawalsLate, "anyWithdrawalLate": r.withdrawalsLate > 0,
             ]
         }
         let estimated = rows.reduce(0) { $0 + $1.estimated }

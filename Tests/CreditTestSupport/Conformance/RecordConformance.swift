@@ -58,10 +58,37 @@ public enum RecordConformance {
             // The court deletes the listing (the debtor paid): at once out of the public view, the history kept.
             world.clock.set(LocalDate("2026-12-03")!)
             debtor.revoked = true
+            debtor.revokedOn = "2026-12-02"
             debtor.changeReason = "被执行人已履行，法院删除失信信息"
             #expect(try await submit(world, [debtor], by: court).map(\.status) == [.updated])
             #expect(try await records.publicRecords(subjectCode: subject.code.rawValue, on: LocalDate("2026-12-03")!).isEmpty)
             #expect(try await records.fetchVersions(recordID: id).map(\.status) == [.active, .revoked])
+        },
+        PortBehaviour("a revocation names its day and is withdrawn within 3 working days of it; one sent on the 4th is late") { world in
+            let subject = try await world.seed(3)[2].entity.code.rawValue
+            let penalties = [
+                Builders.penalty(subject, number: "济税罚〔2026〕201号", decidedOn: "2026-11-20"),
+                Builders.penalty(subject, number: "济税罚〔2026〕202号", decidedOn: "2026-11-20"),
+            ]
+            let ids = try await submit(world, penalties).compactMap(\.id)
+            // Revoked on Monday 30 November: 3 working days are Tuesday 1 to Thursday 3 December.
+            func revocation(_ penalty: RecordSubmission, on day: String?) -> RecordSubmission {
+                RecordSubmission(category: penalty.category, fields: penalty.fields, changeReason: "经行政复议撤销", revoked: true, revokedOn: day)
+            }
+            world.clock.set(LocalDate("2026-12-02")!)
+            #expect(try await submit(world, [revocation(penalties[0], on: nil)]).map { $0.problems.map(\.field) } == [["revokedOn"]])
+            world.clock.set(LocalDate("2026-12-03")!)
+            #expect(try await submit(world, [revocation(penalties[0], on: "2026-11-30")]).map(\.status) == [.updated])
+            world.clock.set(LocalDate("2026-12-04")!)
+            #expect(try await submit(world, [revocation(penalties[1], on: "2026-11-30")]).map(\.status) == [.updated])
+            let records = world.stores.records
+            let onTime = try #require(try await records.fetchRecord(id: ids[0])?.withdrawal)
+            let late = try #require(try await records.fetchRecord(id: ids[1])?.withdrawal)
+            #expect(onTime.dueBy == LocalDate("2026-12-03") && !onTime.late && onTime.workingDays == 3)
+            #expect(late.dueBy == LocalDate("2026-12-03") && late.late && late.delayWorkingDays == 1)
+            #expect(try await records.fetchRecord(id: ids[0])?.timeliness?.dueBy == LocalDate("2026-12-01"), "the clock of the decision stays")
+            let report = try await records.timeliness(departmentCode: department, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-30")!)
+            #expect(report.map(\.withdrawals) == [2] && report.map(\.withdrawalsLate) == [1] && report.map(\.records) == [2])
         },
         PortBehaviour("a complaint has no clock and no place in the timeliness report") { world in
             let subject = try await world.seed(3)[1].entity
