@@ -68,9 +68,9 @@ def test_a_gb18030_file_with_bad_rows(server, gb18030_file):
     unreadable = _import(server, department, path, "--encoding", "utf-8")
     assert unreadable.returncode == 1 and "编码" in unreadable.stderr
     with open(path, "wb") as f:
-        f.write("名称,备注\n甲,乙\n".encode("utf-8"))
+        f.write("名称,经办人\n甲,乙\n".encode("utf-8"))
     refused = _import(server, department, path)
-    assert refused.returncode == 1 and "备注" in refused.stderr
+    assert refused.returncode == 1 and "经办人" in refused.stderr
     # A directory or a missing file: a usage error naming it, nothing stored.
     folder = _import(server, department, os.path.dirname(path))
     assert folder.returncode != 0 and "是目录" in folder.stderr and "Error Domain" not in folder.stderr

@@ -70,3 +70,17 @@ struct PenaltyRulesTests {
         #expect(Self.codes(outcome) == (accepted ? [] : ["severity_contradicts_kinds"]))
     }
 }
+
+@Suite("Amounts in 万元")
+struct WanYuanTests {
+    @Test(
+        "a plain number of 万元 with at most 6 decimals is read exactly into fen (1 万元 = 1,000,000 fen); anything else is refused",
+        arguments: [
+            ("0.5", 500_000), ("12", 12_000_000), ("0.000001", 1), ("3.25", 3_250_000), ("1.5万", nil), ("0.1234567", nil), ("1.", nil),
+            ("-1", nil), ("1,000", nil), ("", nil),
+        ] as [(String, Int?)]
+    )
+    func fen(_ text: String, _ fen: Int?) {
+        #expect(WanYuan.fen(text) == fen)
+    }
+}

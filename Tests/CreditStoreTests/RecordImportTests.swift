@@ -210,7 +210,7 @@ struct RecordImportTests {
             let cases: [(String, String)] = [
                 ("", "empty_file"),
                 ("\u{FEFF}", "empty_file"),
-                ("行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别,备注\n", "unknown_columns"),
+                ("行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别,经办人\n", "unknown_columns"),  // 备注 is the standard's
                 ("行政相对人名称,统一社会信用代码,处罚决定日期\n", "missing_columns"),
                 ("行政相对人名称,行政相对人名称,统一社会信用代码\n", "duplicate_column"),
                 // Saved as tab-delimited text, or with semicolons: the columns named, the separator is the problem.
@@ -223,7 +223,7 @@ struct RecordImportTests {
                     Issue.record("\(code) was not refused")
                 } catch let failure as ImportFailure {
                     #expect(failure.code == code)
-                    if code == "unknown_columns" { #expect(failure.message.contains("“备注”")) }
+                    if code == "unknown_columns" { #expect(failure.message.contains("“经办人”")) }
                     if code == "wrong_separator" { #expect(failure.message.contains("逗号分隔的 CSV")) }
                 }
             }

@@ -261,12 +261,12 @@ struct ImportAPITests {
                 uri: "/api/v1/imports/\(id)/file",
                 method: .put,
                 headers: [.authorization: "Bearer \(fixture.departmentToken)"],
-                body: ByteBuffer(string: "名称,备注\n甲,乙\n")
+                body: ByteBuffer(string: "名称,经办人\n甲,乙\n")
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 return try response.body.json()
             }
-            #expect(failed["status"] as? String == "failed" && (failed["error"] as? String)?.contains("备注") == true)
+            #expect(failed["status"] as? String == "failed" && (failed["error"] as? String)?.contains("经办人") == true)
             for body in [#"{"category": "gossip"}"#, #"{"category": "penalty", "encoding": "latin1"}"#, "{"] {
                 try await client.execute(uri: "/api/v1/imports", method: .post, headers: department, body: ByteBuffer(string: body)) {
                     #expect($0.status == .badRequest, "\(body)")

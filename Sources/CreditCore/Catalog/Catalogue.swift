@@ -62,6 +62,10 @@ public struct Catalogue: Sendable, Codable, Hashable {
     public struct Field: Sendable, Codable, Hashable {
         public enum FieldType: String, Sendable, Codable, Hashable {
             case text, date, creditCode, idNumber, severity, money, procedure
+            /// An amount in 万元 as the national standard writes it (0.5 = 5,000 yuan), stored exactly in fen.
+            case wanYuan
+            /// 行政相对人类别: which of the code and the identity number names the subject.
+            case subjectKind
         }
         /// The API name (lowerCamelCase).
         public var name: String
@@ -78,7 +82,24 @@ public struct Catalogue: Sendable, Codable, Hashable {
         /// Whether a file's column header names this field, by its API name or any alias.
         public func isNamed(byColumn column: String) -> Bool {
             let trimmed = column.trimmingCharacters(in: .whitespaces)
-            return name == trimmed || aliases.contains(trimmed)
+            if name == trimmed || aliases.contains(trimmed) { return true }
+            // Exports differ in brackets and spaces (行政相对人代码_1(统一社会信用代码)) and in the case of field codes.
+            let folded = Self.fold(trimmed)
+            return aliases.contains { Self.fold($0) == folded }
+        }
+
+        /// A column name with half-width brackets made full-width, spaces removed and Latin letters upper-cased.
+        static func fold(_ text: String) -> String {
+            String(
+                text.uppercased().compactMap { c -> Character? in
+                    switch c {
+                    case "(": "（"
+                    case ")": "）"
+                    case " ", "\u{3000}": nil
+                    default: c
+                    }
+                }
+            )
         }
     }
 
@@ -146,4 +167,51 @@ public enum Procedure: String, Sendable, Codable, Hashable, CaseIterable {
         guard let p = Procedure.allCases.first(where: { $0.rawValue == t || $0.label == t || String($0.label.prefix(2)) == t }) else { return nil }
         self = p
     }
+}
+
+/// 行政相对人类别 of the national 双公示 standard.
+public enum SubjectKind: String, Sendable, Codable, Hashable, CaseIterable {
+    /// 法人及非法人组织: the subject is named by its credit code.
+    case organisation
+    /// 自然人: the subject is named by an identity number.
+    case person
+    /// 个体工商户: by its credit code when it has one, else by its operator's identity number.
+    case individualBusiness = "individual-business"
+
+    public var label: String {
+        switch self {
+        case .organisation: "法人及非法人组织"
+        case .person: "自然人"
+        case .individualBusiness: "个体工商户"
+        }
+    }
+
+    /// Accepts the code, the standard's label, or the shorter names exports use (法人, 非法人组织, 个体户).
+    public init?(text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        switch t {
+        case "organisation", "法人及非法人组织", "法人和非法人组织", "法人", "非法人组织", "法人或其他组织": self = .organisation
+        case "person", "自然人": self = .person
+        case "individual-business", "个体工商户", "个体户": self = .individualBusiness
+        default: return nil
+        }
+    }
+}
+
+/// Amounts in 万元, read exactly.
+public enum WanYuan {
+    /// Fen in an amount written in 万元 (1 万元 = 1,000,000 fen): digits with at most 6 decimals, not negative; nil
+    /// for anything else (a unit, a thousands separator, a sign, more decimals).
+    public static func fen(_ text: String) -> Int? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 9, whole.allSatisfy(\.isASCIIDigit)
+        else { return nil }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= 6, fraction.allSatisfy(\.isASCIIDigit), parts.count == 1 || !fraction.isEmpty else { return nil }
+        return Int(whole)! * 1_000_000 + Int(fraction.padding(toLength: 6, withPad: "0", startingAt: 0))!
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

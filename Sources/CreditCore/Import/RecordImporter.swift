@@ -277,7 +277,7 @@ public struct RecordImporter: FileImporter {
         }
         let fields = row.fields
         let submission = RecordSubmission(category: category.code, fields: fields)
-        var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today, input: .file)
+        var outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today, input: .file, department: departmentCode)
         if case .success(let record) = outcome {
             if let first = seen[record.documentNumber] {
                 outcome = .failure(RecordProblems([SubmissionRules.duplicateInFile(record.documentNumber, line: first)]))

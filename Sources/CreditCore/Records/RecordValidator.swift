@@ -94,7 +94,8 @@ public enum RecordValidator {
         catalogue: Catalogue,
         today: LocalDate,
         input: RecordInput = .typed,
-        rules: PublicationRules = .shipped
+        rules: PublicationRules = .shipped,
+        department: String? = nil
     ) -> Result<ValidRecord, RecordProblems> {
         guard let category = catalogue.category(submission.category) else {
             return .failure(
@@ -122,6 +123,7 @@ public enum RecordValidator {
         var idNumber: IdentityNumber?
         var severity: Severity?
         var procedure: Procedure?
+        var subjectKind: SubjectKind?
         var warnings: [FieldProblem] = []
         var missingUntilDated: [Catalogue.Field] = []
         var dates: [String: LocalDate] = [:]
@@ -166,7 +168,7 @@ public enum RecordValidator {
             case .creditCode:
                 do {
                     let code = try CreditCode(validating: raw)
-                    subjectCode = code
+                    if field.name == "subjectCode" { subjectCode = code }
                     content[field.name] = code.rawValue
                     for warning in code.warnings {
                         let found = FieldProblem(
@@ -183,10 +185,16 @@ public enum RecordValidator {
             case .idNumber:
                 do {
                     let number = try IdentityNumber(validating: raw)
-                    idNumber = number
+                    if field.name == "subjectIdNumber" { idNumber = number }
                     content[field.name] = number.masked
                 } catch {
-                    problem(field.name, IdentityNumber.mask(raw), "invalid_id_number", "身份证号码无效：\(error.message)")
+                    // A representative's passport or other document: kept masked, never whole.
+                    let type = submission.fields[field.name.replacingOccurrences(of: "IdNumber", with: "IdType")]
+                    if field.name != "subjectIdNumber", let type, !type.isEmpty, !type.contains("身份证") {
+                        content[field.name] = IdentityNumber.mask(raw)
+                    } else {
+                        problem(field.name, IdentityNumber.mask(raw), "invalid_id_number", "身份证号码无效：\(error.message)")
+                    }
                 }
             case .severity:
                 guard let s = Severity(text: raw) else {
@@ -200,6 +208,29 @@ public enum RecordValidator {
                 }
                 severity = s
                 content[field.name] = s.rawValue
+            case .wanYuan:
+                guard let fen = WanYuan.fen(raw) else {
+                    problem(
+                        field.name,
+                        raw,
+                        "invalid_amount",
+                        "“\(field.label)”应为以万元计的数字，至多 6 位小数，不带单位（如 1.5） / \(field.name) is a number of 万元 with at most 6 decimals and no unit (such as 1.5)"
+                    )
+                    continue
+                }
+                content[field.name] = String(fen)
+            case .subjectKind:
+                guard let kind = SubjectKind(text: raw) else {
+                    problem(
+                        field.name,
+                        raw,
+                        "invalid_subject_kind",
+                        "“\(field.label)”应为法人及非法人组织、自然人或个体工商户 / \(field.name) must be organisation, person or individual-business"
+                    )
+                    continue
+                }
+                subjectKind = kind
+                content[field.name] = kind.rawValue
             case .procedure:
                 guard let p = Procedure(text: raw) else {
                     problem(
@@ -235,6 +266,30 @@ public enum RecordValidator {
         }
         if let from = dates["validFrom"], let until = dates["validUntil"], until < from {
             problem("validUntil", until.description, "invalid_date", "有效期至早于有效期自 / validUntil is before validFrom")
+        }
+        // 行政相对人类别 says which column names the subject; a representative's number never does.
+        switch (subjectKind, subjectCode, idNumber) {
+        case (.organisation, nil, _) where submission.fields["subjectCode"]?.isEmpty ?? true:
+            problem("subjectCode", nil, "required", "法人及非法人组织须填统一社会信用代码 / an organisation needs its subjectCode")
+        case (.organisation, .some, .some):
+            idNumber = nil  // the standard's 证件号码 of an organisation's row is not the subject's
+        case (.person, .some, _):
+            problem("subjectCode", subjectCode?.rawValue, "subject_ambiguous", "自然人不填统一社会信用代码 / a person has no subjectCode")
+        case (.individualBusiness, .some, .some):
+            idNumber = nil  // a registered individual business is named by its code; the number is its operator's
+        default:
+            break
+        }
+        if let department, let authority = content["authorityCode"], authority != department {
+            problem(
+                "authorityCode",
+                authority,
+                "authority_not_department",
+                "决定机关代码 \(authority) 不是报送部门 \(department) 的代码 / the deciding authority \(authority) is not the submitting department \(department)"
+            )
+        }
+        if let fine = content["fine"], let fen = content["amountFen"], fine != fen {
+            problem("fine", fine, "amount_mismatch", "罚款金额（万元）与罚款金额（分）不一致 / fine and amountFen differ")
         }
         let subject: RecordSubject?
         switch (subjectCode, idNumber) {
@@ -287,6 +342,38 @@ public enum RecordValidator {
                 RecordProblems([FieldProblem(field: "severity", value: severity.rawValue, code: "severity_contradicts_kinds", message: contradiction)]
                 )
             )
+        }
+        // The 公示截止期 a department wrote is compared with the rule's window, which decides.
+        if let stated = dates["statedPublicUntil"] {
+            let window = PublicationWindow.compute(
+                category: category,
+                severity: severity,
+                punishmentKinds: kinds,
+                procedure: procedure,
+                aboutPerson: subject.isPerson,
+                listedUntil: dates["listedUntil"],
+                revoked: submission.revoked,
+                departmentName: "",
+                decidedOn: decidedOn,
+                receivedOn: today,
+                rules: rules
+            )
+            let ruled: String? =
+                switch window {
+                case .success(let w) where w.until != stated: "规则计算的公示截止期为 \(w.until) / the rule's last public day is \(w.until)"
+                case .failure: "按规则不公示 / the rule does not publish it"
+                default: nil
+                }
+            if let ruled {
+                warnings.append(
+                    FieldProblem(
+                        field: "statedPublicUntil",
+                        value: stated.description,
+                        code: "stated_until_differs",
+                        message: "所填公示截止期 \(stated) 与规则不一致，以规则为准：\(ruled)"
+                    )
+                )
+            }
         }
         return .success(
             ValidRecord(

@@ -142,6 +142,8 @@ struct CatalogController: AreaRoutes {
         case .severity: "轻微、一般或严重"
         case .money: "金额，以分计的整数"
         case .procedure: "普通程序或简易程序"
+        case .wanYuan: "金额，以万元计（至多 6 位小数）"
+        case .subjectKind: "法人及非法人组织、自然人或个体工商户"
         }
     }
 }

@@ -323,7 +323,8 @@ struct ImportController: AreaRoutes {
             submission,
             catalogue: dependencies.catalogue,
             today: dependencies.clock.today(),
-            input: rejection.source == "file" ? .file : .typed
+            input: rejection.source == "file" ? .file : .typed,
+            department: department
         )
         if case .failure(let problems) = outcome {
             return try await rejections(context, notice: nil, problems: [id: problems.problems], status: .badRequest)

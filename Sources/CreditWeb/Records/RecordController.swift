@@ -181,7 +181,7 @@ struct RecordController: AreaRoutes {
             // A refused record keeps its category in the queue when it names one, to be corrected as that category.
             return SubmissionItem(
                 index: index,
-                outcome: Self.validate(element, catalogue: catalogue, today: today),
+                outcome: Self.validate(element, catalogue: catalogue, today: today, department: department),
                 original: Self.originalText(element),
                 fields: fields,
                 category: fields["category"].flatMap { catalogue.category($0)?.code }
@@ -196,7 +196,7 @@ struct RecordController: AreaRoutes {
     }
 
     /// Every problem of a JSON record: its types, then the catalogue's checks of the fields that have a usable type.
-    static func validate(_ element: JSONValue, catalogue: Catalogue, today: LocalDate) -> Result<ValidRecord, RecordProblems> {
+    static func validate(_ element: JSONValue, catalogue: Catalogue, today: LocalDate, department: String) -> Result<ValidRecord, RecordProblems> {
         guard case .object(let object) = element else {
             return .failure(
                 RecordProblems([FieldProblem(field: "", value: nil, code: "invalid_record", message: "每条记录应为 JSON 对象 / each record is a JSON object")]
@@ -204,7 +204,7 @@ struct RecordController: AreaRoutes {
             )
         }
         let (submission, typeProblems) = Self.submission(object)
-        let outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today)
+        let outcome = RecordValidator.validate(submission, catalogue: catalogue, today: today, department: department)
         guard !typeProblems.isEmpty else { return outcome }
         var problems = typeProblems
         if case .failure(let more) = outcome { problems += more.problems.filter { p in !typeProblems.contains { $0.field == p.field } } }

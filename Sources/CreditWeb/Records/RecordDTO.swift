@@ -25,12 +25,15 @@ struct SubmissionDTO: ResponseEncodable, Sendable {
         var status: String
         var id: String?
         var errors: [ProblemDTO]
+        /// What a stored record was accepted with, though not right (absent when nothing).
+        var warnings: [ProblemDTO]?
 
         init(_ r: SubmissionResult) {
             index = r.index
             status = r.status.rawValue
             id = r.id.map(String.init)
             errors = r.problems.map(ProblemDTO.init)
+            warnings = r.warnings.isEmpty ? nil : r.warnings.map(ProblemDTO.init)
         }
     }
 }
