@@ -21,6 +21,7 @@ SINCE_THE_RELEASE = [
     "applied: count publication periods from the day after the decision",
     "applied: keep the length of each record's clock, and none for what the seed does not time",
     "applied: time the withdrawal of revoked decisions",
+    "applied: count the rows of an import stored with a warning",
 ]
 
 

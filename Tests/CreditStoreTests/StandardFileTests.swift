@@ -117,3 +117,39 @@ struct StandardFileTests {
         }
     }
 }
+
+@Suite("Licence files in the national standard's columns")
+struct StandardLicenceFileTests {
+    static let chinese = [
+        "行政相对人名称", "行政相对人类别", "行政相对人代码_1(统一社会信用代码)", "行政相对人代码_2(工商注册号)", "法定代表人", "法定代表人证件类型",
+        "法定代表人证件号码", "证件类型", "证件号码", "行政许可决定文书名称", "行政许可决定文书号", "许可类别", "许可证书名称", "许可编号", "许可内容",
+        "许可决定日期", "有效期自", "有效期至", "许可机关", "许可机关统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码", "备注",
+    ]
+    static let codes = [
+        "XK_XDR_MC", "XK_XDR_LB", "XK_XDR_SHXYM", "XK_XDR_GSZC", "XK_FRDB", "XK_FR_ZJLX", "XK_FR_ZJHM", "XK_XDR_ZJLX", "XK_XDR_ZJHM", "XK_XKWS",
+        "XK_WSH", "XK_XKLB", "XK_XKZS", "XK_XKBH", "XK_NR", "XK_JDRQ", "XK_YXQZ", "XK_YXQZI", "XK_XKJG", "XK_XKJGDM", "XK_LYDW", "XK_LYDWDM", "BZ",
+    ]
+
+    @Test(
+        "a licence file with the 2021 header, in Chinese or as field codes, imports with every column kept",
+        arguments: TestEngine.available,
+        [true, false]
+    )
+    func fullHeader(_ engine: TestEngine, _ chinese: Bool) async throws {
+        try await RecordStoreTests.with(engine) { f in
+            let department = RecordStoreTests.market.code
+            let row = [
+                "甲公司", "法人及非法人组织", f.items[1].entity.code.rawValue, "370100000012345", "张三", "身份证", StandardFileTests.representative, "", "",
+                "食品经营许可决定书", "JY13701000012345", "普通", "食品经营许可证", "JY13701000012345", "预包装食品销售", "2026-05-06", "2026-05-06",
+                "2031-05-05", "济南市市场监督管理局", department, "济南市市场监督管理局", department, "",
+            ]
+            let bytes = StandardFileTests.csv(chinese ? Self.chinese : Self.codes, [row])
+            let summary = try await f.importer(category: "license").run(RecordImportTests.chunks(bytes), encoding: .auto)
+            #expect(summary.accepted == 1 && summary.rejected == 0, "\(summary.firstRejections)")
+            let record = try #require(try await f.store.departmentRecords(department, .init(), page: 1, size: 5).items.first)
+            #expect(record.subjectCode == f.items[1].entity.code.rawValue && record.content["businessRegistrationNumber"] == "370100000012345")
+            #expect(record.content["certificateName"] == "食品经营许可证" && record.content["validUntil"] == "2031-05-05")
+            #expect(record.content["legalRepresentativeIdNumber"] == "110105********002X")
+        }
+    }
+}

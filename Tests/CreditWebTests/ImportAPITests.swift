@@ -36,6 +36,24 @@ struct ImportAPITests {
             """
     }
 
+    @Test("an uploaded row with a legacy code failing position 17 is stored, and the job counts it as warned")
+    func legacyCodeWarned() async throws {
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
+            let id = try await Self.announce(client, fixture, #"{"category": "penalty"}"#)
+            // Position 17 is "0" where GB 11714 gives "7" (see PenaltyRulesTests).
+            let file =
+                "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚内容,处罚依据,失信程度,处罚类别\n"
+                + "庚公司,91370102MA3C4D5E03,济税罚〔2026〕301号,2026-11-20,罚款,某法,一般,罚款\n"
+            let job = try await client.execute(
+                uri: "/api/v1/imports/\(id)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(fixture.departmentToken)"],
+                body: ByteBuffer(string: file)
+            ) { try $0.body.json() }
+            #expect(job["status"] as? String == "done" && job["accepted"] as? Int == 1 && job["warned"] as? Int == 1, "\(job)")
+        }
+    }
+
     @Test(
         "announce, send a GB 18030 file, watch the job; a rejected row is corrected on the page and leaves the queue",
         arguments: TestEngine.available

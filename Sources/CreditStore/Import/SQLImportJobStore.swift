@@ -97,7 +97,10 @@ public struct SQLImportJobStore: ImportJobStore {
             try await sql.update("import_jobs").set("status", to: SQLBind(status.rawValue)).set("bytes_done", to: SQLBind(summary.bytes))
                 .set("rows_done", to: SQLBind(summary.rows)).set("accepted", to: SQLBind(summary.accepted))
                 .set("updated", to: SQLBind(summary.updated)).set("unchanged", to: SQLBind(summary.unchanged))
-                .set("rejected", to: SQLBind(summary.rejected)).set("error", to: SQLBind(error?.replacingControlCharacters))
+                .set("rejected", to: SQLBind(summary.rejected)).set("warned", to: SQLBind(summary.warned)).set(
+                    "error",
+                    to: SQLBind(error?.replacingControlCharacters)
+                )
                 .set("updated_at", to: SQLBind(now)).where("id", .equal, id).run()
         }
     }
@@ -140,6 +143,7 @@ public struct SQLImportJobStore: ImportJobStore {
         summary.updated = try row.decode(column: "updated", as: Int.self)
         summary.unchanged = try row.decode(column: "unchanged", as: Int.self)
         summary.rejected = try row.decode(column: "rejected", as: Int.self)
+        summary.warned = try row.decode(column: "warned", as: Int.self)
         return ImportJob(
             id: try row.decode(column: "id", as: Int.self),
             departmentCode: try row.decode(column: "department_code", as: String.self),

@@ -43,6 +43,8 @@ struct ImportController: AreaRoutes {
         var updated: Int
         var unchanged: Int
         var rejected: Int
+        /// Rows stored with a warning (a legacy code failing position 17; a stated 公示截止期 the rule differs from).
+        var warned: Int
         var error: String?
         var createdAt: String
         var updatedAt: String
@@ -61,6 +63,7 @@ struct ImportController: AreaRoutes {
             updated = job.summary.updated
             unchanged = job.summary.unchanged
             rejected = job.summary.rejected
+            warned = job.summary.warned
             error = job.error
             createdAt = job.createdAt
             updatedAt = job.updatedAt
@@ -241,6 +244,7 @@ struct ImportController: AreaRoutes {
             "statusLabel": statusLabels[job.status] ?? job.status.rawValue, "createdAt": BeijingTime.minute(job.createdAt),
             "rows": s.rows.grouped, "accepted": s.accepted.grouped, "updated": s.updated.grouped,
             "unchanged": s.unchanged.grouped, "rejected": s.rejected.grouped, "anyRejected": s.rejected > 0,
+            "warned": s.warned.grouped, "anyWarned": s.warned > 0,
             "running": job.status == .running, "size": job.sizeBytes ?? 0,
             "percent": job.status == .done ? 100 : job.sizeBytes.map { $0 > 0 ? min(100, s.bytes * 100 / $0) : 0 } ?? 0,
         ]

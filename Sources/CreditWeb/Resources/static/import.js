@@ -15,7 +15,7 @@
     if (job.status === 'done') {
       result.innerHTML = '';
       const text = '完成：新增 ' + grouped(job.accepted) + '，更新 ' + grouped(job.updated) + '，未变 ' + grouped(job.unchanged) +
-        '，退回 ' + grouped(job.rejected) + '。';
+        '，退回 ' + grouped(job.rejected) + '。' + (job.warned > 0 ? '其中 ' + grouped(job.warned) + ' 行已入库但有警告（如旧代码第 17 位校验不符）。' : '');
       result.appendChild(document.createTextNode(text));
       if (job.rejected > 0) {
         const link = document.createElement('a');
@@ -60,7 +60,7 @@
       const response = await fetch('/api/v1/imports/' + row.dataset.id);
       if (!response.ok) return;
       const job = await response.json();
-      for (const name of ['rows', 'accepted', 'updated', 'unchanged', 'rejected']) {
+      for (const name of ['rows', 'accepted', 'updated', 'unchanged', 'rejected', 'warned']) {
         row.querySelector('.job-' + name).textContent = grouped(job[name]);
       }
       if (job.status !== row.dataset.status) showStatus(row, job);
