@@ -83,4 +83,10 @@ struct WanYuanTests {
     func fen(_ text: String, _ fen: Int?) {
         #expect(WanYuan.fen(text) == fen)
     }
+
+    @Test("fen written back in 万元 reads as the same amount", arguments: [0, 1, 500_000, 12_000_000, 3_250_000, 1_234_567])
+    func text(_ fen: Int) {
+        #expect(WanYuan.fen(WanYuan.text(fen)) == fen)
+        #expect(!WanYuan.text(fen).hasSuffix("0") || !WanYuan.text(fen).contains("."))
+    }
 }

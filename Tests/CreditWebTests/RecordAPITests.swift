@@ -506,6 +506,36 @@ struct TimelinessAPITests {
 
 @Suite("Public search of records and open-data export")
 struct OpenDataTests {
+    @Test("open data of one category in the national standard's columns: its names and order, 万元, the rule's 公示截止期")
+    func standardColumns() async throws {
+        try await withTestApp(.sqlite, entities: 5) { client, fixture in
+            var penalty = RecordAPITests.penalty(fixture.entityCode, "济税罚〔2026〕401号", decidedOn: "2026-11-20")
+            penalty["fine"] = "0.5"
+            penalty["amountFen"] = "500000"
+            penalty["subjectKind"] = "法人及非法人组织"
+            penalty["legalRepresentative"] = "张三"
+            penalty["legalRepresentativeIdNumber"] = "11010519491231002X"
+            let stored = try await RecordAPITests.submit(client, token: fixture.departmentToken, [penalty])
+            #expect(stored.first?["status"] as? String == "accepted", "\(stored)")
+            let csv = try await client.execute(uri: "/api/v1/open-data/records?format=csv&category=penalty&columns=standard", method: .get) {
+                response in
+                #expect(response.status == .ok && response.headers[.contentType] == "text/csv; charset=utf-8")
+                return response.body.text
+            }
+            let lines = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let header = lines[0]
+            #expect(header.first == "\u{FEFF}行政相对人名称" && header.contains("行政相对人代码_1（统一社会信用代码）") && header.contains("罚款金额（万元）"))
+            let row = try #require(lines.dropFirst().first { $0.contains("济税罚〔2026〕401号") })
+            func value(_ column: String) -> String? { header.firstIndex(of: column).map { row[$0] } }
+            #expect(value("罚款金额（万元）") == "0.5" && value("行政相对人类别") == "法人及非法人组织" && value("失信程度") == "一般")
+            #expect(value("公示截止期") == "2027-11-20", "the last public day of a general penalty decided 2026-11-20")
+            #expect(value("法定代表人证件号码") == "110105********002X" && !csv.contains("11010519491231002X"))
+            for bad in ["columns=standard", "columns=standard&category=penalty&format=json", "columns=nice&category=penalty"] {
+                try await client.execute(uri: "/api/v1/open-data/records?\(bad)", method: .get) { #expect($0.status == .badRequest, "\(bad)") }
+            }
+        }
+    }
+
     @Test("search by category, department and date; export the same as CSV and JSON, masked", arguments: TestEngine.available)
     func searchAndExport(_ engine: TestEngine) async throws {
         try await withTestApp(engine, entities: 5) { client, fixture in

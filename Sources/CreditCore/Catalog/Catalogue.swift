@@ -79,6 +79,10 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var requiredFrom: LocalDate?
         public var help: String?
 
+        /// The column's name in the national standard: the label, or the standard's numbered name for a subject code
+        /// (行政相对人代码_1（统一社会信用代码）).
+        public var standardColumn: String { aliases.first { $0.hasPrefix("行政相对人代码_") && $0.contains("（") } ?? label }
+
         /// Whether a file's column header names this field, by its API name or any alias.
         public func isNamed(byColumn column: String) -> Bool {
             let trimmed = column.trimmingCharacters(in: .whitespaces)
@@ -209,6 +213,16 @@ public enum WanYuan {
         let fraction = parts.count == 2 ? parts[1] : ""
         guard fraction.count <= 6, fraction.allSatisfy(\.isASCIIDigit), parts.count == 1 || !fraction.isEmpty else { return nil }
         return Int(whole)! * 1_000_000 + Int(fraction.padding(toLength: 6, withPad: "0", startingAt: 0))!
+    }
+
+    /// Fen written in 万元, without trailing zeros (500,000 fen: "0.5").
+    public static func text(_ fen: Int) -> String {
+        let (whole, rest) = (fen / 1_000_000, fen % 1_000_000)
+        guard rest > 0 else { return String(whole) }
+        var fraction = String(rest)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(whole).\(fraction)"
     }
 }
 

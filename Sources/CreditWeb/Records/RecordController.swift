@@ -108,10 +108,22 @@ struct RecordController: AreaRoutes {
 
     /// `GET /api/v1/open-data/records?format=csv|json&…`: every record public today, streamed 1,000 at a time.
     @Sendable func export(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        let params = try QueryParameters(request, allowed: Self.searchFilters.union(["format"]))
+        let params = try QueryParameters(request, allowed: Self.searchFilters.union(["format", "columns"]))
         let query = try Self.publicQuery(params, catalogue: dependencies.catalogue)
         let format = params["format"] ?? "csv"
         guard format == "csv" || format == "json" else { throw APIError.invalidParameter("format", "应为 csv 或 json / use csv or json") }
+        switch params["columns"] {
+        case nil, "platform": break
+        case "standard":
+            guard format == "csv", let code = query.category, let category = dependencies.catalogue.category(code) else {
+                throw APIError.invalidParameter(
+                    "columns",
+                    "按国家标准列导出须为 CSV 并指定一个类别 / columns=standard needs format=csv and one category"
+                )
+            }
+            return try await standardExport(query, category: category)
+        default: throw APIError.invalidParameter("columns", "应为 platform 或 standard / use platform or standard")
+        }
         let store = dependencies.records
         let catalogue = dependencies.catalogue
         let today = dependencies.clock.today()
@@ -150,6 +162,48 @@ struct RecordController: AreaRoutes {
             headers: [.contentType: type, .contentDisposition: "attachment; filename=\"public-records-\(today).\(format)\""],
             body: body
         )
+    }
+
+    /// The open data of one category in the columns of the national 双公示 standard (the catalogue's names, in its
+    /// order), so that another platform reads the file as it reads a department's: amounts in 万元, labels for codes,
+    /// identity numbers masked, 公示截止期 the last public day the rules give.
+    func standardExport(_ query: PublicRecordQuery, category: Catalogue.Category) async throws -> Response {
+        let store = dependencies.records
+        let today = dependencies.clock.today()
+        let header = category.fields.map(\.standardColumn)
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "\u{FEFF}" + CSVText.line(header)))
+            var last = 0
+            while true {
+                let batch = try await store.publicRecords(query, on: today, after: last, limit: 1_000)
+                guard let tail = batch.last?.id else { break }
+                let chunk = batch.map { r in CSVText.line(category.fields.map { Self.standardValue($0, of: r) }) }.joined()
+                try await writer.write(ByteBuffer(string: chunk))
+                last = tail
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"public-\(category.code)-standard-\(today).csv\"",
+            ],
+            body: body
+        )
+    }
+
+    /// A record's value of a field as the standard writes it.
+    static func standardValue(_ field: Catalogue.Field, of r: StoredRecord) -> String? {
+        if field.name == "statedPublicUntil" { return r.publication?.until.description }
+        guard let value = r.content[field.name] else { return nil }
+        switch field.type {
+        case .wanYuan: return Int(value).map(WanYuan.text) ?? value
+        case .subjectKind: return SubjectKind(rawValue: value)?.label ?? value
+        case .severity: return Severity(rawValue: value)?.label ?? value
+        case .procedure: return Procedure(rawValue: value)?.label ?? value
+        default: return value
+        }
     }
 
     /// `POST /api/v1/records`: `{"records": [RECORD, …]}` → one result per record, in order. The batch is
