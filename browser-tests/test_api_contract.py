@@ -99,6 +99,7 @@ def _config(contract):
         "/api/v1/records/{id}": ("id", contract["record"]),
         "/api/v1/imports/{id}": ("id", contract["job"]),
         "/api/v1/imports/{id}/file": ("id", contract["job"]),
+        "/api/v1/column-mappings/{category}": ("category", "penalty"),
         "/api/v1/entities/{code}": ("code", contract["subject"]),
         "/api/v1/entities/{code}/records": ("code", contract["subject"]),
         "/api/v1/departments/{code}/timeliness": ("code", contract["market"]),

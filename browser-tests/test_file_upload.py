@@ -152,3 +152,64 @@ def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(
     assert "11010519491231002X" not in browser.page_source
     screenshots(browser, "36-registered-entity")
     assert requests.get(f"{server['base']}/api/v1/entities/{new}", timeout=10).json()["name"] == "济南浏览器登记有限公司"
+
+
+def test_a_file_in_the_departments_own_columns_is_mapped_once_and_the_next_imports_without_asking(server, browser, screenshots, gb18030_file):
+    _clerk(server, "交通运输", "交通报送员", "transport.clerk")
+    entities = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 2}, timeout=10).json()["items"]
+    decided = ((datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date() - datetime.timedelta(days=3)).isoformat()
+    # The bureau's own template: some names are the standard's, some only alike, some nothing like it.
+    header = "企业名称,信用代码,处罚决定书编号,违法行为,处罚依据,处罚种类,处罚结果,决定日期,失信程度,经办人\n"
+
+    def row(entity, number):
+        return f"{entity['name']},{entity['code']},{number},超限运输,《公路法》第七十六条,罚款,罚款人民币三千元,{decided},一般,赵六\n"
+
+    first = gb18030_file("交通处罚-十一月.csv", header + row(entities[0], "济交罚〔2026〕51号"))
+    second = gb18030_file("交通处罚-十二月.csv", header + row(entities[1], "济交罚〔2026〕52号"))
+
+    _sign_in_and_open_imports(server, browser, "transport.clerk")
+    assert not browser.find_element(By.ID, "mapping-saved").is_displayed()
+    browser.find_element(By.ID, "import-file").send_keys(first)
+    browser.find_element(By.ID, "import-submit").click()
+    panel = browser.find_element(By.ID, "mapping-panel")
+    WebDriverWait(browser, 60).until(lambda b: panel.is_displayed())
+    assert "不认识的列" in browser.find_element(By.ID, "mapping-reason").text
+    rows = {r.find_element(By.CLASS_NAME, "mapping-column").text: r for r in browser.find_elements(By.CSS_SELECTOR, "tr.mapping-row")}
+    assert list(rows) == header.strip().split(",")
+
+    def choice(column):
+        return Select(rows[column].find_element(By.TAG_NAME, "select"))
+
+    # Proposed: the catalogue's own names, and names alike enough, each saying why; the rest left to the clerk.
+    assert choice("处罚种类").first_selected_option.text == "处罚类别 *"
+    assert choice("信用代码").first_selected_option.text == "统一社会信用代码"
+    assert rows["信用代码"].find_element(By.CLASS_NAME, "mapping-basis").text == "名称相近，请确认"
+    assert choice("经办人").first_selected_option.text == "请选择"
+    missing = browser.find_element(By.ID, "mapping-missing")
+    assert "行政相对人名称" in missing.text and "处罚内容" in missing.text
+    screenshots(browser, "39-mapping-proposed")
+
+    choice("企业名称").select_by_value("subjectName")
+    choice("处罚结果").select_by_value("content")
+    choice("经办人").select_by_value("__ignore")
+    assert not missing.is_displayed()
+    screenshots(browser, "40-mapping-chosen")
+    browser.find_element(By.ID, "mapping-save").click()
+    WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "import-result").get_attribute("data-status") == "done")
+    assert "新增 1" in browser.find_element(By.ID, "import-result").text
+    assert not panel.is_displayed()
+    saved = browser.find_element(By.ID, "mapping-saved")
+    WebDriverWait(browser, 10).until(lambda b: saved.is_displayed())
+    assert "企业名称 → 行政相对人名称" in saved.text and "经办人 → 忽略" in saved.text
+    screenshots(browser, "41-mapping-saved")
+
+    # The next file of the bureau: read by the saved mapping, without asking.
+    browser.find_element(By.ID, "import-file").clear()
+    browser.find_element(By.ID, "import-file").send_keys(second)
+    result = _submit_upload(browser)
+    assert "新增 1" in result and "按本部门保存的列对应读取" in result, result
+    assert not panel.is_displayed()
+    screenshots(browser, "42-mapped-upload")
+    for entity, number in [(entities[0], "济交罚〔2026〕51号"), (entities[1], "济交罚〔2026〕52号")]:
+        published = requests.get(f"{server['base']}/api/v1/entities/{entity['code']}/records", timeout=10).json()["items"]
+        assert number in [r["documentNumber"] for r in published]

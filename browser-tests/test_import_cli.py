@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 
+import requests
 import sqlite3
 
 from conftest import fresh_database
@@ -181,3 +182,50 @@ def test_import_follows_a_catalogue_version_loaded_from_the_command_line(tmp_pat
     assert result.returncode == 0, result.stderr
     assert _counts(result.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 0}
     assert _sql({"database": database}, "SELECT document_number, catalogue_version FROM records") == [("济环罚〔2026〕9号", "cli-test")]
+
+
+def test_a_file_in_the_departments_own_columns_imports_with_a_mapping_file_or_the_saved_mapping(server, tmp_path):
+    department, codes, decided = _setup(server)
+    header = "企业名称,信用代码,处罚决定书编号,违法行为,处罚依据,处罚种类,处罚结果,决定日期,失信程度,经办人\n"
+
+    def own_file(name, number):
+        path = tmp_path / name
+        path.write_text(header + f"甲公司,{codes[0]},{number},超标排放,《大气污染防治法》第九十九条,罚款,罚款人民币十万元,{decided},一般,赵六\n",
+                        encoding="utf-8")
+        return str(path)
+
+    first = own_file("环保自定模板.csv", "济环罚〔2026〕61号")
+    refused = _import(server, department, first)
+    assert refused.returncode == 1 and _counts(refused.stdout) == {}
+    # What each column probably holds, and a mapping to start from.
+    assert "表头有不认识的列" in refused.stderr, refused.stderr
+    assert "信用代码 → subjectCode 统一社会信用代码（名称相近，请确认" in refused.stderr
+    assert "经办人 → —（未找到" in refused.stderr
+    proposed = json.loads(refused.stderr[refused.stderr.index("{"):refused.stderr.rindex("}") + 1])
+    assert {"column": "信用代码", "field": "subjectCode"} in proposed["columns"]
+
+    # The clerk completes it: 企业名称 and 处罚结果 named, 经办人 ignored.
+    fields = {"企业名称": "subjectName", "处罚结果": "content", "经办人": None}
+    mapping = {"columns": [{"column": c["column"], "field": fields.get(c["column"], c["field"])} for c in proposed["columns"]]}
+    mapping_file = tmp_path / "mapping.json"
+    mapping_file.write_text(json.dumps(mapping, ensure_ascii=False), encoding="utf-8")
+    twice = tmp_path / "twice.json"
+    twice.write_text(json.dumps({"columns": mapping["columns"] + [{"column": "经办人", "field": "remarks"}]}, ensure_ascii=False), encoding="utf-8")
+    bad = _import(server, department, first, "--mapping", str(twice))
+    assert bad.returncode == 1 and "“经办人”出现了两次" in bad.stderr, bad.stderr
+
+    done = _import(server, department, first, "--mapping", str(mapping_file))
+    assert done.returncode == 0, done.stderr
+    assert _counts(done.stdout) == {"accepted": 1, "updated": 0, "unchanged": 0, "rejected": 0}
+    content = _sql(server, "SELECT content FROM records WHERE document_number = '济环罚〔2026〕61号'")
+    assert len(content) == 1 and "罚款人民币十万元" in content[0][0] and "赵六" not in content[0][0]
+
+    # Saved for the department (as the upload page saves it), the mapping reads its next file without --mapping.
+    created = subprocess.run([server["binary"], "accounts", "create", "--database", server["database"], "--role", "department",
+                              "--name", "环保报送员", "--department", department], capture_output=True, text=True, cwd=server["cwd"], timeout=60)
+    token = created.stdout.strip().splitlines()[-1]
+    saved = requests.put(f"{server['base']}/api/v1/column-mappings/penalty", json=mapping, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert saved.status_code == 200, saved.text
+    second = _import(server, department, own_file("环保自定模板-2.csv", "济环罚〔2026〕62号"))
+    assert second.returncode == 0 and _counts(second.stdout)["accepted"] == 1, second.stderr
+    assert "按本部门保存的列对应读取" in second.stderr

@@ -22,6 +22,7 @@ SINCE_THE_RELEASE = [
     "applied: keep the length of each record's clock, and none for what the seed does not time",
     "applied: time the withdrawal of revoked decisions",
     "applied: count the rows of an import stored with a warning",
+    "applied: keep each department's column mappings for its files, per category",
 ]
 
 

@@ -25,6 +25,12 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The category of every row (see GET /api/v1/catalog), e.g. penalty or license; registration for entity registrations.")
     var category: String
     @Option(help: "auto, utf-8 or gb18030 (gbk).") var encoding = "auto"
+    @Option(
+        help: """
+            A JSON file naming what the file's own columns hold, for this file: {"columns": [{"column": "当事人", "field": "subjectName"},             {"column": "内部编号", "field": null}]} (null: ignore the column). Without it the department's saved mapping is used, if any.
+            """
+    )
+    var mapping: String?
     @Argument(help: "The CSV file.") var file: String
 
     func validate() throws {
@@ -43,6 +49,19 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let logger = Log.make("credit")
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let given: ColumnMapping?
+        do {
+            given = try mapping.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ImportFailure(code: "invalid_mapping", message: "无法读取列对应文件 \(path) / cannot read the mapping file \(path)")
+                }
+                return try ColumnMapping.decode(data)
+            }
+        } catch let failure as ImportFailure {
+            printError("无法导入 / cannot import: \(failure.message)")
+            throw ExitCode(1)
+        }
+        var mismatched: (HeaderMismatch, [Catalogue.Field], ColumnMapping?)?
         let outcome: Result<ImportSummary, ImportFailure> = try await db.withStores(logger: logger) { stores in
             let departments = try await stores.registry.fetchDepartments()
             guard departments.contains(where: { $0.code == department.uppercased() }) else {
@@ -52,15 +71,33 @@ struct Import: AsyncParsableCommand {
             }
             // The catalogue version in force today, as the server checks an upload: the shipped one or one loaded.
             let today = stores.clock.today()
+            let catalogue = stores.catalogues.inForce(on: today)
+            guard let fields = FileImport.fields(category: category, catalogue: catalogue) else { return .failure(.unknownCategory(category)) }
+            let chosen: ColumnMapping?
+            do {
+                chosen = try given?.validated(fields: fields)
+            } catch let failure as ImportFailure {
+                return .failure(failure)
+            }
+            let saved = try await stores.imports.columnMapping(departmentCode: department.uppercased(), category: category)
+            let mapping = chosen ?? saved?.mapping
+            if mapping != nil {
+                printError(
+                    chosen != nil
+                        ? "按 \(self.mapping ?? "") 的列对应读取 / columns read by the mapping given"
+                        : "按本部门保存的列对应读取 / columns read by the department's saved mapping"
+                )
+            }
             let importer = FileImport.importer(
                 category: category,
                 departmentCode: department.uppercased(),
-                catalogue: stores.catalogues.inForce(on: today),
+                catalogue: catalogue,
                 registry: stores.registry,
                 records: stores.records,
                 tables: .standard,
                 today: today,
-                source: "cli"
+                source: "cli",
+                mapping: mapping
             )
             let report: @Sendable (ImportSummary) async throws -> Void = { s in
                 let percent = size > 0 ? Double(s.bytes) * 100 / Double(size) : 100
@@ -74,6 +111,9 @@ struct Import: AsyncParsableCommand {
                 return .success(try await importer.run(FileChunks(path: file), encoding: FileEncoding(name: encoding) ?? .auto, progress: report))
             } catch let failure as ImportFailure {
                 return .failure(failure)
+            } catch let mismatch as HeaderMismatch {
+                mismatched = (mismatch, fields, mapping)
+                return .failure(mismatch.failure)
             } catch let error as any CreditError {
                 return .failure(ImportFailure(code: error.code, message: error.message))
             }
@@ -89,8 +129,35 @@ struct Import: AsyncParsableCommand {
             )
         case .failure(let failure):
             printError("无法导入 / cannot import: \(failure.message)")
+            if let (mismatch, fields, mapping) = mismatched {
+                for line in Self.proposalLines(mismatch, fields: fields, saved: mapping) { printError(line) }
+            }
             throw ExitCode(1)
         }
+    }
+
+    /// What each column of a refused header probably holds, and a mapping file to start from (`--mapping`).
+    static func proposalLines(_ mismatch: HeaderMismatch, fields: [Catalogue.Field], saved: ColumnMapping?) -> [String] {
+        let proposals = ColumnProposal.propose(columns: mismatch.columns, fields: fields, saved: saved)
+        let why: [ColumnProposal.Basis: String] = [
+            .saved: "已保存 / saved", .name: "名称相同 / same name", .fieldCode: "字段代码 / field code",
+            .similar: "名称相近，请确认 / similar name: confirm", .none: "未找到 / nothing fits",
+        ]
+        var lines = ["各列的建议对应 / what each column probably holds:"]
+        for p in proposals {
+            let target = p.field.map { name in "\(name) \(fields.first { $0.name == name }?.label ?? "")" } ?? "—"
+            lines.append("  \(p.column) → \(target)（\(why[p.basis] ?? p.basis.rawValue)）")
+        }
+        let entries = proposals.filter { $0.basis != .name && $0.basis != .fieldCode }.map { ColumnMapping.Entry(column: $0.column, field: $0.field) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if !entries.isEmpty, let json = try? encoder.encode(ColumnMapping(columns: entries)) {
+            lines.append(
+                "确认或改正后存为文件，用 --mapping 文件 重新导入（field 为 null 即忽略该列）/ check these, save them as a file and import again with --mapping FILE (a null field ignores the column):"
+            )
+            lines.append(String(decoding: json, as: UTF8.self))
+        }
+        return lines
     }
 
     /// The rows stored with a warning that the summary kept.

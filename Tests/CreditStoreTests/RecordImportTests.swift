@@ -221,7 +221,7 @@ struct RecordImportTests {
                 do {
                     _ = try await importer.run(Self.chunks(Array(text.utf8)), encoding: .auto)
                     Issue.record("\(code) was not refused")
-                } catch let failure as ImportFailure {
+                } catch let failure as any CreditError {
                     #expect(failure.code == code)
                     if code == "unknown_columns" { #expect(failure.message.contains("“经办人”")) }
                     if code == "wrong_separator" { #expect(failure.message.contains("逗号分隔的 CSV")) }

@@ -21,7 +21,7 @@ struct RecordStoreTests {
         let catalogue: Catalogue
 
         /// A file importer of the market regulation department's penalties (or another category), as uploads use it.
-        func importer(category: String = "penalty", batchSize: Int = 4_000) -> RecordImporter {
+        func importer(category: String = "penalty", batchSize: Int = 4_000, mapping: ColumnMapping? = nil) -> RecordImporter {
             RecordImporter(
                 catalogue: catalogue,
                 store: store,
@@ -29,7 +29,8 @@ struct RecordStoreTests {
                 category: category,
                 today: clock.today(),
                 source: "file",
-                batchSize: batchSize
+                batchSize: batchSize,
+                mapping: mapping
             )
         }
 

@@ -56,6 +56,9 @@ enum PermissionTable {
         PUT /api/v1/imports/{id}/file              ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/imports                        ·    ✓      ✓    ✓    ·    ·      ·    ·
         GET /api/v1/imports/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/column-mappings/{category}     ·    ·      ·    ✓    ·    ·      ·    ·
+        PUT /api/v1/column-mappings/{category}     ·    ·      ·    ✓    ·    ·      ·    ·
+        DELETE /api/v1/column-mappings/{category}  ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/audit                          ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/audit/export                   ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/log/checkpoint                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓

@@ -16,6 +16,8 @@ public struct EntityImporter: FileImporter {
     public var source: String
     /// Rows stored in one transaction (and between two progress reports).
     public var batchSize: Int
+    /// How this department's file names its columns, where the registry's names do not fit.
+    public var mapping: ColumnMapping?
 
     public init(
         registry: any RegistryStore,
@@ -24,8 +26,10 @@ public struct EntityImporter: FileImporter {
         departmentCode: String,
         today: LocalDate,
         source: String,
-        batchSize: Int = 2_000
+        batchSize: Int = 2_000,
+        mapping: ColumnMapping? = nil
     ) {
+        self.mapping = mapping
         self.registry = registry
         self.records = records
         self.tables = tables
@@ -57,7 +61,7 @@ public struct EntityImporter: FileImporter {
         let importer: EntityImporter
         let department: Department
         var summary = ImportSummary()
-        var columns: [Catalogue.Field]?
+        var columns: [Catalogue.Field?]?
         /// Rows read since the last write: registrations to store (with their lines) and refused rows to queue.
         var registrations: [(line: Int, registration: EntityRegistration)] = []
         var refused: [SubmissionItem] = []
@@ -81,7 +85,12 @@ public struct EntityImporter: FileImporter {
         func handle(_ rows: [FileRows.Row]) async throws {
             for row in rows {
                 guard let header = columns else {
-                    columns = try FileRows.header(row, fields: EntityRegistration.fileFields, title: EntityRegistration.title)
+                    columns = try FileRows.header(
+                        row,
+                        fields: EntityRegistration.fileFields,
+                        title: EntityRegistration.title,
+                        mapping: importer.mapping
+                    )
                     continue
                 }
                 check(row, header: header)
@@ -89,7 +98,7 @@ public struct EntityImporter: FileImporter {
             }
         }
 
-        func check(_ result: FileRows.Row, header: [Catalogue.Field]) {
+        func check(_ result: FileRows.Row, header: [Catalogue.Field?]) {
             let row: FileRows.Values
             switch FileRows.values(result, header: header) {
             case .failure(let bad):

@@ -10,7 +10,8 @@ public enum FileImport {
         records: any RecordStore,
         tables: ReferenceTables,
         today: LocalDate,
-        source: String
+        source: String,
+        mapping: ColumnMapping? = nil
     ) -> any FileImporter {
         category == EntityRegistration.category
             ? EntityImporter(
@@ -19,7 +20,8 @@ public enum FileImport {
                 tables: tables,
                 departmentCode: departmentCode,
                 today: today,
-                source: source
+                source: source,
+                mapping: mapping
             )
             : RecordImporter(
                 catalogue: catalogue,
@@ -27,7 +29,13 @@ public enum FileImport {
                 departmentCode: departmentCode,
                 category: category,
                 today: today,
-                source: source
+                source: source,
+                mapping: mapping
             )
+    }
+
+    /// The fields a file of `category` may hold (a registration file's, or the catalogue category's), nil for none.
+    public static func fields(category: String, catalogue: Catalogue) -> [Catalogue.Field]? {
+        category == EntityRegistration.category ? EntityRegistration.fileFields : catalogue.category(category)?.fields
     }
 }

@@ -90,11 +90,12 @@ public enum FileRows {
         }
     }
 
-    /// The fields of the header's columns, in order: every column must name a field (by its API name or an
-    /// alias), none twice, and every required field must have its column.
+    /// The fields of the header's columns, in order (nil for a column the mapping ignores): every column must name
+    /// a field (by the mapping, its API name or an alias), none twice, and every required field must have its column.
     /// - Parameter title: what the file holds, for the message about unknown columns (“行政处罚”, “主体登记”).
-    /// - Throws: ``ImportFailure`` naming what is wrong with the header.
-    static func header(_ row: Row, fields known: [Catalogue.Field], title: String) throws -> [Catalogue.Field] {
+    /// - Throws: ``ImportFailure`` when the header cannot be read; ``HeaderMismatch`` (with the columns, to map them)
+    ///   when its columns do not fit.
+    static func header(_ row: Row, fields known: [Catalogue.Field], title: String, mapping: ColumnMapping?) throws -> [Catalogue.Field?] {
         let header: CSVParser.Row
         switch row {
         case .success(let row): header = row
@@ -119,25 +120,29 @@ public enum FileRows {
                 )
             }
         }
-        var fields: [Catalogue.Field] = []
+        var fields: [Catalogue.Field?] = []
         var unknown: [String] = []
+        let mismatch = { (failure: ImportFailure) in HeaderMismatch(failure, columns: header.fields) }
         for column in header.fields {
-            if let field = known.first(where: { $0.isNamed(byColumn: column) }) {
-                if fields.contains(field) { throw ImportFailure.duplicateColumn(field.label) }
+            let entry = mapping?.entry(for: column)
+            if let entry, entry.field == nil {
+                fields.append(nil)
+            } else if let field = known.first(where: { field in entry?.field.map { field.name == $0 } ?? field.isNamed(byColumn: column) }) {
+                if fields.contains(field) { throw mismatch(ImportFailure.duplicateColumn(field.label)) }
                 fields.append(field)
             } else {
                 unknown.append(column)
             }
         }
-        if !unknown.isEmpty { throw ImportFailure.unknownColumns(unknown, title: title, known: known) }
+        if !unknown.isEmpty { throw mismatch(ImportFailure.unknownColumns(unknown, title: title, known: known)) }
         let missing = known.filter { $0.required && !fields.contains($0) }
-        if !missing.isEmpty { throw ImportFailure.missingColumns(missing) }
+        if !missing.isEmpty { throw mismatch(ImportFailure.missingColumns(missing)) }
         return fields
     }
 
     /// A row's values by field name (empty cells left out; a spreadsheet's day number in a date column made a
     /// date), with its line and text as read; or, when the row cannot be read at all, its one problem.
-    static func values(_ result: Row, header: [Catalogue.Field]) -> Result<Values, Unreadable> {
+    static func values(_ result: Row, header: [Catalogue.Field?]) -> Result<Values, Unreadable> {
         func unreadable(_ line: Int, _ raw: String, _ code: String, _ message: String) -> Result<Values, Unreadable> {
             .failure(Unreadable(line: line, raw: raw, problem: FieldProblem(field: "", value: nil, code: code, message: message)))
         }
@@ -166,6 +171,7 @@ public enum FileRows {
         }
         var fields: [String: String] = [:]
         for (field, value) in zip(header, row.fields) where !value.isEmpty {
+            guard let field else { continue }
             // A spreadsheet keeps dates as day numbers (1 = 1900-01-01, with Excel's 1900 leap-day quirk).
             if field.type == .date, value.count == 5, let serial = Int(value), serial > 1 {
                 fields[field.name] = LocalDate(year: 1899, month: 12, day: 30)!.adding(days: serial).description

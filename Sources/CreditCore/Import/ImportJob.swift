@@ -88,4 +88,16 @@ public protocol ImportJobStore: Sendable {
     func fetch(id: Int) async throws -> ImportJob?
     /// The newest jobs first, at most `limit`: a department's, or every department's when `departmentCode` is nil.
     func recent(departmentCode: String?, limit: Int) async throws -> [ImportJob]
+    /// The column mapping a department saved for its files of `category`, if any.
+    func columnMapping(departmentCode: String, category: String) async throws -> SavedColumnMapping?
+    /// Saves a department's column mapping for its files of `category` (replacing the one it had), as given.
+    func saveColumnMapping(
+        departmentCode: String,
+        category: String,
+        mapping: ColumnMapping,
+        accountID: Int?
+    ) async throws
+        -> SavedColumnMapping
+    /// Forgets a department's column mapping for `category`; false when there was none.
+    func deleteColumnMapping(departmentCode: String, category: String) async throws -> Bool
 }

@@ -68,7 +68,7 @@ extension AreaError where Area == ImportJob {
         )
     }
 
-    static func unknownCategory(_ code: String) -> ImportFailure {
+    public static func unknownCategory(_ code: String) -> ImportFailure {
         ImportFailure(code: "unknown_category", message: "类别“\(code.prefix(40))”不在信用信息目录中 / not a category of the catalogue")
     }
 
@@ -106,6 +106,8 @@ public struct RecordImporter: FileImporter {
     public var today: LocalDate
     public var source: String
     public var batchSize: Int
+    /// How this department's file names its columns, where the catalogue's names do not fit.
+    public var mapping: ColumnMapping?
 
     public init(
         catalogue: Catalogue,
@@ -114,8 +116,10 @@ public struct RecordImporter: FileImporter {
         category: String,
         today: LocalDate,
         source: String,
-        batchSize: Int = RecordImporter.defaultBatchSize
+        batchSize: Int = RecordImporter.defaultBatchSize,
+        mapping: ColumnMapping? = nil
     ) {
+        self.mapping = mapping
         self.catalogue = catalogue
         self.store = store
         self.departmentCode = departmentCode
@@ -150,7 +154,7 @@ public struct RecordImporter: FileImporter {
         let category: Catalogue.Category
         /// Bytes of the file read so far (the counts of rows are ``committed``'s).
         var summary = ImportSummary()
-        var columns: [Catalogue.Field]?
+        var columns: [Catalogue.Field?]?
         var batch: [SubmissionItem] = []
         /// Bytes of the rows of the batch being filled, as read.
         var batchBytes = 0
@@ -176,7 +180,7 @@ public struct RecordImporter: FileImporter {
         func handle(_ rows: [FileRows.Row]) async throws {
             for row in rows {
                 guard let header = columns else {
-                    columns = try RecordImporter.header(row, category: category)
+                    columns = try RecordImporter.header(row, category: category, mapping: importer.mapping)
                     continue
                 }
                 let item = importer.item(row, header: header, category: category, seen: &seen)
@@ -259,15 +263,16 @@ public struct RecordImporter: FileImporter {
     static let batchBytes = 4 << 20
 
     /// The fields of the header's columns, in order; one of them names the subject (credit code or identity number).
-    static func header(_ row: FileRows.Row, category: Catalogue.Category) throws -> [Catalogue.Field] {
-        let fields = try FileRows.header(row, fields: category.fields, title: category.name)
-        if !fields.contains(where: { $0.name == "subjectCode" || $0.name == "subjectIdNumber" }) {
-            throw ImportFailure.missingColumns(category.fields.filter { $0.name == "subjectCode" })
+    static func header(_ row: FileRows.Row, category: Catalogue.Category, mapping: ColumnMapping?) throws -> [Catalogue.Field?] {
+        let fields = try FileRows.header(row, fields: category.fields, title: category.name, mapping: mapping)
+        if !fields.contains(where: { $0?.name == "subjectCode" || $0?.name == "subjectIdNumber" }) {
+            let columns = (try? row.get().fields) ?? []
+            throw HeaderMismatch(ImportFailure.missingColumns(category.fields.filter { $0.name == "subjectCode" }), columns: columns)
         }
         return fields
     }
 
-    func item(_ result: FileRows.Row, header: [Catalogue.Field], category: Catalogue.Category, seen: inout [String: Int]) -> SubmissionItem {
+    func item(_ result: FileRows.Row, header: [Catalogue.Field?], category: Catalogue.Category, seen: inout [String: Int]) -> SubmissionItem {
         let row: FileRows.Values
         switch FileRows.values(result, header: header) {
         case .failure(let bad):

@@ -61,5 +61,16 @@ extension Migration {
             "count the rows of an import stored with a warning",
             both: ["ALTER TABLE import_jobs ADD COLUMN warned BIGINT NOT NULL DEFAULT 0"]
         ),
+        Migration(
+            29,
+            // A department's files of one category may name their columns their own way: the mapping is saved once.
+            "keep each department's column mappings for its files, per category",
+            portable: [
+                """
+                CREATE TABLE column_mappings (department_code TEXT NOT NULL, category TEXT NOT NULL, mapping TEXT NOT NULL,
+                account_id $BIGINT, saved_at TEXT NOT NULL, PRIMARY KEY (department_code, category))
+                """
+            ]
+        ),
     ]
 }

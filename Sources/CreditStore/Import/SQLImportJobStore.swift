@@ -159,4 +159,49 @@ public struct SQLImportJobStore: ImportJobStore {
             updatedAt: try row.decode(column: "updated_at", as: String.self)
         )
     }
+
+    // MARK: Column mappings
+
+    public func columnMapping(departmentCode: String, category: String) async throws -> SavedColumnMapping? {
+        try await db.read { sql in
+            guard
+                let row = try await sql.select().column(SQLLiteral.all).from("column_mappings")
+                    .where("department_code", .equal, SQLBind(departmentCode)).where("category", .equal, SQLBind(category)).first()
+            else { return nil }
+            return SavedColumnMapping(
+                departmentCode: departmentCode,
+                category: category,
+                mapping: try ColumnMapping.decode(Data(try row.decode(column: "mapping", as: String.self).utf8)),
+                accountID: try row.decode(column: "account_id", as: Int?.self),
+                savedAt: try row.decode(column: "saved_at", as: String.self)
+            )
+        }
+    }
+
+    public func saveColumnMapping(
+        departmentCode: String,
+        category: String,
+        mapping: ColumnMapping,
+        accountID: Int?
+    ) async throws
+        -> SavedColumnMapping
+    {
+        let now = Timestamp.string(clock.now())
+        let text = String(decoding: try JSONEncoder().encode(mapping), as: UTF8.self)
+        try await db.transaction { sql in
+            try await sql.insert(into: "column_mappings").columns("department_code", "category", "mapping", "account_id", "saved_at")
+                .values(SQLBind(departmentCode), SQLBind(category), SQLBind(text), SQLBind(accountID), SQLBind(now))
+                .onConflict(with: ["department_code", "category"]) {
+                    $0.set(excludedValueOf: "mapping").set(excludedValueOf: "account_id").set(excludedValueOf: "saved_at")
+                }.run()
+        }
+        return SavedColumnMapping(departmentCode: departmentCode, category: category, mapping: mapping, accountID: accountID, savedAt: now)
+    }
+
+    public func deleteColumnMapping(departmentCode: String, category: String) async throws -> Bool {
+        try await db.transaction { sql in
+            try await sql.delete(from: "column_mappings").where("department_code", .equal, SQLBind(departmentCode))
+                .where("category", .equal, SQLBind(category)).returning("department_code").all().count > 0
+        }
+    }
 }

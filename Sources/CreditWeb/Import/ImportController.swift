@@ -20,6 +20,9 @@ struct ImportController: AreaRoutes {
         api.on(.put, "imports/{id}/file", Self.department, use: upload)
         api.get("imports/{id}", .roles([.department, .creditOffice, .admin]), use: show)
         api.get("imports", .roles([.department, .creditOffice, .admin]), use: list)
+        api.get("column-mappings/{category}", Self.department, use: showMapping)
+        api.on(.put, "column-mappings/{category}", Self.department, use: saveMapping)
+        api.on(.delete, "column-mappings/{category}", Self.department, use: deleteMapping)
         routes.get("imports", Self.department, use: importPage)
         routes.get("rejections", Self.department, use: rejectionsPage)
         routes.post("rejections/{id}", Self.department, use: correct)
@@ -48,6 +51,10 @@ struct ImportController: AreaRoutes {
         var error: String?
         var createdAt: String
         var updatedAt: String
+        /// In the answer to an upload: whether the department's saved column mapping was used.
+        var mapped: Bool?
+        /// In the answer to an upload refused for its header: each column with a proposed field.
+        var header: HeaderDTO?
 
         init(_ job: ImportJob) {
             id = String(job.id)
@@ -128,6 +135,7 @@ struct ImportController: AreaRoutes {
         let heartbeat = UploadHeartbeat.touching(job.id, in: imports, clock: dependencies.clock)
         defer { heartbeat.cancel() }
         let today = dependencies.clock.today()
+        let saved = try await imports.columnMapping(departmentCode: job.departmentCode, category: job.category)
         let importer = FileImport.importer(
             category: job.category,
             departmentCode: job.departmentCode,
@@ -136,7 +144,8 @@ struct ImportController: AreaRoutes {
             records: dependencies.records,
             tables: dependencies.tables,
             today: today,
-            source: "file"
+            source: "file",
+            mapping: saved?.mapping
         )
         let report: @Sendable (ImportSummary) async throws -> Void = { progress in
             try await imports.update(id: job.id, status: .running, summary: progress, error: nil)
@@ -160,6 +169,14 @@ struct ImportController: AreaRoutes {
                 )
             }
             try await imports.update(id: job.id, status: .done, summary: summary, error: nil)
+        } catch let mismatch as HeaderMismatch {
+            try await imports.update(id: job.id, status: .failed, summary: ImportSummary(), error: mismatch.message)
+            guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
+            var dto = JobDTO(failed)
+            dto.mapped = saved != nil
+            let fields = FileImport.fields(category: job.category, catalogue: dependencies.catalogues.inForce(on: today)) ?? []
+            dto.header = Self.headerDTO(mismatch, fields: fields, saved: saved?.mapping)
+            return EditedResponse(status: .unprocessableContent, response: dto)
         } catch let failure as ImportFailure {
             try await imports.update(id: job.id, status: .failed, summary: ImportSummary(), error: failure.message)
             guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
@@ -176,7 +193,9 @@ struct ImportController: AreaRoutes {
             throw error
         }
         guard let done = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
-        return EditedResponse(status: .ok, response: JobDTO(done))
+        var dto = JobDTO(done)
+        dto.mapped = saved != nil
+        return EditedResponse(status: .ok, response: dto)
     }
 
     struct JobListDTO: ResponseEncodable, Sendable {

@@ -62,5 +62,25 @@ public enum ImportJobConformance {
             #expect(try await store.fetch(id: theirs.id)?.status == .failed)
             #expect(try await store.fetch(id: waiting.id)?.status == .waiting, "a job still waiting for its file is left alone")
         },
+        PortBehaviour("a column mapping is kept per department and category, replaced when saved again, and forgotten on request") { world in
+            try await world.seed(1)
+            let store = world.stores.imports
+            let (one, two) = (DemoCity.departments[1].code, DemoCity.departments[2].code)
+            #expect(try await store.columnMapping(departmentCode: one, category: "penalty") == nil)
+            let first = ColumnMapping(columns: [.init(column: "企业名称", field: "subjectName"), .init(column: "经办人", field: nil)])
+            let saved = try await store.saveColumnMapping(departmentCode: one, category: "penalty", mapping: first, accountID: 7)
+            let read = try #require(try await store.columnMapping(departmentCode: one, category: "penalty"))
+            #expect(read == saved && read.mapping == first && read.accountID == 7, "the ignored column stays ignored")
+            #expect(try await store.columnMapping(departmentCode: one, category: "license") == nil, "per category")
+            #expect(try await store.columnMapping(departmentCode: two, category: "penalty") == nil, "per department")
+            world.clock.advance(by: 60)
+            let second = ColumnMapping(columns: [.init(column: "单位名称", field: "subjectName")])
+            _ = try await store.saveColumnMapping(departmentCode: one, category: "penalty", mapping: second, accountID: nil)
+            let replaced = try #require(try await store.columnMapping(departmentCode: one, category: "penalty"))
+            #expect(replaced.mapping == second && replaced.accountID == nil && replaced.savedAt > read.savedAt)
+            #expect(try await store.deleteColumnMapping(departmentCode: one, category: "penalty"))
+            #expect(try await store.columnMapping(departmentCode: one, category: "penalty") == nil)
+            #expect(try await store.deleteColumnMapping(departmentCode: one, category: "penalty") == false, "nothing left to forget")
+        },
     ]
 }

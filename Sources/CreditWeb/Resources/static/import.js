@@ -90,10 +90,128 @@
   }
   followRunning();
 
-  form.addEventListener('submit', async function (event) {
-    event.preventDefault();
-    const file = form.file.files[0];
-    if (!file) return;
+  // The department's saved column mapping for the chosen category, shown above the form (changeable).
+  const savedLine = document.getElementById('mapping-saved');
+  const savedText = document.getElementById('mapping-saved-text');
+  const panel = document.getElementById('mapping-panel');
+  const table = document.querySelector('#mapping-table tbody');
+  const missingLine = document.getElementById('mapping-missing');
+  const mappingError = document.getElementById('mapping-error');
+  const basisLabels = {saved: '已保存', name: '名称相同', fieldCode: '字段代码', similar: '名称相近，请确认', none: '未找到'};
+  let saved = null;
+  let fields = [];
+  // The file to send again once its mapping is saved; null when a saved mapping is edited on its own.
+  let pending = null;
+  function mappingURL(category) { return '/api/v1/column-mappings/' + encodeURIComponent(category); }
+  async function loadSaved() {
+    saved = null;
+    savedLine.hidden = true;
+    const response = await fetch(mappingURL(form.category.value));
+    if (!response.ok) return;
+    saved = await response.json();
+    savedText.textContent = '本部门这一类别的文件按已保存的列对应读取：' +
+      saved.columns.map(function (c) { return c.column + ' → ' + (c.label || '忽略'); }).join('；') + '。';
+    savedLine.hidden = false;
+  }
+  form.category.addEventListener('change', loadSaved);
+  loadSaved();
+
+  // The required fields no column is mapped to.
+  function showMissing() {
+    const chosen = new Set(Array.from(table.querySelectorAll('select')).map(function (s) { return s.value; }));
+    const missing = fields.filter(function (f) { return f.required && !chosen.has(f.name); });
+    missingLine.hidden = missing.length === 0;
+    missingLine.textContent = '尚无列对应必填字段：' + missing.map(function (f) { return f.label; }).join('、');
+  }
+  // Shows each column with its proposed (or saved) field, to map, ignore, or stop.
+  function openEditor(reason, columns, categoryFields) {
+    fields = categoryFields;
+    table.innerHTML = '';
+    mappingError.hidden = true;
+    document.getElementById('mapping-reason').textContent = reason;
+    columns.forEach(function (c, i) {
+      const row = document.createElement('tr');
+      row.className = 'mapping-row';
+      const name = document.createElement('td');
+      name.className = 'mapping-column';
+      name.textContent = c.column;
+      const choice = document.createElement('td');
+      const select = document.createElement('select');
+      select.id = 'mapping-field-' + i;
+      select.dataset.column = c.column;
+      select.dataset.basis = c.basis;
+      const options = [['', '请选择']].concat(fields.map(function (f) { return [f.name, f.label + (f.required ? ' *' : '')]; }), [['__ignore', '忽略此列']]);
+      options.forEach(function (o) {
+        const option = document.createElement('option');
+        option.value = o[0];
+        option.textContent = o[1];
+        select.appendChild(option);
+      });
+      select.value = c.field || (c.basis === 'saved' ? '__ignore' : '');
+      select.dataset.initial = select.value;
+      select.addEventListener('change', showMissing);
+      choice.appendChild(select);
+      const basis = document.createElement('td');
+      basis.className = 'meta mapping-basis';
+      basis.textContent = basisLabels[c.basis] || '';
+      row.append(name, choice, basis);
+      table.appendChild(row);
+    });
+    showMissing();
+    panel.hidden = false;
+    panel.scrollIntoView();
+  }
+  document.getElementById('mapping-cancel').addEventListener('click', function () {
+    panel.hidden = true;
+    if (pending) { result.textContent = '未导入：列对应未保存。'; result.dataset.status = 'stopped'; }
+    pending = null;
+  });
+  document.getElementById('mapping-edit').addEventListener('click', function () {
+    pending = null;
+    openEditor('修改已保存的列对应（清空“对应字段”即删去这一列的对应）。',
+      saved.columns.map(function (c) { return {column: c.column, field: c.field, basis: 'saved'}; }), saved.fields);
+  });
+  document.getElementById('mapping-delete').addEventListener('click', async function () {
+    const response = await fetch(mappingURL(form.category.value), {method: 'DELETE', headers: {'X-CSRF-Token': form.csrf.value}});
+    if (response.ok) loadSaved();
+  });
+  // Saves the columns the catalogue's names do not already give, then sends the file again.
+  document.getElementById('mapping-save').addEventListener('click', async function () {
+    const selects = Array.from(table.querySelectorAll('select'));
+    const taken = {};
+    for (const s of selects) {
+      if (s.value === '' || s.value === '__ignore') continue;
+      if (taken[s.value]) {
+        mappingError.textContent = '“' + taken[s.value] + '”和“' + s.dataset.column + '”对应了同一个字段，请只选一列。';
+        mappingError.hidden = false;
+        return;
+      }
+      taken[s.value] = s.dataset.column;
+    }
+    const columns = selects.filter(function (s) {
+      return s.value !== '' && (s.dataset.basis === 'saved' || s.dataset.basis === 'similar' || s.dataset.basis === 'none' || s.value !== s.dataset.initial);
+    }).map(function (s) { return {column: s.dataset.column, field: s.value === '__ignore' ? null : s.value}; });
+    const category = pending ? pending.category : form.category.value;
+    const response = columns.length === 0
+      ? await fetch(mappingURL(category), {method: 'DELETE', headers: {'X-CSRF-Token': form.csrf.value}})
+      : await fetch(mappingURL(category), {
+        method: 'PUT', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': form.csrf.value}, body: JSON.stringify({columns: columns})
+      });
+    if (!response.ok && response.status !== 404) {
+      const body = await response.json();
+      mappingError.textContent = body.error ? body.error.message : '无法保存列对应';
+      mappingError.hidden = false;
+      return;
+    }
+    panel.hidden = true;
+    await loadSaved();
+    const again = pending;
+    pending = null;
+    if (again) await send(again.file, again.category, again.encoding);
+  });
+
+  // Creates a job for the file, sends it, and shows what became of it (a header that does not fit: the editor).
+  async function send(file, category, encoding) {
     const csrf = form.csrf.value;
     status.hidden = false;
     result.textContent = '';
@@ -101,7 +219,7 @@
     const created = await fetch('/api/v1/imports', {
       method: 'POST',
       headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
-      body: JSON.stringify({category: form.category.value, encoding: form.encoding.value, filename: file.name, size: file.size})
+      body: JSON.stringify({category: category, encoding: encoding, filename: file.name, size: file.size})
     });
     const job = await created.json();
     if (!created.ok) { result.textContent = job.error ? job.error.message : '无法创建导入任务'; return; }
@@ -118,5 +236,21 @@
     refreshList();
     if (done.error && done.error.message) { result.textContent = done.error.message; return; }
     show(done, file.size);
+    if (done.status === 'done' && done.mapped) {
+      result.appendChild(document.createTextNode('（按本部门保存的列对应读取）'));
+    }
+    if (done.header) {
+      pending = {file: file, category: category, encoding: encoding};
+      openEditor('文件的表头与信息目录不符：' + done.error, done.header.columns, done.header.fields);
+    }
+  }
+
+  form.addEventListener('submit', async function (event) {
+    event.preventDefault();
+    const file = form.file.files[0];
+    if (!file) return;
+    panel.hidden = true;
+    pending = null;
+    await send(file, form.category.value, form.encoding.value);
   });
 })();
