@@ -137,6 +137,7 @@ public struct DemoRecords: Sendable {
                 f["procedure"] = warning && number % 2 == 0 ? "simple" : "ordinary"
                 if !warning { f["amountFen"] = String(yuan * 100) }
                 let receivedOn = deliver(RecordSubmission(category: "penalty", fields: f), by: desk, decidedOn: on, rng: &rng)
+                var withdrawn = false
                 // About one in twenty is withdrawn later (行政复议撤销): the record leaves the public view at once.
                 if rng.below(20) == 0 {
                     let withdrawnOn = calendar.adding(workingDays: 20 + rng.below(40), to: receivedOn)
@@ -152,7 +153,18 @@ public struct DemoRecords: Sendable {
                             revokedOn: max(revokedOn, on).description
                         )
                         arrive(revocation, on: withdrawnOn, from: desk)
+                        withdrawn = true
                     }
+                }
+                // About one in three general fines whose year is up was never paid: ten working days before the maximum
+                // ends the department marks it uncorrected (Order 36), public a year more.
+                let maximum = on.adding(years: 1)
+                let markedOn = calendar.adding(workingDays: -10, to: maximum)
+                if !warning, severity == "general", number % 3 == 0, markedOn > receivedOn, markedOn < today, !withdrawn {
+                    var marked = f
+                    marked["uncorrectedUntil"] = maximum.adding(years: 1).description
+                    marked["uncorrectedBasis"] = "逾期不缴纳罚款，已申请人民法院强制执行"
+                    arrive(RecordSubmission(category: "penalty", fields: marked, changeReason: "最长公示期届满前仍未纠正"), on: markedOn, from: desk)
                 }
             }
             if rng.below(100) < 1 { listDebtor("") }

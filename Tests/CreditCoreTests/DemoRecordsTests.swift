@@ -33,7 +33,7 @@ struct DemoRecordsTests {
         var arrived: [String: LocalDate] = [:]
         var categories = Set<String>()
         var severities = Set<String>()
-        var (revocations, warnings, late) = (0, 0, 0)
+        var (revocations, warnings, late, marks) = (0, 0, 0, 0)
         var total = 0
         for delivery in deliveries {
             for submission in delivery.submissions {
@@ -45,6 +45,10 @@ struct DemoRecordsTests {
                     revocations += 1
                     let first = try #require(arrived[key], "a revocation comes after the decision it withdraws")
                     #expect(first < delivery.receivedOn)
+                } else if submission.fields["uncorrectedUntil"] != nil {
+                    marks += 1
+                    let first = try #require(arrived[key], "a mark of uncorrected conduct comes after the decision")
+                    #expect(first < delivery.receivedOn && submission.changeReason != nil)
                 } else {
                     #expect(arrived[key] == nil, "one decision per document number")
                     arrived[key] = delivery.receivedOn
@@ -58,7 +62,7 @@ struct DemoRecordsTests {
         // What the demo is for: every kind of record the pages and reports show.
         #expect(categories == ["license", "penalty", "dishonest-debtor", "reward"])
         #expect(severities == ["minor", "general", "serious"])
-        #expect(revocations > 0 && warnings > 0)
+        #expect(revocations > 0 && warnings > 0 && marks > 0)
         #expect(late > 0 && late * 5 < total, "some late, most on time")
     }
 }

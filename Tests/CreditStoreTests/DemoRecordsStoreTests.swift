@@ -35,11 +35,17 @@ struct DemoRecordsStoreTests {
             // has no such clock (the seed times administrative acts only) and is not in it.
             var expected: [String: (records: Int, late: Int)] = [:]
             var revoked = Set<String>()
+            // Penalties the department marked uncorrected, and the day it said they stay public through.
+            var uncorrected: [String: LocalDate] = [:]
             for delivery in deliveries {
                 for submission in delivery.submissions {
                     let number = submission.fields["documentNumber"]!
                     if submission.revoked {
                         revoked.insert(number)
+                        continue
+                    }
+                    if let until = submission.fields["uncorrectedUntil"] {
+                        uncorrected[number] = LocalDate(until)!
                         continue
                     }
                     let decided = LocalDate(submission.fields["decidedOn"]!)!
@@ -59,12 +65,13 @@ struct DemoRecordsStoreTests {
             // The public view today: licences and rewards for their 36 months; serious penalties for up to 3 years; general
             // penalties for a year; debtors through the term the court set; never a minor or warning-only penalty, nor a
             // revoked decision.
-            var checked = (serious: 0, general: 0, ended: 0, revoked: 0, debtors: 0)
+            var checked = (serious: 0, general: 0, ended: 0, revoked: 0, debtors: 0, uncorrected: 0)
             for index in 0..<entities {
                 let code = DemoCity(seed: 2019).item(at: index).entity.code.rawValue
                 let visible = Set(try await store.publicRecords(subjectCode: code, on: today).map(\.documentNumber))
                 for delivery in deliveries {
-                    for submission in delivery.submissions where !submission.revoked && submission.fields["subjectCode"] == code {
+                    for submission in delivery.submissions
+                    where !submission.revoked && submission.fields["uncorrectedUntil"] == nil && submission.fields["subjectCode"] == code {
                         let number = submission.fields["documentNumber"]!
                         let decided = LocalDate(submission.fields["decidedOn"]!)!
                         let warningOnly = submission.fields["punishmentKinds"] == "警告"
@@ -84,6 +91,10 @@ struct DemoRecordsStoreTests {
                         case (_, "serious"), ("license", _), ("reward", _):
                             #expect(visible.contains(number), "\(number) is public")
                             checked.serious += 1
+                        case ("penalty", "general") where uncorrected[number] != nil:
+                            // Past its year while uncorrected: public through the day the department stated (Order 36).
+                            #expect(visible.contains(number) == (today <= uncorrected[number]!), "\(number), kept until \(uncorrected[number]!)")
+                            checked.uncorrected += today > decided.adding(years: 1) && today <= uncorrected[number]! ? 1 : 0
                         case ("penalty", "general") where decided > today.adding(months: -11):
                             #expect(visible.contains(number), "\(number), decided \(decided), is public for a year")
                             checked.general += 1
@@ -114,6 +125,7 @@ struct DemoRecordsStoreTests {
                 #expect(!shown.content.values.contains { $0.contains(number) })
             }
             #expect(checked.serious > 0 && checked.general > 0 && checked.ended > 0 && checked.revoked > 0 && checked.debtors > 0)
+            #expect(checked.uncorrected > 0, "some penalty is public past its year because it was not corrected")
             #expect(try await TamperEvidentLog(database: db).verify().ok)
         }
     }

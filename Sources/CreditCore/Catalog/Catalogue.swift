@@ -51,11 +51,29 @@ public struct Catalogue: Sendable, Codable, Hashable {
         public var months: Int?
         /// Whether minor (轻微) records of this category are published at all (then at most the rule's maximum).
         public var publishMinor: Bool?
+        /// Whether a record whose subject has not corrected its conduct stays public past the maximum period, and how
+        /// long; absent: it comes down at the maximum whatever the department says.
+        public var uncorrected: Uncorrected?
 
-        public init(kind: Kind, months: Int? = nil, publishMinor: Bool? = nil) {
+        public init(kind: Kind, months: Int? = nil, publishMinor: Bool? = nil, uncorrected: Uncorrected? = nil) {
             self.kind = kind
             self.months = months
             self.publishMinor = publishMinor
+            self.uncorrected = uncorrected
+        }
+    }
+
+    /// Order 36's exception at the maximum period: a record the department marks uncorrected (with the basis, fields
+    /// `uncorrectedBasis` and `uncorrectedUntil`) stays public through the day the department states, as the sector's
+    /// rule has it (a restriction's end: 总局令第45号 Art. 13), at most `longestMonths` past the maximum when set.
+    public struct Uncorrected: Sendable, Codable, Hashable {
+        public var longestMonths: Int?
+        /// The rule that keeps such a record public, shown with it.
+        public var source: String
+
+        public init(longestMonths: Int?, source: String) {
+            self.longestMonths = longestMonths
+            self.source = source
         }
     }
 

@@ -75,6 +75,16 @@ extension Catalogue {
             if category.publication.kind == .court && category.field("listedUntil")?.required != true {
                 problems.append("\(c)：法院名单须有必填的 listedUntil（失信期限至）字段 / \(c) is a court's list and needs a required listedUntil field")
             }
+            if category.publication.uncorrected != nil,
+                category.field("uncorrectedUntil")?.type != .date || category.field("uncorrectedBasis") == nil
+            {
+                problems.append(
+                    "\(c)：未纠正继续公示须有 uncorrectedUntil（日期）和 uncorrectedBasis 字段 / \(c) keeps uncorrected records public and needs the fields uncorrectedUntil (a date) and uncorrectedBasis"
+                )
+            }
+            if category.publication.uncorrected?.longestMonths.map({ !(1...120).contains($0) }) == true {
+                problems.append("\(c)：未纠正继续公示最长应为 1 到 120 个月 / \(c): the longest extension is 1 to 120 months")
+            }
             if let days = category.deadlineWorkingDays, !(1...60).contains(days) {
                 problems.append("\(c)：上网公开时限应为 1 到 60 个工作日 / \(c): the deadline is 1 to 60 working days")
             }

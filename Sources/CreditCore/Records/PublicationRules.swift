@@ -91,12 +91,16 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
     public var from: LocalDate
     public var earliestEnd: LocalDate
     public var until: LocalDate
+    /// The maximum period's last day, when the record stays public past it because the department marked its subject's
+    /// conduct uncorrected (``Catalogue/Uncorrected``); nil otherwise.
+    public var maxUntil: LocalDate?
 
-    public init(ruleSet: String?, from: LocalDate, earliestEnd: LocalDate, until: LocalDate) {
+    public init(ruleSet: String?, from: LocalDate, earliestEnd: LocalDate, until: LocalDate, maxUntil: LocalDate? = nil) {
         self.ruleSet = ruleSet
         self.from = from
         self.earliestEnd = earliestEnd
         self.until = until
+        self.maxUntil = maxUntil
     }
 
     public func contains(_ day: LocalDate) -> Bool { from <= day && day <= until }
@@ -131,6 +135,7 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         procedure: Procedure? = nil,
         aboutPerson: Bool = false,
         listedUntil: LocalDate? = nil,
+        uncorrectedUntil: LocalDate? = nil,
         revoked: Bool,
         departmentName: String,
         decidedOn: LocalDate,
@@ -143,10 +148,19 @@ public struct PublicationWindow: Sendable, Codable, Hashable {
         let from = max(decidedOn, receivedOn)
         let counting = rules.set(on: decidedOn)?.counting ?? .civilCode
         func window(_ rule: String?, min: Int, max: Int) -> Result<PublicationWindow, NotPublished> {
-            let until = counting.lastDay(months: max, decidedOn: decidedOn)
+            let maximum = counting.lastDay(months: max, decidedOn: decidedOn)
+            // Marked uncorrected, where the category allows it: public through the day the department stated.
+            let extended = category.publication.uncorrected != nil ? uncorrectedUntil.flatMap { $0 > maximum ? $0 : nil } : nil
+            let until = extended ?? maximum
             guard from <= until else { return .failure(.expiredBeforeReceipt) }
             return .success(
-                PublicationWindow(ruleSet: rule, from: from, earliestEnd: counting.lastDay(months: min, decidedOn: decidedOn), until: until)
+                PublicationWindow(
+                    ruleSet: rule,
+                    from: from,
+                    earliestEnd: counting.lastDay(months: min, decidedOn: decidedOn),
+                    until: until,
+                    maxUntil: extended == nil ? nil : maximum
+                )
             )
         }
         switch category.publication.kind {

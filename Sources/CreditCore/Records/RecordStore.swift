@@ -169,6 +169,14 @@ public struct StoredRecord: Sendable, Hashable {
 
     /// Whether the public sees it on a day.
     public func isPublic(on day: LocalDate) -> Bool { publicState(on: day) == .public }
+
+    /// Why it is public past its maximum period (Order 36's exception), in Chinese, or nil when it is not kept so.
+    public func stillPublicBecause(catalogue: Catalogue) -> String? {
+        guard let window = publication, let maximum = window.maxUntil else { return nil }
+        let basis = content["uncorrectedBasis"].map { "（认定依据：\($0)）" } ?? ""
+        let rule = catalogue.category(category)?.publication.uncorrected.map { "；\($0.source)" } ?? ""
+        return "最长公示期于 \(maximum) 届满时失信行为未纠正\(basis)，继续公示至 \(window.until)\(rule)"
+    }
 }
 
 /// One version of a record, as kept forever.

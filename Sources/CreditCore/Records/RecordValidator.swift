@@ -375,6 +375,28 @@ public enum RecordValidator {
                 )
             }
         }
+        if let problem = uncorrectedProblem(
+            category: category,
+            until: dates["uncorrectedUntil"],
+            basis: content["uncorrectedBasis"],
+            window: {
+                PublicationWindow.compute(
+                    category: category,
+                    severity: severity,
+                    punishmentKinds: kinds,
+                    procedure: procedure,
+                    aboutPerson: subject.isPerson,
+                    listedUntil: dates["listedUntil"],
+                    revoked: submission.revoked,
+                    departmentName: "",
+                    decidedOn: decidedOn,
+                    receivedOn: decidedOn,
+                    rules: rules
+                )
+            }
+        ) {
+            return .failure(RecordProblems([problem]))
+        }
         return .success(
             ValidRecord(
                 category: category.code,
@@ -392,6 +414,60 @@ public enum RecordValidator {
                 revokedOn: revokedOn
             )
         )
+    }
+
+    /// What is wrong with a mark of uncorrected conduct (Order 36's exception), or nil: both fields or neither, a
+    /// category that allows it, a record the rule publishes, a day after its maximum period and within the category's
+    /// longest extension. `window` is the record's window without the mark.
+    static func uncorrectedProblem(
+        category: Catalogue.Category,
+        until: LocalDate?,
+        basis: String?,
+        window: () -> Result<PublicationWindow, PublicationWindow.NotPublished>
+    ) -> FieldProblem? {
+        guard until != nil || basis != nil else { return nil }
+        guard let rule = category.publication.uncorrected else {
+            return FieldProblem(
+                field: "uncorrectedUntil",
+                value: until?.description,
+                code: "uncorrected_not_allowed",
+                message: "\(category.name)到最长公示期即停止公示，不因未纠正而继续公示 / \(category.code) records come down at the maximum period"
+            )
+        }
+        guard let until, basis != nil else {
+            return FieldProblem(
+                field: until == nil ? "uncorrectedUntil" : "uncorrectedBasis",
+                value: nil,
+                code: "required",
+                message: "未纠正须同时填“继续公示至”和“未纠正认定依据” / uncorrectedUntil and uncorrectedBasis go together"
+            )
+        }
+        guard case .success(let normal) = window() else {
+            return FieldProblem(
+                field: "uncorrectedUntil",
+                value: until.description,
+                code: "uncorrected_not_public",
+                message: "这条记录按规则不公示，无从继续公示 / the rule does not publish this record, so it cannot stay public"
+            )
+        }
+        if until <= normal.until {
+            return FieldProblem(
+                field: "uncorrectedUntil",
+                value: until.description,
+                code: "uncorrected_until_not_later",
+                message: "继续公示至应晚于最长公示期的最后一天 \(normal.until) / uncorrectedUntil must be after the maximum period's last day, \(normal.until)"
+            )
+        }
+        if let months = rule.longestMonths, until > normal.until.adding(months: months) {
+            let latest = normal.until.adding(months: months)
+            return FieldProblem(
+                field: "uncorrectedUntil",
+                value: until.description,
+                code: "uncorrected_until_too_late",
+                message: "最长只能继续公示至 \(latest)（\(rule.source)） / it may stay public through \(latest) at most"
+            )
+        }
+        return nil
     }
 
     /// The problem of a field holding a control character (a NUL byte from a broken export, a form feed, …).

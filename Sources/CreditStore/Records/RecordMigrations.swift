@@ -117,5 +117,12 @@ extension Migration {
                 "CREATE INDEX records_withdrawals ON records (revoked_on) WHERE withdrawal_due_by IS NOT NULL",
             ]
         ),
+        Migration(
+            30,
+            // Order 36's exception: a record marked uncorrected stays public past its maximum period; the maximum's last
+            // day is kept beside the extended one, so that the record says why it is still public.
+            "keep the maximum period's last day of a record kept public because its conduct was not corrected",
+            both: ["ALTER TABLE records ADD COLUMN public_max_until TEXT"]
+        ),
     ]
 }

@@ -56,6 +56,7 @@ extension SQLRecordStore {
         var from: String?
         var earliestEnd: String?
         var until: String?
+        var maxUntil: String?
         var notPublished: String?
         /// A revocation's withdrawal, timed from the day it was revoked to the day it arrived.
         var withdrawal: Withdrawal?
@@ -63,7 +64,7 @@ extension SQLRecordStore {
 
         static let columns = [
             "clock_days", "due_by", "late", "delay_working_days", "clock_estimated", "rule_set", "public_from", "earliest_end", "public_until",
-            "not_published", "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay",
+            "public_max_until", "not_published", "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay",
         ]
         .map(SQLRecordStore.plannedColumn)
 
@@ -72,7 +73,7 @@ extension SQLRecordStore {
             let own: [BulkValue] = [
                 BulkValue(clockDays), .text(dueBy), .integer(late), .integer(delay), .integer(estimated), BulkValue(ruleSet), BulkValue(from),
                 BulkValue(earliestEnd),
-                BulkValue(until),
+                BulkValue(until), BulkValue(maxUntil),
                 BulkValue(notPublished), BulkValue(revokedOn), BulkValue(withdrawal?.workingDays), BulkValue(withdrawal?.dueBy.description),
                 BulkValue(withdrawal.map { $0.late ? 1 : 0 }), BulkValue(withdrawal?.delayWorkingDays),
             ]
@@ -88,6 +89,7 @@ extension SQLRecordStore {
         var procedure: Procedure?
         var aboutPerson: Bool
         var listedUntil: String?
+        var uncorrectedUntil: String?
         var revokedOn: LocalDate?
         var decidedOn: LocalDate
         var receivedOn: LocalDate
@@ -100,6 +102,7 @@ extension SQLRecordStore {
             procedure = record.procedure
             aboutPerson = record.subject.isPerson
             listedUntil = record.content["listedUntil"]
+            uncorrectedUntil = record.content["uncorrectedUntil"]
             revokedOn = record.revokedOn
             decidedOn = record.decidedOn
             self.receivedOn = receivedOn
@@ -537,7 +540,7 @@ extension SQLRecordStore {
         var values: [BulkValue] = [
             .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null, .null, .null,
             BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version), .null, .null, .null, .null, .null,
-            .null, .null, .null, .null, .null,
+            .null, .null, .null, .null, .null, .null,
             .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
         ]
         derived.put(into: &values)
@@ -572,6 +575,7 @@ extension SQLRecordStore {
             procedure: record.procedure,
             aboutPerson: record.subject.isPerson,
             listedUntil: record.content["listedUntil"].flatMap { LocalDate($0) },
+            uncorrectedUntil: record.content["uncorrectedUntil"].flatMap { LocalDate($0) },
             revoked: record.revoked,
             departmentName: context.departmentName,
             decidedOn: record.decidedOn,
@@ -597,6 +601,7 @@ extension SQLRecordStore {
             from: publication?.from.description,
             earliestEnd: publication?.earliestEnd.description,
             until: publication?.until.description,
+            maxUntil: publication?.maxUntil?.description,
             notPublished: notPublished,
             withdrawal: withdrawal,
             revokedOn: record.revokedOn?.description
@@ -631,8 +636,8 @@ extension SQLRecordStore {
     static let plannedColumns = [
         "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "clock_days", "due_by", "late",
         "delay_working_days", "clock_estimated",
-        "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "not_published",
-        "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay", "updated_at",
+        "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "public_max_until",
+        "not_published", "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay", "updated_at",
         "import_id",
         "import_position",
     ]

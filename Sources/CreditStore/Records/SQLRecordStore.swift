@@ -103,7 +103,7 @@ public struct SQLRecordStore: RecordStore {
     static let recordColumns = """
         r.id, r.department_code, d.name AS department_name, r.category, r.document_number, r.version, r.status, r.subject_code,
         p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.clock_days, r.due_by, r.late, r.delay_working_days, r.clock_estimated, r.severity,
-        r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.not_published,
+        r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.public_max_until, r.not_published,
         r.revoked_on, r.withdrawal_days, r.withdrawal_due_by, r.withdrawal_late, r.withdrawal_delay
         """
 
@@ -121,7 +121,8 @@ public struct SQLRecordStore: RecordStore {
                 ruleSet: try row.decode(column: "rule_set", as: String?.self),
                 from: from,
                 earliestEnd: earliest,
-                until: until
+                until: until,
+                maxUntil: try row.decode(column: "public_max_until", as: String?.self).flatMap { LocalDate($0) }
             )
         }
         var record = StoredRecord(

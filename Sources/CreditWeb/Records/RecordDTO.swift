@@ -60,13 +60,19 @@ struct PublicationDTO: Encodable, Sendable {
     var repairFrom: String
     var until: String
     var ruleSet: String?
+    /// The maximum period's last day, when the record stays public past it (its subject's conduct marked uncorrected).
+    var maxUntil: String?
+    /// Why it stays public past its maximum period.
+    var stillPublicBecause: String?
 
-    init(_ w: PublicationWindow) {
+    init(_ w: PublicationWindow, because: String? = nil) {
         from = w.from.description
         earliestEnd = w.earliestEnd.description
         repairFrom = w.repairFrom.description
         until = w.until.description
         ruleSet = w.ruleSet
+        maxUntil = w.maxUntil?.description
+        stillPublicBecause = because
     }
 }
 
@@ -139,7 +145,7 @@ struct RecordDTO: ResponseEncodable, Sendable {
         withdrawal = r.withdrawal.map(WithdrawalDTO.init)
         severity = r.severity?.rawValue
         status = r.status.rawValue
-        publication = Nullable(r.publication.map(PublicationDTO.init))
+        publication = Nullable(r.publication.map { PublicationDTO($0, because: r.stillPublicBecause(catalogue: catalogue)) })
         notPublished = r.notPublished
         publicToday = r.isPublic(on: today)
         underObjection = false
@@ -201,6 +207,8 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
         /// the subject may apply for credit repair (its publication then stops early if granted).
         var earliestEnd: String?
         var repairFrom: String?
+        /// Why it stays public past its maximum period (its subject's conduct marked uncorrected), when it does.
+        var stillPublicBecause: String?
         var severity: String?
         var content: String?
         var basis: String?
@@ -225,6 +233,7 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
             publicUntil = r.publication?.until.description
             earliestEnd = catalogue.category(r.category)?.adverse == true ? r.publication?.earliestEnd.description : nil
             repairFrom = catalogue.category(r.category)?.adverse == true ? r.publication?.repairFrom.description : nil
+            stillPublicBecause = r.stillPublicBecause(catalogue: catalogue)
             severity = r.severity?.rawValue
             content = r.content["content"]
             basis = r.content["basis"]
