@@ -82,4 +82,15 @@ struct UncorrectedTests {
         capped.categories[index].publication.uncorrected = nil
         #expect(Self.problems(Self.marked(until: "2028-03-01", basis: "未缴纳罚款"), catalogue: capped) == ["uncorrectedUntil:uncorrected_not_allowed"])
     }
+
+    @Test("a stated 公示截止期 is compared with the window the mark gives")
+    func statedUntil() throws {
+        func warnings(stating day: String) throws -> [String] {
+            var submission = Self.marked(until: "2028-03-01", basis: "未缴纳罚款")
+            submission.fields["statedPublicUntil"] = day
+            return try RecordValidator.validate(submission, catalogue: Self.catalogue, today: Self.today).get().warnings.map(\.code)
+        }
+        #expect(try warnings(stating: "2028-03-01").isEmpty)
+        #expect(try warnings(stating: "2027-09-01") == ["stated_until_differs"])
+    }
 }

@@ -343,23 +343,35 @@ public enum RecordValidator {
                 )
             )
         }
-        // The 公示截止期 a department wrote is compared with the rule's window, which decides.
-        if let stated = dates["statedPublicUntil"] {
-            let window = PublicationWindow.compute(
+        /// The rule's window of this record, received on `receivedOn`, with or without the department's mark.
+        func ruleWindow(receivedOn: LocalDate, marked: Bool) -> Result<PublicationWindow, PublicationWindow.NotPublished> {
+            PublicationWindow.compute(
                 category: category,
                 severity: severity,
                 punishmentKinds: kinds,
                 procedure: procedure,
                 aboutPerson: subject.isPerson,
                 listedUntil: dates["listedUntil"],
+                uncorrectedUntil: marked ? dates["uncorrectedUntil"] : nil,
                 revoked: submission.revoked,
                 departmentName: "",
                 decidedOn: decidedOn,
-                receivedOn: today,
+                receivedOn: receivedOn,
                 rules: rules
             )
+        }
+        if let problem = uncorrectedProblem(
+            category: category,
+            until: dates["uncorrectedUntil"],
+            basis: content["uncorrectedBasis"],
+            window: { ruleWindow(receivedOn: decidedOn, marked: false) }
+        ) {
+            return .failure(RecordProblems([problem]))
+        }
+        // The 公示截止期 a department wrote is compared with the rule's window, which decides.
+        if let stated = dates["statedPublicUntil"] {
             let ruled: String? =
-                switch window {
+                switch ruleWindow(receivedOn: today, marked: true) {
                 case .success(let w) where w.until != stated: "规则计算的公示截止期为 \(w.until) / the rule's last public day is \(w.until)"
                 case .failure: "按规则不公示 / the rule does not publish it"
                 default: nil
@@ -374,28 +386,6 @@ public enum RecordValidator {
                     )
                 )
             }
-        }
-        if let problem = uncorrectedProblem(
-            category: category,
-            until: dates["uncorrectedUntil"],
-            basis: content["uncorrectedBasis"],
-            window: {
-                PublicationWindow.compute(
-                    category: category,
-                    severity: severity,
-                    punishmentKinds: kinds,
-                    procedure: procedure,
-                    aboutPerson: subject.isPerson,
-                    listedUntil: dates["listedUntil"],
-                    revoked: submission.revoked,
-                    departmentName: "",
-                    decidedOn: decidedOn,
-                    receivedOn: decidedOn,
-                    rules: rules
-                )
-            }
-        ) {
-            return .failure(RecordProblems([problem]))
         }
         return .success(
             ValidRecord(
