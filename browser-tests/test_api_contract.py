@@ -103,6 +103,7 @@ def _config(contract):
         "/api/v1/entities/{code}": ("code", contract["subject"]),
         "/api/v1/entities/{code}/records": ("code", contract["subject"]),
         "/api/v1/departments/{code}/timeliness": ("code", contract["market"]),
+        "/api/v1/departments/{code}/records/export": ("code", contract["market"]),
     }
     operations = "".join(
         f'\n[[operations]]\ninclude-path = "{path}"\nparameters = {{ {name} = "{value}" }}\n' for path, (name, value) in known.items()

@@ -122,4 +122,64 @@ struct DepartmentRecordsTests {
             }
         }
     }
+
+    @Test(
+        "a department exports its records of a category in the standard's columns, and the file reads back as its own",
+        arguments: TestEngine.available
+    )
+    func standardExport(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 5) { client, fixture in
+            let token = fixture.departmentToken
+            let code = fixture.entityCode
+            var minor = RecordAPITests.penalty(code, "济税罚〔2026〕32号")
+            minor["severity"] = "minor"
+            let sent = [RecordAPITests.penalty(code, "济税罚〔2026〕31号"), minor, RecordAPITests.penalty(code, "济税罚〔2026〕33号")]
+            #expect(try await RecordAPITests.submit(client, token: token, sent).allSatisfy { $0["status"] as? String == "accepted" })
+            var revoke = RecordAPITests.penalty(code, "济税罚〔2026〕33号")
+            revoke["revoked"] = true
+            revoke["changeReason"] = "复议撤销"
+            revoke["revokedOn"] = "2026-11-26"
+            #expect(try await RecordAPITests.submit(client, token: token, [revoke]).first?["status"] as? String == "updated")
+
+            let tax = DemoCity.departments[2].code
+            func export(_ query: String, as who: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: "/api/v1/departments/\(tax)/records/export\(query)", method: .get, headers: RecordAPITests.bearer(who))
+                {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            let (status, file) = try await export("?category=penalty", as: token)
+            #expect(status == .ok)
+            let lines = file.dropFirst().split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let header = try #require(lines.first)
+            for column in ["行政相对人名称", "行政相对人代码_1（统一社会信用代码）", "行政处罚决定书文号", "罚款金额（万元）", "公示截止期", "失信程度"] {
+                #expect(header.contains(column), "\(column)")
+            }
+            // In force: the general one (public) and the minor one (not published); not the revoked one.
+            let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+            #expect(rows.compactMap { $0["行政处罚决定书文号"] }.sorted() == ["济税罚〔2026〕31号", "济税罚〔2026〕32号"])
+            let general = try #require(rows.first { $0["行政处罚决定书文号"] == "济税罚〔2026〕31号" })
+            #expect(general["罚款金额（分）"] == "500000" && general["行政相对人代码_1（统一社会信用代码）"] == code)
+            #expect(general["失信程度"] == "一般" && general["公示截止期"] == "2027-11-20", "decided 2026-11-20, general: a year")
+            #expect(rows.first { $0["失信程度"] == "轻微" }?["公示截止期"] == "", "the minor one is not published")
+
+            // Another platform reads it as it reads a department's: sent back, every row is found, none refused.
+            let id = try await ImportAPITests.announce(client, fixture, #"{"category": "penalty", "filename": "export.csv"}"#)
+            let job = try await client.execute(
+                uri: "/api/v1/imports/\(id)/file",
+                method: .put,
+                headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: file)
+            ) { try $0.body.json() }
+            #expect(
+                job["status"] as? String == "done" && job["rows"] as? Int == 2 && job["rejected"] as? Int == 0 && job["accepted"] as? Int == 0,
+                "\(job)"
+            )
+
+            let other = try await fixture.clerk("市场局经办人", department: DemoCity.departments[1].code)
+            #expect(try await export("?category=penalty", as: other.token).0 == .notFound)
+            #expect(try await export("", as: token).0 == .badRequest)
+            #expect(try await export("?category=gossip", as: token).0 == .badRequest)
+        }
+    }
 }

@@ -51,6 +51,7 @@ enum PermissionTable {
         GET /api/v1/rejections                     ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/unmatched                      ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/departments/{code}/records     ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/departments/{code}/records/export ·  ✓    ✓    ✓    ·    ·      ·    ·
         GET /api/v1/departments/{code}/timeliness  ·    ✓      ✓    ✓    ·    ·      ·    ·
         POST /api/v1/imports                       ·    ·      ·    ✓    ·    ·      ·    ·
         PUT /api/v1/imports/{id}/file              ·    ·      ·    ✓    ·    ·      ·    ·

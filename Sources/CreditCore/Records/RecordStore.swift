@@ -315,6 +315,9 @@ public protocol RecordStore: Sendable {
         page: Int,
         size: Int
     ) async throws -> RecordPage
+    /// A department's records of one category in force (not revoked), in every public state, by id after `id`: its
+    /// export, a batch at a time.
+    func activeDepartmentRecords(_ departmentCode: String, category: String, after id: Int, limit: Int) async throws -> [StoredRecord]
     /// On-time figures of the records decided in a period, per department and category (`departmentCode` nil: all).
     func timeliness(departmentCode: String?, from: LocalDate, to: LocalDate) async throws -> [TimelinessRow]
 }

@@ -385,6 +385,19 @@ public struct SQLRecordStore: RecordStore {
         }
     }
 
+    public func activeDepartmentRecords(_ departmentCode: String, category: String, after id: Int, limit: Int) async throws -> [StoredRecord] {
+        try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
+                LEFT JOIN persons p ON p.id = r.subject_person_id WHERE r.department_code = \(bind: departmentCode)
+                AND r.category = \(bind: category) AND r.status = \(bind: RecordStatus.active.rawValue) AND r.id > \(bind: id)
+                ORDER BY r.id LIMIT \(bind: limit)
+                """
+            ).all().map(Self.record)
+        }
+    }
+
     public func departmentRecords(
         _ departmentCode: String,
         _ query: DepartmentRecordQuery,

@@ -31,6 +31,24 @@ extension RecordController {
         )
     }
 
+    /// `GET /api/v1/departments/{code}/records/export?category=X`: the department's records of a category in force (not
+    /// revoked, published or not), as a CSV file in the national standard's columns — what it sends another platform.
+    @Sendable func departmentExport(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let params = try QueryParameters(request, allowed: ["category"])
+        let code = (context.parameters.get("code") ?? "").uppercased()
+        guard context.sees(department: code),
+            try await dependencies.registry.fetchDepartments().contains(where: { $0.code == code })
+        else { throw APIError.notFound("部门", "the department") }
+        guard let name = params["category"], let category = dependencies.catalogue.category(name) else {
+            throw APIError.invalidParameter("category", "应为信息目录中的一个类别 / name one category of the catalogue")
+        }
+        let store = dependencies.records
+        let today = dependencies.clock.today()
+        return Self.standardCSV(category: category, filename: "\(code)-\(category.code)-standard-\(today).csv") { last in
+            try await store.activeDepartmentRecords(code, category: category.code, after: last, limit: 1_000)
+        }
+    }
+
     /// The filters of a department's search; a category no longer in the catalogue may still be looked for.
     static func departmentQuery(_ params: QueryParameters, catalogues: CatalogueVersions) throws(APIError) -> DepartmentRecordQuery {
         var query = DepartmentRecordQuery()
@@ -111,6 +129,9 @@ extension RecordController {
             "late": params["late"] == "true", "page": page, "total": "0", "items": [[String: Any]](), "heading": title,
         ]
         if context.principal?.departmentCode == nil { ctx["department"] = department }
+        if let category = params["category"].flatMap({ catalogue.category($0) }) {
+            ctx["export"] = ["href": "/api/v1/departments/\(department)/records/export?category=\(category.code)", "name": category.name]
+        }
         let query: DepartmentRecordQuery
         do {
             query = try Self.departmentQuery(params, catalogues: dependencies.catalogues)

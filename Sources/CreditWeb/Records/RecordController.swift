@@ -23,6 +23,7 @@ struct RecordController: AreaRoutes {
         routes.get("open-data/records", .everyone, use: export)
         routes.get("unmatched", .roles([.creditOffice, .admin]), use: unmatched)
         routes.get("departments/{code}/records", .roles([.department, .creditOffice, .admin]), use: departmentRecords)
+        routes.get("departments/{code}/records/export", .roles([.department, .creditOffice, .admin]), use: departmentExport)
     }
 
     /// `GET /api/v1/unmatched`: records about credit codes the registry does not know, for the credit office to
@@ -168,16 +169,27 @@ struct RecordController: AreaRoutes {
     /// order), so that another platform reads the file as it reads a department's: amounts in 万元, labels for codes,
     /// identity numbers masked, 公示截止期 the last public day the rules give.
     func standardExport(_ query: PublicRecordQuery, category: Catalogue.Category) async throws -> Response {
-        let store = dependencies.records
-        let today = dependencies.clock.today()
+        let (store, today) = (dependencies.records, dependencies.clock.today())
+        return Self.standardCSV(category: category, filename: "public-\(category.code)-standard-\(today).csv") { last in
+            try await store.publicRecords(query, on: today, after: last, limit: 1_000)
+        }
+    }
+
+    /// A CSV file of records of one category in the standard's columns, streamed a batch at a time; `batch` gives the
+    /// records after an id (0 first), in id order.
+    static func standardCSV(
+        category: Catalogue.Category,
+        filename: String,
+        batch: @escaping @Sendable (Int) async throws -> [StoredRecord]
+    ) -> Response {
         let header = category.fields.map(\.standardColumn)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "\u{FEFF}" + CSVText.line(header)))
             var last = 0
             while true {
-                let batch = try await store.publicRecords(query, on: today, after: last, limit: 1_000)
-                guard let tail = batch.last?.id else { break }
-                let chunk = batch.map { r in CSVText.line(category.fields.map { Self.standardValue($0, of: r) }) }.joined()
+                let records = try await batch(last)
+                guard let tail = records.last?.id else { break }
+                let chunk = records.map { r in CSVText.line(category.fields.map { Self.standardValue($0, of: r) }) }.joined()
                 try await writer.write(ByteBuffer(string: chunk))
                 last = tail
             }
@@ -185,10 +197,7 @@ struct RecordController: AreaRoutes {
         }
         return Response(
             status: .ok,
-            headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"public-\(category.code)-standard-\(today).csv\"",
-            ],
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\""],
             body: body
         )
     }

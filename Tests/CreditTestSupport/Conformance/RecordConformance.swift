@@ -90,6 +90,65 @@ public enum RecordConformance {
             let report = try await records.timeliness(departmentCode: department, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-30")!)
             #expect(report.map(\.withdrawals) == [2] && report.map(\.withdrawalsLate) == [1] && report.map(\.records) == [2])
         },
+        PortBehaviour("a penalty marked uncorrected is public through the day stated and says why; sent again unmarked, it ends at its maximum") {
+            world in
+            let code = try await world.seed(3)[0].entity.code.rawValue
+            var penalty = Builders.penalty(code, number: "济税罚〔2026〕88号", decidedOn: "2026-09-01")
+            world.clock.set(LocalDate("2026-09-02")!)
+            let id = try #require(try await submit(world, [penalty]).first?.id)
+            let records = world.stores.records
+            let days = ["2027-09-01", "2027-09-02", "2027-12-01", "2028-03-01", "2028-03-02"]
+            /// The days of `days` on which the public sees it.
+            func publicOn() async throws -> [String] {
+                var seen: [String] = []
+                for day in days where try await records.publicRecords(subjectCode: code, on: LocalDate(day)!).contains(where: { $0.id == id }) {
+                    seen.append(day)
+                }
+                return seen
+            }
+            #expect(try await publicOn() == ["2027-09-01"], "a general penalty decided 2026-09-01 is public through 2027-09-01")
+
+            world.clock.set(LocalDate("2027-08-20")!)
+            penalty.fields["uncorrectedUntil"] = "2028-03-01"
+            penalty.fields["uncorrectedBasis"] = "限制从业至2028-03-01"
+            penalty.changeReason = "最长公示期届满仍未纠正"
+            #expect(try await submit(world, [penalty]).map(\.status) == [.updated])
+            let kept = try #require(try await records.fetchRecord(id: id))
+            #expect(kept.publication?.until == LocalDate("2028-03-01") && kept.publication?.maxUntil == LocalDate("2027-09-01"))
+            let catalogue = world.stores.catalogues.inForce(on: world.clock.today())
+            let because = try #require(kept.stillPublicBecause(catalogue: catalogue))
+            #expect(because.contains("2027-09-01") && because.contains("限制从业至2028-03-01") && because.contains("国家发展改革委令2025年第36号"))
+            #expect(try await publicOn() == ["2027-09-01", "2027-09-02", "2027-12-01", "2028-03-01"])
+            #expect(try await records.fetchVersions(recordID: id).count == 2, "the mark is a version of its own")
+
+            world.clock.set(LocalDate("2027-10-08")!)
+            penalty.fields["uncorrectedUntil"] = nil
+            penalty.fields["uncorrectedBasis"] = nil
+            penalty.changeReason = "已纠正"
+            #expect(try await submit(world, [penalty]).map(\.status) == [.updated])
+            let ended = try #require(try await records.fetchRecord(id: id))
+            #expect(ended.publication?.until == LocalDate("2027-09-01") && ended.publication?.maxUntil == nil)
+            #expect(ended.stillPublicBecause(catalogue: catalogue) == nil)
+            #expect(try await publicOn() == ["2027-09-01"])
+        },
+        PortBehaviour("a department's records of a category in force are read in id order after a cursor, revoked and others' left out") {
+            world in
+            let code = try await world.seed(3)[1].entity.code.rawValue
+            let penalties = (1...5).map { Builders.penalty(code, number: "济税罚〔2026〕30\($0)号", decidedOn: "2026-11-20") }
+            let ids = try await submit(world, penalties).compactMap(\.id)
+            var revocation = penalties[2]
+            revocation.revoked = true
+            revocation.revokedOn = "2026-11-25"
+            revocation.changeReason = "经行政复议撤销"
+            #expect(try await submit(world, [revocation]).map(\.status) == [.updated])
+            _ = try await submit(world, [Builders.penalty(code, number: "济市监罚〔2026〕1号", decidedOn: "2026-11-20")], by: DemoCity.departments[1].code)
+            let records = world.stores.records
+            let first = try await records.activeDepartmentRecords(department, category: "penalty", after: 0, limit: 2)
+            #expect(first.map(\.id) == [ids[0], ids[1]])
+            let rest = try await records.activeDepartmentRecords(department, category: "penalty", after: ids[1], limit: 10)
+            #expect(rest.map(\.id) == [ids[3], ids[4]], "the revoked one is not in force")
+            #expect(try await records.activeDepartmentRecords(department, category: "license", after: 0, limit: 10).isEmpty)
+        },
         PortBehaviour("a complaint has no clock and no place in the timeliness report") { world in
             let subject = try await world.seed(3)[1].entity
             let complaint = RecordSubmission(
