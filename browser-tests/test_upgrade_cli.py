@@ -24,6 +24,7 @@ SINCE_THE_RELEASE = [
     "applied: count the rows of an import stored with a warning",
     "applied: keep each department's column mappings for its files, per category",
     "applied: keep the maximum period's last day of a record kept public because its conduct was not corrected",
+    "applied: keep the legal representative's identity number of a record sealed",
 ]
 
 

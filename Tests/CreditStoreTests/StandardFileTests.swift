@@ -93,6 +93,16 @@ struct StandardFileTests {
                 }
             }
             #expect(!text.contains { $0.contains(Self.representative) || $0.contains(person) || $0.contains(owner) })
+            // The representative's number whole only sealed, beside the record (the subjects' numbers are the persons').
+            let sealed = try await f.db.read { sql in
+                try await sql.raw("SELECT document_number, representative_id_enc FROM records ORDER BY document_number").all().map {
+                    (try $0.decode(column: "document_number", as: String.self), try $0.decode(column: "representative_id_enc", as: String?.self))
+                }
+            }
+            #expect(sealed.map { $0.1 != nil } == [true, false, false])
+            let value = try #require(sealed.first?.1)
+            let opened = try TestDatabase.keys.open(value)
+            #expect(!value.contains(Self.representative) && opened == Self.representative)
         }
     }
 

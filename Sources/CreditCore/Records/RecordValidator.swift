@@ -71,6 +71,9 @@ public struct ValidRecord: Sendable, Hashable {
     public var revoked: Bool
     /// The day the decision was revoked, for a revocation.
     public var revokedOn: LocalDate?
+    /// The legal representative's identity number (or other document's number) whole, as sent, to be stored sealed;
+    /// the content holds it masked only.
+    public var representativeIdNumber: String?
     /// The status its version is stored with.
     public var status: RecordStatus { RecordStatus(revoked: revoked) }
 }
@@ -121,6 +124,7 @@ public enum RecordValidator {
         var decidedOn: LocalDate?
         var subjectCode: CreditCode?
         var idNumber: IdentityNumber?
+        var representativeIdNumber: String?
         var severity: Severity?
         var procedure: Procedure?
         var subjectKind: SubjectKind?
@@ -186,11 +190,13 @@ public enum RecordValidator {
                 do {
                     let number = try IdentityNumber(validating: raw)
                     if field.name == "subjectIdNumber" { idNumber = number }
+                    if field.name == "legalRepresentativeIdNumber" { representativeIdNumber = number.rawValue }
                     content[field.name] = number.masked
                 } catch {
-                    // A representative's passport or other document: kept masked, never whole.
+                    // A representative's passport or other document: shown masked, kept whole only sealed.
                     let type = submission.fields[field.name.replacingOccurrences(of: "IdNumber", with: "IdType")]
                     if field.name != "subjectIdNumber", let type, !type.isEmpty, !type.contains("身份证") {
+                        if field.name == "legalRepresentativeIdNumber" { representativeIdNumber = raw }
                         content[field.name] = IdentityNumber.mask(raw)
                     } else {
                         problem(field.name, IdentityNumber.mask(raw), "invalid_id_number", "身份证号码无效：\(error.message)")
@@ -401,7 +407,8 @@ public enum RecordValidator {
                 content: content,
                 changeReason: submission.changeReason?.trimmingCharacters(in: .whitespacesAndNewlines),
                 revoked: submission.revoked,
-                revokedOn: revokedOn
+                revokedOn: revokedOn,
+                representativeIdNumber: representativeIdNumber
             )
         )
     }

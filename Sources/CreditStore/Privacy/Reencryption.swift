@@ -21,6 +21,7 @@ public struct PersonalDataReencryption: Sendable {
         ("accounts", "id", "totp_secret_enc", "totp_secret_enc IS NOT NULL"),
         ("rejections", "id", "original", "sealed = 1"),
         ("rejections", "id", "fields", "sealed = 1 AND fields IS NOT NULL"),
+        ("records", "id", "representative_id_enc", "representative_id_enc IS NOT NULL"),
     ]
 
     /// Re-seals what needs it and returns how many values were re-sealed (or sealed for the first time: rejected

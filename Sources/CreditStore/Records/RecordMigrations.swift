@@ -124,5 +124,12 @@ extension Migration {
             "keep the maximum period's last day of a record kept public because its conduct was not corrected",
             both: ["ALTER TABLE records ADD COLUMN public_max_until TEXT"]
         ),
+        Migration(
+            31,
+            // A penalty's legal representative (the national standard's 法定代表人证件号码): the content shows the number
+            // masked; the whole number is kept sealed like persons' (AES-GCM, key id), for an authorised use.
+            "keep the legal representative's identity number of a record sealed",
+            both: ["ALTER TABLE records ADD COLUMN representative_id_enc TEXT"]
+        ),
     ]
 }

@@ -540,7 +540,7 @@ extension SQLRecordStore {
         var values: [BulkValue] = [
             .text(status), BulkValue(subjectCode), .null, .text(record.subjectName), .integer(1), .text(decidedOn), .null, .null, .null, .null, .null,
             BulkValue(record.severity?.rawValue), .text(content), .text(context.catalogue.version), .null, .null, .null, .null, .null,
-            .null, .null, .null, .null, .null, .null,
+            .null, .null, BulkValue(try record.representativeIdNumber.map(context.keys.seal)), .null, .null, .null, .null,
             .text(context.receivedAt), BulkValue(importID), BulkValue(importID == nil ? nil : index),
         ]
         derived.put(into: &values)
@@ -637,7 +637,8 @@ extension SQLRecordStore {
         "status", "subject_code", "subject_person_id", "subject_name", "matched", "decided_on", "clock_days", "due_by", "late",
         "delay_working_days", "clock_estimated",
         "severity", "content", "catalogue_version", "rule_set", "public_from", "earliest_end", "public_until", "public_max_until",
-        "not_published", "revoked_on", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay", "updated_at",
+        "not_published", "revoked_on", "representative_id_enc", "withdrawal_days", "withdrawal_due_by", "withdrawal_late", "withdrawal_delay",
+        "updated_at",
         "import_id",
         "import_position",
     ]
