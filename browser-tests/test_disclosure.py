@@ -57,3 +57,22 @@ def test_a_submitted_penalty_appears_on_the_entity_page(server, browser, screens
     assert re.search(r"\d{4}-\d{2}-\d{2}", section.text)
     browser.execute_script("document.getElementById('public-records').scrollIntoView()")
     screenshots(browser, "20-entity-public-records")
+
+
+def test_a_fine_never_paid_stays_public_past_its_year_and_the_page_says_why(server, browser, screenshots):
+    # The demo city's departments mark some unpaid general fines uncorrected before their year is up (Order 36).
+    items = requests.get(server["base"] + "/api/v1/open-data/records", params={"format": "json", "category": "penalty"}, timeout=60).json()
+    kept = [r for r in items if r.get("stillPublicBecause")]
+    assert kept, "the demo city shows a record kept public because its conduct was not corrected"
+    record = kept[0]
+    # Past the maximum, through the day the department stated.
+    maximum = re.search(r"最长公示期至 (\d{4}-\d{2}-\d{2})", record["stillPublicBecause"]).group(1)
+    assert maximum < record["publicUntil"] and f"继续公示至 {record['publicUntil']}" in record["stillPublicBecause"]
+
+    browser.get(f"{server['base']}/entities/{record['subjectCode']}")
+    section = browser.find_element(By.ID, "public-records")
+    row = next(r for r in section.find_elements(By.TAG_NAME, "tr") if record["documentNumber"] in r.text)
+    reason = row.find_element(By.CLASS_NAME, "record-still-public").text
+    assert "失信行为未纠正" in reason and "逾期不缴纳罚款" in reason and "国家发展改革委令2025年第36号" in reason
+    browser.execute_script("arguments[0].scrollIntoView()", row)
+    screenshots(browser, "21-kept-public-uncorrected")

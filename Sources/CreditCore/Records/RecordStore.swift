@@ -175,7 +175,7 @@ public struct StoredRecord: Sendable, Hashable {
         guard let window = publication, let maximum = window.maxUntil else { return nil }
         let basis = content["uncorrectedBasis"].map { "（认定依据：\($0)）" } ?? ""
         let rule = catalogue.category(category)?.publication.uncorrected.map { "；\($0.source)" } ?? ""
-        return "最长公示期于 \(maximum) 届满时失信行为未纠正\(basis)，继续公示至 \(window.until)\(rule)"
+        return "最长公示期至 \(maximum)；失信行为未纠正\(basis)，继续公示至 \(window.until)\(rule)"
     }
 }
 
