@@ -163,3 +163,43 @@ struct StandardLicenceFileTests {
         }
     }
 }
+
+@Suite("The other administrative acts in the standard's subject columns")
+struct StandardOtherActsTests {
+    @Test("a confirmation file with the standard's subject, representative, authority and source columns imports; the representative is sealed")
+    func confirmation() async throws {
+        try await RecordStoreTests.with(.sqlite) { f in
+            let department = RecordStoreTests.market.code
+            let header = [
+                "行政相对人名称", "行政相对人类别", "统一社会信用代码", "法定代表人", "法定代表人证件号码", "行政确认文书号", "确认日期", "确认内容", "决定机关",
+                "决定机关统一社会信用代码", "数据来源单位", "备注",
+            ]
+            let row = [
+                "甲公司", "法人及非法人组织", f.items[0].entity.code.rawValue, "张三", StandardFileTests.representative, "济市监确〔2026〕1号", "2026-05-06",
+                "确认为高新技术企业", "济南市市场监督管理局", department, "济南市市场监督管理局", "年度确认",
+            ]
+            let summary = try await f.importer(category: "confirmation").run(
+                RecordImportTests.chunks(StandardFileTests.csv(header, [row])),
+                encoding: .auto
+            )
+            #expect(summary.accepted == 1 && summary.rejected == 0, "\(summary.firstRejections)")
+            let record = try #require(try await f.store.departmentRecords(department, .init(), page: 1, size: 5).items.first)
+            #expect(record.content["subjectKind"] == "organisation" && record.content["remarks"] == "年度确认")
+            #expect(record.content["legalRepresentativeIdNumber"] == IdentityNumber.mask(StandardFileTests.representative))
+            let sealed = try await f.db.read { sql in
+                try await sql.raw("SELECT representative_id_enc FROM records").first()?.decode(column: "representative_id_enc", as: String?.self)
+            }
+            #expect(try sealed.map { try TestDatabase.keys.open($0) } == StandardFileTests.representative)
+
+            // Another department's code as the deciding authority is refused, as for penalties.
+            var other = row
+            other[5] = "济市监确〔2026〕2号"
+            other[9] = RecordStoreTests.tax.code
+            let refused = try await f.importer(category: "confirmation").run(
+                RecordImportTests.chunks(StandardFileTests.csv(header, [other])),
+                encoding: .auto
+            )
+            #expect(refused.firstRejections.map { $0.problems.map(\.code) } == [["authority_not_department"]])
+        }
+    }
+}

@@ -110,7 +110,7 @@ struct PortalController: AreaRoutes {
                         "from": r.publication?.from.description ?? "", "until": r.publication?.until.description ?? "",
                         "earliestEnd": category.adverse ? r.publication?.earliestEnd.description ?? "" : "",
                         "repairFrom": category.adverse ? r.publication?.repairFrom.description ?? "" : "",
-                        "stillPublicBecause": r.stillPublicBecause(catalogue: dependencies.catalogue) ?? false,
+                        "stillPublicBecause": r.stillPublicBecause(catalogue: dependencies.catalogue).map { $0 as Any } ?? false,
                     ]
                 },
             ]

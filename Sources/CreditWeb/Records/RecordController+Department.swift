@@ -205,7 +205,7 @@ extension RecordController {
                 "from": window.from.description, "until": window.until.description,
                 "earliestEnd": category?.adverse == true ? window.earliestEnd.description : "",
                 "repairFrom": window.repairFrom.description, "ruleSet": window.ruleSet ?? "",
-                "stillPublicBecause": r.stillPublicBecause(catalogue: dependencies.catalogue) ?? false,
+                "stillPublicBecause": r.stillPublicBecause(catalogue: dependencies.catalogue).map { $0 as Any } ?? false,
             ]
         }
         if let reason = r.notPublished { ctx["notPublished"] = Self.notPublishedLabel(reason) }
