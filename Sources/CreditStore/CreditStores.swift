@@ -25,6 +25,8 @@ public struct CreditStores: Sendable {
     public let catalogueStore: any CatalogueStore
     /// The holiday years the credit office loads.
     public let calendarStore: any CalendarStore
+    /// The list-type versions the credit office loads.
+    public let listTypes: any ListTypeStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -71,6 +73,7 @@ public struct CreditStores: Sendable {
             imports: SQLImportJobStore(database: database, clock: clock),
             catalogueStore: catalogueStore,
             calendarStore: calendarStore,
+            listTypes: SQLListTypeStore(database: database, clock: clock),
             log: TamperEvidentLog(database: database, signer: signer, clock: clock),
             catalogues: catalogues,
             calendars: calendars,

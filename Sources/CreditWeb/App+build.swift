@@ -71,6 +71,8 @@ public struct AppDependencies: Sendable {
     public var catalogueStore: any CatalogueStore
     /// The holiday years the credit office loads.
     public var calendarStore: any CalendarStore
+    /// The list-type versions the credit office loads.
+    public var listTypes: any ListTypeStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -94,6 +96,7 @@ public struct AppDependencies: Sendable {
         self.imports = stores.imports
         self.catalogueStore = stores.catalogueStore
         self.calendarStore = stores.calendarStore
+        self.listTypes = stores.listTypes
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -206,6 +209,7 @@ public func buildRouter(
         EntityController(dependencies: dependencies),
         CalendarController(dependencies: dependencies, pages: pages),
         CatalogController(dependencies: dependencies, pages: pages),
+        ListController(dependencies: dependencies, pages: pages),
         RecordController(dependencies: dependencies, pages: pages),
         TimelinessController(dependencies: dependencies, pages: pages),
         ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance),

@@ -21,6 +21,7 @@ enum PermissionTable {
         GET /entities/{code}                       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /records                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /catalog                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /lists                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /login                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /login                                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /logout                               ·    ✓      ✓    ✓    ✓    ✓      ✓    ✓
@@ -43,6 +44,8 @@ enum PermissionTable {
         GET /api/v1/accounts                       ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/catalog                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         PUT /api/v1/catalog                        ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /api/v1/lists                          ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        PUT /api/v1/lists                          ·    ✓      ✓    ·    ·    ·      ·    ·
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·

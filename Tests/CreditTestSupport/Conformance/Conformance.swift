@@ -13,6 +13,7 @@ public enum Conformance {
         ("ImportJobStore", ImportJobConformance.behaviours),
         ("CatalogueStore", CatalogueConformance.behaviours),
         ("CalendarStore", CalendarConformance.behaviours),
+        ("ListTypeStore", ListTypeConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 
