@@ -106,6 +106,28 @@ struct RecordValidatorTests {
         }
         #expect(problems.problems.map(\.code) == ["too_long"])
     }
+
+    @Test("a person's row whose 证件号码 is a credit code, or that also names a credit code, is refused naming the field")
+    func personWithACreditCode() {
+        func problems(_ fields: [String: String]) -> [String] {
+            var submission = penalty(number: "济市监罚〔2026〕7号")
+            submission.fields["subjectCode"] = nil
+            submission.fields["subjectKind"] = "自然人"
+            submission.fields.merge(fields) { $1 }
+            switch RecordValidator.validate(submission, catalogue: catalogue, today: today, input: .file) {
+            case .success: return []
+            case .failure(let p): return p.problems.map { "\($0.field):\($0.code)" }
+            }
+        }
+        // A company's credit code where the person's identity number belongs.
+        #expect(problems(["subjectIdNumber": "91350100M000100Y43"]) == ["subjectIdNumber:invalid_id_number"])
+        #expect(
+            problems(["subjectIdNumber": "11010519491231002X", "subjectCode": "91350100M000100Y43"]) == [
+                "subjectCode:subject_ambiguous", "subjectIdNumber:subject_ambiguous",
+            ]
+        )
+        #expect(problems(["subjectIdNumber": "11010519491231002X"]).isEmpty)
+    }
 }
 
 @Suite("A stored record's standing with the public")
