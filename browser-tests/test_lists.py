@@ -1,6 +1,12 @@
-"""The public reads which red and black lists exist, on what basis, and whom their measures reach."""
+"""The public reads which red and black lists exist, on what basis, and whom their measures reach; the credit office
+loads a new version on the same page."""
+import datetime
+import json
+
 import requests
 from selenium.webdriver.common.by import By
+
+from test_auth_pages import PASSWORD, _office_account, _sign_in
 
 
 def test_the_lists_page_shows_every_list_with_its_basis(server, browser, screenshots):
@@ -22,3 +28,41 @@ def test_the_lists_page_shows_every_list_with_its_basis(server, browser, screens
     assert debtor.find_element(By.CLASS_NAME, "list-validity").text == "2 年"
     assert "守信激励名单" in browser.find_element(By.ID, "list-a-grade-taxpayer").text
     screenshots(browser, "50-lists")
+
+
+def test_the_credit_office_loads_a_new_version_on_the_page(server, browser, screenshots):
+    _office_account(server, "office.lists")
+    browser.delete_all_cookies()
+    _sign_in(browser, server, "office.lists", PASSWORD)
+    browser.get(server["base"] + "/lists")
+    box = browser.find_element(By.NAME, "document")
+    assert box.size["width"] >= 0.95 * browser.find_element(By.ID, "lists-form").size["width"], "a version is a page of JSON"
+    version = json.loads(box.get_attribute("value"))
+    assert {t["code"] for t in version["types"]} >= {"dishonest-judgment-debtor", "a-grade-taxpayer"}
+
+    # A new version from a month ahead; first with the tax list's basis left out, which no list may lack.
+    start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8, days=30)).date().isoformat()
+    version["version"], version["effectiveFrom"] = "next-" + start, start
+    tax = next(t for t in version["types"] if t["code"] == "major-tax-violator")
+    basis, tax["basis"] = tax["basis"], ""
+    tax["validityMonths"] = 24
+
+    def load(document):
+        box = browser.find_element(By.NAME, "document")
+        box.clear()
+        browser.execute_script("arguments[0].value = arguments[1]", box, json.dumps(document, ensure_ascii=False))
+        browser.find_element(By.ID, "lists-load-button").click()
+
+    load(version)
+    problems = browser.find_element(By.ID, "lists-problems").text
+    assert "major-tax-violator" in problems and "没有法律依据" in problems
+    assert requests.get(server["base"] + "/api/v1/lists", params={"on": start}, timeout=10).json()["version"] != version["version"]
+    screenshots(browser, "51-lists-refused")
+
+    tax["basis"] = basis
+    load(version)
+    assert f"已载入名单类型版本 {version['version']}" in browser.find_element(By.ID, "lists-loaded").text
+    assert start in browser.find_element(By.ID, "lists-upcoming").text
+    later = requests.get(server["base"] + "/api/v1/lists", params={"on": start}, timeout=10).json()
+    assert next(t for t in later["items"] if t["code"] == "major-tax-violator")["validityMonths"] == 24
+    screenshots(browser, "52-lists-loaded")

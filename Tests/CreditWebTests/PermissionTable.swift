@@ -22,6 +22,7 @@ enum PermissionTable {
         GET /records                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /catalog                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /lists                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /lists                                ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /login                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /login                                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /logout                               ·    ✓      ✓    ✓    ✓    ✓      ✓    ✓

@@ -1,5 +1,6 @@
 import CreditCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The list types over HTTP: `GET /api/v1/lists` (the version in force, or on a day), `PUT /api/v1/lists` (the credit
@@ -13,6 +14,7 @@ struct ListController: AreaRoutes {
         api.get("lists", .everyone, use: lists)
         api.on(.put, "lists", .roles([.creditOffice, .admin]), use: load)
         routes.get("lists", .everyone, use: listsPage)
+        routes.post("lists", .roles([.creditOffice, .admin]), use: loadOnPage)
     }
 
     /// `GET /api/v1/lists`.
@@ -82,6 +84,28 @@ struct ListController: AreaRoutes {
         } catch {
             return pages.page("error", title: "参数有误", context: ["status": "400", "message": error.message], viewer: context, status: .badRequest)
         }
+        return try await render(context, extra: [:])
+    }
+
+    /// `POST /lists` (the credit office): a whole version of the list types, as JSON, loaded as `PUT /api/v1/lists`
+    /// loads it; the page says what was loaded, or every problem.
+    @Sendable func loadOnPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let text = context.form["document"] ?? ""
+        guard let types = try? JSONDecoder().decode(ListTypes.self, from: Data(text.utf8)) else {
+            let problem = "不是名单类型 JSON（version、effectiveFrom、source、types） / not a list-types document"
+            return try await render(context, extra: ["problems": [problem], "document": text], status: .badRequest)
+        }
+        do {
+            try await dependencies.listTypes.load(types, loadedBy: context.principal?.name)
+        } catch let error as ListError {
+            let problems = error.message.components(separatedBy: "；")
+            return try await render(context, extra: ["problems": problems, "document": text], status: .badRequest)
+        }
+        return try await render(context, extra: ["loaded": "已载入名单类型版本 \(types.version)，自 \(types.effectiveFrom) 起施行。"])
+    }
+
+    /// The page, with the load form for the credit office (filled with the version in force, to edit).
+    func render(_ context: CreditRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         let versions = try await dependencies.listTypes.versions()
         let today = dependencies.clock.today()
         let types = versions.inForce(on: today)
@@ -102,6 +126,14 @@ struct ListController: AreaRoutes {
         if let next = versions.all.first(where: { $0.effectiveFrom > today }) {
             ctx["upcoming"] = ["version": next.version, "effectiveFrom": next.effectiveFrom.description]
         }
-        return pages.page("lists", title: "红黑名单", context: ctx, viewer: context)
+        if let role = context.principal?.role, [.creditOffice, .admin].contains(role) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            ctx["maintain"] = true
+            ctx["document"] = String(decoding: try encoder.encode(types), as: UTF8.self)
+        }
+        ctx.merge(extra) { $1 }
+        if let problems = extra["problems"] as? [String], !problems.isEmpty { ctx["hasProblems"] = true }
+        return pages.page("lists", title: "红黑名单", context: ctx, viewer: context, status: status)
     }
 }
