@@ -27,11 +27,12 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def start_server(binary, database, cwd, log):
-    """Starts `credit serve --demo` on the database and waits until it answers; returns the process and its address."""
+def start_server(binary, database, cwd, log, *extra):
+    """Starts `credit serve --demo` on the database (with `extra` flags) and waits until it answers; returns the process
+    and its address."""
     port = _free_port()
     process = subprocess.Popen(
-        [binary, "serve", "--demo", "--database", database, "--port", str(port)],
+        [binary, "serve", "--demo", "--database", database, "--port", str(port), *extra],
         stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
     )
     base = f"http://127.0.0.1:{port}"
