@@ -34,6 +34,7 @@ def test_the_credit_office_loads_a_new_version_on_the_page(server, browser, scre
     _office_account(server, "office.lists")
     browser.delete_all_cookies()
     _sign_in(browser, server, "office.lists", PASSWORD)
+    assert "office.lists" in browser.find_element(By.ID, "account-link").text  # signed in before going on
     browser.get(server["base"] + "/lists")
     box = browser.find_element(By.NAME, "document")
     assert box.size["width"] >= 0.95 * browser.find_element(By.ID, "lists-form").size["width"], "a version is a page of JSON"
