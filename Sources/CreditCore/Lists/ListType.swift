@@ -104,6 +104,9 @@ public struct ListTypes: Sendable, Codable, Hashable {
     public func type(_ code: String) -> ListType? { types.first { $0.code == code } }
 
     /// The list types shipped with the platform: the national lists of `domain-rules.md` §5 with `interface.md`'s codes.
+    /// The shipped list types, read once (every read of the lists starts from them).
+    public static let shipped: ListTypes = try! bundled()
+
     public static func bundled() throws -> ListTypes {
         try BundledData.decode(ListTypes.self, named: "2026-04-01", subdirectory: "lists")
     }

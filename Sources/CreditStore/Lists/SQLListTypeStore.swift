@@ -24,13 +24,13 @@ public struct SQLListTypeStore: ListTypeStore {
             version: types.version,
             effectiveFrom: types.effectiveFrom,
             loadedBy: loadedBy,
-            shipped: (try? ListTypes.bundled())?.version,
+            shipped: ListTypes.shipped.version,
             exists: exists
         )
     }
 
     public func versions() async throws -> ListTypeVersions {
         let stored = try await VersionedDocuments(db: db, table: "list_type_versions", clock: clock).all(ListTypes.self)
-        return ListTypeVersions([try ListTypes.bundled()] + stored)
+        return ListTypeVersions([ListTypes.shipped] + stored)
     }
 }

@@ -169,18 +169,17 @@ struct ImportController: AreaRoutes {
                 )
             }
             try await imports.update(id: job.id, status: .done, summary: summary, error: nil)
-        } catch let mismatch as HeaderMismatch {
-            try await imports.update(id: job.id, status: .failed, summary: ImportSummary(), error: mismatch.message)
-            guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
-            var dto = JobDTO(failed)
-            dto.mapped = saved != nil
-            let fields = FileImport.fields(category: job.category, catalogue: dependencies.catalogues.inForce(on: today)) ?? []
-            dto.header = Self.headerDTO(mismatch, fields: fields, saved: saved?.mapping)
-            return EditedResponse(status: .unprocessableContent, response: dto)
-        } catch let failure as ImportFailure {
+        } catch let failure as any CreditError where failure is ImportFailure || failure is HeaderMismatch {
+            // The file could not be read at all; a header that does not fit comes back with a proposal per column.
             try await imports.update(id: job.id, status: .failed, summary: ImportSummary(), error: failure.message)
             guard let failed = try await imports.fetch(id: job.id) else { throw APIError.notFound("导入任务", "the import") }
-            return EditedResponse(status: .unprocessableContent, response: JobDTO(failed))
+            var dto = JobDTO(failed)
+            if let mismatch = failure as? HeaderMismatch {
+                dto.mapped = saved != nil
+                let fields = FileImport.fields(category: job.category, catalogue: dependencies.catalogues.inForce(on: today)) ?? []
+                dto.header = Self.headerDTO(mismatch, fields: fields, saved: saved?.mapping)
+            }
+            return EditedResponse(status: .unprocessableContent, response: dto)
         } catch {
             // The upload broke off (or the database failed): the batches stored so far stay; send the file again.
             let stored = try? await imports.fetch(id: job.id)
