@@ -209,6 +209,8 @@ public struct DemoCity: Sendable {
             "济南市发展和改革委员会", "济南市市场监督管理局", "国家税务总局济南市税务局", "济南市生态环境局", "济南市住房和城乡建设局",
             "济南市应急管理局", "济南市人力资源和社会保障局", "济南市卫生健康委员会", "济南市交通运输局", "济南市城市管理局",
             "济南市文化和旅游局", "济南市农业农村局", "济南市中级人民法院", "济南市公共资源交易中心",
+            // Appended, so that the codes above stay as they were: the keeper of the procurement list.
+            "济南市财政局",
         ]
         return names.enumerated().map { i, name in
             let body = "00" + String(String(100_000 + 4_217 * (i + 1)).suffix(6))

@@ -27,6 +27,10 @@ public struct CreditStores: Sendable {
     public let calendarStore: any CalendarStore
     /// The list-type versions the credit office loads.
     public let listTypes: any ListTypeStore
+    /// The list entries.
+    public let listings: any ListingStore
+    /// Credit checks with their signed receipts.
+    public let checks: any CheckStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -56,6 +60,9 @@ public struct CreditStores: Sendable {
         let calendars = CalendarSource(try await calendarStore.calendar(onFallback: onCalendarFallback))
         let catalogues = try await catalogueStore.versions()
         let rules = try PublicationRules.bundled()
+        let listTypes = SQLListTypeStore(database: database, clock: clock)
+        let listings = SQLListingStore(database: database, keys: keys, clock: clock, listTypes: listTypes)
+        let log = TamperEvidentLog(database: database, signer: signer, clock: clock)
         return CreditStores(
             database: database,
             clock: clock,
@@ -73,8 +80,18 @@ public struct CreditStores: Sendable {
             imports: SQLImportJobStore(database: database, clock: clock),
             catalogueStore: catalogueStore,
             calendarStore: calendarStore,
-            listTypes: SQLListTypeStore(database: database, clock: clock),
-            log: TamperEvidentLog(database: database, signer: signer, clock: clock),
+            listTypes: listTypes,
+            listings: listings,
+            checks: SQLCheckStore(
+                database: database,
+                keys: keys,
+                clock: clock,
+                listTypes: listTypes,
+                listings: listings,
+                log: log,
+                signer: signer
+            ),
+            log: log,
             catalogues: catalogues,
             calendars: calendars,
             rules: rules

@@ -73,6 +73,10 @@ public struct AppDependencies: Sendable {
     public var calendarStore: any CalendarStore
     /// The list-type versions the credit office loads.
     public var listTypes: any ListTypeStore
+    /// The list entries.
+    public var listings: any ListingStore
+    /// Credit checks and their receipts.
+    public var checks: any CheckStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -97,6 +101,8 @@ public struct AppDependencies: Sendable {
         self.catalogueStore = stores.catalogueStore
         self.calendarStore = stores.calendarStore
         self.listTypes = stores.listTypes
+        self.listings = stores.listings
+        self.checks = stores.checks
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -210,6 +216,8 @@ public func buildRouter(
         CalendarController(dependencies: dependencies, pages: pages),
         CatalogController(dependencies: dependencies, pages: pages),
         ListController(dependencies: dependencies, pages: pages),
+        ListingController(dependencies: dependencies),
+        CheckController(dependencies: dependencies, pages: pages),
         RecordController(dependencies: dependencies, pages: pages),
         TimelinessController(dependencies: dependencies, pages: pages),
         ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance),

@@ -12,7 +12,7 @@ struct CreditCommand: AsyncParsableCommand {
         abstract: "信用监管平台 / the credit-based supervision platform.",
         subcommands: [
             Serve.self, Migrate.self, Demo.self, Departments.self, Accounts.self, CalendarCommand.self, Verify.self, LogCommand.self,
-            AuditCommand.self, KeysCommand.self, Import.self, CatalogCommand.self,
+            AuditCommand.self, KeysCommand.self, Import.self, CatalogCommand.self, CheckCommand.self,
         ]
     )
 }

@@ -49,7 +49,13 @@ struct Demo: AsyncParsableCommand {
             let seconds = String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             print("已生成 \(entities) 户主体（种子 \(seed)），用时 \(seconds) 秒 / generated \(entities) entities (seed \(seed)) in \(seconds) s")
             if records {
-                let stored = try await DemoCityRecords.store(database: database, keys: keys, entities: entities, seed: seed)
+                let stored = try await DemoCityRecords.store(
+                    database: database,
+                    keys: keys,
+                    signer: try db.signer(logger: logger),
+                    entities: entities,
+                    seed: seed
+                )
                 print("已存入 \(stored) 条信用记录 / stored \(stored) credit records")
             }
         } catch {
@@ -66,11 +72,12 @@ enum DemoCityRecords {
     /// Records are generated about at most this many entities (a larger city's first ones): memory stays small.
     static let maxEntities = 20_000
 
-    static func store(database: CreditDatabase, keys: PersonalDataKeys, entities: Int, seed: UInt64) async throws -> Int {
+    /// - Parameter signer: signs the demo checks' receipts: the server's key, so that they verify on it.
+    static func store(database: CreditDatabase, keys: PersonalDataKeys, signer: CheckpointSigner, entities: Int, seed: UInt64) async throws -> Int {
         let now = Date()
         let clock = FixedClock(now)
-        let stores = try await CreditStores.open(database: database, keys: keys, clock: clock)
-        return try await DemoRecords(city: DemoCity(seed: seed)).load(
+        let stores = try await CreditStores.open(database: database, keys: keys, signer: signer, clock: clock)
+        let stored = try await DemoRecords(city: DemoCity(seed: seed)).load(
             into: stores.records,
             clock: clock,
             catalogues: stores.catalogues,
@@ -78,5 +85,14 @@ enum DemoCityRecords {
             now: now,
             calendar: stores.calendars.current
         )
+        // The lists at work: entries on every list, a ban, and an approver's checks, made today.
+        clock.set(now)
+        try await DemoListings(city: DemoCity(seed: seed)).load(
+            listings: stores.listings,
+            checks: stores.checks,
+            entities: min(entities, maxEntities),
+            today: clock.today()
+        )
+        return stored
     }
 }

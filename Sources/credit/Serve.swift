@@ -33,10 +33,11 @@ struct Serve: AsyncParsableCommand {
         let database = try await db.open(logger: logger)
         do {
             let keys = try db.keys(logger: logger)
+            let signer = try db.signer(logger: logger)
             let dependencies = try await AppDependencies.standard(
                 database: database,
                 keys: keys,
-                signer: try db.signer(logger: logger),
+                signer: signer,
                 logger: logger
             )
             let interrupted = try await dependencies.imports.failInterrupted(restarting: instance)
@@ -53,7 +54,7 @@ struct Serve: AsyncParsableCommand {
             if demo, try await dependencies.registry.countEntities() == 0 {
                 logger.info("seeding the demo city", metadata: ["entities": "2000"])
                 try await DemoLoader(registry: dependencies.registry).load(entities: 2000, seed: 2019) { _, _ in }
-                let records = try await DemoCityRecords.store(database: database, keys: keys, entities: 2000, seed: 2019)
+                let records = try await DemoCityRecords.store(database: database, keys: keys, signer: signer, entities: 2000, seed: 2019)
                 logger.info("seeded the demo city's credit records", metadata: ["records": "\(records)"])
             }
             let app = try await buildApplication(

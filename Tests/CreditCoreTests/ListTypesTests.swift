@@ -9,7 +9,9 @@ struct ListTypesTests {
     @Test("the shipped version has interface.md's fixed codes, each list with its authority and legal basis")
     func shipped() throws {
         let shipped = try ListTypes.bundled()
-        #expect(Set(shipped.types.map(\.code)) == Set(ListTypes.fixedCodes))
+        #expect(Set(shipped.types.map(\.code)).isSuperset(of: ListTypes.fixedCodes))
+        // A market ban (食品安全法 Art. 135: five years) beside the national lists.
+        #expect(shipped.type("food-safety-ban")?.kind == .ban && shipped.type("food-safety-ban")?.validityMonths == 60)
         #expect(shipped.type("a-grade-taxpayer")?.kind == .red)
         #expect(shipped.types.filter { $0.kind == .black }.count == 4)
         // 法释〔2017〕7号 Art. 2: two years for most grounds; the court's restriction reaches the persons behind a unit
@@ -22,6 +24,9 @@ struct ListTypesTests {
         #expect(shipped.type("procurement-serious-violator")?.basis.contains("第七十七条") == true)
         // Shenzhen Art. 68: no list reaches persons without a basis recorded.
         #expect(shipped.types.allSatisfy { $0.extendsTo.allSatisfy { !$0.basis.isEmpty } })
+        // Only catalogued measures may be applied; each names its basis, department, scenarios and the lists it follows.
+        #expect(Set(shipped.scenarioList.map(\.code)) == Set(Scenario.fixedCodes))
+        #expect(!shipped.measureList.isEmpty && shipped.measureList.allSatisfy { !$0.basis.isEmpty && !$0.lists.isEmpty })
         var loadable = shipped
         loadable.effectiveFrom = Self.today
         #expect(loadable.problems(today: Self.today).isEmpty)
@@ -43,5 +48,21 @@ struct ListTypesTests {
         dropped.effectiveFrom = Self.today
         dropped.types.removeAll { $0.code == "major-tax-violator" }
         #expect(dropped.problems(today: Self.today).contains { $0.contains("major-tax-violator") })
+    }
+
+    @Test("a measure without a basis, on an unknown list or scenario, an incentive on a black list, a reach without a basis: each said")
+    func measureProblems() throws {
+        var bad = try ListTypes.bundled()
+        bad.effectiveFrom = Self.today
+        bad.measures![0].basis = " "
+        bad.measures![1].lists.append("no-such-list")
+        bad.measures![2].scenarios.append("lottery")
+        bad.measures![3].kind = .incentive
+        bad.measures![4].reach = .related  // a tax list records no basis for reaching persons
+        bad.scenarios!.removeAll { $0.code == "honour" }
+        let problems = bad.problems(today: Self.today).joined(separator: "\n")
+        for expected in ["没有依据", "no-such-list", "lottery", "激励措施只由红名单触发", "没有记录及于何人的依据", "固定场景 honour"] {
+            #expect(problems.contains(expected), "\(expected)")
+        }
     }
 }

@@ -23,6 +23,10 @@ enum PermissionTable {
         GET /catalog                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /lists                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /lists                                ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /checks                                ·    ✓      ✓    ·    ·    ✓      ·    ·
+        POST /checks                               ·    ✓      ✓    ·    ·    ✓      ·    ·
+        GET /checks/verify                         ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /checks/verify                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /login                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /login                                ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /logout                               ·    ✓      ✓    ✓    ✓    ✓      ✓    ✓
@@ -47,6 +51,16 @@ enum PermissionTable {
         PUT /api/v1/catalog                        ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/lists                          ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         PUT /api/v1/lists                          ·    ✓      ✓    ·    ·    ·      ·    ·
+        POST /api/v1/listings                      ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /api/v1/listings                       ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /api/v1/listings/{id}                  ·    ✓      ✓    ✓    ·    ·      ·    ·
+        POST /api/v1/listings/{id}/end             ·    ·      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/measures                       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/entities/{code}/listings       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/check                          ·    ✓      ✓    ·    ·    ✓      ·    ·
+        POST /api/v1/checks                        ·    ✓      ✓    ·    ·    ✓      ·    ·
+        GET /api/v1/check/{id}                     ·    ✓      ✓    ·    ·    ✓      ·    ·
+        POST /api/v1/check/verify                  ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·

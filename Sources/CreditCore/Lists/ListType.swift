@@ -56,6 +56,14 @@ public struct ListType: Sendable, Codable, Hashable {
     public var disclosure: Catalogue.Disclosure
     /// What is still to be confirmed about it, or why it is as it is.
     public var note: String?
+    /// Words of the names of the departments that may enter subjects on it (a department whose name holds one of
+    /// them: "法院" for a 中级人民法院).
+    public var issuers: [String]?
+    /// The catalogue category whose records are this list's entries (a court's 失信被执行人 records): the same facts,
+    /// not a second copy; a record withdrawn by its department ends its entry.
+    public var recordCategory: String?
+    /// Whether minors are never entered (法释〔2017〕7号 第六条 for judgment debtors).
+    public var excludesMinors: Bool?
 
     public init(
         code: String,
@@ -68,7 +76,10 @@ public struct ListType: Sendable, Codable, Hashable {
         earlyRemoval: String?,
         extendsTo: [Extension],
         disclosure: Catalogue.Disclosure,
-        note: String? = nil
+        note: String? = nil,
+        issuers: [String]? = nil,
+        recordCategory: String? = nil,
+        excludesMinors: Bool? = nil
     ) {
         self.code = code
         self.name = name
@@ -81,6 +92,20 @@ public struct ListType: Sendable, Codable, Hashable {
         self.extendsTo = extendsTo
         self.disclosure = disclosure
         self.note = note
+        self.issuers = issuers
+        self.recordCategory = recordCategory
+        self.excludesMinors = excludesMinors
+    }
+
+    /// Whether a department may enter subjects on this list.
+    public func mayBeIssued(by department: Department) -> Bool {
+        (issuers ?? []).contains { department.name.contains($0) }
+    }
+
+    /// The last day of an entry starting on `start` with the default validity (two years from 2026-03-10 end on
+    /// 2028-03-09); nil when the list has none.
+    public func defaultEnd(startingOn start: LocalDate) -> LocalDate? {
+        validityMonths.map { start.adding(months: $0).adding(days: -1) }
     }
 }
 
@@ -93,12 +118,25 @@ public struct ListTypes: Sendable, Codable, Hashable {
     public var effectiveFrom: LocalDate
     public var source: String
     public var types: [ListType]
+    /// Where checks are made (the fixed codes of `interface.md` and any the city adds).
+    public var scenarios: [Scenario]?
+    /// The measures catalogue (失信惩戒措施基础清单 and the incentives): only these may be applied.
+    public var measures: [Measure]?
 
-    public init(version: String, effectiveFrom: LocalDate, source: String, types: [ListType]) {
+    public init(
+        version: String,
+        effectiveFrom: LocalDate,
+        source: String,
+        types: [ListType],
+        scenarios: [Scenario]? = nil,
+        measures: [Measure]? = nil
+    ) {
         self.version = version
         self.effectiveFrom = effectiveFrom
         self.source = source
         self.types = types
+        self.scenarios = scenarios
+        self.measures = measures
     }
 
     public func type(_ code: String) -> ListType? { types.first { $0.code == code } }
@@ -149,6 +187,9 @@ public struct ListTypes: Sendable, Codable, Hashable {
                     "名单 \(c) 的措施及于\(reach.role.label)须有依据 / list \(c) reaches the \(reach.role.rawValue) only with a basis"
                 )
             }
+            if (type.issuers ?? []).allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                problems.append("名单 \(c) 没有写明由哪些部门列入（issuers） / list \(c) names no issuing departments")
+            }
             if Set(type.extendsTo.map(\.role)).count != type.extendsTo.count {
                 problems.append("名单 \(c) 的措施对象重复 / list \(c) names a role twice")
             }
@@ -156,7 +197,7 @@ public struct ListTypes: Sendable, Codable, Hashable {
         for code in Self.fixedCodes where !codes.contains(code) {
             problems.append("缺少固定名单 \(code)：其他系统按此代码查询 / the fixed list \(code) is missing; other systems ask for it")
         }
-        return problems
+        return problems + measureProblems()
     }
 }
 

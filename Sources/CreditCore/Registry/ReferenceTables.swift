@@ -59,6 +59,8 @@ public struct ReferenceTables: Sendable {
 
     public func region(_ code: String) -> Region? { regionsByCode[code] }
     public func division(_ code: String) -> IndustryDivision? { divisionsByCode[code] }
+    /// Every division code (GB/T 4754 大类) the tables know.
+    public var divisionCodes: Set<String> { Set(divisionsByCode.keys) }
     public func section(_ letter: String) -> IndustrySection? { sectionsByLetter[letter] }
 
     /// The tables shipped with the platform (济南's divisions; the GB/T 4754-2017 sections with their divisions).

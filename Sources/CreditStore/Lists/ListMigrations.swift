@@ -9,6 +9,36 @@ extension Migration {
             both: [
                 "CREATE TABLE list_type_versions (version TEXT PRIMARY KEY, effective_from TEXT NOT NULL, document TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT)"
             ]
-        )
+        ),
+        Migration(
+            33,
+            // An entry is found by its subject (a credit code, or the HMAC of an identity number); every version is
+            // kept as a document and is a leaf of the tamper-evident log. A check is stored whole, receipt included,
+            // before it is answered.
+            "keep list entries with their versions, and credit checks with their receipts",
+            portable: [
+                """
+                CREATE TABLE listings (id $ID, list_code TEXT NOT NULL, department_code TEXT NOT NULL REFERENCES departments(code),
+                subject_kind TEXT NOT NULL, subject_key TEXT NOT NULL, subject_id_enc TEXT, subject_id_masked TEXT, subject_name TEXT NOT NULL,
+                document_number TEXT NOT NULL, reason TEXT NOT NULL, basis TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT,
+                notice_served_on TEXT, industries TEXT NOT NULL, status TEXT NOT NULL, ended_on TEXT, end_reason TEXT,
+                version INTEGER NOT NULL, list_types_version TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                UNIQUE (department_code, list_code, document_number, subject_key))
+                """,
+                "CREATE INDEX listings_subject ON listings (subject_key)",
+                "CREATE INDEX listings_department ON listings (department_code, id)",
+                """
+                CREATE TABLE listing_versions (listing_id $BIGINT NOT NULL REFERENCES listings(id), version INTEGER NOT NULL,
+                document TEXT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT, PRIMARY KEY (listing_id, version))
+                """,
+                """
+                CREATE TABLE credit_checks (id TEXT PRIMARY KEY, checked_at TEXT NOT NULL, checker TEXT NOT NULL, account_id $BIGINT,
+                scenario TEXT NOT NULL, subject_key TEXT NOT NULL, result TEXT NOT NULL, request_id TEXT)
+                """,
+                "CREATE INDEX credit_checks_time ON credit_checks (checked_at)",
+                // A check of a person reads the records about them (a court's dishonest debtors).
+                "CREATE INDEX records_subject_person ON records (subject_person_id) WHERE subject_person_id IS NOT NULL",
+            ]
+        ),
     ]
 }

@@ -8,8 +8,8 @@ import SQLKit
 /// they are now and the Merkle root over all leaves: an edit made behind the platform's back (a direct
 /// `UPDATE`) no longer matches its leaf.
 ///
-/// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts). Records, list
-/// entries, decisions and checks join as their issues arrive.
+/// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts), `record-version` and
+/// `listing-version` (a version of a list entry). Decisions join as their issues arrive.
 public struct TamperEvidentLog: CreditLog {
     let db: CreditDatabase
     /// Signs the checkpoints of ``signCheckpoint()``; nil: only ``signCheckpoint(signer:clock:)`` signs.
@@ -319,11 +319,14 @@ public struct TamperEvidentLog: CreditLog {
         next.cancel()
         if mismatch == nil {
             let versions = try await db.read { sql in
-                try await sql.raw("SELECT (SELECT count(*) FROM entity_versions) + (SELECT count(*) FROM record_versions) AS n").first()?
-                    .decode(column: "n", as: Int.self) ?? 0
+                try await sql.raw(
+                    "SELECT (SELECT count(*) FROM entity_versions) + (SELECT count(*) FROM record_versions) + (SELECT count(*) FROM listing_versions) AS n"
+                ).first()?
+                .decode(column: "n", as: Int.self) ?? 0
             }
             if versions != tree.count {
-                mismatch = "\(versions) versions of entities and records but \(tree.count) log entries: a change was made without the log / 有变更未入日志"
+                mismatch =
+                    "\(versions) versions of entities, records and listings but \(tree.count) log entries: a change was made without the log / 有变更未入日志"
             }
         }
         if mismatch == nil, let missing = pendingCheckpoints.first {

@@ -34,6 +34,8 @@ struct VerificationRow: Sendable {
     var content: String?
     var changeReason: String?
     var recordRecordedAt: String?
+    // A listing version.
+    var listingDocument: String?
 
     /// The leaf the stored data gives now, or nil when that data is gone.
     func leaf() -> Data? {
@@ -73,6 +75,9 @@ struct VerificationRow: Sendable {
                 changeReason: changeReason,
                 recordedAt: recordRecordedAt
             )
+        case SQLListingStore.versionKind:
+            guard let listingDocument else { return nil }
+            return SQLListingStore.versionLeaf(listingID: subjectID, version: version, document: listingDocument)
         default:
             return nil
         }
@@ -86,12 +91,14 @@ extension TamperEvidentLog {
         v.industry_division, v.established_on, v.recorded_at, v.reason, p.id_number_hmac,
         r.department_code, r.category, r.document_number, rv.status AS rv_status, rv.subject_code AS rv_subject_code,
         rp.id_number_hmac AS rv_person_hmac, rv.subject_name AS rv_subject_name, rv.decided_on AS rv_decided_on,
-        rv.severity AS rv_severity, rv.content AS rv_content, rv.change_reason AS rv_change_reason, rv.recorded_at AS rv_recorded_at
+        rv.severity AS rv_severity, rv.content AS rv_content, rv.change_reason AS rv_change_reason, rv.recorded_at AS rv_recorded_at,
+        lv.document AS lv_document
         FROM log_entries l
         LEFT JOIN entity_versions v ON l.kind = 'entity-version' AND v.entity_id = l.subject_id AND v.version = l.version
         LEFT JOIN entities e ON e.id = v.entity_id LEFT JOIN persons p ON p.id = v.legal_rep_id
         LEFT JOIN record_versions rv ON l.kind = 'record-version' AND rv.record_id = l.subject_id AND rv.version = l.version
         LEFT JOIN records r ON r.id = rv.record_id LEFT JOIN persons rp ON rp.id = rv.subject_person_id
+        LEFT JOIN listing_versions lv ON l.kind = 'listing-version' AND lv.listing_id = l.subject_id AND lv.version = l.version
         WHERE l.seq > AFTER ORDER BY l.seq LIMIT
         """
 
@@ -137,7 +144,8 @@ extension TamperEvidentLog {
                         severity: cells[10],
                         content: cells[11],
                         changeReason: cells[12],
-                        recordRecordedAt: cells[13]
+                        recordRecordedAt: cells[13],
+                        listingDocument: cells[14]
                     )
                 )
             }
@@ -175,7 +183,8 @@ extension TamperEvidentLog {
                     severity: try text("rv_severity"),
                     content: try text("rv_content"),
                     changeReason: try text("rv_change_reason"),
-                    recordRecordedAt: try text("rv_recorded_at")
+                    recordRecordedAt: try text("rv_recorded_at"),
+                    listingDocument: try text("lv_document")
                 )
             }
         }

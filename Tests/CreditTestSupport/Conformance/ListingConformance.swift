@@ -1,0 +1,275 @@
+import CreditCore
+import CreditDemo
+import CreditStore
+import Foundation
+import Testing
+
+/// What every ``ListingStore`` and ``CheckStore`` promise, with the shipped list types and measures: entries entered
+/// by their authority, versioned and logged; checks that reach a subject through the roles a list's basis names, only
+/// while the entry is in force, with the catalogue's measures for the scenario and a receipt that verifies.
+public enum ListingConformance {
+    static func department(_ word: String) -> String { DemoCity.departments.first { $0.name.contains(word) }!.code }
+    static var court: String { department("法院") }
+    static var market: String { department("市场监督管理") }
+    static var tax: String { department("税务") }
+
+    /// A valid credit code the registry does not hold.
+    static let stranger = CreditCode.completing("91370102MA3CT0097")!
+
+    static func legalRepresentative(_ item: NewEntity) -> Person { item.roles.first { $0.role == .legalRepresentative }!.person }
+
+    /// A listing as a department sends it, told the day before.
+    static func request(
+        _ list: String,
+        code: String? = nil,
+        person: Person? = nil,
+        number: String,
+        startsOn: String = "2026-11-26",
+        noticeServedOn: String? = "2026-11-25",
+        industries: [String]? = nil
+    ) -> ListingRequest {
+        ListingRequest(
+            list: list,
+            subjectCode: code,
+            subjectIdNumber: person?.idNumber.rawValue,
+            subjectName: person?.name,
+            documentNumber: number,
+            reason: "列入事由",
+            basis: "列入依据",
+            startsOn: startsOn,
+            noticeServedOn: noticeServedOn,
+            industries: industries
+        )
+    }
+
+    static func check(
+        _ world: ConformanceWorld,
+        _ subject: CheckSubject,
+        _ scenario: String,
+        industry: String? = nil
+    ) async throws -> CheckResult {
+        try await world.stores.checks.check(
+            [CheckRequest(subject: subject, scenario: scenario, purpose: "资格审查", industry: industry)],
+            checker: "审批员",
+            accountID: nil,
+            requestID: nil
+        )[0]
+    }
+
+    static func expectError(_ code: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+        do {
+            try await body()
+            Issue.record("expected \(code)", sourceLocation: sourceLocation)
+        } catch let error as ListError {
+            #expect(error.code == code, sourceLocation: sourceLocation)
+        } catch let error as CheckError {
+            #expect(error.code == code, sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    public static let behaviours: [PortBehaviour] = [
+        PortBehaviour(
+            "an entity whose legal representative is a court's dishonest debtor is hit in procurement through that person, until the term ends or the court deletes the entry"
+        ) { world in
+            let item = try await world.seed(3)[0]
+            let person = legalRepresentative(item)
+            let entity = CheckSubject.entity(item.entity.code)
+            #expect(try await check(world, entity, "government-procurement").answer.result == CheckAnswer.noListings)
+            // The court's record is the entry (法释〔2017〕7号): listed from 2026-11-20 to its 失信期限至.
+            var debtor = RecordSubmission(
+                category: "dishonest-debtor",
+                fields: [
+                    "subjectIdNumber": person.idNumber.rawValue, "subjectName": person.name, "documentNumber": "（2026）鲁01执21号",
+                    "decidedOn": "2026-11-20", "listedUntil": "2027-11-19", "content": "有履行能力而拒不履行生效法律文书确定的义务",
+                    "basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第一项",
+                ]
+            )
+            #expect(try await RecordConformance.submit(world, [debtor], by: court).map(\.status) == [.accepted])
+            let hit = try await check(world, entity, "government-procurement").answer
+            #expect(hit.result == CheckAnswer.listed)
+            #expect(hit.listings.map(\.list) == ["dishonest-judgment-debtor"])
+            #expect(hit.listings.map(\.via) == ["legal-representative"])
+            #expect(hit.listings.first?.party?.idNumber == person.idNumber.masked, "the person is shown masked")
+            #expect(hit.listings.first?.until == "2027-11-19")
+            #expect(hit.measures.map(\.code) == ["procurement-exclusion-related"], "the measure whose basis reaches the representative")
+            #expect(hit.measures.first?.via == ["legal-representative"])
+            // The person is hit directly, and in public office.
+            let direct = try await check(world, .person(person.idNumber), "public-office").answer
+            #expect(direct.listings.map(\.via) == ["self"])
+            #expect(direct.measures.map(\.code) == ["public-office-restriction"])
+            // On the term's last day still hit; the day after, nothing.
+            world.clock.set(LocalDate("2027-11-19")!)
+            #expect(try await check(world, entity, "government-procurement").answer.measures.count == 1)
+            world.clock.set(LocalDate("2027-11-20")!)
+            let expired = try await check(world, entity, "government-procurement").answer
+            #expect(expired.result == CheckAnswer.noListings && expired.listings.isEmpty && expired.measures.isEmpty)
+            // Back in the term, the court deletes it (the debtor paid): no longer hit.
+            world.clock.set(LocalDate("2026-12-03")!)
+            #expect(try await check(world, entity, "government-procurement").answer.result == CheckAnswer.listed)
+            debtor.revoked = true
+            debtor.revokedOn = "2026-12-02"
+            debtor.changeReason = "被执行人已履行，法院删除失信信息"
+            #expect(try await RecordConformance.submit(world, [debtor], by: court).map(\.status) == [.updated])
+            #expect(try await check(world, entity, "government-procurement").answer.result == CheckAnswer.noListings)
+        },
+        PortBehaviour("a ban shows only in checks for the industries it names; it reaches the legal representative its basis names") { world in
+            let item = try await world.seed(3)[1]
+            let code = item.entity.code
+            let outcome = try await world.stores.listings.enter(
+                try request("food-safety-ban", code: code.rawValue, number: "济市监禁〔2026〕1号", industries: ["14", "62"]).parse(),
+                departmentCode: market,
+                by: "市场监管"
+            )
+            #expect(outcome.created && outcome.listing.endsOn == LocalDate("2031-11-25"), "five years (食品安全法 Art. 135), last day included")
+            let food = try await check(world, .entity(code), "administrative-licensing", industry: "14").answer
+            #expect(food.listings.map(\.list) == ["food-safety-ban"])
+            #expect(food.measures.map(\.code) == ["food-business-ban"])
+            #expect(food.measures.first?.industries == ["14", "62"])
+            let software = try await check(world, .entity(code), "administrative-licensing", industry: "65").answer
+            #expect(software.result == CheckAnswer.noListings && software.measures.isEmpty)
+            let unsaid = try await check(world, .entity(code), "administrative-licensing").answer
+            #expect(unsaid.listings.first?.industries == ["14", "62"], "without an industry the ban is shown with its industries")
+            let representative = try await check(world, .person(legalRepresentative(item).idNumber), "administrative-licensing", industry: "62")
+            #expect(representative.answer.listings.map(\.via) == ["legal-representative"])
+            #expect(representative.answer.listings.first?.party?.code == code.rawValue)
+            #expect(representative.answer.measures.map(\.code) == ["food-business-ban"])
+        },
+        PortBehaviour("a red-listed entity gets its incentives and no punishment") { world in
+            let code = try await world.seed(3)[2].entity.code
+            _ = try await world.stores.listings.enter(
+                try request("a-grade-taxpayer", code: code.rawValue, number: "济税信〔2026〕A1号").parse(),
+                departmentCode: tax,
+                by: nil
+            )
+            let answer = try await check(world, .entity(code), "administrative-licensing").answer
+            #expect(answer.listings.map(\.kind) == ["red"])
+            #expect(answer.measures.isEmpty)
+            #expect(answer.incentives.map(\.code) == ["a-grade-fast-track"])
+        },
+        PortBehaviour("a receipt verifies as shown and fails when one byte of it changes; a stored check reads back unchanged") { world in
+            let code = try await world.seed(1)[0].entity.code
+            _ = try await world.stores.log.signCheckpoint()
+            let result = try await check(world, .entity(code), "subsidy")
+            #expect(result.receipt.dataVersion.checkpointSize == result.receipt.dataVersion.logSize)
+            #expect(try await world.stores.checks.check(id: result.answer.checkId) == result)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let document = try encoder.encode(result)
+            let verified = try await world.stores.checks.verify(document: document)
+            #expect(verified.valid && verified.matchesStoredCheck && verified.problems.isEmpty)
+            // "no-listings" becomes "no-listingz": the answer no longer matches the signed digest.
+            var text = String(decoding: document, as: UTF8.self)
+            text = text.replacingOccurrences(of: "\"no-listings\"", with: "\"no-listingz\"")
+            let altered = try await world.stores.checks.verify(document: Data(text.utf8))
+            #expect(!altered.valid && !altered.answerUnchanged)
+            // One character of the signature changed.
+            let signature = result.receipt.signature!
+            let forged = String(decoding: document, as: UTF8.self).replacingOccurrences(
+                of: signature,
+                with: (signature.first == "A" ? "B" : "A") + signature.dropFirst()
+            )
+            let bad = try await world.stores.checks.verify(document: Data(forged.utf8))
+            #expect(!bad.valid && !bad.signatureValid)
+        },
+        PortBehaviour("a listing is a version in the log; the same decision again changes nothing; ending it is a new version, once") { world in
+            let code = try await world.seed(2)[0].entity.code
+            let sizeBefore = try await world.stores.log.size()
+            let parsed = try request("market-serious-violator", code: code.rawValue, number: "济市监严〔2026〕3号").parse()
+            let first = try await world.stores.listings.enter(parsed, departmentCode: market, by: "市场监管")
+            #expect(first.created && first.listing.endsOn == LocalDate("2029-11-25") && first.listing.state(on: ConformanceWorld.today) == .active)
+            let again = try await world.stores.listings.enter(parsed, departmentCode: market, by: "市场监管")
+            #expect(!again.created && again.listing.id == first.listing.id)
+            #expect(try await world.stores.log.size() == sizeBefore + 1)
+            var changed = parsed
+            changed.reason = "另一事由"
+            await expectError("listing_exists") { _ = try await world.stores.listings.enter(changed, departmentCode: market, by: nil) }
+            let id = try #require(first.listing.id)
+            await expectError("not_list_issuer") {
+                _ = try await world.stores.listings.end(
+                    id: id,
+                    .init(outcome: .removed, reason: "x", on: ConformanceWorld.today),
+                    departmentCode: tax,
+                    by: nil
+                )
+            }
+            let ended = try await world.stores.listings.end(
+                id: id,
+                .init(outcome: .removed, reason: "已履行义务、消除不良影响，提前移出", on: ConformanceWorld.today),
+                departmentCode: market,
+                by: "市场监管"
+            )
+            #expect(ended.version == 2 && ended.state(on: ConformanceWorld.today) == .removed)
+            await expectError("listing_already_ended") {
+                _ = try await world.stores.listings.end(
+                    id: id,
+                    .init(outcome: .revoked, reason: "x", on: ConformanceWorld.today),
+                    departmentCode: nil,
+                    by: nil
+                )
+            }
+            #expect(try await world.stores.listings.versions(id: id).map(\.status) == [.listed, .removed])
+            #expect(try await world.stores.log.size() == sizeBefore + 2)
+            let verification = try await world.stores.log.verify(publicKey: nil)
+            #expect(verification.firstMismatch == nil)
+            #expect(try await check(world, .entity(code), "honour").answer.result == CheckAnswer.noListings)
+        },
+        PortBehaviour("bad listings and checks are refused with their codes and store nothing") { world in
+            let items = try await world.seed(2)
+            let code = items[0].entity.code.rawValue
+            let listings = world.stores.listings
+            let sizeBefore = try await world.stores.log.size()
+            await expectError("unknown_list") {
+                _ = try await listings.enter(try request("no-such-list", code: code, number: "1").parse(), departmentCode: market, by: nil)
+            }
+            await expectError("not_list_issuer") {
+                _ = try await listings.enter(try request("major-tax-violator", code: code, number: "2").parse(), departmentCode: market, by: nil)
+            }
+            await expectError("notice_not_served") {
+                _ = try await listings.enter(
+                    try request("market-serious-violator", code: code, number: "3", noticeServedOn: nil).parse(),
+                    departmentCode: market,
+                    by: nil
+                )
+            }
+            await expectError("listed_by_records") {
+                _ = try await listings.enter(
+                    try request("dishonest-judgment-debtor", code: code, number: "4").parse(),
+                    departmentCode: court,
+                    by: nil
+                )
+            }
+            await expectError("subject_not_found") {
+                _ = try await listings.enter(
+                    try request("market-serious-violator", code: stranger.rawValue, number: "5").parse(),
+                    departmentCode: market,
+                    by: nil
+                )
+            }
+            await expectError("industries_required") {
+                _ = try await listings.enter(try request("food-safety-ban", code: code, number: "6").parse(), departmentCode: market, by: nil)
+            }
+            await expectError("listing_ends_before_start") {
+                var backwards = request("market-serious-violator", code: code, number: "7")
+                backwards.endsOn = "2026-11-01"
+                _ = try backwards.parse()
+            }
+            #expect(try await world.stores.log.size() == sizeBefore)
+            await expectError("unknown_scenario") { _ = try await check(world, .entity(items[0].entity.code), "lottery") }
+            await expectError("purpose_required") {
+                _ = try await world.stores.checks.check(
+                    [CheckRequest(subject: .entity(items[0].entity.code), scenario: "subsidy", purpose: " ")],
+                    checker: "x",
+                    accountID: nil,
+                    requestID: nil
+                )
+            }
+            await expectError("subject_not_found") {
+                _ = try await check(world, .entity(stranger), "subsidy")
+            }
+            let many = Array(repeating: CheckRequest(subject: .entity(items[0].entity.code), scenario: "subsidy", purpose: "p"), count: 1001)
+            await expectError("batch_too_large") { _ = try await world.stores.checks.check(many, checker: "x", accountID: nil, requestID: nil) }
+        },
+    ]
+}
