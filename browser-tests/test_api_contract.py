@@ -104,6 +104,8 @@ def _config(contract):
         "/api/v1/column-mappings/{category}": ("category", "penalty"),
         "/api/v1/entities/{code}": ("code", contract["subject"]),
         "/api/v1/entities/{code}/records": ("code", contract["subject"]),
+        "/api/v1/entities/{code}/listings": ("code", contract["subject"]),
+        "/api/v1/check": ("code", contract["subject"]),
         "/api/v1/departments/{code}/timeliness": ("code", contract["market"]),
         "/api/v1/departments/{code}/records/export": ("code", contract["market"]),
     }
@@ -188,10 +190,11 @@ def test_every_operation_keeps_to_the_document_for_a_department_clerk(contract):
 
 
 def test_the_credit_offices_and_the_administrators_operations_keep_to_it_too(contract):
-    """The operations a clerk may not use (403 above) with the tokens that may: catalogue, unmatched, audit, accounts."""
+    """The operations a clerk may not use (403 above) with the tokens that may: catalogue, unmatched, audit, checks,
+    accounts."""
     # The links (import jobs) are the clerk's: no stateful phase here.
     phases = ("--phases", "examples,coverage,fuzzing")
-    _run(contract, "office", *phases, "--include-path-regex", "^/api/v1/(catalog|unmatched|audit|records/|departments/)")
+    _run(contract, "office", *phases, "--include-path-regex", "^/api/v1/(catalog|unmatched|audit|records/|departments/|check)")
     _run(contract, "admin", *phases, "--include-path-regex", "^/api/v1/(accounts|audit)")
 
 

@@ -68,11 +68,11 @@ struct CheckAPITests {
             let stored = try await call("/api/v1/check/\(id)", token: approverToken)
             #expect(stored.body == checked.body)
             let text = String(buffer: checked.body)
-            let verified = try await call("/api/v1/check/verify", .post, body: text).body.json()
+            let verified = try await call("/api/v1/checks/verify", .post, body: text).body.json()
             #expect(verified["valid"] as? Bool == true && verified["matchesStoredCheck"] as? Bool == true)
             let altered = text.replacingOccurrences(of: "\"listed\"", with: "\"listee\"")
-            #expect(try await call("/api/v1/check/verify", .post, body: altered).body.json()["valid"] as? Bool == false)
-            #expect(code(try await call("/api/v1/check/verify", .post, body: "[1]").body) == "invalid_json")
+            #expect(try await call("/api/v1/checks/verify", .post, body: altered).body.json()["valid"] as? Bool == false)
+            #expect(code(try await call("/api/v1/checks/verify", .post, body: "[1]").body) == "invalid_json")
             // The check is audited, with its purpose.
             let events = try await app.stores.audit.search(AuditQuery(accountID: approver.id), page: 1, size: 10).items
             #expect(events.contains { $0.route == "/api/v1/check" && $0.purpose == "开标资格审查" && $0.status == 200 })

@@ -60,7 +60,7 @@ enum PermissionTable {
         GET /api/v1/check                          ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /api/v1/checks                        ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /api/v1/check/{id}                     ·    ✓      ✓    ·    ·    ✓      ·    ·
-        POST /api/v1/check/verify                  ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /api/v1/checks/verify                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·

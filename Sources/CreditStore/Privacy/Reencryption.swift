@@ -22,6 +22,7 @@ public struct PersonalDataReencryption: Sendable {
         ("rejections", "id", "original", "sealed = 1"),
         ("rejections", "id", "fields", "sealed = 1 AND fields IS NOT NULL"),
         ("records", "id", "representative_id_enc", "representative_id_enc IS NOT NULL"),
+        ("listings", "id", "subject_id_enc", "subject_id_enc IS NOT NULL"),
     ]
 
     /// Re-seals what needs it and returns how many values were re-sealed (or sealed for the first time: rejected

@@ -112,7 +112,8 @@ extension CheckController {
     @Sendable func verifyPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let params = try? QueryParameters(request, allowed: ["id"])
         if let id = params?["id"], !id.isEmpty { return try await verified(byID: id, context: context) }
-        return pages.page("check-verify", title: "核查回执验证", context: [:], viewer: context)
+        let key = dependencies.checks.receiptKey
+        return pages.page("check-verify", title: "核查回执验证", context: ["keyId": key.keyId, "publicKey": key.publicKey], viewer: context)
     }
 
     /// `POST /checks/verify`: the pasted JSON, or the id, verified.

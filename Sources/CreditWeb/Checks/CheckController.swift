@@ -5,7 +5,7 @@ import Hummingbird
 import NIOCore
 
 /// Credit checks over HTTP: an approver checks one subject (`GET /api/v1/check`) or a batch (`POST /api/v1/checks`),
-/// reads a stored check, and anyone verifies a receipt (`POST /api/v1/check/verify`); the `/checks` and
+/// reads a stored check, and anyone verifies a receipt (`POST /api/v1/checks/verify`); the `/checks` and
 /// `/checks/verify` pages do the same for people.
 struct CheckController: AreaRoutes {
     let dependencies: AppDependencies
@@ -17,7 +17,7 @@ struct CheckController: AreaRoutes {
         api.get("check", Self.checkers, audit: .purposeRequired, use: check)
         api.post("checks", Self.checkers, use: batch)
         api.get("check/{id}", Self.checkers, use: stored)
-        api.post("check/verify", .everyone, use: verify)
+        api.post("checks/verify", .everyone, use: verify)
         routes.get("checks", Self.checkers, use: checksPage)
         routes.post("checks", Self.checkers, use: runOnPage)
         routes.get("checks/verify", .everyone, use: verifyPage)
@@ -126,7 +126,7 @@ struct CheckController: AreaRoutes {
         return try Self.canonicalResponse(result)
     }
 
-    /// `POST /api/v1/check/verify` (anyone): the body is a check as answered (or printed).
+    /// `POST /api/v1/checks/verify` (anyone): the body is a check as answered (or printed).
     @Sendable func verify(_ request: Request, context: CreditRequestContext) async throws -> ReceiptVerification {
         _ = try QueryParameters(request, allowed: [])
         let body = Data(try await request.readBody(upTo: 1 << 20).readableBytesView)
