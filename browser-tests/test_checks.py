@@ -90,6 +90,14 @@ def test_an_approver_checks_bidders_prints_and_anyone_verifies_the_receipt(serve
     shown = results[0].find_element(By.CLASS_NAME, "check-json").get_attribute("textContent")
     check = json.loads(shown)
     assert check["result"] == "listed" and check["subject"]["code"] == listed
+    # The approval's feedback (奖惩反馈), on the check's own page.
+    results[0].find_element(By.CLASS_NAME, "check-link").click()
+    browser.find_element(By.ID, "feedback-case").send_keys("济采〔2026〕浏览器1号")
+    browser.find_element(By.ID, "feedback-button").click()
+    assert "济采〔2026〕浏览器1号" in browser.find_element(By.CLASS_NAME, "check-feedback").text
+    assert not browser.find_elements(By.ID, "feedback-form"), "fed back once"
+    screenshots(browser, "56-check-feedback")
+
     # Offline: the receipt holds for the key the platform publishes, and fails once one byte of the answer changes.
     platform_key = check["receipt"]["publicKey"]
     assert _verify_offline(check, platform_key)

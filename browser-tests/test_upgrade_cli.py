@@ -26,7 +26,7 @@ SINCE_THE_RELEASE = [
     "applied: keep the maximum period's last day of a record kept public because its conduct was not corrected",
     "applied: keep the legal representative's identity number of a record sealed",
     "applied: keep the list-type versions the credit office loads, with their effective dates",
-    "applied: keep list entries with their versions, and credit checks with their receipts",
+    "applied: keep list entries with their versions, and credit checks with their receipts and feedback",
 ]
 
 

@@ -129,6 +129,18 @@ public struct DemoListings: Sendable {
             }
             + [CheckRequest(subject: .entity(city.item(at: 0).entity.code), scenario: "government-procurement", purpose: "演示：开标资格审查")]
         let made = try await checks.check(Array(checked), checker: "演示审批员", accountID: nil, requestID: nil)
+        // The first two checks that named measures were fed back; the others wait (the office sees them as overdue).
+        for (n, result) in made.filter({ !$0.answer.measures.isEmpty }).prefix(2).enumerated() {
+            let items = result.answer.measures.map {
+                CheckFeedback.Item(measure: $0.code, applied: n == 0, reason: n == 0 ? nil : "项目已终止，未进入资格审查")
+            }
+            try await checks.recordFeedback(
+                checkID: result.answer.checkId,
+                CheckFeedback(caseNumber: "济采〔2026〕演示\(n + 1)号", items: items),
+                by: "演示审批员",
+                accountID: nil
+            )
+        }
         return (planned.count, made.count)
     }
 }

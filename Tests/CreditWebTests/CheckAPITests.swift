@@ -77,6 +77,16 @@ struct CheckAPITests {
             let events = try await app.stores.audit.search(AuditQuery(accountID: approver.id), page: 1, size: 10).items
             #expect(events.contains { $0.route == "/api/v1/check" && $0.purpose == "开标资格审查" && $0.status == 200 })
 
+            // The approval's feedback: once; the credit office counts it.
+            let feedback = #"{"caseNumber": "济采〔2026〕12号", "items": [{"measure": "procurement-exclusion", "applied": true}]}"#
+            #expect(try await call("/api/v1/check/\(id)/feedback", .post, token: approverToken, body: feedback).status == .created)
+            #expect(code(try await call("/api/v1/check/\(id)/feedback", .post, token: approverToken, body: feedback).body) == "feedback_exists")
+            let unknown = feedback.replacingOccurrences(of: "procurement-exclusion", with: "public-flogging")
+            #expect(code(try await call("/api/v1/check/\(id)/feedback", .post, token: approverToken, body: unknown).body) == "measure_not_in_check")
+            let summary = try await call("/api/v1/feedback", token: app.officeToken).body.json()
+            #expect((summary["measures"] as? [[String: Any]])?.first?["applied"] as? Int == 1)
+            #expect(try await call("/api/v1/feedback/overdue?workingDays=0", token: app.officeToken).status == .badRequest)
+
             // A batch: every bidder at once, in order, one receipt each.
             let other = app.items[1].entity.code.rawValue
             let batch = try await call(

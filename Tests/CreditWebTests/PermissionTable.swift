@@ -25,6 +25,9 @@ enum PermissionTable {
         POST /lists                                ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /checks                                ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /checks                               ·    ✓      ✓    ·    ·    ✓      ·    ·
+        GET /checks/{id}                           ·    ✓      ✓    ·    ·    ✓      ·    ·
+        POST /checks/{id}/feedback                 ·    ✓      ✓    ·    ·    ✓      ·    ·
+        GET /feedback                              ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /checks/verify                         ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /checks/verify                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /login                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
@@ -60,6 +63,9 @@ enum PermissionTable {
         GET /api/v1/check                          ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /api/v1/checks                        ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /api/v1/check/{id}                     ·    ✓      ✓    ·    ·    ✓      ·    ·
+        POST /api/v1/check/{id}/feedback           ·    ✓      ✓    ·    ·    ✓      ·    ·
+        GET /api/v1/feedback                       ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /api/v1/feedback/overdue               ·    ✓      ✓    ·    ·    ·      ·    ·
         POST /api/v1/checks/verify                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓

@@ -416,4 +416,13 @@ public protocol CheckStore: Sendable {
     func verify(document: Data) async throws -> ReceiptVerification
     /// The platform's receipt key: BASE64 Ed25519 public key and its id.
     var receiptKey: (publicKey: String, keyId: String) { get }
+    /// Records what the approving department did with a check (``CheckFeedback/validated(for:)`` decides); once.
+    /// - Throws: ``CheckError`` `check_not_found`, `feedback_exists`, or the validation's codes.
+    func recordFeedback(checkID: String, _ feedback: CheckFeedback, by: String, accountID: Int?) async throws
+    /// The feedback recorded for a check, if any.
+    func feedback(checkID: String) async throws -> CheckFeedback?
+    /// Applications per measure and per implementing department, of checks made on these days (Asia/Shanghai).
+    func feedbackSummary(from: LocalDate?, to: LocalDate?) async throws -> FeedbackSummary
+    /// The oldest checks that named measures and were never fed back.
+    func unanswered(limit: Int) async throws -> [UnansweredCheck]
 }

@@ -118,6 +118,7 @@ public struct SQLCheckStore: CheckStore {
             rows.append([
                 .text(answer.checkId), .text(checkedAt), .text(checker), BulkValue(accountID), .text(answer.scenario), .text(subjectKey),
                 .text(String(decoding: try Self.canonical(result), as: UTF8.self)), BulkValue(requestID),
+                .integer(answer.measures.count + answer.incentives.count),
             ])
         }
         // Durable before answered: the caller sees a receipt only once it is stored.
@@ -125,7 +126,7 @@ public struct SQLCheckStore: CheckStore {
         try await db.transaction { _, bulk in
             try await bulk.insert(
                 into: "credit_checks",
-                columns: ["id", "checked_at", "checker", "account_id", "scenario", "subject_key", "result", "request_id"],
+                columns: ["id", "checked_at", "checker", "account_id", "scenario", "subject_key", "result", "request_id", "measures"],
                 rows: stored
             )
         }

@@ -15,7 +15,7 @@ extension Migration {
             // An entry is found by its subject (a credit code, or the HMAC of an identity number); every version is
             // kept as a document and is a leaf of the tamper-evident log. A check is stored whole, receipt included,
             // before it is answered.
-            "keep list entries with their versions, and credit checks with their receipts",
+            "keep list entries with their versions, and credit checks with their receipts and feedback",
             portable: [
                 """
                 CREATE TABLE listings (id $ID, list_code TEXT NOT NULL, department_code TEXT NOT NULL REFERENCES departments(code),
@@ -33,9 +33,16 @@ extension Migration {
                 """,
                 """
                 CREATE TABLE credit_checks (id TEXT PRIMARY KEY, checked_at TEXT NOT NULL, checker TEXT NOT NULL, account_id $BIGINT,
-                scenario TEXT NOT NULL, subject_key TEXT NOT NULL, result TEXT NOT NULL, request_id TEXT)
+                scenario TEXT NOT NULL, subject_key TEXT NOT NULL, result TEXT NOT NULL, request_id TEXT, measures INTEGER NOT NULL)
                 """,
                 "CREATE INDEX credit_checks_time ON credit_checks (checked_at)",
+                // Checks that named measures and await feedback (奖惩反馈), oldest first.
+                "CREATE INDEX credit_checks_awaiting ON credit_checks (checked_at) WHERE measures > 0",
+                """
+                CREATE TABLE check_feedback (check_id TEXT NOT NULL REFERENCES credit_checks(id), measure TEXT NOT NULL,
+                department TEXT NOT NULL, title TEXT NOT NULL, applied INTEGER NOT NULL, reason TEXT, case_number TEXT NOT NULL,
+                recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL, account_id $BIGINT, PRIMARY KEY (check_id, measure))
+                """,
                 // A check of a person reads the records about them (a court's dishonest debtors).
                 "CREATE INDEX records_subject_person ON records (subject_person_id) WHERE subject_person_id IS NOT NULL",
             ]

@@ -65,6 +65,7 @@ extension CheckController {
             "incentives": a.incentives.map(Self.measureView),
             "hasMeasures": !a.measures.isEmpty,
             "hasIncentives": !a.incentives.isEmpty,
+            "mayFeedBack": !(a.measures.isEmpty && a.incentives.isEmpty),
             "scenario": a.scenario,
             "purpose": a.purpose,
             "rules": a.rules,

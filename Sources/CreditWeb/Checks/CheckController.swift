@@ -20,6 +20,12 @@ struct CheckController: AreaRoutes {
         api.post("checks/verify", .everyone, use: verify)
         routes.get("checks", Self.checkers, use: checksPage)
         routes.post("checks", Self.checkers, use: runOnPage)
+        api.post("check/{id}/feedback", Self.checkers, use: recordFeedback)
+        api.get("feedback", .roles([.creditOffice, .admin]), use: feedbackSummary)
+        api.get("feedback/overdue", .roles([.creditOffice, .admin]), use: overdue)
+        routes.get("checks/{id}", Self.checkers, use: checkPage)
+        routes.post("checks/{id}/feedback", Self.checkers, use: feedbackOnPage)
+        routes.get("feedback", .roles([.creditOffice, .admin]), use: feedbackPage)
         routes.get("checks/verify", .everyone, use: verifyPage)
         routes.post("checks/verify", .everyone, use: verifyOnPage)
     }

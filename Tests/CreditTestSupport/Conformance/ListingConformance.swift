@@ -271,5 +271,50 @@ public enum ListingConformance {
             let many = Array(repeating: CheckRequest(subject: .entity(items[0].entity.code), scenario: "subsidy", purpose: "p"), count: 1001)
             await expectError("batch_too_large") { _ = try await world.stores.checks.check(many, checker: "x", accountID: nil, requestID: nil) }
         },
+        PortBehaviour(
+            "feedback names every measure of its check once, a reason for each not applied, and is recorded once; counted per measure and department; a check never fed back is overdue after its working days"
+        ) { world in
+            let code = try await world.seed(1)[0].entity.code
+            _ = try await world.stores.listings.enter(
+                try request("major-tax-violator", code: code.rawValue, number: "济税稽失〔2026〕7号").parse(),
+                departmentCode: tax,
+                by: nil
+            )
+            let checks = world.stores.checks
+            let procurement = try await check(world, .entity(code), "government-procurement").answer
+            #expect(procurement.measures.map(\.code) == ["procurement-exclusion"])
+            let id = procurement.checkId
+            for (feedback, expected) in [
+                (CheckFeedback(caseNumber: "采2026-1", items: [.init(measure: "honour-restriction", applied: true)]), "measure_not_in_check"),
+                (
+                    CheckFeedback(caseNumber: "采2026-1", items: [.init(measure: "procurement-exclusion", applied: false, reason: " ")]),
+                    "reason_required"
+                ),
+                (CheckFeedback(caseNumber: "采2026-1", items: []), "feedback_incomplete"),
+                (CheckFeedback(caseNumber: " ", items: [.init(measure: "procurement-exclusion", applied: true)]), "missing_field"),
+            ] {
+                await expectError(expected) { try await checks.recordFeedback(checkID: id, feedback, by: "审批员", accountID: nil) }
+            }
+            #expect(try await checks.feedback(checkID: id) == nil, "nothing of a refused feedback is kept")
+            let good = CheckFeedback(caseNumber: "采2026-1", items: [.init(measure: "procurement-exclusion", applied: true)])
+            try await checks.recordFeedback(checkID: id, good, by: "审批员", accountID: nil)
+            #expect(try await checks.feedback(checkID: id) == good)
+            await expectError("feedback_exists") { try await checks.recordFeedback(checkID: id, good, by: "审批员", accountID: nil) }
+            await expectError("check_not_found") { try await checks.recordFeedback(checkID: "ck-none", good, by: "审批员", accountID: nil) }
+            let subsidy = try await check(world, .entity(code), "subsidy").answer
+            _ = try await check(world, .entity(code), "financing")  // named financing-restriction too
+            let summary = try await checks.feedbackSummary(from: ConformanceWorld.today, to: ConformanceWorld.today)
+            #expect(summary.checksWithMeasures == 3 && summary.fedBack == 1)
+            #expect(summary.measures.map(\.key) == ["procurement-exclusion"] && summary.measures.first?.applied == 1)
+            #expect(summary.departments.map(\.key) == ["财政部门、采购人、采购代理机构"])
+            #expect(try await checks.feedbackSummary(from: LocalDate("2026-11-27")!, to: nil).checksWithMeasures == 0)
+            // Made on Thursday 26 November: five working days run to Thursday 3 December; overdue from the 4th.
+            let waiting = try await checks.unanswered(limit: 10)
+            #expect(waiting.first?.checkId == subsidy.checkId && waiting.count == 2)
+            let calendar = world.stores.calendars.current
+            #expect(UnansweredCheck.overdue(waiting, workingDays: 5, today: LocalDate("2026-12-03")!, calendar: calendar).isEmpty)
+            let late = UnansweredCheck.overdue(waiting, workingDays: 5, today: LocalDate("2026-12-04")!, calendar: calendar)
+            #expect(late.map(\.dueBy) == ["2026-12-03", "2026-12-03"])
+        },
     ]
 }
