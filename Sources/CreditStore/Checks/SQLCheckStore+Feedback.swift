@@ -18,7 +18,16 @@ extension SQLCheckStore {
                     let measure = measures.first { $0.code == item.measure }!
                     try await sql.insert(into: "check_feedback")
                         .columns(
-                            "check_id", "measure", "department", "title", "applied", "reason", "case_number", "recorded_at", "recorded_by", "account_id"
+                            "check_id",
+                            "measure",
+                            "department",
+                            "title",
+                            "applied",
+                            "reason",
+                            "case_number",
+                            "recorded_at",
+                            "recorded_by",
+                            "account_id"
                         )
                         .values(
                             SQLBind(checkID),
@@ -34,14 +43,15 @@ extension SQLCheckStore {
                         ).run()
                 }
             }
-        } catch where CreditDatabase.isUniqueViolation(error) {
+        } catch  where CreditDatabase.isUniqueViolation(error) {
             throw exists  // fed back meanwhile by another request
         }
     }
 
     public func feedback(checkID: String) async throws -> CheckFeedback? {
         let rows = try await db.read { sql in
-            try await sql.raw("SELECT measure, applied, reason, case_number FROM check_feedback WHERE check_id = \(bind: checkID) ORDER BY measure").all()
+            try await sql.raw("SELECT measure, applied, reason, case_number FROM check_feedback WHERE check_id = \(bind: checkID) ORDER BY measure")
+                .all()
         }
         guard let first = rows.first else { return nil }
         return CheckFeedback(
@@ -60,15 +70,17 @@ extension SQLCheckStore {
         let start = from.map { SQLAuditTrail.instant(startOf: $0) } ?? ""
         let end = to.map { SQLAuditTrail.instant(startOf: $0.adding(days: 1)) } ?? "9999"
         return try await db.read { sql in
-            let fed = try await sql.raw(
-                """
-                SELECT count(DISTINCT f.check_id) AS n FROM check_feedback f JOIN credit_checks c ON c.id = f.check_id
-                WHERE c.checked_at >= \(bind: start) AND c.checked_at < \(bind: end)
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-            let checks = try await sql.raw(
-                "SELECT count(*) AS n FROM credit_checks WHERE measures > 0 AND checked_at >= \(bind: start) AND checked_at < \(bind: end)"
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            let fed =
+                try await sql.raw(
+                    """
+                    SELECT count(DISTINCT f.check_id) AS n FROM check_feedback f JOIN credit_checks c ON c.id = f.check_id
+                    WHERE c.checked_at >= \(bind: start) AND c.checked_at < \(bind: end)
+                    """
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
+            let checks =
+                try await sql.raw(
+                    "SELECT count(*) AS n FROM credit_checks WHERE measures > 0 AND checked_at >= \(bind: start) AND checked_at < \(bind: end)"
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
             func counts(_ key: String, _ title: String) async throws -> [FeedbackSummary.Count] {
                 try await sql.raw(
                     """

@@ -110,7 +110,13 @@ extension CheckController {
 
     func renderCheck(_ id: String, context: CreditRequestContext, problems: [String], status: HTTPResponse.Status = .ok) async throws -> Response {
         guard id.count <= 64, let result = try await dependencies.checks.check(id: id) else {
-            return pages.page("error", title: "未找到", context: ["status": "404", "message": "没有这次核查 / no such check"], viewer: context, status: .notFound)
+            return pages.page(
+                "error",
+                title: "未找到",
+                context: ["status": "404", "message": "没有这次核查 / no such check"],
+                viewer: context,
+                status: .notFound
+            )
         }
         var ctx = Self.view(result)
         ctx["mayFeedBack"] = false
