@@ -31,6 +31,8 @@ public struct CreditStores: Sendable {
     public let listings: any ListingStore
     /// Credit checks with their signed receipts.
     public let checks: any CheckStore
+    /// Linked systems' subscriptions to list changes and the feed.
+    public let subscriptions: any SubscriptionStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -91,6 +93,7 @@ public struct CreditStores: Sendable {
                 log: log,
                 signer: signer
             ),
+            subscriptions: SQLSubscriptionStore(database: database, clock: clock, listTypes: listTypes, signer: signer),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

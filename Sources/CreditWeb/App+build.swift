@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// The name this server runs uploads under (``defaultInstance``, the machine's, unless set): when it starts
     /// again it fails the uploads it was running; another server's are left to it.
     public var instance: String
+    /// How often the server delivers list changes to subscribers' webhooks; nil: never.
+    public var webhookInterval: Duration?
 
     /// The name a server runs uploads under unless told otherwise: the machine's. Servers sharing a database on one
     /// machine each need a name of their own (`credit serve --instance`).
@@ -39,8 +41,10 @@ public struct AppConfiguration: Sendable {
         secureCookies: Bool = false,
         trustedProxies: Set<String> = [],
         reloadInterval: Duration? = .seconds(60),
-        instance: String = AppConfiguration.defaultInstance
+        instance: String = AppConfiguration.defaultInstance,
+        webhookInterval: Duration? = nil
     ) {
+        self.webhookInterval = webhookInterval
         self.host = host
         self.port = port
         self.serverName = serverName
@@ -77,6 +81,8 @@ public struct AppDependencies: Sendable {
     public var listings: any ListingStore
     /// Credit checks and their receipts.
     public var checks: any CheckStore
+    /// Subscriptions to list changes, and the feed.
+    public var subscriptions: any SubscriptionStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -103,6 +109,7 @@ public struct AppDependencies: Sendable {
         self.listTypes = stores.listTypes
         self.listings = stores.listings
         self.checks = stores.checks
+        self.subscriptions = stores.subscriptions
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -158,6 +165,12 @@ public func buildApplication(
                 ) as any Service
             ]
         } ?? [])
+            + (configuration.webhookInterval.map { interval in
+                [
+                    WebhookService(subscriptions: dependencies.subscriptions, clock: dependencies.clock, logger: logger, interval: interval)
+                        as any Service
+                ]
+            } ?? [])
             + (configuration.reloadInterval.map { interval in
                 [
                     ReloadService(
@@ -217,6 +230,7 @@ public func buildRouter(
         CatalogController(dependencies: dependencies, pages: pages),
         ListController(dependencies: dependencies, pages: pages),
         ListingController(dependencies: dependencies),
+        SubscriptionController(dependencies: dependencies),
         CheckController(dependencies: dependencies, pages: pages),
         RecordController(dependencies: dependencies, pages: pages),
         TimelinessController(dependencies: dependencies, pages: pages),

@@ -63,6 +63,13 @@ enum PermissionTable {
         GET /api/v1/check                          ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /api/v1/checks                        ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /api/v1/check/{id}                     ·    ✓      ✓    ·    ·    ✓      ·    ·
+        POST /api/v1/subscriptions                 ·    ·      ·    ·    ·    ·      ·    ✓
+        GET /api/v1/subscriptions                  ·    ·      ·    ·    ·    ·      ·    ✓
+        DELETE /api/v1/subscriptions/{id}          ·    ·      ·    ·    ·    ·      ·    ✓
+        GET /api/v1/subscriptions/{id}/deliveries  ·    ·      ·    ·    ·    ·      ·    ✓
+        GET /api/v1/changes                        ·    ·      ·    ·    ·    ·      ·    ✓
+        GET /api/v1/webhook-allow-list             ·    ✓      ✓    ·    ·    ·      ·    ·
+        PUT /api/v1/webhook-allow-list             ·    ✓      ✓    ·    ·    ·      ·    ·
         POST /api/v1/check/{id}/feedback           ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /api/v1/feedback                       ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/feedback/overdue               ·    ✓      ✓    ·    ·    ·      ·    ·

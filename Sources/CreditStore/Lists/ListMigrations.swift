@@ -47,5 +47,25 @@ extension Migration {
                 "CREATE INDEX records_subject_person ON records (subject_person_id) WHERE subject_person_id IS NOT NULL",
             ]
         ),
+        Migration(
+            34,
+            // The feed's cursor is the log's sequence number: every change of an entry is a log entry.
+            "keep linked systems' subscriptions to list changes, the webhook allow-list and the delivery log",
+            portable: [
+                """
+                CREATE TABLE subscriptions (id $ID, account_id $BIGINT NOT NULL REFERENCES accounts(id), lists TEXT NOT NULL,
+                subjects TEXT NOT NULL, webhook TEXT, delivered_cursor $BIGINT NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT, created_at TEXT NOT NULL, ended_at TEXT)
+                """,
+                "CREATE INDEX subscriptions_account ON subscriptions (account_id)",
+                "CREATE TABLE webhook_allow_list (prefix TEXT PRIMARY KEY, added_at TEXT NOT NULL, added_by TEXT)",
+                """
+                CREATE TABLE webhook_deliveries (id $ID, subscription_id $BIGINT NOT NULL REFERENCES subscriptions(id),
+                attempted_at TEXT NOT NULL, up_to $BIGINT NOT NULL, items INTEGER NOT NULL, delivered INTEGER NOT NULL,
+                http_status INTEGER, error TEXT)
+                """,
+                "CREATE INDEX webhook_deliveries_subscription ON webhook_deliveries (subscription_id, id)",
+            ]
+        ),
     ]
 }

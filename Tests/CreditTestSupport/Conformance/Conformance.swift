@@ -14,7 +14,7 @@ public enum Conformance {
         ("CatalogueStore", CatalogueConformance.behaviours),
         ("CalendarStore", CalendarConformance.behaviours),
         ("ListTypeStore", ListTypeConformance.behaviours),
-        ("ListingStore and CheckStore", ListingConformance.behaviours),
+        ("ListingStore, CheckStore and SubscriptionStore", ListingConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 

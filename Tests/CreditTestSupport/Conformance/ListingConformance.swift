@@ -316,5 +316,115 @@ public enum ListingConformance {
             let late = UnansweredCheck.overdue(waiting, workingDays: 5, today: LocalDate("2026-12-04")!, calendar: calendar)
             #expect(late.map(\.dueBy) == ["2026-12-03", "2026-12-03"])
         },
+        PortBehaviour(
+            "the feed gives every list change once and in order across pages, moving past what is not a list change; a subscription covers its lists and subjects"
+        ) { world in
+            let items = try await world.seed(2)
+            let feed = world.stores.subscriptions
+            let start = try await feed.changes(after: 0, limit: 10)
+            let size = try await world.stores.log.size()
+            #expect(start.items.isEmpty && start.next == size, "registrations are not list changes")
+            let entered = try await world.stores.listings.enter(
+                try request("market-serious-violator", code: items[0].entity.code.rawValue, number: "济市监严〔2026〕21号").parse(),
+                departmentCode: market,
+                by: nil
+            )
+            _ = try await RecordConformance.submit(
+                world,
+                [Builders.penalty(items[1].entity.code.rawValue, number: "济税罚〔2026〕77号", decidedOn: "2026-11-20")]
+            )
+            let debtor = RecordSubmission(
+                category: "dishonest-debtor",
+                fields: [
+                    "subjectCode": items[1].entity.code.rawValue, "subjectName": items[1].entity.name, "documentNumber": "（2026）鲁01执31号",
+                    "decidedOn": "2026-11-20", "listedUntil": "2028-11-19", "content": "有履行能力而拒不履行", "basis": "法释〔2017〕7号第一条",
+                ]
+            )
+            _ = try await RecordConformance.submit(world, [debtor], by: court)
+            _ = try await world.stores.listings.end(
+                id: entered.listing.id!,
+                .init(outcome: .revoked, reason: "复议撤销列入决定", on: ConformanceWorld.today),
+                departmentCode: market,
+                by: nil
+            )
+            let first = try await feed.changes(after: start.next, limit: 2)
+            #expect(first.items.map(\.status) == ["listed", "listed"])
+            #expect(first.items.map(\.list) == ["market-serious-violator", "dishonest-judgment-debtor"], "the penalty is no list change")
+            #expect(first.items[1].recordId != nil && first.items[1].endsOn == "2028-11-19")
+            let second = try await feed.changes(after: first.next, limit: 2)
+            #expect(second.items.map(\.status) == ["revoked"] && second.items[0].listingId == entered.listing.id)
+            let all = first.items + second.items
+            #expect(all.map(\.cursor) == all.map(\.cursor).sorted() && Set(all.map(\.cursor)).count == 3)
+            let third = try await feed.changes(after: second.next, limit: 2)
+            #expect(third.items.isEmpty && third.next == second.next)
+            let market = Subscription(
+                id: 1,
+                accountID: 1,
+                lists: ["market-serious-violator"],
+                subjects: [],
+                webhook: nil,
+                deliveredCursor: 0,
+                createdAt: ""
+            )
+            #expect(all.map(market.matches) == [true, false, true])
+            let one = Subscription(
+                id: 2,
+                accountID: 1,
+                lists: [],
+                subjects: [items[1].entity.code.rawValue],
+                webhook: nil,
+                deliveredCursor: 0,
+                createdAt: ""
+            )
+            #expect(all.map(one.matches) == [false, true, false])
+        },
+        PortBehaviour("a webhook subscription starts at the log's head; a delivery moves its cursor, a failure puts off the next attempt") { world in
+            let account = try await world.stores.accounts.createAccount(name: "审批系统", role: .subscriber, departmentCode: nil, entityCode: nil)
+            let feed = world.stores.subscriptions
+            let types = try await world.stores.listTypes.versions().inForce(on: ConformanceWorld.today)
+            let ask = SubscriptionRequest(lists: ["dishonest-judgment-debtor"], webhook: "https://approval.example.gov.cn/hooks/credit")
+            await expectError("webhook_not_allowed") { _ = try ask.validated(types: types, allowList: []) }
+            await expectError("unknown_list") { _ = try SubscriptionRequest(lists: ["lottery"]).validated(types: types, allowList: []) }
+            await expectError("missing_field") { _ = try SubscriptionRequest().validated(types: types, allowList: []) }
+            try await feed.setAllowList(["https://approval.example.gov.cn/"], by: "信用办")
+            let valid = try ask.validated(types: types, allowList: try await feed.allowList())
+            let head = try await world.stores.log.size()
+            let subscription = try await feed.create(accountID: account.id, lists: valid.lists, subjects: valid.subjects, webhook: valid.webhook)
+            #expect(subscription.deliveredCursor == head)
+            let now = world.clock.now()
+            #expect(try await feed.dueWebhooks(now: now).map(\.id) == [subscription.id])
+            try await feed.record(
+                WebhookDelivery(
+                    subscriptionId: subscription.id,
+                    attemptedAt: "t",
+                    upTo: head + 5,
+                    items: 1,
+                    delivered: false,
+                    httpStatus: 500,
+                    error: "HTTP 500"
+                ),
+                nextAttemptAt: now.addingTimeInterval(30)
+            )
+            #expect(try await feed.dueWebhooks(now: now).isEmpty)
+            let later = try await feed.dueWebhooks(now: now.addingTimeInterval(30))
+            #expect(later.first?.failures == 1 && later.first?.deliveredCursor == head, "a failure does not move the cursor")
+            try await feed.record(
+                WebhookDelivery(
+                    subscriptionId: subscription.id,
+                    attemptedAt: "t",
+                    upTo: head + 5,
+                    items: 1,
+                    delivered: true,
+                    httpStatus: 204,
+                    error: nil
+                ),
+                nextAttemptAt: now
+            )
+            #expect(try await feed.subscriptions(accountID: account.id).first?.deliveredCursor == head + 5)
+            #expect(try await feed.deliveries(subscriptionID: subscription.id, limit: 10).map(\.delivered) == [true, false])
+            try await feed.delete(id: subscription.id, accountID: account.id)
+            #expect(try await feed.dueWebhooks(now: now).isEmpty)
+            await expectError("subscription_not_found") { try await feed.delete(id: subscription.id, accountID: account.id) }
+        },
     ]
 }
