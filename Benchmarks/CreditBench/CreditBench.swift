@@ -28,6 +28,8 @@ struct CreditBench {
         var ingestRows: Int?
         var registerRows: Int?
         var contentChars = 0
+        var http = false
+        var listings = 100_000
         while let arg = args.popFirst() {
             switch arg {
             case "--entities": entities = Int(args.popFirst() ?? "") ?? entities
@@ -39,9 +41,11 @@ struct CreditBench {
             case "--ingest": ingestRows = Int(args.popFirst() ?? "")
             case "--content-chars": contentChars = Int(args.popFirst() ?? "") ?? 0
             case "--register": registerRows = Int(args.popFirst() ?? "")
+            case "--http": http = true
+            case "--listings": listings = Int(args.popFirst() ?? "") ?? listings
             default:
                 print(
-                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL | --register N --database URL"
+                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL | --register N --database URL | --http [--entities N] [--listings N] --database URL"
                 )
                 return
             }
@@ -66,6 +70,14 @@ struct CreditBench {
         if let rows = registerRows {
             report.emit("## credit-bench: registration files of \(rows) entities on \(db.engine.rawValue) (\(url))")
             try await RegisterBench.run(&report, db: db, url: url, rows: rows, seed: seed)
+            await db.close()
+            return
+        }
+        if http {
+            report.emit("## credit-bench: HTTP on \(db.engine.rawValue) (\(url))")
+            let city = try await registry.countEntities()
+            if city < entities { try await fillCity(&report, registry: registry, entities: entities, seed: seed) }
+            try await HTTPBench.run(&report, db: db, stores: stores, entities: entities, listings: listings, seed: seed, logger: logger)
             await db.close()
             return
         }

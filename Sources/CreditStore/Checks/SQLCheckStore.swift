@@ -17,6 +17,10 @@ public struct SQLCheckStore: CheckStore {
     let listings: any ListingStore
     let log: any CreditLog
     let signer: CheckpointSigner
+    /// Checks answered at the same time are stored in one transaction.
+    let writer: GroupCommit
+
+    static let columns = ["id", "checked_at", "checker", "account_id", "scenario", "subject_key", "result", "request_id", "measures"]
 
     public init(
         database: CreditDatabase,
@@ -34,6 +38,7 @@ public struct SQLCheckStore: CheckStore {
         self.listings = listings
         self.log = log
         self.signer = signer
+        self.writer = GroupCommit(db: database, table: "credit_checks", columns: Self.columns)
     }
 
     public var receiptKey: (publicKey: String, keyId: String) { (signer.publicKey.base64EncodedString(), signer.keyID) }
@@ -121,15 +126,9 @@ public struct SQLCheckStore: CheckStore {
                 .integer(answer.measures.count + answer.incentives.count),
             ])
         }
-        // Durable before answered: the caller sees a receipt only once it is stored.
-        let stored = rows
-        try await db.transaction { _, bulk in
-            try await bulk.insert(
-                into: "credit_checks",
-                columns: ["id", "checked_at", "checker", "account_id", "scenario", "subject_key", "result", "request_id", "measures"],
-                rows: stored
-            )
-        }
+        // Durable before answered: the caller sees a receipt only once it is stored (with the checks of other callers
+        // meanwhile, in one transaction).
+        try await writer.write(rows)
         return results
     }
 

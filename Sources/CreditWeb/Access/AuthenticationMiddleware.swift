@@ -113,7 +113,7 @@ struct CSRFMiddleware: RouterMiddleware {
         if context.csrfToken == nil {
             if let existing = request.cookies[SessionCookies.csrf]?.value, existing.utf8.count == 64 {
                 context.csrfToken = existing
-            } else if [.get, .head].contains(request.method) {
+            } else if [.get, .head].contains(request.method), Self.isPage(request.uri.path) {
                 newCookie = Self.randomToken()
                 context.csrfToken = newCookie
             }
@@ -134,9 +134,27 @@ struct CSRFMiddleware: RouterMiddleware {
         return response
     }
 
+    /// Whether a path may be a page with a form (only those get a visitor's CSRF cookie; a probe, a metrics scrape, a
+    /// static file or the API document never needs one).
+    static func isPage(_ path: String) -> Bool {
+        !(path.hasPrefix("/static/") || path == "/healthz" || path == "/metrics" || path.hasPrefix("/openapi."))
+    }
+
+    /// 32 random bytes in hexadecimal.
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for _ in 0..<4 {
+            var word = generator.next()
+            for _ in 0..<8 {
+                bytes.append(digits[Int(word & 0xF)])
+                bytes.append(digits[Int((word >> 4) & 0xF)])
+                word >>= 8
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Compares without stopping at the first difference, so timing does not reveal the token.

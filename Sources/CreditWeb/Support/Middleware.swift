@@ -107,22 +107,42 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
         }
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
             "request",
             metadata: [
                 "http.method": .string(request.method.rawValue), "http.path": .string(request.uri.path),
-                "http.status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.2f", ms)),
+                "http.status": .stringConvertible(response.status.code), "duration_ms": .string(Self.milliseconds(elapsed)),
             ]
         )
         return response
     }
+
+    /// A duration in milliseconds with two decimals ("18.68"), without `String(format:)`.
+    static func milliseconds(_ d: Duration) -> String {
+        let hundredths = d.components.seconds * 100_000 + d.components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + String(fraction)
+    }
 }
 
 /// The methods each address is served for, filled in once every route is added (the middleware that reads it is
-/// added before them, so that it answers ahead of sign-in, CSRF and the rate limit).
+/// added before them, so that it answers ahead of sign-in, CSRF and the rate limit). Asked on every request, so the
+/// shapes are kept by their number of components, with each one's methods sorted, and the common answer (one shape
+/// matches) allocates nothing beyond the split path.
 final class RouteMethods: Sendable {
-    private let table = Mutex<[(path: RouterPath, methods: [HTTPRequest.Method])]>([])
+    struct Shape: Sendable {
+        var elements: [RouterPath.Element]
+        /// Where a `**` stands, if anywhere: the shape matches any path at least this long.
+        var recursiveAt: Int?
+        var methods: [HTTPRequest.Method]
+    }
+
+    private struct Table: Sendable {
+        var byCount: [Int: [Shape]] = [:]
+        var recursive: [Shape] = []
+    }
+
+    private let table = Mutex(Table())
 
     func load(_ routes: [(path: RouterPath, method: HTTPRequest.Method)]) {
         var methods: [String: (path: RouterPath, methods: [HTTPRequest.Method])] = [:]
@@ -131,22 +151,44 @@ final class RouteMethods: Sendable {
             // The router answers HEAD wherever GET is (generated when it is built, after this table).
             if route.method == .get { methods[route.path.description]?.methods.append(.head) }
         }
-        table.withLock { $0 = methods.values.sorted { $0.path.description < $1.path.description } }
+        var loaded = Table()
+        for (path, served) in methods.values.sorted(by: { $0.path.description < $1.path.description }) {
+            let elements = Array(path.components)
+            let shape = Shape(
+                elements: elements,
+                recursiveAt: elements.firstIndex { $0.description == "**" },
+                methods: Set(served).sorted { $0.rawValue < $1.rawValue }
+            )
+            if shape.recursiveAt != nil { loaded.recursive.append(shape) } else { loaded.byCount[elements.count, default: []].append(shape) }
+        }
+        table.withLock { $0 = loaded }
     }
 
     /// The methods served at a path, in the order `Allow` lists them; empty when no route has its shape.
     func allowed(at path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        let methods = table.withLock { $0.filter { Self.matches($0.path.components, parts) }.flatMap(\.methods) }
-        return Set(methods).sorted { $0.rawValue < $1.rawValue }
+        return table.withLock { table in
+            var found: [HTTPRequest.Method]?
+            func add(_ shape: Shape) {
+                guard Self.matches(shape, parts) else { return }
+                if let first = found {
+                    found = Set(first + shape.methods).sorted { $0.rawValue < $1.rawValue }
+                } else {
+                    found = shape.methods
+                }
+            }
+            for shape in table.byCount[parts.count] ?? [] { add(shape) }
+            for shape in table.recursive { add(shape) }
+            return found ?? []
+        }
     }
 
-    static func matches(_ template: [RouterPath.Element], _ parts: [Substring]) -> Bool {
-        for (i, element) in template.enumerated() {
-            if element.description == "**" { return true }
+    static func matches(_ shape: Shape, _ parts: [Substring]) -> Bool {
+        for (i, element) in shape.elements.enumerated() {
+            if i == shape.recursiveAt { return true }
             guard i < parts.count, element ~= parts[i] else { return false }
         }
-        return template.count == parts.count
+        return shape.elements.count == parts.count
     }
 }
 
