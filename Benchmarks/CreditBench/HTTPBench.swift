@@ -38,7 +38,7 @@ enum HTTPBench {
         try script.write(to: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", file.path, base]
+        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "30s", "--latency", "-s", file.path, base]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -28,6 +28,8 @@ public protocol ListingStore: Sendable {
     /// What a check of `subject` reads: the subject, its entries (records of a record-fed list included) and those
     /// of the parties linked to it through a role open on `day`.
     func links(for subject: CheckSubject, on day: LocalDate) async throws -> SubjectLinks
+    /// The same for many subjects, in order (a store may read them together).
+    func links(for subjects: [CheckSubject], on day: LocalDate) async throws -> [SubjectLinks]
     /// Entries a department entered, newest first.
     func listings(departmentCode: String, limit: Int) async throws -> [Listing]
 }

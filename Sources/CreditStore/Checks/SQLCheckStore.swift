@@ -69,10 +69,8 @@ public struct SQLCheckStore: CheckStore {
                 throw requests.count == 1 ? error : CheckError(code: error.code, message: "第 \(i + 1) 项 / item \(i + 1): " + error.message)
             }
         }
-        var links: [SubjectLinks] = []
-        links.reserveCapacity(requests.count)
-        for (i, request) in requests.enumerated() {
-            let found = try await listings.links(for: request.subject, on: day)
+        let links = try await listings.links(for: requests.map(\.subject), on: day)
+        for (i, (request, found)) in zip(requests, links).enumerated() {
             if found.subject == nil, case .entity(let code) = request.subject {
                 let prefix = requests.count == 1 ? "" : "第 \(i + 1) 项 / item \(i + 1): "
                 throw CheckError(
@@ -81,7 +79,6 @@ public struct SQLCheckStore: CheckStore {
                         + "统一社会信用代码 \(code.rawValue) 未在本市登记，无法核查；请核对代码或到“信用中国”查询 / no entity \(code.rawValue) is registered here"
                 )
             }
-            links.append(found)
         }
         let checkpoint = try await log.latestCheckpoint()
         let logSize = try await db.read { sql in

@@ -12,50 +12,8 @@ extension SQLListingStore {
         return try await db.read { sql in
             switch subject {
             case .entity(let code):
-                guard
-                    let row = try await sql.raw("SELECT id, name, industry_division FROM entities WHERE code = \(bind: code.rawValue)").first()
-                else { return SubjectLinks(subject: nil, listings: [], links: []) }
-                let entityID = try row.decode(column: "id", as: Int.self)
-                let roles = try await sql.raw(
-                    """
-                    SELECT r.role, p.id, p.id_number_hmac, p.id_number_masked, p.name FROM entity_roles r JOIN persons p ON p.id = r.person_id
-                    WHERE r.entity_id = \(bind: entityID) AND r.starts_on <= \(bind: dayText) AND (r.ends_on IS NULL OR r.ends_on >= \(bind: dayText))
-                    ORDER BY r.id
-                    """
-                ).all().map { row in
-                    (
-                        role: PersonRole(rawValue: try row.decode(column: "role", as: String.self)),
-                        personID: try row.decode(column: "id", as: Int.self),
-                        hmac: try row.decode(column: "id_number_hmac", as: String.self),
-                        party: SubjectLinks.Party(
-                            code: nil,
-                            idNumberMasked: try row.decode(column: "id_number_masked", as: String.self),
-                            name: try row.decode(column: "name", as: String.self)
-                        )
-                    )
-                }
-                let own =
-                    try await Self.entries(keys: [code.rawValue], sql: sql)
-                    + Self.recordEntries(column: "subject_code", values: [code.rawValue], types: recordTypes, sql: sql)
-                let theirs = try await Self.entries(keys: roles.map(\.hmac), sql: sql)
-                let theirRecords = try await Self.recordEntries(
-                    column: "subject_person_id",
-                    values: roles.map(\.personID),
-                    types: recordTypes,
-                    sql: sql
-                )
-                let links = roles.compactMap { r -> SubjectLinks.Link? in
-                    guard let role = r.role else { return nil }
-                    let listings =
-                        theirs.filter { $0.key == r.hmac }.map(\.listing) + theirRecords.filter { $0.key == String(r.personID) }.map(\.listing)
-                    return SubjectLinks.Link(role: role, party: r.party, listings: listings)
-                }
-                return SubjectLinks(
-                    subject: SubjectLinks.Party(code: code.rawValue, idNumberMasked: nil, name: try row.decode(column: "name", as: String.self)),
-                    industry: try row.decode(column: "industry_division", as: String.self),
-                    listings: own.map(\.listing),
-                    links: links
-                )
+                return try await Self.entityLinks([code.rawValue], day: dayText, recordTypes: recordTypes, sql: sql)[code.rawValue]
+                    ?? SubjectLinks(subject: nil, listings: [], links: [])
             case .person(let number):
                 let hmac = hmac!
                 let person = try await sql.raw("SELECT id, name FROM persons WHERE id_number_hmac = \(bind: hmac)").first()
@@ -98,6 +56,86 @@ extension SQLListingStore {
                 )
             }
         }
+    }
+
+    /// What checks of many subjects read, with the entities' reads done together (a bid opening checks every bidder
+    /// at once): a handful of queries for the whole batch instead of a handful per subject.
+    public func links(for subjects: [CheckSubject], on day: LocalDate) async throws -> [SubjectLinks] {
+        let codes = subjects.compactMap { subject -> String? in if case .entity(let code) = subject { code.rawValue } else { nil } }
+        guard codes.count > 1 else {
+            var out: [SubjectLinks] = []
+            for subject in subjects { out.append(try await links(for: subject, on: day)) }
+            return out
+        }
+        let types = try await listTypes.versions().inForce(on: day)
+        let recordTypes = types.types.filter { $0.recordCategory != nil }
+        var byCode: [String: SubjectLinks] = [:]
+        for chunk in Array(Set(codes)).chunked(500) {
+            let found = try await db.read { sql in
+                try await Self.entityLinks(Array(chunk), day: day.description, recordTypes: recordTypes, sql: sql)
+            }
+            byCode.merge(found) { a, _ in a }
+        }
+        var out: [SubjectLinks] = []
+        for subject in subjects {
+            switch subject {
+            case .entity(let code): out.append(byCode[code.rawValue] ?? SubjectLinks(subject: nil, listings: [], links: []))
+            case .person: out.append(try await links(for: subject, on: day))
+            }
+        }
+        return out
+    }
+
+    /// The links of entities by credit code (absent: not registered), read in five queries whatever their number.
+    static func entityLinks(_ codes: [String], day: String, recordTypes: [ListType], sql: any SQLDatabase) async throws -> [String: SubjectLinks] {
+        let entities = try await sql.raw("SELECT id, code, name, industry_division FROM entities WHERE \(sql.oneOf("code", codes))").all().map {
+            (
+                id: try $0.decode(column: "id", as: Int.self), code: try $0.decode(column: "code", as: String.self),
+                name: try $0.decode(column: "name", as: String.self), industry: try $0.decode(column: "industry_division", as: String.self)
+            )
+        }
+        guard !entities.isEmpty else { return [:] }
+        let roles = try await sql.raw(
+            """
+            SELECT r.entity_id, r.role, p.id, p.id_number_hmac, p.id_number_masked, p.name FROM entity_roles r JOIN persons p ON p.id = r.person_id
+            WHERE \(sql.oneOf("r.entity_id", entities.map(\.id))) AND r.starts_on <= \(bind: day) AND (r.ends_on IS NULL OR r.ends_on >= \(bind: day))
+            ORDER BY r.id
+            """
+        ).all().map { row in
+            (
+                entityID: try row.decode(column: "entity_id", as: Int.self),
+                role: PersonRole(rawValue: try row.decode(column: "role", as: String.self)),
+                personID: try row.decode(column: "id", as: Int.self),
+                hmac: try row.decode(column: "id_number_hmac", as: String.self),
+                party: SubjectLinks.Party(
+                    code: nil,
+                    idNumberMasked: try row.decode(column: "id_number_masked", as: String.self),
+                    name: try row.decode(column: "name", as: String.self)
+                )
+            )
+        }
+        let listings = try await entries(keys: entities.map(\.code) + roles.map(\.hmac), sql: sql)
+        let records =
+            try await recordEntries(column: "subject_code", values: entities.map(\.code), types: recordTypes, sql: sql)
+            + recordEntries(column: "subject_person_id", values: Array(Set(roles.map(\.personID))), types: recordTypes, sql: sql)
+        let listingsByKey = Dictionary(grouping: listings, by: \.key)
+        let recordsByKey = Dictionary(grouping: records, by: \.key)
+        let rolesByEntity = Dictionary(grouping: roles, by: \.entityID)
+        var out: [String: SubjectLinks] = [:]
+        for e in entities {
+            let links = (rolesByEntity[e.id] ?? []).compactMap { r -> SubjectLinks.Link? in
+                guard let role = r.role else { return nil }
+                let theirs = (listingsByKey[r.hmac] ?? []).map(\.listing) + (recordsByKey[String(r.personID)] ?? []).map(\.listing)
+                return SubjectLinks.Link(role: role, party: r.party, listings: theirs)
+            }
+            out[e.code] = SubjectLinks(
+                subject: SubjectLinks.Party(code: e.code, idNumberMasked: nil, name: e.name),
+                industry: e.industry,
+                listings: (listingsByKey[e.code] ?? []).map(\.listing) + (recordsByKey[e.code] ?? []).map(\.listing),
+                links: links
+            )
+        }
+        return out
     }
 
     /// The entries of the subjects with these keys (credit codes or identity-number HMACs), with each one's key.

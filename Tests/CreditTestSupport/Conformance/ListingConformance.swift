@@ -73,7 +73,8 @@ public enum ListingConformance {
         PortBehaviour(
             "an entity whose legal representative is a court's dishonest debtor is hit in procurement through that person, until the term ends or the court deletes the entry"
         ) { world in
-            let item = try await world.seed(3)[0]
+            let seeded = try await world.seed(3)
+            let item = seeded[0]
             let person = legalRepresentative(item)
             let entity = CheckSubject.entity(item.entity.code)
             #expect(try await check(world, entity, "government-procurement").answer.result == CheckAnswer.noListings)
@@ -95,6 +96,16 @@ public enum ListingConformance {
             #expect(hit.listings.first?.until == "2027-11-19")
             #expect(hit.measures.map(\.code) == ["procurement-exclusion-related"], "the measure whose basis reaches the representative")
             #expect(hit.measures.first?.via == ["legal-representative"])
+            // Checked in a batch (the entities read together), the same answers, in order.
+            let other = seeded[2].entity.code
+            let batch = try await world.stores.checks.check(
+                [entity, .entity(other)].map { CheckRequest(subject: $0, scenario: "government-procurement", purpose: "开标") },
+                checker: "审批员",
+                accountID: nil,
+                requestID: nil
+            ).map(\.answer)
+            #expect(batch.map(\.result) == [CheckAnswer.listed, CheckAnswer.noListings])
+            #expect(batch[0].listings == hit.listings && batch[0].measures == hit.measures)
             // The person is hit directly, and in public office.
             let direct = try await check(world, .person(person.idNumber), "public-office").answer
             #expect(direct.listings.map(\.via) == ["self"])
