@@ -21,7 +21,15 @@ enum HTTPBench {
     }
 
     /// Runs wrk against `base` with a Lua script (the paths it cycles through, headers, an optional POST body).
-    static func wrk(_ base: String, paths: [String], headers: [String: String] = [:], body: String? = nil, connections: Int = 32, threads: Int = 2, seconds: Int = 10)
+    static func wrk(
+        _ base: String,
+        paths: [String],
+        headers: [String: String] = [:],
+        body: String? = nil,
+        connections: Int = 32,
+        threads: Int = 2,
+        seconds: Int = 10
+    )
         throws -> Run
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("credit-bench-wrk-\(UUID().uuidString)")
@@ -107,23 +115,36 @@ enum HTTPBench {
         var rng = SplitMix64(seed: 11)
         let step = max(entities / count, 1)
         let codes = (0..<2000).map { n in
-            n % 10 == 0 ? city.item(at: (rng.below(direct) * step) % entities).entity.code.rawValue : city.item(at: rng.below(entities)).entity.code.rawValue
+            n % 10 == 0
+                ? city.item(at: (rng.below(direct) * step) % entities).entity.code.rawValue : city.item(at: rng.below(entities)).entity.code.rawValue
         }
         return (codes, count)
     }
 
-    static func run(_ report: inout Report, db: CreditDatabase, stores: CreditStores, entities: Int, listings: Int, seed: UInt64, logger: Logger)
+    static func run(
+        _ report: inout Report,
+        db: CreditDatabase,
+        stores: CreditStores,
+        entities: Int,
+        listings: Int,
+        seed: UInt64,
+        logger: Logger
+    )
         async throws
     {
         let (codes, listed) = try await Self.listings(db: db, entities: entities, count: listings, seed: seed)
         let account = try await stores.accounts.createAccount(name: "bench approver", role: .approver, departmentCode: nil, entityCode: nil)
         let token = try await stores.accounts.issueToken(accountID: account.id, expiresAt: nil).token
         let auth = ["Authorization": "Bearer \(token)"]
-        let bare = Application(router: {
-            let router = Router()
-            router.get("/") { _, _ in "ok" }
-            return router
-        }(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let bare = Application(
+            router: {
+                let router = Router()
+                router.get("/") { _, _ in "ok" }
+                return router
+            }(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            logger: logger
+        )
         let platform = try await buildApplication(
             configuration: AppConfiguration(port: 0, checkpointInterval: nil, anonymousRequestsPerMinute: nil, reloadInterval: nil),
             dependencies: AppDependencies(stores: stores),
