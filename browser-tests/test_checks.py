@@ -79,6 +79,8 @@ def test_an_approver_checks_bidders_prints_and_anyone_verifies_the_receipt(serve
     assert results[0].find_elements(By.CLASS_NAME, "check-listed") and "限制参加政府采购活动" in results[0].text
     assert results[1].find_elements(By.CLASS_NAME, "check-clean") and "未被列入任何名单" in results[1].text
     screenshots(browser, "53-checks")
+    assert "经 legal-representative" not in results[0].text and results[0].find_elements(By.CLASS_NAME, "check-listings")
+    assert browser.find_element(By.ID, "print-button").is_displayed()
     # Printed: the form goes, the results and receipts stay.
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not browser.find_element(By.ID, "check-form").is_displayed()

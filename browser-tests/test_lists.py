@@ -2,11 +2,12 @@
 loads a new version on the same page."""
 import datetime
 import json
+import re
 
 import requests
 from selenium.webdriver.common.by import By
 
-from test_auth_pages import PASSWORD, _office_account, _sign_in
+from test_auth_pages import PASSWORD, _cli, _office_account, _sign_in
 
 
 def test_the_lists_page_shows_every_list_with_its_basis(server, browser, screenshots):
@@ -67,3 +68,48 @@ def test_the_credit_office_loads_a_new_version_on_the_page(server, browser, scre
     later = requests.get(server["base"] + "/api/v1/lists", params={"on": start}, timeout=10).json()
     assert next(t for t in later["items"] if t["code"] == "major-tax-violator")["validityMonths"] == 24
     screenshots(browser, "52-lists-loaded")
+
+
+def test_a_department_lists_an_entity_on_its_page_and_the_public_sees_it_until_revoked(server, browser, screenshots):
+    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
+    market = next(d["code"] for d in departments if "市场监督管理" in d["name"])
+    created = _cli(server, "accounts", "create", "--role", "department", "--name", "市场监管科员", "--department", market)
+    assert created.returncode == 0, created.stderr
+    account = re.search(r"账户 (\d+)", created.stdout).group(1)
+    assert _cli(server, "accounts", "password", "--account", account, "--login", "market.lists", stdin=PASSWORD + "\n").returncode == 0
+    codes = [e["code"] for e in requests.get(server["base"] + "/api/v1/entities", params={"q": "济南"}, timeout=10).json()["items"]]
+    code = next(c for c in codes if not requests.get(server["base"] + f"/api/v1/entities/{c}/listings", timeout=10).json()["items"])
+
+    browser.delete_all_cookies()
+    _sign_in(browser, server, "market.lists", PASSWORD)
+    assert "market.lists" in browser.find_element(By.ID, "account-link").text or "市场监管科员" in browser.find_element(By.ID, "account-link").text
+    browser.find_element(By.ID, "listings-link").click()
+    # Only the lists this department keeps are offered.
+    offered = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#listing-list option")]
+    assert offered == ["market-serious-violator", "food-safety-ban"]
+    browser.find_element(By.ID, "listing-code").send_keys(code)
+    browser.find_element(By.ID, "listing-number").send_keys("济市监严列〔2026〕页面1号")
+    browser.find_element(By.ID, "listing-reason").send_keys("提供虚假材料取得许可，被吊销许可证")
+    browser.find_element(By.ID, "listing-basis").send_keys("《市场监督管理严重违法失信名单管理办法》第二条")
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    for field, day in (("listing-notice", today - datetime.timedelta(days=7)), ("listing-start", today)):
+        browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, field), day.isoformat())
+    browser.find_element(By.ID, "listing-button").click()
+    assert "已列入" in browser.find_element(By.ID, "listings-done").text
+    row = browser.find_element(By.CSS_SELECTOR, "#listings-table tbody tr")
+    assert code in row.text and "有效" in row.text
+    screenshots(browser, "57-department-listings")
+
+    # The public sees it on the entity's page.
+    browser.get(server["base"] + f"/entities/{code}")
+    assert "市场监督管理严重违法失信名单" in browser.find_element(By.ID, "entity-listings").text
+    screenshots(browser, "58-entity-listed")
+    # Revoked (the decision annulled on review): gone from the page, kept as a version.
+    browser.get(server["base"] + "/listings")
+    form = browser.find_element(By.CSS_SELECTOR, "#listings-table .listing-end")
+    form.find_element(By.CSS_SELECTOR, "select[name=outcome] option[value=revoked]").click()
+    form.find_element(By.NAME, "reason").send_keys("行政复议撤销列入决定")
+    form.find_element(By.TAG_NAME, "button").click()
+    assert "撤销" in browser.find_element(By.ID, "listings-done").text
+    browser.get(server["base"] + f"/entities/{code}")
+    assert browser.find_elements(By.ID, "entity-no-listings")

@@ -229,7 +229,7 @@ public func buildRouter(
         CalendarController(dependencies: dependencies, pages: pages),
         CatalogController(dependencies: dependencies, pages: pages),
         ListController(dependencies: dependencies, pages: pages),
-        ListingController(dependencies: dependencies),
+        ListingController(dependencies: dependencies, pages: pages),
         SubscriptionController(dependencies: dependencies),
         CheckController(dependencies: dependencies, pages: pages),
         RecordController(dependencies: dependencies, pages: pages),

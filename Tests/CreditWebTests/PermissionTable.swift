@@ -23,6 +23,9 @@ enum PermissionTable {
         GET /catalog                               ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /lists                                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         POST /lists                                ·    ✓      ✓    ·    ·    ·      ·    ·
+        GET /listings                              ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /listings                             ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /listings/{id}/end                    ·    ·      ·    ✓    ·    ·      ·    ·
         GET /checks                                ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /checks                               ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /checks/{id}                           ·    ✓      ✓    ·    ·    ✓      ·    ·

@@ -38,7 +38,7 @@ extension CheckController {
         } catch let error as APIError {
             return try await render(context, form: form, extra: ["problems": [error.message]], status: error.status)
         }
-        return try await render(context, form: form, extra: ["results": results.map(Self.view)])
+        return try await render(context, form: form, extra: ["results": results.map(Self.view), "hasResults": !results.isEmpty])
     }
 
     /// One check as the page shows it.
@@ -61,6 +61,7 @@ extension CheckController {
                     "industries": e.industries?.joined(separator: "、") ?? false,
                 ]
             },
+            "hasListings": !a.listings.isEmpty,
             "measures": a.measures.map(Self.measureView),
             "incentives": a.incentives.map(Self.measureView),
             "hasMeasures": !a.measures.isEmpty,

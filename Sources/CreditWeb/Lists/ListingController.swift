@@ -7,6 +7,7 @@ import Hummingbird
 /// measures catalogue; and the public disclosure of an entity's entries (persons masked).
 struct ListingController: AreaRoutes {
     let dependencies: AppDependencies
+    let pages: PageRenderer
 
     func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
         api.post("listings", .roles([.department]), use: enter)
@@ -15,6 +16,9 @@ struct ListingController: AreaRoutes {
         api.post("listings/{id}/end", .roles([.department, .creditOffice]), use: end)
         api.get("measures", .everyone, use: measures)
         api.get("entities/{code}/listings", .everyone, use: entityListings)
+        routes.get("listings", .roles([.department]), use: listingsPage)
+        routes.post("listings", .roles([.department]), use: enterOnPage)
+        routes.post("listings/{id}/end", .roles([.department]), use: endOnPage)
     }
 
     /// An entry as the API shows it, with its state today.

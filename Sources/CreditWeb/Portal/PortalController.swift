@@ -155,7 +155,19 @@ struct PortalController: AreaRoutes {
         let names =
             RegistrationAuthorityTable.standard.names(authority: code.registrationAuthority, category: code.entityCategory) ?? ("", "")
         let groups = try await recordGroups(code: code)
+        // The entries in force on public lists, its own and those reaching it through its people (persons masked).
+        let today = dependencies.clock.today()
+        let types = try await dependencies.listTypes.versions().inForce(on: today)
+        let listings = ListingController.disclosed(try await dependencies.listings.links(for: .entity(code), on: today), types: types, today: today)
+            .map { l -> [String: Any] in
+                [
+                    "listName": l.listName ?? l.list, "black": l.kind != "red", "documentNumber": l.documentNumber, "startsOn": l.startsOn,
+                    "endsOn": l.endsOn ?? "以决定为准", "reason": l.reason,
+                    "via": l.via.flatMap { PersonRole(rawValue: $0)?.label }.map { "经\($0)：\(l.subjectName) \(l.subjectIdNumber ?? "")" } ?? "本主体",
+                ]
+            }
         let ctx: [String: Any] = [
+            "listings": listings, "hasListings": !listings.isEmpty,
             "code": e.code.rawValue, "name": e.name, "formerNames": e.formerNames.joined(separator: "、"), "hasFormerNames": !e.formerNames.isEmpty,
             "kind": e.kind.label, "status": e.status.label, "operating": e.status == .operating,
             "region": tables.region(e.regionCode)?.name ?? e.regionCode, "regionCode": e.regionCode,
