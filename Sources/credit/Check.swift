@@ -43,8 +43,6 @@ struct CheckCommand: AsyncParsableCommand {
                 requestID: nil
             )[0]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        print(try CanonicalJSON.text(result))
     }
 }

@@ -43,11 +43,7 @@ public struct SQLCheckStore: CheckStore {
 
     public var receiptKey: (publicKey: String, keyId: String) { (signer.publicKey.base64EncodedString(), signer.keyID) }
 
-    static func canonical(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
-    }
+    static func canonical(_ value: some Encodable) throws -> Data { try CanonicalJSON.encode(value) }
 
     static func digest(_ answer: CheckAnswer) throws -> String {
         "sha256:" + Hex.encode(Data(SHA256.hash(data: try canonical(answer))))

@@ -84,11 +84,7 @@ public struct SQLListingStore: ListingStore {
             )
         }
 
-        var text: String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try! encoder.encode(self), as: UTF8.self)
-        }
+        var text: String { try! CanonicalJSON.text(self) }
     }
 
     /// The bytes the log hashes for a version.

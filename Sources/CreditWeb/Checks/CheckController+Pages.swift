@@ -45,8 +45,6 @@ extension CheckController {
     static func view(_ result: CheckResult) -> [String: Any] {
         let a = result.answer
         let r = result.receipt
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return [
             "checkId": a.checkId,
             "checkedAt": BeijingTime.minute(a.checkedAt),
@@ -75,7 +73,7 @@ extension CheckController {
             "digest": r.answerDigest,
             "keyId": r.keyId,
             "signature": r.signature ?? "",
-            "json": String(decoding: (try? encoder.encode(result)) ?? Data(), as: UTF8.self),
+            "json": (try? CanonicalJSON.text(result)) ?? "",
         ]
     }
 
@@ -140,9 +138,7 @@ extension CheckController {
             )
             return verificationPage(outcome, document: "", context: context, status: .notFound)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return verificationPage(try await dependencies.checks.verify(document: try encoder.encode(stored)), document: "", context: context)
+        return verificationPage(try await dependencies.checks.verify(document: try CanonicalJSON.encode(stored)), document: "", context: context)
     }
 
     func verificationPage(_ v: ReceiptVerification, document: String, context: CreditRequestContext, status: HTTPResponse.Status = .ok) -> Response {

@@ -37,12 +37,10 @@ struct CheckController: AreaRoutes {
 
     /// JSON bytes as the platform signs them (sorted keys, unescaped), so that what a caller stores verifies as it is.
     static func canonicalResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
+        Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value)))
+            body: .init(byteBuffer: ByteBuffer(bytes: try CanonicalJSON.encode(value)))
         )
     }
 

@@ -56,9 +56,7 @@ struct WebhookService: Service {
                 }
                 continue
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = try encoder.encode(ChangePage(items: items, next: page.next))
+            let body = try CanonicalJSON.encode(ChangePage(items: items, next: page.next))
             let (signature, keyID) = try subscriptions.sign(body)
             var request = HTTPClientRequest(url: url)
             request.method = .POST
