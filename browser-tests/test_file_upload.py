@@ -154,6 +154,42 @@ def test_the_registering_department_uploads_a_registration_file_and_fixes_a_row(
     assert requests.get(f"{server['base']}/api/v1/entities/{new}", timeout=10).json()["name"] == "济南浏览器登记有限公司"
 
 
+def test_a_department_uploads_its_listing_decisions_and_fixes_a_refused_row(server, browser, screenshots, gb18030_file):
+    _clerk(server, "市场监督管理", "名单科员", "market.listfile")
+    codes = [e["code"] for e in requests.get(server["base"] + "/api/v1/entities", params={"q": "济南"}, timeout=10).json()["items"]]
+    clean = [c for c in codes if not requests.get(f"{server['base']}/api/v1/entities/{c}/listings", timeout=10).json()["items"]][:2]
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    notice = today - datetime.timedelta(days=7)
+    text = (
+        "名单代码,统一社会信用代码,身份证号码,自然人姓名,列入决定文书号,列入事由,列入依据,列入日期,届满日期,告知送达日期,禁入行业\n"
+        f"market-serious-violator,{clean[0]},,,济市监严〔2026〕文件1号,提供虚假材料,《市场监督管理严重违法失信名单管理办法》第二条,"
+        f"{today.year}/{today.month}/{today.day},,{notice.year}年{notice.month}月{notice.day}日,\n"
+        f"market-serious-violator,{clean[1]},,,济市监严〔2026〕文件2号,拒不履行,《市场监督管理严重违法失信名单管理办法》第二条,{today},,,\n"
+    )
+    path = gb18030_file("列入决定-GB18030.csv", text)
+
+    _sign_in_and_open_imports(server, browser, "market.listfile")
+    Select(browser.find_element(By.ID, "import-category")).select_by_value("listing")
+    browser.find_element(By.ID, "import-file").send_keys(path)
+    result = _submit_upload(browser)
+    assert "新增 1" in result and "退回 1" in result, result
+    screenshots(browser, "59-listing-file-uploaded")
+    listed = requests.get(f"{server['base']}/api/v1/entities/{clean[0]}/listings", timeout=10).json()["items"]
+    assert [l["documentNumber"] for l in listed] == ["济市监严〔2026〕文件1号"]
+
+    # The second row was refused for want of prior notice; the clerk adds the day it was served.
+    browser.find_element(By.ID, "import-rejections").click()
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "article.rejection") if "列入名单决定" in r.text)
+    assert "第 3 行" in row.text and "告知" in row.text
+    row.find_element(By.CSS_SELECTOR, "input[name=noticeServedOn]").send_keys(notice.isoformat())
+    screenshots(browser, "60-listing-row-correcting")
+    row.find_element(By.CSS_SELECTOR, "form.correction button").click()
+    assert "第 3 行已改正并入库" in browser.find_element(By.ID, "rejections-notice").text
+
+    browser.get(f"{server['base']}/entities/{clean[1]}")
+    assert "市场监督管理严重违法失信名单" in browser.find_element(By.ID, "entity-listings").text
+
+
 def test_a_file_in_the_departments_own_columns_is_mapped_once_and_the_next_imports_without_asking(server, browser, screenshots, gb18030_file):
     _clerk(server, "交通运输", "交通报送员", "transport.clerk")
     entities = requests.get(server["base"] + "/api/v1/entities", params={"q": "有限公司", "size": 2}, timeout=10).json()["items"]

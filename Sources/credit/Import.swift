@@ -94,6 +94,7 @@ struct Import: AsyncParsableCommand {
                 catalogue: catalogue,
                 registry: stores.registry,
                 records: stores.records,
+                listings: stores.listings,
                 tables: .standard,
                 today: today,
                 source: "cli",

@@ -451,12 +451,14 @@ extension SQLRecordStore {
         }
     }
 
-    /// What identifies a refused row's document, as sent: its document number, or for a registration its credit
-    /// code; nil when the category is unknown or the value unreadable.
+    /// What identifies a refused row's document, as sent: its document number (a catalogue record's, a listing
+    /// decision's), or for a registration its credit code; nil when the category is unknown or the value unreadable.
     static func documentNumber(_ fields: [String: String], category: String, catalogue: Catalogue) -> String? {
         let number: String?
         if category == EntityRegistration.category {
             number = fields["code"]?.trimmingASCIIWhitespace().uppercased()
+        } else if category == ListingRequest.category {
+            number = fields["documentNumber"]?.trimmingASCIIWhitespace()
         } else {
             number = catalogue.category(category) == nil ? nil : fields["documentNumber"]?.trimmingASCIIWhitespace()
         }

@@ -54,7 +54,7 @@ extension ImportController {
         FieldDTO(name: field.name, label: field.label, required: field.required)
     }
 
-    /// The fields of a category's files, or 404 for a category that is neither the catalogue's nor registration.
+    /// The fields of a category's files, or 404 for a category no file has (see ``FileImport/form(category:catalogue:)``).
     func mappingFields(_ context: CreditRequestContext) throws -> (category: String, fields: [Catalogue.Field]) {
         guard let category = context.parameters.get("category"),
             let fields = FileImport.fields(category: category, catalogue: dependencies.catalogue)

@@ -92,12 +92,12 @@ struct ImportController: AreaRoutes {
         guard let job = try? JSONDecoder().decode(NewJob.self, from: Data(body.readableBytesView)) else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：{\"category\", \"encoding\", \"filename\", \"size\"}")
         }
-        guard dependencies.catalogue.category(job.category) != nil || job.category == EntityRegistration.category else {
+        guard FileImport.form(category: job.category, catalogue: dependencies.catalogue) != nil else {
             throw APIError(
                 .badRequest,
                 code: "unknown_category",
                 message:
-                    "类别“\(job.category.prefix(40))”不在信用信息目录中（主体登记文件用 registration） / not a category of the catalogue (registration files: registration)"
+                    "类别“\(job.category.prefix(40))”不在信用信息目录中（主体登记文件用 registration，列入名单决定用 listing） / not a category of the catalogue (registration files: registration; listing decisions: listing)"
             )
         }
         guard job.filename?.containsControlCharacter != true else { throw APIError.controlCharacter(zh: "文件名", en: "the file name") }
@@ -142,6 +142,7 @@ struct ImportController: AreaRoutes {
             catalogue: dependencies.catalogues.inForce(on: today),
             registry: dependencies.registry,
             records: dependencies.records,
+            listings: dependencies.listings,
             tables: dependencies.tables,
             today: today,
             source: "file",
@@ -233,15 +234,11 @@ struct ImportController: AreaRoutes {
         _ = try QueryParameters(request, allowed: [])
         let categories =
             dependencies.catalogue.categories.map { ["code": $0.code, "name": $0.name, "selected": $0.code == "penalty"] }
-            + [["code": EntityRegistration.category, "name": EntityRegistration.title + "（登记机关报送）", "selected": false]]
+            + FileImport.otherForms.map { ["code": $0.code, "name": $0.name, "selected": false] }
         guard let department = context.principal?.departmentCode else { throw APIError.notFound("部门", "the department") }
         let catalogue = dependencies.catalogue
         let jobs = try await dependencies.imports.recent(departmentCode: department, limit: Self.recentOnPage).map {
-            let code = $0.category
-            return Self.jobRow(
-                $0,
-                categoryName: code == EntityRegistration.category ? EntityRegistration.title : catalogue.category(code)?.name ?? code
-            )
+            Self.jobRow($0, categoryName: FileImport.form(category: $0.category, catalogue: catalogue)?.name ?? $0.category)
         }
         return pages.page(
             "imports",
@@ -296,7 +293,10 @@ struct ImportController: AreaRoutes {
             let form = correctionForm(r)
             let known = form?.fields ?? []
             let errors = (problems[r.id] ?? r.problems).map { p -> [String: Any] in
-                ["field": known.first { $0.name == p.field }?.label ?? p.field, "message": p.message, "value": p.value ?? ""]
+                [
+                    "field": known.first { $0.name == p.field }?.label ?? p.field, "hasField": !p.field.isEmpty, "message": p.message,
+                    "value": p.value ?? "",
+                ]
             }
             let fields = known.map { f -> [String: Any] in
                 // Filled without control characters: the browser would send U+0000 back as U+FFFD, to be stored.
@@ -338,6 +338,9 @@ struct ImportController: AreaRoutes {
         }
         if form.code == EntityRegistration.category {
             return try await correctRegistration(rejection, fields: fields, department: department, context: context)
+        }
+        if form.code == ListingRequest.category {
+            return try await correctListing(rejection, fields: fields, department: department, context: context)
         }
         let submission = RecordSubmission(category: form.code, fields: fields, changeReason: "退回后改正 / corrected after rejection")
         // A row of a file corrected keeps the file's leniency for legacy codes; one sent over the API does not.
@@ -385,15 +388,27 @@ struct ImportController: AreaRoutes {
         return try await resolved(rejection, department: department)
     }
 
-    /// What a rejected row is shown and corrected as: its catalogue category, or a registration (the registry's
-    /// fields). A row whose category was not kept (refused before rows kept it) is shown as a penalty.
-    func correctionForm(_ rejection: Rejection) -> (code: String, name: String, fields: [Catalogue.Field])? {
-        if rejection.category == EntityRegistration.category {
-            return (EntityRegistration.category, EntityRegistration.title, EntityRegistration.fileFields)
+    /// A rejected row of a listing file, corrected on the page: the same checks as `POST /api/v1/listings`.
+    func correctListing(_ rejection: Rejection, fields: [String: String], department: String, context: CreditRequestContext) async throws -> Response
+    {
+        do {
+            _ = try await dependencies.listings.enter(
+                try ListingRequest(flat: fields).parse(),
+                departmentCode: department,
+                by: context.principal?.name
+            )
+        } catch let error as ListError {
+            let problem = FieldProblem(field: "", value: nil, code: error.code, message: error.message)
+            return try await rejections(context, notice: nil, problems: [rejection.id: [problem]], status: .badRequest)
         }
-        guard let category = rejection.category.flatMap({ dependencies.catalogue.category($0) }) ?? dependencies.catalogue.category("penalty")
-        else { return nil }
-        return (category.code, category.name, category.fields)
+        return try await resolved(rejection, department: department)
+    }
+
+    /// What a rejected row is shown and corrected as: its catalogue category, a registration or a listing decision.
+    /// A row whose category was not kept (refused before rows kept it) is shown as a penalty.
+    func correctionForm(_ rejection: Rejection) -> (code: String, name: String, fields: [Catalogue.Field])? {
+        FileImport.form(category: rejection.category ?? "penalty", catalogue: dependencies.catalogue)
+            ?? FileImport.form(category: "penalty", catalogue: dependencies.catalogue)
     }
 
     /// Takes a corrected row out of the queue and goes back to it, saying which row was fixed.

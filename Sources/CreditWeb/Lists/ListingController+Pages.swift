@@ -11,21 +11,7 @@ extension ListingController {
 
     /// `POST /listings`: the form entered as `POST /api/v1/listings` enters it.
     @Sendable func enterOnPage(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        let form = context.form
-        func text(_ name: String) -> String? { form[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
-        let input = ListingRequest(
-            list: text("list"),
-            subjectCode: text("subjectCode")?.uppercased(),
-            subjectIdNumber: text("subjectIdNumber")?.uppercased(),
-            subjectName: text("subjectName"),
-            documentNumber: text("documentNumber"),
-            reason: text("reason"),
-            basis: text("basis"),
-            startsOn: text("startsOn"),
-            endsOn: text("endsOn"),
-            noticeServedOn: text("noticeServedOn"),
-            industries: text("industries").map { $0.split(whereSeparator: { ",，、 ".contains($0) }).map(String.init) }
-        )
+        let input = ListingRequest(flat: context.form)
         do {
             let outcome = try await dependencies.listings.enter(
                 try input.parse(),

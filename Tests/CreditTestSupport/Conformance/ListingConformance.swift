@@ -437,5 +437,53 @@ public enum ListingConformance {
             #expect(try await feed.dueWebhooks(now: now).isEmpty)
             await expectError("subscription_not_found") { try await feed.delete(id: subscription.id, accountID: account.id) }
         },
+        PortBehaviour("a listing file enters its rows through the listing checks, queues the refused ones, and sent again doubles nothing") { world in
+            let seeded = try await world.seed(2)
+            let (a, b) = (seeded[0].entity.code.rawValue, seeded[1].entity.code.rawValue)
+            let header = "名单代码,统一社会信用代码,身份证号码,自然人姓名,列入决定文书号,列入事由,列入依据,列入日期,届满日期,告知送达日期,禁入行业\n"
+            let fixed = "market-serious-violator,\(a),,,济市监严〔2026〕15号,拒不履行,办法第二条,2026-11-26,,2026-11-25,\n"
+            let file =
+                header + "market-serious-violator,\(a),,,济市监严〔2026〕11号,拒不履行,办法第二条,2026/11/26,,2026年11月25日,\n"
+                + "food-safety-ban,\(b),,,济市监禁〔2026〕12号,食品安全,《食品安全法》第一百三十五条,2026-11-26,,2026-11-25,14、62\n"
+                + "major-tax-violator,\(a),,,济市监严〔2026〕14号,偷税,税收征管法,2026-11-26,,2026-11-25,\n"
+                + fixed.replacingOccurrences(of: "2026-11-25", with: "")
+            let importer = ListingImporter(
+                listings: world.stores.listings,
+                records: world.stores.records,
+                departmentCode: market,
+                source: "file",
+                batchSize: 2
+            )
+            func run(_ text: String) async throws -> ImportSummary {
+                try await importer.run(
+                    AsyncStream {
+                        $0.yield(Array(text.utf8))
+                        $0.finish()
+                    },
+                    encoding: .auto
+                )
+            }
+            let first = try await run(file)
+            #expect(first.rows == 4 && first.accepted == 2 && first.rejected == 2, "\(first)")
+            let entered = try await world.stores.listings.listings(departmentCode: market, limit: 10)
+            let ban = try #require(entered.first { $0.list == "food-safety-ban" })
+            #expect(ban.industries == ["14", "62"] && ban.endsOn == LocalDate("2031-11-25"), "a ban's industries split on 、, five years")
+            let serious = try #require(entered.first { $0.list == "market-serious-violator" })
+            #expect(serious.startsOn == ConformanceWorld.today && serious.noticeServedOn == LocalDate("2026-11-25"), "dates as files write them")
+            var queue = try await world.stores.records.rejections(departmentCode: market, limit: 10)
+            #expect(Set(queue.flatMap(\.problems).map(\.code)) == ["not_list_issuer", "notice_not_served"])
+            #expect(queue.allSatisfy { $0.category == ListingRequest.category } && Set(queue.map(\.position)) == [4, 5])
+
+            let again = try await run(file)
+            #expect(again.unchanged == 2 && again.rejected == 2 && again.accepted == 0, "\(again)")
+            #expect(try await world.stores.listings.listings(departmentCode: market, limit: 10).count == 2)
+            #expect(try await world.stores.records.rejections(departmentCode: market, limit: 10).count == 2, "not queued twice")
+
+            // The department sends the corrected decision: it is entered and leaves the queue.
+            #expect(try await run(header + fixed).accepted == 1)
+            queue = try await world.stores.records.rejections(departmentCode: market, limit: 10)
+            #expect(queue.map(\.documentNumber) == ["济市监严〔2026〕14号"])
+            #expect(try await world.stores.log.verify(publicKey: nil).ok)
+        },
     ]
 }
