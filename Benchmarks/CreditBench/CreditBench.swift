@@ -30,6 +30,7 @@ struct CreditBench {
         var contentChars = 0
         var http = false
         var listings = 100_000
+        var records = 5_000_000
         while let arg = args.popFirst() {
             switch arg {
             case "--entities": entities = Int(args.popFirst() ?? "") ?? entities
@@ -43,9 +44,10 @@ struct CreditBench {
             case "--register": registerRows = Int(args.popFirst() ?? "")
             case "--http": http = true
             case "--listings": listings = Int(args.popFirst() ?? "") ?? listings
+            case "--records": records = Int(args.popFirst() ?? "") ?? records
             default:
                 print(
-                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL | --register N --database URL | --http [--entities N] [--listings N] --database URL"
+                    "usage: credit-bench [--entities N] [--database URL] [--seed S] | --verify-leaves N --database URL | --ingest N [--content-chars C] --database URL | --register N --database URL | --http [--entities N] [--listings N] [--records N] --database URL"
                 )
                 return
             }
@@ -77,7 +79,17 @@ struct CreditBench {
             report.emit("## credit-bench: HTTP on \(db.engine.rawValue) (\(url))")
             let city = try await registry.countEntities()
             if city < entities { try await fillCity(&report, registry: registry, entities: entities, seed: seed) }
-            try await HTTPBench.run(&report, db: db, stores: stores, entities: entities, listings: listings, seed: seed, logger: logger)
+            try await HTTPBench.records(&report, db: db, entities: entities, count: records, seed: seed)
+            try await HTTPBench.run(
+                &report,
+                db: db,
+                stores: stores,
+                entities: entities,
+                records: records,
+                listings: listings,
+                seed: seed,
+                logger: logger
+            )
             await db.close()
             return
         }

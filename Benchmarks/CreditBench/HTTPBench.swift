@@ -65,6 +65,38 @@ enum HTTPBench {
         )
     }
 
+    /// Writes `count` published records (penalties and licences of the market regulator, five to an entity on
+    /// average) unless the database holds them, so that a check's record lookups run against a city-sized table.
+    static func records(_ report: inout Report, db: CreditDatabase, entities: Int, count: Int, seed: UInt64) async throws {
+        let existing = try await db.read { sql in
+            try await sql.raw("SELECT count(*) AS n FROM records").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        guard existing < count else { return report.emit("reused \(existing) records") }
+        let city = DemoCity(seed: seed)
+        let market = DemoCity.departments.first { $0.name.contains("市场监督管理") }!.code
+        let columns = [
+            "department_code", "category", "document_number", "version", "status", "subject_code", "subject_name", "matched", "decided_on",
+            "received_at", "due_by", "late", "delay_working_days", "severity", "content", "catalogue_version", "public_from", "public_until",
+            "updated_at",
+        ]
+        let now = Date().formatted(.iso8601)
+        let started = ContinuousClock.now
+        for chunkStart in stride(from: existing, to: count, by: 5000) {
+            let rows = (chunkStart..<min(chunkStart + 5000, count)).map { n -> [BulkValue] in
+                let item = city.item(at: (n &* 7919) % entities)
+                let penalty = n % 5 != 0
+                return [
+                    .text(market), .text(penalty ? "penalty" : "license"), .text("基准记〔2026〕\(n)号"), .integer(1), .text("active"),
+                    .text(item.entity.code.rawValue), .text(item.entity.name), .integer(1), .text("2026-01-05"), .text(now), .text("2026-01-14"),
+                    .integer(0), .integer(0), penalty ? .text("general") : .null, .text("{}"), .text("bench"), .text("2026-01-05"),
+                    penalty ? .text("2026-04-04") : .null, .text(now),
+                ]
+            }
+            try await db.transaction { _, bulk in try await bulk.insert(into: "records", columns: columns, rows: rows) }
+        }
+        report.emit("wrote \(count - existing) records in \(String(format: "%.0f", CreditBench.seconds(ContinuousClock.now - started))) s")
+    }
+
     /// Writes `count` entries of `market-serious-violator` on entities and a tenth of `dishonest-judgment-debtor` on
     /// their legal representatives, unless the database holds them; returns codes to check (a tenth of them listed).
     static func listings(db: CreditDatabase, entities: Int, count: Int, seed: UInt64) async throws -> (codes: [String], listed: Int) {
@@ -126,6 +158,7 @@ enum HTTPBench {
         db: CreditDatabase,
         stores: CreditStores,
         entities: Int,
+        records: Int,
         listings: Int,
         seed: UInt64,
         logger: Logger
@@ -174,7 +207,7 @@ enum HTTPBench {
                 ]
             }
         }
-        report.emit("\n### HTTP with keep-alive (wrk -t2 -c32 -d10s; \(entities) entities, \(listed) list entries)\n")
+        report.emit("\n### HTTP with keep-alive (wrk -t2 -c32 -d10s; \(entities) entities, \(records) records, \(listed) list entries)\n")
         report.emit("| route | requests/s | p50 | p99 | against the ceiling | errors |")
         report.emit("|---|---|---|---|---|---|")
         let ceiling = runs[0].1.requestsPerSecond

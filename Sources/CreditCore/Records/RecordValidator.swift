@@ -338,9 +338,7 @@ public enum RecordValidator {
         else {
             return .failure(RecordProblems(problems))
         }
-        let kinds = (content["punishmentKinds"] ?? "").split(whereSeparator: { "；;、,，".contains($0) }).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty }
+        let kinds = Self.punishmentKinds(content["punishmentKinds"])
         if let severity, category.field("punishmentKinds") != nil,
             let contradiction = rules.set(on: decidedOn)?.severityOfKinds?.contradiction(severity: severity, kinds: kinds)
         {
@@ -489,6 +487,11 @@ public enum RecordValidator {
             )
         }
         return nil
+    }
+
+    /// The kinds of a 处罚类别 text as departments write it (罚款；没收违法所得, 警告、罚款).
+    public static func punishmentKinds(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { "；;、,，".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYYY年M月D日`.
