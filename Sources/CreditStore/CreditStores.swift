@@ -33,6 +33,8 @@ public struct CreditStores: Sendable {
     public let checks: any CheckStore
     /// Linked systems' subscriptions to list changes and the feed.
     public let subscriptions: any SubscriptionStore
+    /// Credit repair cases.
+    public let repairs: any RepairStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -94,6 +96,7 @@ public struct CreditStores: Sendable {
                 signer: signer
             ),
             subscriptions: SQLSubscriptionStore(database: database, clock: clock, listTypes: listTypes, signer: signer),
+            repairs: SQLRepairStore(database: database, clock: clock, calendars: calendars, publication: rules, listTypes: listTypes),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

@@ -83,6 +83,7 @@ public struct AppDependencies: Sendable {
     public var checks: any CheckStore
     /// Subscriptions to list changes, and the feed.
     public var subscriptions: any SubscriptionStore
+    public var repairs: any RepairStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -110,6 +111,7 @@ public struct AppDependencies: Sendable {
         self.listings = stores.listings
         self.checks = stores.checks
         self.subscriptions = stores.subscriptions
+        self.repairs = stores.repairs
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -232,6 +234,7 @@ public func buildRouter(
         ListingController(dependencies: dependencies, pages: pages),
         SubscriptionController(dependencies: dependencies),
         CheckController(dependencies: dependencies, pages: pages),
+        RepairController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),
         TimelinessController(dependencies: dependencies, pages: pages),
         ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance),

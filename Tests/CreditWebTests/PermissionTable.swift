@@ -77,6 +77,10 @@ enum PermissionTable {
         GET /api/v1/feedback                       ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/feedback/overdue               ·    ✓      ✓    ·    ·    ·      ·    ·
         POST /api/v1/checks/verify                 ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /api/v1/repairs                       ·    ·      ·    ·    ·    ·      ✓    ·
+        GET /api/v1/repairs                        ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/repairs/{id}                   ·    ·      ✓    ✓    ·    ·      ✓    ·
+        POST /api/v1/repairs/{id}/decision         ·    ·      ·    ✓    ·    ·      ·    ·
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·

@@ -252,33 +252,38 @@ public struct SQLListingStore: ListingStore {
     }
 
     public func end(id: Int, _ ending: ListingPlan.Ending, departmentCode: String?, by: String?) async throws -> Listing {
-        let today = clock.today()
-        let now = Timestamp.string(clock.now())
+        let (today, now) = (clock.today(), Timestamp.string(clock.now()))
         return try await db.transaction { sql in
-            // One change of an entry at a time: the log's lock serialises them.
-            try await WriterLock.log.take(sql)
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns), subject_key FROM listings WHERE id = \(bind: id)").first()
-            else {
-                throw ListError(code: "listing_not_found", message: "没有编号为 \(id) 的列入 / no listing \(id)")
-            }
-            let current = try Self.listing(row)
-            if let departmentCode, departmentCode != current.departmentCode {
-                throw ListError(code: "not_list_issuer", message: "只有列入部门可以移出或撤销 / only the department that listed may end this listing")
-            }
-            let next = try ListingPlan.ending(current, ending, today: today)
-            try await sql.update("listings").set("status", to: SQLBind(next.status.rawValue)).set("ended_on", to: SQLBind(next.endedOn?.description))
-                .set("end_reason", to: SQLBind(next.endReason)).set("version", to: SQLBind(next.version)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(id)).run()
-            try await Self.writeVersion(
-                next,
-                id: id,
-                subjectKey: try row.decode(column: "subject_key", as: String.self),
-                by: by,
-                now: now,
-                sql: sql
-            )
-            return next
+            try await Self.end(id: id, ending, departmentCode: departmentCode, by: by, today: today, now: now, sql: sql)
         }
+    }
+
+    /// Ends an entry inside the caller's transaction (a repair approved ends its listings with its own writes).
+    static func end(
+        id: Int,
+        _ ending: ListingPlan.Ending,
+        departmentCode: String?,
+        by: String?,
+        today: LocalDate,
+        now: String,
+        sql: any SQLDatabase
+    ) async throws -> Listing {
+        // One change of an entry at a time: the log's lock serialises them.
+        try await WriterLock.log.take(sql)
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns), subject_key FROM listings WHERE id = \(bind: id)").first()
+        else {
+            throw ListError(code: "listing_not_found", message: "没有编号为 \(id) 的列入 / no listing \(id)")
+        }
+        let current = try Self.listing(row)
+        if let departmentCode, departmentCode != current.departmentCode {
+            throw ListError(code: "not_list_issuer", message: "只有列入部门可以移出或撤销 / only the department that listed may end this listing")
+        }
+        let next = try ListingPlan.ending(current, ending, today: today)
+        try await sql.update("listings").set("status", to: SQLBind(next.status.rawValue)).set("ended_on", to: SQLBind(next.endedOn?.description))
+            .set("end_reason", to: SQLBind(next.endReason)).set("version", to: SQLBind(next.version)).set("updated_at", to: SQLBind(now))
+            .where("id", .equal, SQLBind(id)).run()
+        try await Self.writeVersion(next, id: id, subjectKey: try row.decode(column: "subject_key", as: String.self), by: by, now: now, sql: sql)
+        return next
     }
 
     public func listing(id: Int) async throws -> Listing? {

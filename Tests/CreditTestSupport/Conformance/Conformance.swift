@@ -15,6 +15,7 @@ public enum Conformance {
         ("CalendarStore", CalendarConformance.behaviours),
         ("ListTypeStore", ListTypeConformance.behaviours),
         ("ListingStore, CheckStore and SubscriptionStore", ListingConformance.behaviours),
+        ("RepairStore", RepairConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 

@@ -1,0 +1,32 @@
+import Foundation
+
+extension Migration {
+    /// Credit repair: cases, their items and their steps; a repaired record remembers the case that ended it.
+    static let repair: [Migration] = [
+        Migration(
+            35,
+            // One open case per item: the partial unique index refuses a second even when two arrive at once.
+            "keep repair cases with their items and steps, and mark the records a repair ended",
+            portable: [
+                """
+                CREATE TABLE repair_cases (id $ID, entity_code TEXT NOT NULL, department_code TEXT NOT NULL REFERENCES departments(code),
+                status TEXT NOT NULL, accepted_on TEXT NOT NULL, due_by TEXT NOT NULL, commitment TEXT NOT NULL, commitment_hash TEXT NOT NULL,
+                rules_version TEXT NOT NULL, decided_on TEXT, reason TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
+                """,
+                "CREATE INDEX repair_cases_entity ON repair_cases (entity_code, id)",
+                "CREATE INDEX repair_cases_department ON repair_cases (department_code, id)",
+                """
+                CREATE TABLE repair_items (case_id $BIGINT NOT NULL REFERENCES repair_cases(id), kind TEXT NOT NULL, item_id $BIGINT NOT NULL,
+                first_eligible_day TEXT NOT NULL, open INTEGER NOT NULL, PRIMARY KEY (case_id, kind, item_id))
+                """,
+                "CREATE UNIQUE INDEX repair_items_open ON repair_items (kind, item_id) WHERE open = 1",
+                """
+                CREATE TABLE repair_events (case_id $BIGINT NOT NULL REFERENCES repair_cases(id), seq INTEGER NOT NULL, at TEXT NOT NULL,
+                actor TEXT, action TEXT NOT NULL, reason TEXT, PRIMARY KEY (case_id, seq))
+                """,
+                "ALTER TABLE records ADD COLUMN repaired_on TEXT",
+                "ALTER TABLE records ADD COLUMN repair_case_id $BIGINT",
+            ]
+        )
+    ]
+}

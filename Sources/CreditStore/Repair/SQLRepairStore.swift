@@ -1,0 +1,315 @@
+import CreditCore
+import Crypto
+import Foundation
+import SQLKit
+
+/// Repair cases on SQLite or PostgreSQL: reads what ``RepairPlan`` needs, writes what it decided. An approval ends the
+/// records' publication and the listings (as their new versions) in the case's own transaction.
+public struct SQLRepairStore: RepairStore {
+    let db: CreditDatabase
+    let clock: any CreditClock
+    let calendars: CalendarSource
+    let publication: PublicationRules
+    let repairRules: RepairRules
+    let listTypes: any ListTypeStore
+
+    public init(
+        database: CreditDatabase,
+        clock: any CreditClock,
+        calendars: CalendarSource,
+        publication: PublicationRules,
+        repairRules: RepairRules = .shipped,
+        listTypes: any ListTypeStore
+    ) {
+        self.db = database
+        self.clock = clock
+        self.calendars = calendars
+        self.publication = publication
+        self.repairRules = repairRules
+        self.listTypes = listTypes
+    }
+
+    /// What an application reads: its records and listings, the open cases of those items, the entity's name.
+    struct Snapshot {
+        var records: [Int: StoredRecord] = [:]
+        var listings: [Int: Listing] = [:]
+        var open: [String: Int] = [:]
+        var entityName: String?
+
+        static func key(_ kind: RepairCase.Item.Kind, _ id: Int) -> String { "\(kind.rawValue):\(id)" }
+    }
+
+    public func apply(entityCode: String, _ application: RepairApplication, by: String?) async throws -> RepairCase {
+        let named = try application.parsed()
+        let today = clock.today()
+        let types = try await listTypes.versions().inForce(on: today)
+        let snapshot = try await db.read { sql in try await Self.snapshot(named, entityCode: entityCode, sql: sql) }
+        var items: [RepairCase.Item] = []
+        var departments = Set<String>()
+        var documents: [String] = []
+        for kind in [RepairCase.Item.Kind.record, .listing] {
+            for id in named[kind] ?? [] {
+                let item: RepairItem
+                switch kind {
+                case .record:
+                    guard let record = snapshot.records[id] else { throw Self.notFound("记录", "record", id) }
+                    item = .record(
+                        RepairRecord(
+                            id: id,
+                            subjectCode: record.subjectCode,
+                            departmentCode: record.departmentCode,
+                            departmentName: record.departmentName,
+                            documentNumber: record.documentNumber,
+                            punishmentKinds: RecordValidator.punishmentKinds(record.content["punishmentKinds"]),
+                            status: record.status,
+                            window: record.publication
+                        )
+                    )
+                    documents.append(record.documentNumber)
+                case .listing:
+                    guard let listing = snapshot.listings[id], let type = types.type(listing.list) else { throw Self.notFound("列入", "listing", id) }
+                    item = .listing(listing, type: type)
+                    documents.append(listing.documentNumber)
+                }
+                let eligible = try RepairPlan.eligibility(
+                    item,
+                    applicant: entityCode,
+                    today: today,
+                    rules: repairRules,
+                    publication: publication,
+                    openCase: snapshot.open[Snapshot.key(kind, id)]
+                )
+                departments.insert(eligible.departmentCode)
+                items.append(RepairCase.Item(kind: kind, id: id, firstEligibleDay: eligible.firstEligibleDay))
+            }
+        }
+        guard departments.count == 1, let department = departments.first else {
+            throw RepairError(
+                code: "repair_items_across_departments",
+                message: "谁认定、谁修复：不同部门作出的事项请分别申请 / items decided by different departments go in separate applications"
+            )
+        }
+        if repairRules.commitmentRequired, application.commitment?.accepted != true {
+            throw RepairError(
+                code: "commitment_required",
+                message: "申请信用修复应作出信用修复承诺（commitment.accepted = true） / a repair application carries the applicant's commitment"
+            )
+        }
+        let commitment = RepairApplication.commitmentText(
+            entityName: snapshot.entityName ?? entityCode,
+            entityCode: entityCode,
+            documents: documents,
+            date: today
+        )
+        let hash = Hex.encode(SHA256.hash(data: Data(commitment.utf8)))
+        let dueBy = RepairPlan.dueBy(acceptedOn: today, rules: repairRules, calendar: calendars.current)
+        let now = Timestamp.string(clock.now())
+        let id: Int
+        let chosen = items
+        do {
+            id = try await db.transaction { sql in
+                let row = try await sql.insert(into: "repair_cases")
+                    .columns(
+                        "entity_code",
+                        "department_code",
+                        "status",
+                        "accepted_on",
+                        "due_by",
+                        "commitment",
+                        "commitment_hash",
+                        "rules_version",
+                        "created_at",
+                        "updated_at"
+                    )
+                    .values(
+                        SQLBind(entityCode),
+                        SQLBind(department),
+                        SQLBind(RepairCase.Status.accepted.rawValue),
+                        SQLBind(today.description),
+                        SQLBind(dueBy.description),
+                        SQLBind(commitment),
+                        SQLBind(hash),
+                        SQLBind(repairRules.version),
+                        SQLBind(now),
+                        SQLBind(now)
+                    )
+                    .returning("id").first()
+                let id = try row!.decode(column: "id", as: Int.self)
+                for item in chosen {
+                    try await sql.insert(into: "repair_items").columns("case_id", "kind", "item_id", "first_eligible_day", "open")
+                        .values(SQLBind(id), SQLBind(item.kind.rawValue), SQLBind(item.id), SQLBind(item.firstEligibleDay.description), SQLBind(1))
+                        .run()
+                }
+                try await Self.event(id, at: now, actor: by, action: "申请并受理 / applied and accepted", reason: nil, sql: sql)
+                return id
+            }
+        } catch  where CreditDatabase.isUniqueViolation(error) {
+            // Another application for one of these items was accepted a moment before.
+            throw RepairError(code: "repair_case_open", message: "该事项已有办理中的修复申请 / a repair case for this item is already open")
+        }
+        guard let stored = try await repairCase(id: id) else { throw Self.notFound("修复申请", "repair", id) }
+        return stored
+    }
+
+    public func decide(id: Int, _ decision: RepairDecision, departmentCode: String, by: String?) async throws -> RepairCase {
+        let reason = decision.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw RepairError(code: "reason_required", message: "应说明决定理由（reason） / a decision gives its reason")
+        }
+        let today = clock.today()
+        let now = Timestamp.string(clock.now())
+        try await db.transaction { sql in
+            guard let row = try await sql.raw("SELECT department_code, status FROM repair_cases WHERE id = \(bind: id)").first() else {
+                throw RepairError(code: "repair_not_found", message: "没有编号为 \(id) 的修复申请 / no repair case \(id)")
+            }
+            guard try row.decode(column: "department_code", as: String.self) == departmentCode else {
+                throw RepairError(
+                    code: "not_deciding_department",
+                    message: "谁认定、谁修复：只有作出原决定的部门可以决定 / only the department that decided the items decides the repair"
+                )
+            }
+            let status = RepairCase.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .approved
+            guard status.isOpen else {
+                throw RepairError(code: "repair_closed", message: "该申请已\(status.label)，不能再决定 / this case is closed (\(status.rawValue))")
+            }
+            let items = try await sql.raw("SELECT kind, item_id FROM repair_items WHERE case_id = \(bind: id)").all()
+            if decision.outcome == .approved {
+                for item in items {
+                    let itemID = try item.decode(column: "item_id", as: Int.self)
+                    if try item.decode(column: "kind", as: String.self) == RepairCase.Item.Kind.listing.rawValue {
+                        _ = try await SQLListingStore.end(
+                            id: itemID,
+                            ListingPlan.Ending(outcome: .removed, reason: "信用修复（修复申请 \(id)）：\(reason)", on: today),
+                            departmentCode: departmentCode,
+                            by: by,
+                            today: today,
+                            now: now,
+                            sql: sql
+                        )
+                    } else {
+                        // Public through yesterday: from today on, no public surface shows it.
+                        let yesterday = today.adding(days: -1).description
+                        try await sql.raw(
+                            """
+                            UPDATE records SET repaired_on = \(bind: today.description), repair_case_id = \(bind: id), updated_at = \(bind: now),
+                            public_until = CASE WHEN public_until >= \(bind: today.description) THEN \(bind: yesterday) ELSE public_until END
+                            WHERE id = \(bind: itemID)
+                            """
+                        ).run()
+                    }
+                }
+            }
+            try await sql.update("repair_cases").set("status", to: SQLBind(decision.outcome == .approved ? "approved" : "rejected"))
+                .set("decided_on", to: SQLBind(today.description)).set("reason", to: SQLBind(reason)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(id)).run()
+            try await sql.update("repair_items").set("open", to: SQLBind(0)).where("case_id", .equal, SQLBind(id)).run()
+            let action = decision.outcome == .approved ? "准予修复 / approved" : "不予修复 / rejected"
+            try await Self.event(id, at: now, actor: by, action: action, reason: reason, sql: sql)
+        }
+        guard let stored = try await repairCase(id: id) else { throw Self.notFound("修复申请", "repair", id) }
+        return stored
+    }
+
+    public func repairCase(id: Int) async throws -> RepairCase? {
+        try await db.read { sql in
+            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE id = \(bind: id)").first() else {
+                return nil
+            }
+            return try await Self.repairCase(row, sql: sql)
+        }
+    }
+
+    public func cases(entityCode: String?, departmentCode: String?, limit: Int) async throws -> [RepairCase] {
+        try await db.read { sql in
+            let filter: SQLQueryString =
+                if let entityCode { "entity_code = \(bind: entityCode)" } else if let departmentCode {
+                    "department_code = \(bind: departmentCode)"
+                } else { "1 = 1" }
+            var cases: [RepairCase] = []
+            for row in try await sql.raw(
+                "SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE \(filter) ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))"
+            ).all() {
+                cases.append(try await Self.repairCase(row, sql: sql))
+            }
+            return cases
+        }
+    }
+
+    static let columns =
+        "id, entity_code, department_code, status, accepted_on, due_by, commitment, commitment_hash, rules_version, decided_on, reason"
+
+    static func repairCase(_ row: any SQLRow, sql: any SQLDatabase) async throws -> RepairCase {
+        let id = try row.decode(column: "id", as: Int.self)
+        func day(_ column: String) throws -> LocalDate? { try row.decode(column: column, as: String?.self).flatMap { LocalDate($0) } }
+        let items = try await sql.raw("SELECT kind, item_id, first_eligible_day FROM repair_items WHERE case_id = \(bind: id) ORDER BY kind, item_id")
+            .all().map { item in
+                RepairCase.Item(
+                    kind: RepairCase.Item.Kind(rawValue: try item.decode(column: "kind", as: String.self)) ?? .record,
+                    id: try item.decode(column: "item_id", as: Int.self),
+                    firstEligibleDay: LocalDate(try item.decode(column: "first_eligible_day", as: String.self))!
+                )
+            }
+        let events = try await sql.raw("SELECT at, actor, action, reason FROM repair_events WHERE case_id = \(bind: id) ORDER BY seq").all().map {
+            RepairCase.Event(
+                at: try $0.decode(column: "at", as: String.self),
+                actor: try $0.decode(column: "actor", as: String?.self),
+                action: try $0.decode(column: "action", as: String.self),
+                reason: try $0.decode(column: "reason", as: String?.self)
+            )
+        }
+        return RepairCase(
+            id: id,
+            entityCode: try row.decode(column: "entity_code", as: String.self),
+            departmentCode: try row.decode(column: "department_code", as: String.self),
+            items: items,
+            status: RepairCase.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .accepted,
+            acceptedOn: try day("accepted_on")!,
+            dueBy: try day("due_by")!,
+            commitment: try row.decode(column: "commitment", as: String.self),
+            commitmentHash: try row.decode(column: "commitment_hash", as: String.self),
+            rulesVersion: try row.decode(column: "rules_version", as: String.self),
+            decidedOn: try day("decided_on"),
+            reason: try row.decode(column: "reason", as: String?.self),
+            events: events
+        )
+    }
+
+    static func snapshot(_ named: [RepairCase.Item.Kind: [Int]], entityCode: String, sql: any SQLDatabase) async throws -> Snapshot {
+        var snapshot = Snapshot()
+        for id in named[.record] ?? [] {
+            snapshot.records[id] = try await sql.raw(
+                """
+                SELECT \(unsafeRaw: SQLRecordStore.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
+                LEFT JOIN persons p ON p.id = r.subject_person_id WHERE r.id = \(bind: id)
+                """
+            ).first().map(SQLRecordStore.record)
+        }
+        for id in named[.listing] ?? [] {
+            snapshot.listings[id] = try await sql.raw("SELECT \(unsafeRaw: SQLListingStore.columns) FROM listings WHERE id = \(bind: id)").first()
+                .map(SQLListingStore.listing)
+        }
+        for (kind, ids) in named {
+            for id in ids {
+                if let row = try await sql.raw(
+                    "SELECT case_id FROM repair_items WHERE kind = \(bind: kind.rawValue) AND item_id = \(bind: id) AND open = 1"
+                ).first() {
+                    snapshot.open[Snapshot.key(kind, id)] = try row.decode(column: "case_id", as: Int.self)
+                }
+            }
+        }
+        snapshot.entityName = try await sql.raw("SELECT name FROM entities WHERE code = \(bind: entityCode)").first()?
+            .decode(column: "name", as: String.self)
+        return snapshot
+    }
+
+    static func event(_ id: Int, at: String, actor: String?, action: String, reason: String?, sql: any SQLDatabase) async throws {
+        let seq =
+            try await sql.raw("SELECT COUNT(*) AS n FROM repair_events WHERE case_id = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
+        try await sql.insert(into: "repair_events").columns("case_id", "seq", "at", "actor", "action", "reason")
+            .values(SQLBind(id), SQLBind(seq + 1), SQLBind(at), SQLBind(actor), SQLBind(action), SQLBind(reason)).run()
+    }
+
+    static func notFound(_ zh: String, _ en: String, _ id: Int) -> RepairError {
+        RepairError(code: "item_not_found", message: "没有编号为 \(id) 的\(zh) / no \(en) \(id)")
+    }
+}

@@ -1,0 +1,162 @@
+import CreditCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Credit repair over HTTP: an entity applies (`POST /api/v1/repairs`), the deciding department answers
+/// (`POST /api/v1/repairs/{id}/decision`); the applicant, the department and the credit office follow the case.
+struct RepairController: AreaRoutes {
+    let dependencies: AppDependencies
+
+    func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
+        api.post("repairs", .roles([.entity]), use: apply)
+        api.get("repairs", .roles([.entity, .department, .creditOffice]), use: list)
+        api.get("repairs/{id}", .roles([.entity, .department, .creditOffice]), use: show)
+        api.post("repairs/{id}/decision", .roles([.department]), use: decide)
+    }
+
+    struct RepairDTO: ResponseEncodable, Sendable {
+        struct Item: Codable, Sendable {
+            var recordId: Int?
+            var listingId: Int?
+            var firstEligibleDay: String
+        }
+
+        var id: Int
+        var entityCode: String
+        var department: String
+        var status: String
+        var statusLabel: String
+        var items: [Item]
+        var acceptedOn: String
+        var dueBy: String
+        var overdue: Bool
+        var commitment: String
+        var commitmentHash: String
+        var rulesVersion: String
+        var decidedOn: String?
+        var reason: String?
+        var fee: String
+        var events: [RepairCase.Event]
+
+        init(_ c: RepairCase, today: LocalDate) {
+            id = c.id
+            entityCode = c.entityCode
+            department = c.departmentCode
+            status = c.status.rawValue
+            statusLabel = c.status.label
+            items = c.items.map {
+                Item(
+                    recordId: $0.kind == .record ? $0.id : nil,
+                    listingId: $0.kind == .listing ? $0.id : nil,
+                    firstEligibleDay: $0.firstEligibleDay.description
+                )
+            }
+            acceptedOn = c.acceptedOn.description
+            dueBy = c.dueBy.description
+            overdue = c.isOverdue(on: today)
+            commitment = c.commitment
+            commitmentHash = c.commitmentHash
+            rulesVersion = c.rulesVersion
+            decidedOn = c.decidedOn?.description
+            reason = c.reason
+            fee = RepairRules.shipped.fee
+            events = c.events
+        }
+    }
+
+    struct RepairsDTO: ResponseEncodable, Sendable {
+        var items: [RepairDTO]
+    }
+
+    /// The API status of a repair error.
+    static func apiError(_ error: RepairError) -> APIError {
+        let status: HTTPResponse.Status =
+            switch error.code {
+            case "not_deciding_department": .forbidden
+            case "item_not_found", "repair_not_found": .notFound
+            case "repair_case_open", "repair_closed": .conflict
+            case "repair_not_yet_eligible", "not_repairable", "repair_not_needed", "not_your_item", "commitment_required",
+                "repair_items_across_departments":
+                .unprocessableContent
+            default: .badRequest
+            }
+        return APIError(status, code: error.code, message: error.message)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, shape: String) async throws -> T {
+        let body = try await request.readBody(upTo: 64 << 10)
+        guard let value = try? JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) else {
+            throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：\(shape) / the body must be JSON: \(shape)")
+        }
+        return value
+    }
+
+    /// `POST /api/v1/repairs` (an entity's account): 201 with the accepted case, or why it cannot be accepted.
+    @Sendable func apply(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<RepairDTO> {
+        _ = try QueryParameters(request, allowed: [])
+        guard let entity = context.principal?.entityCode else {
+            throw APIError(.forbidden, code: "forbidden", message: "只有主体账户可以申请信用修复 / only entity accounts apply for repair")
+        }
+        let application = try await Self.decode(
+            RepairApplication.self,
+            request,
+            shape: "{\"items\": [{\"recordId\"} | {\"listingId\"}], \"commitment\": {\"accepted\": true}}"
+        )
+        do {
+            let accepted = try await dependencies.repairs.apply(entityCode: entity, application, by: context.principal?.name)
+            return EditedResponse(status: .created, response: RepairDTO(accepted, today: dependencies.clock.today()))
+        } catch let error as RepairError {
+            throw Self.apiError(error)
+        }
+    }
+
+    /// `GET /api/v1/repairs`: an entity's own cases, a department's, or (the credit office) every case; newest first.
+    @Sendable func list(_ request: Request, context: CreditRequestContext) async throws -> RepairsDTO {
+        _ = try QueryParameters(request, allowed: [])
+        let principal = context.principal
+        let cases = try await dependencies.repairs.cases(
+            entityCode: principal?.role == .entity ? principal?.entityCode ?? "" : nil,
+            departmentCode: principal?.role == .department ? principal?.departmentCode ?? "" : nil,
+            limit: 500
+        )
+        let today = dependencies.clock.today()
+        return RepairsDTO(items: cases.map { RepairDTO($0, today: today) })
+    }
+
+    /// The case of a request's `{id}`, if the caller may see it: its applicant, its department, the credit office.
+    func visibleCase(_ context: CreditRequestContext) async throws -> RepairCase {
+        let notFound = APIError(.notFound, code: "repair_not_found", message: "没有这个修复申请 / no such repair case")
+        guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0, let found = try await dependencies.repairs.repairCase(id: id)
+        else { throw notFound }
+        switch context.principal?.role {
+        case .entity where context.principal?.entityCode != found.entityCode: throw notFound
+        case .department where context.principal?.departmentCode != found.departmentCode: throw notFound
+        default: return found
+        }
+    }
+
+    /// `GET /api/v1/repairs/{id}`: the case with its timeline.
+    @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> RepairDTO {
+        _ = try QueryParameters(request, allowed: [])
+        return RepairDTO(try await visibleCase(context), today: dependencies.clock.today())
+    }
+
+    /// `POST /api/v1/repairs/{id}/decision` (the department that decided the items): approved or rejected, with reasons.
+    @Sendable func decide(_ request: Request, context: CreditRequestContext) async throws -> RepairDTO {
+        _ = try QueryParameters(request, allowed: [])
+        let found = try await visibleCase(context)
+        let decision = try await Self.decode(RepairDecision.self, request, shape: "{\"outcome\": \"approved\" | \"rejected\", \"reason\"}")
+        do {
+            let decided = try await dependencies.repairs.decide(
+                id: found.id,
+                decision,
+                departmentCode: context.principal?.departmentCode ?? "",
+                by: context.principal?.name
+            )
+            return RepairDTO(decided, today: dependencies.clock.today())
+        } catch let error as RepairError {
+            throw Self.apiError(error)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CreditCore
+import CreditStore
+import CreditTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Credit repair over HTTP")
+struct RepairAPITests {
+    @Test(
+        "an entity applies too early and is told the day; on that day its case goes to the tax bureau, which approves it, and the penalty leaves the public API",
+        arguments: TestEngine.available
+    )
+    func repairOverHTTP(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 3) { client, app in
+            func call(
+                _ uri: String,
+                _ method: HTTPRequest.Method = .get,
+                token: String? = nil,
+                body: String? = nil
+            ) async throws -> (
+                status: HTTPResponse.Status, body: ByteBuffer
+            ) {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let token { headers[.authorization] = "Bearer \(token)" }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+                    ($0.status, $0.body)
+                }
+            }
+            let code = app.entityCode
+            let entity = try await app.accounts.createAccount(name: "济南甲公司经办人", role: .entity, departmentCode: nil, entityCode: code)
+            let entityToken = try await app.accounts.issueToken(accountID: entity.id, expiresAt: nil).token
+            // The tax bureau (the app's clerk) reports a general penalty decided 2026-10-15.
+            let results = try await RecordAPITests.submit(
+                client,
+                token: app.departmentToken,
+                [RecordAPITests.penalty(code, "济税罚〔2026〕1015号", decidedOn: "2026-10-15")]
+            )
+            let stored = results.first?["id"]
+            let recordID = try #require((stored as? String).flatMap { Int($0) } ?? stored as? Int)
+            let application = "{\"items\": [{\"recordId\": \(recordID)}], \"commitment\": {\"accepted\": true}}"
+
+            let early = try await call("/api/v1/repairs", .post, token: entityToken, body: application)
+            #expect(early.status == .unprocessableContent)
+            let refusal = try errorBody(early.body)
+            #expect(refusal.code == "repair_not_yet_eligible" && refusal.message.contains("2027-01-16"))
+            #expect(try await call("/api/v1/repairs", .post, token: app.departmentToken, body: application).status == .forbidden)
+            #expect(try errorBody(try await call("/api/v1/repairs", .post, token: entityToken, body: "{\"items\": []}").body).code == "invalid_field")
+            #expect(try errorBody(try await call("/api/v1/repairs", .post, token: entityToken, body: "{").body).code == "invalid_json")
+
+            app.clock.set(LocalDate("2027-01-18")!)
+            let accepted = try await call("/api/v1/repairs", .post, token: entityToken, body: application)
+            #expect(accepted.status == .created)
+            let repair = try accepted.body.json()
+            let id = try #require(repair["id"] as? Int)
+            #expect(repair["status"] as? String == "accepted" && repair["fee"] as? String == "免费")
+            #expect(repair["dueBy"] as? String == "2027-01-21", "Monday 18 January + 3 working days")
+            #expect(try await call("/api/v1/repairs", .post, token: entityToken, body: application).status == .conflict)
+            // The applicant and the deciding department see it; another entity's account does not.
+            let stranger = try await app.accounts.createAccount(
+                name: "乙",
+                role: .entity,
+                departmentCode: nil,
+                entityCode: app.items[1].entity.code.rawValue
+            )
+            let strangerToken = try await app.accounts.issueToken(accountID: stranger.id, expiresAt: nil).token
+            #expect(try await call("/api/v1/repairs/\(id)", token: strangerToken).status == .notFound)
+            #expect(try await call("/api/v1/repairs/\(id)", token: app.departmentToken).status == .ok)
+            let listed = try await call("/api/v1/repairs", token: entityToken).body.json()["items"] as? [[String: Any]]
+            #expect(listed?.map { $0["id"] as? Int } == [id])
+
+            let publicRecords = "/api/v1/entities/\(code)/records"
+            #expect((try await call(publicRecords).body.json()["items"] as? [[String: Any]])?.count == 1)
+            let decided = try await call(
+                "/api/v1/repairs/\(id)/decision",
+                .post,
+                token: app.departmentToken,
+                body: "{\"outcome\": \"approved\", \"reason\": \"罚款已缴清\"}"
+            )
+            #expect(decided.status == .ok)
+            #expect(try decided.body.json()["status"] as? String == "approved")
+            #expect((try await call(publicRecords).body.json()["items"] as? [[String: Any]])?.isEmpty == true)
+            let again = try await call(
+                "/api/v1/repairs/\(id)/decision",
+                .post,
+                token: app.departmentToken,
+                body: "{\"outcome\": \"rejected\", \"reason\": \"x\"}"
+            )
+            #expect(again.status == .conflict)
+            #expect(try errorBody(again.body).code == "repair_closed")
+        }
+    }
+}
