@@ -29,6 +29,7 @@ SINCE_THE_RELEASE = [
     "applied: keep list entries with their versions, and credit checks with their receipts and feedback",
     "applied: keep linked systems' subscriptions to list changes, the webhook allow-list and the delivery log",
     "applied: keep repair cases with their items and steps, and mark the records a repair ended",
+    "applied: keep objections with their steps, and mark the records and list entries under objection",
 ]
 
 

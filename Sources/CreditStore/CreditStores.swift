@@ -35,6 +35,8 @@ public struct CreditStores: Sendable {
     public let subscriptions: any SubscriptionStore
     /// Credit repair cases.
     public let repairs: any RepairStore
+    /// Objections, and the 异议处理中 mark.
+    public let objections: any ObjectionStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -97,6 +99,7 @@ public struct CreditStores: Sendable {
             ),
             subscriptions: SQLSubscriptionStore(database: database, clock: clock, listTypes: listTypes, signer: signer),
             repairs: SQLRepairStore(database: database, clock: clock, calendars: calendars, publication: rules, listTypes: listTypes),
+            objections: SQLObjectionStore(database: database, clock: clock, calendars: calendars),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

@@ -84,6 +84,7 @@ public struct AppDependencies: Sendable {
     /// Subscriptions to list changes, and the feed.
     public var subscriptions: any SubscriptionStore
     public var repairs: any RepairStore
+    public var objections: any ObjectionStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -112,6 +113,7 @@ public struct AppDependencies: Sendable {
         self.checks = stores.checks
         self.subscriptions = stores.subscriptions
         self.repairs = stores.repairs
+        self.objections = stores.objections
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -235,6 +237,7 @@ public func buildRouter(
         SubscriptionController(dependencies: dependencies),
         CheckController(dependencies: dependencies, pages: pages),
         RepairController(dependencies: dependencies),
+        ObjectionController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),
         TimelinessController(dependencies: dependencies, pages: pages),
         ImportController(dependencies: dependencies, pages: pages, instance: configuration.instance),

@@ -81,6 +81,10 @@ enum PermissionTable {
         GET /api/v1/repairs                        ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/repairs/{id}                   ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/repairs/{id}/decision         ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /api/v1/objections                    ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/objections                     ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/objections/{id}                ·    ·      ✓    ✓    ·    ·      ✓    ·
+        POST /api/v1/objections/{id}/decision      ·    ·      ·    ✓    ·    ·      ·    ·
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·

@@ -93,4 +93,59 @@ struct RepairAPITests {
             #expect(try errorBody(again.body).code == "repair_closed")
         }
     }
+
+    @Test(
+        "an entity objects to a penalty: the public API marks it under objection at once; the source department unpublishes it with a remedy notice",
+        arguments: TestEngine.available
+    )
+    func objectionOverHTTP(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 3) { client, app in
+            func call(
+                _ uri: String,
+                _ method: HTTPRequest.Method = .get,
+                token: String? = nil,
+                body: String? = nil
+            ) async throws -> (
+                status: HTTPResponse.Status, body: ByteBuffer
+            ) {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let token { headers[.authorization] = "Bearer \(token)" }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+                    ($0.status, $0.body)
+                }
+            }
+            let code = app.entityCode
+            let entity = try await app.accounts.createAccount(name: "经办人", role: .entity, departmentCode: nil, entityCode: code)
+            let entityToken = try await app.accounts.issueToken(accountID: entity.id, expiresAt: nil).token
+            let results = try await RecordAPITests.submit(
+                client,
+                token: app.departmentToken,
+                [RecordAPITests.penalty(code, "济税罚〔2026〕1120号", decidedOn: "2026-11-20")]
+            )
+            let stored = results.first?["id"]
+            let recordID = try #require((stored as? String).flatMap { Int($0) } ?? stored as? Int)
+            let publicRecords = "/api/v1/entities/\(code)/records"
+            func marks() async throws -> [Bool] {
+                (try await call(publicRecords).body.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["underObjection"] as? Bool }
+            }
+            #expect(try await marks() == [false])
+
+            let filed = try await call("/api/v1/objections", .post, token: entityToken, body: "{\"recordId\": \(recordID), \"grounds\": \"罚款已退还\"}")
+            #expect(filed.status == .created)
+            let id = try #require(try filed.body.json()["id"] as? Int)
+            #expect(try await marks() == [true])
+            #expect(try await call("/api/v1/objections", .post, token: entityToken, body: "{\"grounds\": \"x\"}").status == .badRequest)
+            let decided = try await call(
+                "/api/v1/objections/\(id)/decision",
+                .post,
+                token: app.departmentToken,
+                body: "{\"outcome\": \"unpublished\", \"reason\": \"原决定已撤销\"}"
+            )
+            #expect(decided.status == .ok)
+            #expect((try decided.body.json()["remedy"] as? String)?.contains("济税罚〔2026〕1120号") == true)
+            #expect(try await marks().isEmpty)
+            let mine = try await call("/api/v1/objections/\(id)", token: entityToken).body.json()
+            #expect(mine["outcome"] as? String == "unpublished" && (mine["events"] as? [[String: Any]])?.count == 2)
+        }
+    }
 }

@@ -142,6 +142,8 @@ public struct CheckAnswer: Sendable, Hashable, Codable {
         public var documentNumber: String
         public var authority: String
         public var industries: [String]?
+        /// True while an objection about the entry is open (异议处理中); absent otherwise.
+        public var underObjection: Bool?
     }
 
     public struct AppliedMeasure: Sendable, Hashable, Codable {
@@ -210,7 +212,8 @@ public enum CreditCheck {
                     until: listing.endsOn?.description,
                     documentNumber: listing.documentNumber,
                     authority: type.authority,
-                    industries: type.kind == .ban ? listing.industries : nil
+                    industries: type.kind == .ban ? listing.industries : nil,
+                    underObjection: listing.underObjection ? true : nil
                 )
             )
             hits.append((type.code, via, role == nil, listing.industries))

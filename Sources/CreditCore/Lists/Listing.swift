@@ -51,6 +51,8 @@ public struct Listing: Sendable, Hashable, Codable {
     public var version: Int
     /// The list-types version it was entered under.
     public var listTypesVersion: String
+    /// An objection about it is open (异议处理中).
+    public var underObjection: Bool
 
     public init(
         id: Int?,
@@ -71,7 +73,8 @@ public struct Listing: Sendable, Hashable, Codable {
         endedOn: LocalDate? = nil,
         endReason: String? = nil,
         version: Int = 1,
-        listTypesVersion: String
+        listTypesVersion: String,
+        underObjection: Bool = false
     ) {
         self.id = id
         self.recordID = recordID
@@ -92,6 +95,7 @@ public struct Listing: Sendable, Hashable, Codable {
         self.endReason = endReason
         self.version = version
         self.listTypesVersion = listTypesVersion
+        self.underObjection = underObjection
     }
 
     /// Where it stands on `day`: an entry ended early or revoked is so from its end day on.

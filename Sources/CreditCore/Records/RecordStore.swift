@@ -103,6 +103,10 @@ public struct StoredRecord: Sendable, Hashable {
     public var catalogueVersion: String
     public var publication: PublicationWindow?
     public var notPublished: String?
+    /// An objection about it is open (异议处理中): shown wherever it is.
+    public var underObjection = false
+    /// The day a repair ended its publication early (已修复), shown in the subject's own file.
+    public var repairedOn: LocalDate?
 
     public init(
         id: Int,

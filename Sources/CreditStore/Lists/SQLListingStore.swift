@@ -110,7 +110,7 @@ public struct SQLListingStore: ListingStore {
     }
 
     static let columns =
-        "id, list_code, department_code, subject_kind, subject_key, subject_id_masked, subject_name, document_number, reason, basis, starts_on, ends_on, notice_served_on, industries, status, ended_on, end_reason, version, list_types_version"
+        "id, list_code, department_code, subject_kind, subject_key, subject_id_masked, subject_name, document_number, reason, basis, starts_on, ends_on, notice_served_on, industries, status, ended_on, end_reason, version, list_types_version, under_objection"
 
     static func listing(_ row: any SQLRow) throws -> Listing {
         func text(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
@@ -134,7 +134,8 @@ public struct SQLListingStore: ListingStore {
             endedOn: try optional("ended_on").flatMap { LocalDate($0) },
             endReason: try optional("end_reason"),
             version: try row.decode(column: "version", as: Int.self),
-            listTypesVersion: try text("list_types_version")
+            listTypesVersion: try text("list_types_version"),
+            underObjection: try row.decode(column: "under_objection", as: Int.self) == 1
         )
     }
 
@@ -182,7 +183,7 @@ public struct SQLListingStore: ListingStore {
         @Sendable func same(_ existing: Listing) throws -> ListingOutcome {
             var comparable = existing
             (comparable.id, comparable.version, comparable.status, comparable.endedOn, comparable.endReason) = (nil, 1, .listed, nil, nil)
-            comparable.listTypesVersion = listing.listTypesVersion
+            (comparable.listTypesVersion, comparable.underObjection) = (listing.listTypesVersion, listing.underObjection)
             guard comparable == listing else {
                 throw ListError(
                     code: "listing_exists",

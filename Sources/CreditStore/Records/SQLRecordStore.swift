@@ -104,7 +104,7 @@ public struct SQLRecordStore: RecordStore {
         r.id, r.department_code, d.name AS department_name, r.category, r.document_number, r.version, r.status, r.subject_code,
         p.id_number_masked, r.subject_name, r.matched, r.decided_on, r.received_at, r.clock_days, r.due_by, r.late, r.delay_working_days, r.clock_estimated, r.severity,
         r.content, r.catalogue_version, r.rule_set, r.public_from, r.earliest_end, r.public_until, r.public_max_until, r.not_published,
-        r.revoked_on, r.withdrawal_days, r.withdrawal_due_by, r.withdrawal_late, r.withdrawal_delay
+        r.revoked_on, r.withdrawal_days, r.withdrawal_due_by, r.withdrawal_late, r.withdrawal_delay, r.under_objection, r.repaired_on
         """
 
     static func decodeContent(_ text: String) throws -> [String: String] {
@@ -154,6 +154,8 @@ public struct SQLRecordStore: RecordStore {
             publication: publication,
             notPublished: try row.decode(column: "not_published", as: String?.self)
         )
+        record.underObjection = try row.decode(column: "under_objection", as: Int.self) == 1
+        record.repairedOn = try row.decode(column: "repaired_on", as: String?.self).flatMap { LocalDate($0) }
         if let revokedOn = try row.decode(column: "revoked_on", as: String?.self).flatMap({ LocalDate($0) }),
             let days = try row.decode(column: "withdrawal_days", as: Int?.self),
             let due = try row.decode(column: "withdrawal_due_by", as: String?.self).flatMap({ LocalDate($0) })

@@ -140,7 +140,16 @@ public struct SQLRepairStore: RepairStore {
                         .values(SQLBind(id), SQLBind(item.kind.rawValue), SQLBind(item.id), SQLBind(item.firstEligibleDay.description), SQLBind(1))
                         .run()
                 }
-                try await Self.event(id, at: now, actor: by, action: "申请并受理 / applied and accepted", reason: nil, sql: sql)
+                try await CaseEvents.append(
+                    "repair_events",
+                    key: "case_id",
+                    id: id,
+                    at: now,
+                    actor: by,
+                    action: "申请并受理 / applied and accepted",
+                    reason: nil,
+                    sql: sql
+                )
                 return id
             }
         } catch  where CreditDatabase.isUniqueViolation(error) {
@@ -188,13 +197,9 @@ public struct SQLRepairStore: RepairStore {
                         )
                     } else {
                         // Public through yesterday: from today on, no public surface shows it.
-                        let yesterday = today.adding(days: -1).description
+                        try await CaseEvents.endPublication(recordID: itemID, today: today, now: now, sql: sql)
                         try await sql.raw(
-                            """
-                            UPDATE records SET repaired_on = \(bind: today.description), repair_case_id = \(bind: id), updated_at = \(bind: now),
-                            public_until = CASE WHEN public_until >= \(bind: today.description) THEN \(bind: yesterday) ELSE public_until END
-                            WHERE id = \(bind: itemID)
-                            """
+                            "UPDATE records SET repaired_on = \(bind: today.description), repair_case_id = \(bind: id) WHERE id = \(bind: itemID)"
                         ).run()
                     }
                 }
@@ -204,7 +209,7 @@ public struct SQLRepairStore: RepairStore {
                 .where("id", .equal, SQLBind(id)).run()
             try await sql.update("repair_items").set("open", to: SQLBind(0)).where("case_id", .equal, SQLBind(id)).run()
             let action = decision.outcome == .approved ? "准予修复 / approved" : "不予修复 / rejected"
-            try await Self.event(id, at: now, actor: by, action: action, reason: reason, sql: sql)
+            try await CaseEvents.append("repair_events", key: "case_id", id: id, at: now, actor: by, action: action, reason: reason, sql: sql)
         }
         guard let stored = try await repairCase(id: id) else { throw Self.notFound("修复申请", "repair", id) }
         return stored
@@ -249,14 +254,7 @@ public struct SQLRepairStore: RepairStore {
                     firstEligibleDay: LocalDate(try item.decode(column: "first_eligible_day", as: String.self))!
                 )
             }
-        let events = try await sql.raw("SELECT at, actor, action, reason FROM repair_events WHERE case_id = \(bind: id) ORDER BY seq").all().map {
-            RepairCase.Event(
-                at: try $0.decode(column: "at", as: String.self),
-                actor: try $0.decode(column: "actor", as: String?.self),
-                action: try $0.decode(column: "action", as: String.self),
-                reason: try $0.decode(column: "reason", as: String?.self)
-            )
-        }
+        let events = try await CaseEvents.read("repair_events", key: "case_id", id: id, sql: sql)
         return RepairCase(
             id: id,
             entityCode: try row.decode(column: "entity_code", as: String.self),
@@ -300,13 +298,6 @@ public struct SQLRepairStore: RepairStore {
         snapshot.entityName = try await sql.raw("SELECT name FROM entities WHERE code = \(bind: entityCode)").first()?
             .decode(column: "name", as: String.self)
         return snapshot
-    }
-
-    static func event(_ id: Int, at: String, actor: String?, action: String, reason: String?, sql: any SQLDatabase) async throws {
-        let seq =
-            try await sql.raw("SELECT COUNT(*) AS n FROM repair_events WHERE case_id = \(bind: id)").first()?.decode(column: "n", as: Int.self) ?? 0
-        try await sql.insert(into: "repair_events").columns("case_id", "seq", "at", "actor", "action", "reason")
-            .values(SQLBind(id), SQLBind(seq + 1), SQLBind(at), SQLBind(actor), SQLBind(action), SQLBind(reason)).run()
     }
 
     static func notFound(_ zh: String, _ en: String, _ id: Int) -> RepairError {

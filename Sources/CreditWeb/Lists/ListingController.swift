@@ -44,6 +44,8 @@ struct ListingController: AreaRoutes {
         var endReason: String?
         var version: Int
         var via: String?
+        /// An objection about it is open (异议处理中).
+        var underObjection: Bool
 
         init(_ l: Listing, types: ListTypes, today: LocalDate, via: String? = nil) {
             let type = types.type(l.list)
@@ -68,6 +70,7 @@ struct ListingController: AreaRoutes {
             endReason = l.endReason
             version = l.version
             self.via = via
+            underObjection = l.underObjection
         }
     }
 

@@ -103,6 +103,8 @@ struct RecordDTO: ResponseEncodable, Sendable {
     var notPublished: String?
     var publicToday: Bool
     var underObjection: Bool
+    /// The day a repair ended its publication (已修复).
+    var repairedOn: String?
     var catalogVersion: String
     var fields: [String: String]
     /// Every version, oldest first (absent in lists of records).
@@ -148,7 +150,8 @@ struct RecordDTO: ResponseEncodable, Sendable {
         publication = Nullable(r.publication.map { PublicationDTO($0, because: r.stillPublicBecause(catalogue: catalogue)) })
         notPublished = r.notPublished
         publicToday = r.isPublic(on: today)
-        underObjection = false
+        underObjection = r.underObjection
+        repairedOn = r.repairedOn?.description
         catalogVersion = r.catalogueVersion
         fields = r.content
         self.versions = versions?.map {
@@ -237,7 +240,7 @@ struct PublicRecordsDTO: ResponseEncodable, Sendable {
             severity = r.severity?.rawValue
             content = r.content["content"]
             basis = r.content["basis"]
-            underObjection = false
+            underObjection = r.underObjection
         }
     }
 }

@@ -16,6 +16,7 @@ public enum Conformance {
         ("ListTypeStore", ListTypeConformance.behaviours),
         ("ListingStore, CheckStore and SubscriptionStore", ListingConformance.behaviours),
         ("RepairStore", RepairConformance.behaviours),
+        ("ObjectionStore", ObjectionConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 

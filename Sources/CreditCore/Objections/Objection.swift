@@ -1,0 +1,255 @@
+import Foundation
+
+/// The objection clocks of one period (异议处理), versioned data with an effective date (`Resources/repair/objections-…`):
+/// Shandong's values by default (山东省社会信用条例 Art. 39–40).
+public struct ObjectionRules: Sendable, Codable, Hashable {
+    public var version: String
+    public var effectiveFrom: LocalDate
+    public var basis: String
+    /// Working days for the platform to check an objection in its own scope.
+    public var platformCheckWorkingDays: Int
+    /// Working days for the source department's decision, from acceptance (when another unit must verify).
+    public var decideWorkingDays: Int
+    public var extensionWorkingDays: Int
+
+    public static let shipped: ObjectionRules = try! BundledData.decode(
+        ObjectionRules.self,
+        named: "objections-2026-04-01",
+        subdirectory: "repair"
+    )
+}
+
+public typealias ObjectionError = AreaError<Objection>
+
+/// An objection to a record or a list entry (异议): the item is marked 异议处理中 from acceptance until the source
+/// department decides; every step is kept.
+public struct Objection: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable, Hashable {
+        /// Accepted: the item shows `underObjection` everywhere; the source department's clock runs.
+        case accepted
+        case decided
+    }
+
+    /// What the source department found. `upheld`: the information stands as it was (the objection is not
+    /// established); the others make it right.
+    public enum Outcome: String, Sendable, Codable, Hashable, CaseIterable {
+        case corrected, supplemented, unpublished, delisted, upheld
+
+        public var label: String {
+            switch self {
+            case .corrected: "更正"
+            case .supplemented: "补充"
+            case .unpublished: "停止公示"
+            case .delisted: "移出名单"
+            case .upheld: "维持原信息"
+            }
+        }
+    }
+
+    /// Who filed it: the subject's own account, or a department or the credit office (for a natural person, on
+    /// their behalf, saying how their identity was checked).
+    public enum FilerKind: String, Sendable, Codable, Hashable {
+        case entity, department, office
+    }
+
+    public var id: Int
+    public var item: RepairCase.Item.Kind
+    public var itemID: Int
+    public var departmentCode: String
+    public var filerKind: FilerKind
+    public var filer: String
+    public var onBehalfOf: String?
+    public var identityCheck: String?
+    public var grounds: String
+    public var status: Status
+    public var acceptedOn: LocalDate
+    public var dueBy: LocalDate
+    public var outcome: Outcome?
+    public var reason: String?
+    /// For an objection that was right: the notice telling the subject what was wrong and what was done (纠错告知).
+    public var remedy: String?
+    public var decidedOn: LocalDate?
+    public var events: [RepairCase.Event]
+
+    public init(
+        id: Int,
+        item: RepairCase.Item.Kind,
+        itemID: Int,
+        departmentCode: String,
+        filerKind: FilerKind,
+        filer: String,
+        onBehalfOf: String?,
+        identityCheck: String?,
+        grounds: String,
+        status: Status,
+        acceptedOn: LocalDate,
+        dueBy: LocalDate,
+        outcome: Outcome? = nil,
+        reason: String? = nil,
+        remedy: String? = nil,
+        decidedOn: LocalDate? = nil,
+        events: [RepairCase.Event] = []
+    ) {
+        self.id = id
+        self.item = item
+        self.itemID = itemID
+        self.departmentCode = departmentCode
+        self.filerKind = filerKind
+        self.filer = filer
+        self.onBehalfOf = onBehalfOf
+        self.identityCheck = identityCheck
+        self.grounds = grounds
+        self.status = status
+        self.acceptedOn = acceptedOn
+        self.dueBy = dueBy
+        self.outcome = outcome
+        self.reason = reason
+        self.remedy = remedy
+        self.decidedOn = decidedOn
+        self.events = events
+    }
+
+    public func isOverdue(on day: LocalDate) -> Bool { status == .accepted && dueBy < day }
+}
+
+/// An objection as it is filed (`POST /api/v1/objections`).
+public struct ObjectionFiling: Sendable, Hashable, Codable {
+    public var recordId: Int?
+    public var listingId: Int?
+    public var grounds: String?
+    /// A natural person's name when a department or the credit office files for them.
+    public var onBehalfOf: String?
+    /// How that person's identity was checked (身份证原件核验, …).
+    public var identityCheck: String?
+
+    public init(recordId: Int? = nil, listingId: Int? = nil, grounds: String?, onBehalfOf: String? = nil, identityCheck: String? = nil) {
+        self.recordId = recordId
+        self.listingId = listingId
+        self.grounds = grounds
+        self.onBehalfOf = onBehalfOf
+        self.identityCheck = identityCheck
+    }
+}
+
+/// What the store knows of the item objected to.
+public struct ObjectedItem: Sendable, Hashable {
+    public var kind: RepairCase.Item.Kind
+    public var id: Int
+    /// The entity it is about; nil for a natural person's.
+    public var subjectCode: String?
+    public var departmentCode: String
+    public var documentNumber: String
+
+    public init(kind: RepairCase.Item.Kind, id: Int, subjectCode: String?, departmentCode: String, documentNumber: String) {
+        self.kind = kind
+        self.id = id
+        self.subjectCode = subjectCode
+        self.departmentCode = departmentCode
+        self.documentNumber = documentNumber
+    }
+}
+
+/// The decisions about objections (`domain-rules.md` §4 and rule 6), made before anything is written.
+public enum ObjectionPlan {
+    /// The item a filing names, or why it cannot be read.
+    public static func item(_ filing: ObjectionFiling) throws(ObjectionError) -> (RepairCase.Item.Kind, Int) {
+        switch (filing.recordId, filing.listingId) {
+        case (let id?, nil) where id > 0: return (.record, id)
+        case (nil, let id?) where id > 0: return (.listing, id)
+        default:
+            throw ObjectionError(code: "invalid_field", message: "应给出 recordId 或 listingId 之一 / name a recordId or a listingId")
+        }
+    }
+
+    /// Whether `filer` may object to `item`, with the grounds and on-behalf details trimmed, or why not.
+    /// - Throws: ``ObjectionError`` `missing_field`, `not_your_item`, `identity_check_required`, `objection_open`.
+    public static func acceptance(
+        _ filing: ObjectionFiling,
+        item: ObjectedItem,
+        filerKind: Objection.FilerKind,
+        filer: String,
+        openObjection: Int?
+    ) throws(ObjectionError) -> (grounds: String, onBehalfOf: String?, identityCheck: String?) {
+        func trimmed(_ text: String?) -> String? {
+            text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard let grounds = trimmed(filing.grounds), grounds.count <= 2000 else {
+            throw ObjectionError(code: "missing_field", message: "应写明异议理由（grounds，至多 2000 字） / grounds are required (at most 2,000 characters)")
+        }
+        var onBehalfOf: String?
+        var identityCheck: String?
+        switch filerKind {
+        case .entity:
+            guard item.subjectCode == filer else {
+                throw ObjectionError(code: "not_your_item", message: "只能对本主体的信用信息提出异议 / an entity objects only to information about itself")
+            }
+        case .department, .office:
+            if item.subjectCode == nil {
+                // A natural person's objection about themselves, entered for them: who, and how they were identified.
+                guard let name = trimmed(filing.onBehalfOf), let check = trimmed(filing.identityCheck) else {
+                    throw ObjectionError(
+                        code: "identity_check_required",
+                        message:
+                            "代自然人提出异议应写明当事人姓名（onBehalfOf）和身份核验方式（identityCheck） / for a natural person, say who (onBehalfOf) and how their identity was checked (identityCheck)"
+                    )
+                }
+                (onBehalfOf, identityCheck) = (name, check)
+            }
+        }
+        if let openObjection {
+            throw ObjectionError(
+                code: "objection_open",
+                message: "该信息已在异议处理中（异议 \(openObjection)） / objection \(openObjection) about this item is still open"
+            )
+        }
+        return (grounds, onBehalfOf, identityCheck)
+    }
+
+    /// The source department's deadline for an objection accepted on `acceptedOn`.
+    public static func dueBy(acceptedOn: LocalDate, rules: ObjectionRules, calendar: WorkingDayCalendar) -> LocalDate {
+        calendar.adding(workingDays: rules.decideWorkingDays, to: acceptedOn)
+    }
+
+    /// Checks a decision against the item, and the remedy notice an objection that was right earns.
+    /// - Throws: ``ObjectionError`` `reason_required`, `outcome_not_for_item` (stop publishing is for records, leaving a
+    ///   list for entries).
+    public static func decision(
+        _ outcome: Objection.Outcome,
+        reason: String,
+        item: ObjectedItem,
+        objectionID: Int,
+        today: LocalDate
+    ) throws(ObjectionError) -> (reason: String, remedy: String?) {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw ObjectionError(code: "reason_required", message: "应说明处理理由（reason） / a decision gives its reason")
+        }
+        switch (outcome, item.kind) {
+        case (.unpublished, .listing), (.delisted, .record):
+            throw ObjectionError(
+                code: "outcome_not_for_item",
+                message: "停止公示用于记录，移出名单用于列入 / unpublished is for records, delisted for list entries"
+            )
+        default: break
+        }
+        guard outcome != .upheld else { return (reason, nil) }
+        let remedy = """
+            信用信息异议处理结果告知书
+            经核查，您对 \(item.documentNumber) 提出的异议（异议编号 \(objectionID)）成立，已作“\(outcome.label)”处理：\(reason)。
+            处理日期：\(today)。相关信息已同步更新至公示、共享和核查各环节，由此造成的影响依法予以纠正。
+            """
+        return (reason, remedy)
+    }
+}
+
+/// Objections, stored with their steps; the item objected to carries the mark while one is open. Implemented by
+/// `CreditStore`.
+public protocol ObjectionStore: Sendable {
+    /// Accepts an objection: the item is marked under objection at once (the same transaction).
+    func file(_ filing: ObjectionFiling, filerKind: Objection.FilerKind, filer: String, by: String?) async throws -> Objection
+    /// Decides an open objection as its source department, clearing the mark and making the outcome take effect.
+    func decide(id: Int, _ outcome: Objection.Outcome, reason: String, departmentCode: String, by: String?) async throws -> Objection
+    func objection(id: Int) async throws -> Objection?
+    /// Objections filed by `filer`, or routed to a department, newest first.
+    func objections(filer: String?, departmentCode: String?, limit: Int) async throws -> [Objection]
+}

@@ -1,0 +1,220 @@
+import CreditCore
+import Foundation
+import SQLKit
+
+/// Objections on SQLite or PostgreSQL: filing marks the item under objection in the same transaction; deciding clears
+/// the mark and makes the outcome take effect (a record's publication ended, an entry revoked as a new version).
+public struct SQLObjectionStore: ObjectionStore {
+    let db: CreditDatabase
+    let clock: any CreditClock
+    let calendars: CalendarSource
+    let rules: ObjectionRules
+
+    public init(database: CreditDatabase, clock: any CreditClock, calendars: CalendarSource, rules: ObjectionRules = .shipped) {
+        self.db = database
+        self.clock = clock
+        self.calendars = calendars
+        self.rules = rules
+    }
+
+    static func table(_ kind: RepairCase.Item.Kind) -> String { kind == .record ? "records" : "listings" }
+
+    /// The item as an objection needs it, read in `sql`.
+    static func item(_ kind: RepairCase.Item.Kind, _ id: Int, sql: any SQLDatabase) async throws -> ObjectedItem? {
+        let query: SQLQueryString =
+            kind == .record
+            ? "SELECT subject_code, department_code, document_number FROM records WHERE id = \(bind: id)"
+            : "SELECT CASE WHEN subject_kind = 'entity' THEN subject_key END AS subject_code, department_code, document_number FROM listings WHERE id = \(bind: id)"
+        guard let row = try await sql.raw(query).first() else { return nil }
+        return ObjectedItem(
+            kind: kind,
+            id: id,
+            subjectCode: try row.decode(column: "subject_code", as: String?.self),
+            departmentCode: try row.decode(column: "department_code", as: String.self),
+            documentNumber: try row.decode(column: "document_number", as: String.self)
+        )
+    }
+
+    public func file(_ filing: ObjectionFiling, filerKind: Objection.FilerKind, filer: String, by: String?) async throws -> Objection {
+        let (kind, itemID) = try ObjectionPlan.item(filing)
+        let today = clock.today()
+        let now = Timestamp.string(clock.now())
+        let dueBy = ObjectionPlan.dueBy(acceptedOn: today, rules: rules, calendar: calendars.current)
+        let id: Int
+        do {
+            id = try await db.transaction { sql in
+                guard let item = try await Self.item(kind, itemID, sql: sql) else {
+                    throw ObjectionError(
+                        code: "item_not_found",
+                        message: "没有编号为 \(itemID) 的\(kind == .record ? "记录" : "列入") / no \(kind.rawValue) \(itemID)"
+                    )
+                }
+                let open = try await sql.raw(
+                    "SELECT id FROM objections WHERE item_kind = \(bind: kind.rawValue) AND item_id = \(bind: itemID) AND open = 1"
+                ).first()?.decode(column: "id", as: Int.self)
+                let accepted = try ObjectionPlan.acceptance(filing, item: item, filerKind: filerKind, filer: filer, openObjection: open)
+                let row = try await sql.insert(into: "objections")
+                    .columns(
+                        "item_kind",
+                        "item_id",
+                        "department_code",
+                        "filer_kind",
+                        "filer",
+                        "on_behalf_of",
+                        "identity_check",
+                        "grounds",
+                        "status",
+                        "accepted_on",
+                        "due_by",
+                        "open",
+                        "created_at",
+                        "updated_at"
+                    )
+                    .values(
+                        SQLBind(kind.rawValue),
+                        SQLBind(itemID),
+                        SQLBind(item.departmentCode),
+                        SQLBind(filerKind.rawValue),
+                        SQLBind(filer),
+                        SQLBind(accepted.onBehalfOf),
+                        SQLBind(accepted.identityCheck),
+                        SQLBind(accepted.grounds),
+                        SQLBind(Objection.Status.accepted.rawValue),
+                        SQLBind(today.description),
+                        SQLBind(dueBy.description),
+                        SQLBind(1),
+                        SQLBind(now),
+                        SQLBind(now)
+                    )
+                    .returning("id").first()
+                let id = try row!.decode(column: "id", as: Int.self)
+                // Marked at once, in the same transaction: every public surface shows 异议处理中 from now on.
+                try await sql.raw("UPDATE \(unsafeRaw: Self.table(kind)) SET under_objection = 1 WHERE id = \(bind: itemID)").run()
+                try await CaseEvents.append(
+                    "objection_events",
+                    key: "objection_id",
+                    id: id,
+                    at: now,
+                    actor: by,
+                    action: "受理并标注异议处理中 / accepted and marked",
+                    reason: nil,
+                    sql: sql
+                )
+                return id
+            }
+        } catch  where CreditDatabase.isUniqueViolation(error) {
+            throw ObjectionError(code: "objection_open", message: "该信息已在异议处理中 / an objection about this item is still open")
+        }
+        guard let stored = try await objection(id: id) else { throw Self.notFound(id) }
+        return stored
+    }
+
+    public func decide(id: Int, _ outcome: Objection.Outcome, reason: String, departmentCode: String, by: String?) async throws -> Objection {
+        let today = clock.today()
+        let now = Timestamp.string(clock.now())
+        try await db.transaction { sql in
+            guard let row = try await sql.raw("SELECT item_kind, item_id, department_code, open FROM objections WHERE id = \(bind: id)").first()
+            else {
+                throw Self.notFound(id)
+            }
+            guard try row.decode(column: "department_code", as: String.self) == departmentCode else {
+                throw ObjectionError(code: "not_source_department", message: "只有信息提供部门可以处理该异议 / only the department that provided the item decides")
+            }
+            guard try row.decode(column: "open", as: Int.self) == 1 else {
+                throw ObjectionError(code: "objection_closed", message: "该异议已处理 / this objection has been decided")
+            }
+            let kind = RepairCase.Item.Kind(rawValue: try row.decode(column: "item_kind", as: String.self)) ?? .record
+            let itemID = try row.decode(column: "item_id", as: Int.self)
+            guard let item = try await Self.item(kind, itemID, sql: sql) else { throw Self.notFound(id) }
+            let decided = try ObjectionPlan.decision(outcome, reason: reason, item: item, objectionID: id, today: today)
+            switch outcome {
+            case .unpublished:
+                try await CaseEvents.endPublication(recordID: itemID, today: today, now: now, sql: sql)
+            case .delisted:
+                _ = try await SQLListingStore.end(
+                    id: itemID,
+                    ListingPlan.Ending(outcome: .revoked, reason: "异议成立（异议 \(id)）：\(decided.reason)", on: today),
+                    departmentCode: departmentCode,
+                    by: by,
+                    today: today,
+                    now: now,
+                    sql: sql
+                )
+            case .corrected, .supplemented, .upheld:
+                break
+            }
+            try await sql.raw("UPDATE \(unsafeRaw: Self.table(kind)) SET under_objection = 0 WHERE id = \(bind: itemID)").run()
+            try await sql.update("objections").set("status", to: SQLBind(Objection.Status.decided.rawValue)).set(
+                "outcome",
+                to: SQLBind(outcome.rawValue)
+            )
+            .set("reason", to: SQLBind(decided.reason)).set("remedy", to: SQLBind(decided.remedy)).set("decided_on", to: SQLBind(today.description))
+            .set("open", to: SQLBind(0)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
+            try await CaseEvents.append(
+                "objection_events",
+                key: "objection_id",
+                id: id,
+                at: now,
+                actor: by,
+                action: "\(outcome.label) / \(outcome.rawValue)",
+                reason: decided.reason,
+                sql: sql
+            )
+        }
+        guard let stored = try await objection(id: id) else { throw Self.notFound(id) }
+        return stored
+    }
+
+    public func objection(id: Int) async throws -> Objection? {
+        try await db.read { sql in
+            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM objections WHERE id = \(bind: id)").first() else { return nil }
+            return try await Self.objection(row, sql: sql)
+        }
+    }
+
+    public func objections(filer: String?, departmentCode: String?, limit: Int) async throws -> [Objection] {
+        try await db.read { sql in
+            let filter: SQLQueryString =
+                if let filer { "filer = \(bind: filer)" } else if let departmentCode { "department_code = \(bind: departmentCode)" } else { "1 = 1" }
+            var found: [Objection] = []
+            for row in try await sql.raw(
+                "SELECT \(unsafeRaw: Self.columns) FROM objections WHERE \(filter) ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))"
+            ).all() {
+                found.append(try await Self.objection(row, sql: sql))
+            }
+            return found
+        }
+    }
+
+    static let columns =
+        "id, item_kind, item_id, department_code, filer_kind, filer, on_behalf_of, identity_check, grounds, status, accepted_on, due_by, outcome, reason, remedy, decided_on"
+
+    static func objection(_ row: any SQLRow, sql: any SQLDatabase) async throws -> Objection {
+        let id = try row.decode(column: "id", as: Int.self)
+        func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
+        func optional(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
+        return Objection(
+            id: id,
+            item: RepairCase.Item.Kind(rawValue: try text("item_kind")) ?? .record,
+            itemID: try row.decode(column: "item_id", as: Int.self),
+            departmentCode: try text("department_code"),
+            filerKind: Objection.FilerKind(rawValue: try text("filer_kind")) ?? .department,
+            filer: try text("filer"),
+            onBehalfOf: try optional("on_behalf_of"),
+            identityCheck: try optional("identity_check"),
+            grounds: try text("grounds"),
+            status: Objection.Status(rawValue: try text("status")) ?? .accepted,
+            acceptedOn: LocalDate(try text("accepted_on"))!,
+            dueBy: LocalDate(try text("due_by"))!,
+            outcome: try optional("outcome").flatMap(Objection.Outcome.init(rawValue:)),
+            reason: try optional("reason"),
+            remedy: try optional("remedy"),
+            decidedOn: try optional("decided_on").flatMap { LocalDate($0) },
+            events: try await CaseEvents.read("objection_events", key: "objection_id", id: id, sql: sql)
+        )
+    }
+
+    static func notFound(_ id: Int) -> ObjectionError {
+        ObjectionError(code: "objection_not_found", message: "没有编号为 \(id) 的异议 / no objection \(id)")
+    }
+}
