@@ -1,6 +1,6 @@
 import Foundation
 
-/// The objection clocks of one period (异议处理), versioned data with an effective date (`Resources/repair/objections-…`):
+/// The objection clocks of one period (异议处理), versioned data with an effective date (`Resources/objections/`):
 /// Shandong's values by default (山东省社会信用条例 Art. 39–40).
 public struct ObjectionRules: Sendable, Codable, Hashable {
     public var version: String
@@ -14,8 +14,8 @@ public struct ObjectionRules: Sendable, Codable, Hashable {
 
     public static let shipped: ObjectionRules = try! BundledData.decode(
         ObjectionRules.self,
-        named: "objections-2026-04-01",
-        subdirectory: "repair"
+        named: "2026-04-01",
+        subdirectory: "objections"
     )
 }
 
