@@ -237,6 +237,7 @@ public func buildRouter(
         SubscriptionController(dependencies: dependencies),
         CheckController(dependencies: dependencies, pages: pages),
         RepairController(dependencies: dependencies),
+        RepairPages(dependencies: dependencies, pages: pages),
         ObjectionController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),
         TimelinessController(dependencies: dependencies, pages: pages),

@@ -93,6 +93,14 @@ enum DemoCityRecords {
             entities: min(entities, maxEntities),
             today: clock.today()
         )
+        // Repair cases and objections in every state, some of them weeks old.
+        _ = try await DemoRepairs(city: DemoCity(seed: seed)).load(
+            repairs: stores.repairs,
+            objections: stores.objections,
+            records: stores.records,
+            clock: clock,
+            entities: min(entities, maxEntities)
+        )
         return stored
     }
 }

@@ -129,4 +129,42 @@ struct DemoRecordsStoreTests {
             #expect(try await TamperEvidentLog(database: db).verify().ok)
         }
     }
+
+    @Test(
+        "the demo city has repair cases and objections in every state, some weeks old and overdue, on the city's own penalties",
+        arguments: TestEngine.available
+    )
+    func repairsAndObjections(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2026-11-27")!)
+            let stores = try await TestDatabase.stores(db, clock: clock)
+            let entities = 600
+            _ = try await TestDatabase.seedDemo(stores.registry, count: entities)
+            let city = DemoCity(seed: 2019)
+            _ = try await DemoRecords(city: city).load(
+                into: stores.records,
+                clock: clock,
+                catalogues: stores.catalogues,
+                entities: entities,
+                now: clock.now(),
+                calendar: stores.calendars.current
+            )
+            clock.set(LocalDate("2026-11-27")!)
+            let made = try await DemoRepairs(city: city).load(
+                repairs: stores.repairs,
+                objections: stores.objections,
+                records: stores.records,
+                clock: clock,
+                entities: entities
+            )
+            #expect(made.repairs == [.approved: 1, .rejected: 1, .accepted: 2] && made.overdueRepairs == 1)
+            #expect(made.objections == ["open": 1, "overdue": 1, "upheld": 1, "unpublished": 1])
+            let today = clock.today()
+            let cases = try await stores.repairs.cases(entityCode: nil, departmentCode: nil, limit: 50)
+            #expect(cases.filter { $0.isOverdue(on: today) }.count == 1)
+            let objections = try await stores.objections.objections(filer: nil, departmentCode: nil, limit: 50)
+            #expect(objections.filter { $0.isOverdue(on: today) }.count == 1)
+            #expect(objections.compactMap(\.remedy).count == 1, "the objection that was right earned its notice")
+        }
+    }
 }

@@ -26,6 +26,11 @@ enum PermissionTable {
         GET /listings                              ·    ·      ·    ✓    ·    ·      ·    ·
         POST /listings                             ·    ·      ·    ✓    ·    ·      ·    ·
         POST /listings/{id}/end                    ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /repairs                               ·    ·      ✓    ✓    ·    ·      ✓    ·
+        POST /repairs                              ·    ·      ·    ·    ·    ·      ✓    ·
+        POST /repairs/{id}/decision                ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /objections                           ·    ·      ·    ·    ·    ·      ✓    ·
+        POST /objections/{id}/decision             ·    ·      ·    ✓    ·    ·      ·    ·
         GET /checks                                ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /checks                               ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /checks/{id}                           ·    ✓      ✓    ·    ·    ✓      ·    ·

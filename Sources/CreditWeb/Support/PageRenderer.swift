@@ -50,6 +50,7 @@ struct PageRenderer: Sendable {
             if [.admin, .creditOffice].contains(principal.role), let reminder = reminder() { layout["reminder"] = reminder }
             layout["isDepartment"] = principal.role == .department
             layout["mayCheck"] = [.approver, .creditOffice, .admin].contains(principal.role)
+            layout["mayRepair"] = [.entity, .department, .creditOffice].contains(principal.role)
         }
         layout["content"] = library.render(context, withTemplate: template) ?? ""
         let html = library.render(layout, withTemplate: "layout") ?? ""

@@ -1,0 +1,154 @@
+import CreditCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/repairs`: one page for repair and objections. An entity's account sees its own adverse information (what the
+/// public does not see included), applies for repair and objects; a department decides the cases routed to it; the
+/// credit office oversees every case, overdue ones first.
+struct RepairPages: AreaRoutes {
+    let dependencies: AppDependencies
+    let pages: PageRenderer
+
+    func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
+        routes.get("repairs", .roles([.entity, .department, .creditOffice]), use: page)
+        routes.post("repairs", .roles([.entity]), use: apply)
+        routes.post("repairs/{id}/decision", .roles([.department]), use: decideRepair)
+        routes.post("objections", .roles([.entity]), use: object)
+        routes.post("objections/{id}/decision", .roles([.department]), use: decideObjection)
+    }
+
+    @Sendable func page(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        return try await render(context, extra: [:])
+    }
+
+    func formID(_ context: CreditRequestContext, _ name: String) -> Int? {
+        context.form[name].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func pathID(_ context: CreditRequestContext) -> Int { context.parameters.get("id").flatMap { Int($0) } ?? 0 }
+
+    /// `POST /repairs` (an entity): applies to repair one record or entry, the commitment ticked.
+    @Sendable func apply(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let item: RepairApplication.ItemRef =
+            formID(context, "recordId").map { .init(recordId: $0) } ?? .init(listingId: formID(context, "listingId"))
+        let application = RepairApplication(items: [item], commitment: .init(accepted: context.form["commitment"] == "on"))
+        do {
+            let accepted = try await dependencies.repairs.apply(
+                entityCode: context.principal?.entityCode ?? "",
+                application,
+                by: context.principal?.name
+            )
+            return try await render(context, extra: ["done": "修复申请 \(accepted.id) 已受理，\(accepted.dueBy) 前答复。"])
+        } catch let error as RepairError {
+            return try await render(context, extra: ["problem": error.message], status: RepairController.apiError(error).status)
+        }
+    }
+
+    /// `POST /repairs/{id}/decision` (the deciding department).
+    @Sendable func decideRepair(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let outcome = RepairDecision.Outcome(rawValue: context.form["outcome"] ?? "") ?? .rejected
+        do {
+            let decided = try await dependencies.repairs.decide(
+                id: pathID(context),
+                RepairDecision(outcome: outcome, reason: context.form["reason"] ?? ""),
+                departmentCode: context.principal?.departmentCode ?? "",
+                by: context.principal?.name
+            )
+            return try await render(context, extra: ["done": "修复申请 \(decided.id)：\(decided.status.label)。"])
+        } catch let error as RepairError {
+            return try await render(context, extra: ["problem": error.message], status: RepairController.apiError(error).status)
+        }
+    }
+
+    /// `POST /objections` (an entity, about its own information).
+    @Sendable func object(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let filing = ObjectionFiling(recordId: formID(context, "recordId"), listingId: formID(context, "listingId"), grounds: context.form["grounds"])
+        do {
+            let filed = try await dependencies.objections.file(
+                filing,
+                filerKind: .entity,
+                filer: context.principal?.entityCode ?? "",
+                by: context.principal?.name
+            )
+            return try await render(context, extra: ["done": "异议 \(filed.id) 已受理，该信息已标注“异议处理中”，\(filed.dueBy) 前答复。"])
+        } catch let error as ObjectionError {
+            return try await render(context, extra: ["problem": error.message], status: ObjectionController.apiError(error).status)
+        }
+    }
+
+    /// `POST /objections/{id}/decision` (the source department).
+    @Sendable func decideObjection(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        do {
+            let decided = try await dependencies.objections.decide(
+                id: pathID(context),
+                Objection.Outcome(rawValue: context.form["outcome"] ?? "") ?? .upheld,
+                reason: context.form["reason"] ?? "",
+                departmentCode: context.principal?.departmentCode ?? "",
+                by: context.principal?.name
+            )
+            return try await render(context, extra: ["done": "异议 \(decided.id)：\(decided.outcome?.label ?? "")。"])
+        } catch let error as ObjectionError {
+            return try await render(context, extra: ["problem": error.message], status: ObjectionController.apiError(error).status)
+        }
+    }
+
+    func timeline(_ events: [RepairCase.Event]) -> String {
+        events.map { "\(BeijingTime.minute($0.at)) \($0.action)\($0.actor.map { "（\($0)）" } ?? "")\($0.reason.map { "：\($0)" } ?? "")" }
+            .joined(separator: "；")
+    }
+
+    func render(_ context: CreditRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+        let today = dependencies.clock.today()
+        let principal = context.principal
+        let isEntity = principal?.role == .entity
+        let isDepartment = principal?.role == .department
+        var ctx: [String: Any] = ["isEntity": isEntity, "isDepartment": isDepartment, "fee": RepairRules.shipped.fee]
+        if isEntity, let code = principal?.entityCode {
+            // The entity's own adverse information in public view, each with when repair may be asked for.
+            let catalogue = dependencies.catalogue
+            let records = try await dependencies.records.publicRecords(subjectCode: code, on: today).filter {
+                catalogue.category($0.category)?.adverse == true
+            }
+            ctx["records"] = records.map { r -> [String: Any] in
+                [
+                    "id": r.id, "category": catalogue.category(r.category)?.name ?? r.category, "documentNumber": r.documentNumber,
+                    "department": r.departmentName, "until": r.publication?.until.description ?? "",
+                    "repairFrom": r.publication?.repairFrom.description ?? "", "underObjection": r.underObjection,
+                ]
+            }
+            ctx["hasRecords"] = !records.isEmpty
+            ctx["commitment"] = RepairApplication.commitmentText(
+                entityName: principal?.name ?? code,
+                entityCode: code,
+                documents: ["（所选信息）"],
+                date: today
+            )
+        }
+        let entityCode = isEntity ? principal?.entityCode ?? "" : nil
+        let departmentCode = isDepartment ? principal?.departmentCode ?? "" : nil
+        let cases = try await dependencies.repairs.cases(entityCode: entityCode, departmentCode: departmentCode, limit: 200)
+        ctx["repairs"] = cases.map { c -> [String: Any] in
+            [
+                "id": c.id, "entityCode": c.entityCode, "status": c.status.label, "open": c.status.isOpen, "dueBy": c.dueBy.description,
+                "overdue": c.isOverdue(on: today), "items": c.items.map { "\($0.kind == .record ? "记录" : "列入") \($0.id)" }.joined(separator: "、"),
+                "reason": c.reason ?? "", "timeline": timeline(c.events),
+            ]
+        }
+        ctx["hasRepairs"] = !cases.isEmpty
+        let objections = try await dependencies.objections.objections(filer: entityCode, departmentCode: departmentCode, limit: 200)
+        ctx["objections"] = objections.map { o -> [String: Any] in
+            [
+                "id": o.id, "item": "\(o.item == .record ? "记录" : "列入") \(o.itemID)", "grounds": o.grounds, "open": o.status == .accepted,
+                "dueBy": o.dueBy.description, "overdue": o.isOverdue(on: today), "outcome": o.outcome?.label ?? "异议处理中",
+                "remedy": o.remedy ?? "", "hasRemedy": o.remedy != nil, "timeline": timeline(o.events), "isRecord": o.item == .record,
+            ]
+        }
+        ctx["hasObjections"] = !objections.isEmpty
+        let overdue = cases.filter { $0.isOverdue(on: today) }.count + objections.filter { $0.isOverdue(on: today) }.count
+        (ctx["overdue"], ctx["hasOverdue"]) = (overdue, overdue > 0)
+        ctx.merge(extra) { $1 }
+        return pages.page("repairs", title: "信用修复与异议", context: ctx, viewer: context, status: status)
+    }
+}
