@@ -25,6 +25,8 @@ extension Migration {
                 actor TEXT, action TEXT NOT NULL, reason TEXT, PRIMARY KEY (case_id, seq))
                 """,
                 "ALTER TABLE records ADD COLUMN repaired_on TEXT",
+                // The last public day when a repair or an objection ended publication early: a later correction keeps it.
+                "ALTER TABLE records ADD COLUMN ended_until TEXT",
                 "ALTER TABLE records ADD COLUMN repair_case_id $BIGINT",
             ]
         )

@@ -82,6 +82,12 @@ public enum RepairConformance {
             _ = await expectError("repair_closed") {
                 _ = try await repairs.decide(id: accepted.id, RepairDecision(outcome: .rejected, reason: "x"), departmentCode: market, by: nil)
             }
+            // The department corrects the record afterwards: the new version stays out of the public view.
+            var corrected = Builders.penalty(code, number: "济市监罚〔2026〕1015号", decidedOn: "2026-10-15", content: "罚款人民币四千元")
+            corrected.changeReason = "更正罚款金额"
+            let correction = TestDatabase.items([corrected], catalogue: world.stores.catalogues.inForce(on: today), today: world.clock.today())
+            #expect(try await world.stores.records.submit(departmentCode: market, items: correction, source: "api").first?.status == .updated)
+            #expect(try await world.stores.records.publicRecords(subjectCode: code, on: LocalDate("2027-01-16")!).isEmpty)
             // Closed, the item may be named again — and is answered that it is no longer public.
             _ = await expectError("repair_not_needed") { _ = try await repairs.apply(entityCode: code, application, by: nil) }
         },
