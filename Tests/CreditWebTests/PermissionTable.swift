@@ -93,6 +93,7 @@ enum PermissionTable {
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/records/{id}/repair-notice     ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/entities/{code}/records        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/open-data/records              ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/rejections                     ·    ·      ·    ✓    ·    ·      ·    ·

@@ -42,6 +42,13 @@ struct RepairAPITests {
             let stored = results.first?["id"]
             let recordID = try #require((stored as? String).flatMap { Int($0) } ?? stored as? Int)
             let application = "{\"items\": [{\"recordId\": \(recordID)}], \"commitment\": {\"accepted\": true}}"
+            // The guidance notice served with the decision (两书同达) names the first day repair may be applied for.
+            let notice = try await call("/api/v1/records/\(recordID)/repair-notice", token: entityToken)
+            #expect(notice.status == .ok)
+            let served = try notice.body.json()
+            #expect(served["repairFrom"] as? String == "2027-01-16" && served["fee"] as? String == "免费")
+            #expect((served["text"] as? String)?.contains("自 2027-01-16 起") == true)
+            #expect(try await call("/api/v1/records/\(recordID)/repair-notice", token: app.officeToken).status == .ok)
 
             let early = try await call("/api/v1/repairs", .post, token: entityToken, body: application)
             #expect(early.status == .unprocessableContent)
@@ -68,6 +75,7 @@ struct RepairAPITests {
             )
             let strangerToken = try await app.accounts.issueToken(accountID: stranger.id, expiresAt: nil).token
             #expect(try await call("/api/v1/repairs/\(id)", token: strangerToken).status == .notFound)
+            #expect(try await call("/api/v1/records/\(recordID)/repair-notice", token: strangerToken).status == .notFound)
             #expect(try await call("/api/v1/repairs/\(id)", token: app.departmentToken).status == .ok)
             let listed = try await call("/api/v1/repairs", token: entityToken).body.json()["items"] as? [[String: Any]]
             #expect(listed?.map { $0["id"] as? Int } == [id])

@@ -116,6 +116,7 @@ struct RepairPages: AreaRoutes {
                     "id": r.id, "category": catalogue.category(r.category)?.name ?? r.category, "documentNumber": r.documentNumber,
                     "department": r.departmentName, "until": r.publication?.until.description ?? "",
                     "repairFrom": r.publication?.repairFrom.description ?? "", "underObjection": r.underObjection,
+                    "notice": RepairNotice.make(r, categoryName: catalogue.category(r.category)?.name ?? r.category, rules: .shipped)?.text ?? "",
                 ]
             }
             ctx["hasRecords"] = !records.isEmpty

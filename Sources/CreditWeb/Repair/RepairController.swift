@@ -13,6 +13,7 @@ struct RepairController: AreaRoutes {
         api.get("repairs", .roles([.entity, .department, .creditOffice]), use: list)
         api.get("repairs/{id}", .roles([.entity, .department, .creditOffice]), use: show)
         api.post("repairs/{id}/decision", .roles([.department]), use: decide)
+        api.get("records/{id}/repair-notice", .roles([.entity, .department, .creditOffice]), use: notice)
     }
 
     struct RepairDTO: ResponseEncodable, Sendable {
@@ -159,4 +160,27 @@ struct RepairController: AreaRoutes {
             throw Self.apiError(error)
         }
     }
+
+    /// `GET /api/v1/records/{id}/repair-notice`: the guidance notice served with the decision (两书同达), for its subject's
+    /// account, its department and the credit office.
+    @Sendable func notice(_ request: Request, context: CreditRequestContext) async throws -> RepairNotice {
+        _ = try QueryParameters(request, allowed: [])
+        let notFound = APIError(.notFound, code: "record_not_found", message: "没有这条记录 / no such record")
+        guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0, let record = try await dependencies.records.fetchRecord(id: id)
+        else { throw notFound }
+        switch context.principal?.role {
+        case .entity where record.subjectCode == nil || record.subjectCode != context.principal?.entityCode: throw notFound
+        case .department where record.departmentCode != context.principal?.departmentCode: throw notFound
+        default: break
+        }
+        let catalogue = dependencies.catalogue
+        guard catalogue.category(record.category)?.adverse == true,
+            let notice = RepairNotice.make(record, categoryName: catalogue.category(record.category)?.name ?? record.category, rules: .shipped)
+        else {
+            throw APIError(.notFound, code: "no_repair_notice", message: "该记录不是公示中的失信信息，无需修复 / the record is not adverse information in public view")
+        }
+        return notice
+    }
 }
+
+extension RepairNotice: ResponseEncodable {}
