@@ -38,6 +38,24 @@ public struct RepairRecord: Sendable, Hashable {
 public enum RepairItem: Sendable, Hashable {
     case record(RepairRecord)
     case listing(Listing, type: ListType)
+
+    public var kind: RepairCase.Item.Kind {
+        if case .record = self { .record } else { .listing }
+    }
+
+    public var id: Int {
+        switch self {
+        case .record(let record): record.id
+        case .listing(let listing, _): listing.id ?? 0
+        }
+    }
+
+    public var documentNumber: String {
+        switch self {
+        case .record(let record): record.documentNumber
+        case .listing(let listing, _): listing.documentNumber
+        }
+    }
 }
 
 /// The decisions about a repair application, made before a case exists (国家发展改革委令2025年第36号, 国办发〔2025〕22号;
@@ -123,6 +141,69 @@ public enum RepairPlan {
             )
         }
         return Eligible(departmentCode: department, firstEligibleDay: first)
+    }
+
+    /// What an accepted application becomes: its department, its items, the commitment signed and the deadline.
+    public struct Accepted: Sendable, Hashable {
+        public var departmentCode: String
+        public var items: [RepairCase.Item]
+        public var commitment: String
+        public var dueBy: LocalDate
+    }
+
+    /// Accepts an application when every item is eligible, all were decided by one department (谁认定、谁修复) and the
+    /// applicant made the commitment the rules ask for.
+    /// - Parameter openCases: the open case of each item, by ``RepairItem/kind`` and ``RepairItem/id`` (`record:7`).
+    /// - Throws: ``RepairError``: the codes of ``eligibility(_:applicant:today:rules:publication:openCase:)``,
+    ///   `repair_items_across_departments`, `commitment_required`.
+    public static func accept(
+        _ items: [RepairItem],
+        applicant: String,
+        entityName: String,
+        commitmentAccepted: Bool,
+        openCases: [String: Int],
+        today: LocalDate,
+        rules: RepairRules,
+        publication: PublicationRules,
+        calendar: WorkingDayCalendar
+    ) throws(RepairError) -> Accepted {
+        var accepted: [RepairCase.Item] = []
+        var departments = Set<String>()
+        for item in items {
+            let eligible = try eligibility(
+                item,
+                applicant: applicant,
+                today: today,
+                rules: rules,
+                publication: publication,
+                openCase: openCases["\(item.kind.rawValue):\(item.id)"]
+            )
+            departments.insert(eligible.departmentCode)
+            accepted.append(RepairCase.Item(kind: item.kind, id: item.id, firstEligibleDay: eligible.firstEligibleDay))
+        }
+        guard departments.count == 1, let department = departments.first else {
+            throw RepairError(
+                code: "repair_items_across_departments",
+                message: "谁认定、谁修复：不同部门作出的事项请分别申请 / items decided by different departments go in separate applications"
+            )
+        }
+        if rules.commitmentRequired, !commitmentAccepted {
+            throw RepairError(
+                code: "commitment_required",
+                message: "申请信用修复应作出信用修复承诺（commitment.accepted = true） / a repair application carries the applicant's commitment"
+            )
+        }
+        return Accepted(
+            departmentCode: department,
+            items: accepted,
+            commitment: RepairApplication.commitmentText(
+                entityName: entityName,
+                entityCode: applicant,
+                documents: items.map(\.documentNumber),
+                date: today
+            ),
+            dueBy: dueBy(acceptedOn: today, rules: rules, calendar: calendar)
+        )
     }
 
     /// The deciding department's deadline for a case accepted on `acceptedOn`, in working days, with `extended` extensions.

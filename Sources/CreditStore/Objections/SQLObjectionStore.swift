@@ -129,7 +129,7 @@ public struct SQLObjectionStore: ObjectionStore {
             let decided = try ObjectionPlan.decision(outcome, reason: reason, item: item, objectionID: id, today: today)
             switch outcome {
             case .unpublished:
-                try await CaseEvents.endPublication(recordID: itemID, today: today, now: now, sql: sql)
+                try await SQLRecordStore.endPublication(recordID: itemID, today: today, now: now, sql: sql)
             case .delisted:
                 _ = try await SQLListingStore.end(
                     id: itemID,

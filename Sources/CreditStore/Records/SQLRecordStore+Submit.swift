@@ -354,7 +354,7 @@ extension SQLRecordStore {
                     for (column, value) in zip(Self.plannedColumns, values) { update = update.set(SQLIdentifier(column), to: value.bind) }
                     try await update.where("id", .equal, found.id).run()
                     // A repair or an objection that ended its publication early still holds for the new version.
-                    try await CaseEvents.keepEndedPublication(recordID: found.id, sql: sql)
+                    try await Self.keepEndedPublication(recordID: found.id, sql: sql)
                     versions.append(
                         (found.id, EncodedValues(Self.versionValues(prepared, values: values, version: version, context: context), for: engine))
                     )

@@ -33,10 +33,9 @@ public struct SQLRepairStore: RepairStore {
     struct Snapshot {
         var records: [Int: StoredRecord] = [:]
         var listings: [Int: Listing] = [:]
+        /// The open case of each item, keyed `kind:id` as ``RepairPlan/accept`` reads them.
         var open: [String: Int] = [:]
         var entityName: String?
-
-        static func key(_ kind: RepairCase.Item.Kind, _ id: Int) -> String { "\(kind.rawValue):\(id)" }
     }
 
     public func apply(entityCode: String, _ application: RepairApplication, by: String?) async throws -> RepairCase {
@@ -44,68 +43,45 @@ public struct SQLRepairStore: RepairStore {
         let today = clock.today()
         let types = try await listTypes.versions().inForce(on: today)
         let snapshot = try await db.read { sql in try await Self.snapshot(named, entityCode: entityCode, sql: sql) }
-        var items: [RepairCase.Item] = []
-        var departments = Set<String>()
-        var documents: [String] = []
-        for kind in [RepairCase.Item.Kind.record, .listing] {
-            for id in named[kind] ?? [] {
-                let item: RepairItem
-                switch kind {
-                case .record:
-                    guard let record = snapshot.records[id] else { throw Self.notFound("记录", "record", id) }
-                    item = .record(
-                        RepairRecord(
-                            id: id,
-                            subjectCode: record.subjectCode,
-                            departmentCode: record.departmentCode,
-                            departmentName: record.departmentName,
-                            documentNumber: record.documentNumber,
-                            punishmentKinds: RecordValidator.punishmentKinds(record.content["punishmentKinds"]),
-                            status: record.status,
-                            window: record.publication
-                        )
+        // Records first, then listings, each in the order named.
+        var items: [RepairItem] = []
+        for id in named[.record] ?? [] {
+            guard let record = snapshot.records[id] else { throw Self.notFound("记录", "record", id) }
+            items.append(
+                .record(
+                    RepairRecord(
+                        id: id,
+                        subjectCode: record.subjectCode,
+                        departmentCode: record.departmentCode,
+                        departmentName: record.departmentName,
+                        documentNumber: record.documentNumber,
+                        punishmentKinds: RecordValidator.punishmentKinds(record.content["punishmentKinds"]),
+                        status: record.status,
+                        window: record.publication
                     )
-                    documents.append(record.documentNumber)
-                case .listing:
-                    guard let listing = snapshot.listings[id], let type = types.type(listing.list) else { throw Self.notFound("列入", "listing", id) }
-                    item = .listing(listing, type: type)
-                    documents.append(listing.documentNumber)
-                }
-                let eligible = try RepairPlan.eligibility(
-                    item,
-                    applicant: entityCode,
-                    today: today,
-                    rules: repairRules,
-                    publication: publication,
-                    openCase: snapshot.open[Snapshot.key(kind, id)]
                 )
-                departments.insert(eligible.departmentCode)
-                items.append(RepairCase.Item(kind: kind, id: id, firstEligibleDay: eligible.firstEligibleDay))
-            }
-        }
-        guard departments.count == 1, let department = departments.first else {
-            throw RepairError(
-                code: "repair_items_across_departments",
-                message: "谁认定、谁修复：不同部门作出的事项请分别申请 / items decided by different departments go in separate applications"
             )
         }
-        if repairRules.commitmentRequired, application.commitment?.accepted != true {
-            throw RepairError(
-                code: "commitment_required",
-                message: "申请信用修复应作出信用修复承诺（commitment.accepted = true） / a repair application carries the applicant's commitment"
-            )
+        for id in named[.listing] ?? [] {
+            guard let listing = snapshot.listings[id], let type = types.type(listing.list) else { throw Self.notFound("列入", "listing", id) }
+            items.append(.listing(listing, type: type))
         }
-        let commitment = RepairApplication.commitmentText(
+        let accepted = try RepairPlan.accept(
+            items,
+            applicant: entityCode,
             entityName: snapshot.entityName ?? entityCode,
-            entityCode: entityCode,
-            documents: documents,
-            date: today
+            commitmentAccepted: application.commitment?.accepted == true,
+            openCases: snapshot.open,
+            today: today,
+            rules: repairRules,
+            publication: publication,
+            calendar: calendars.current
         )
+        let (department, commitment, dueBy) = (accepted.departmentCode, accepted.commitment, accepted.dueBy)
         let hash = Hex.encode(SHA256.hash(data: Data(commitment.utf8)))
-        let dueBy = RepairPlan.dueBy(acceptedOn: today, rules: repairRules, calendar: calendars.current)
         let now = Timestamp.string(clock.now())
         let id: Int
-        let chosen = items
+        let chosen = accepted.items
         do {
             id = try await db.transaction { sql in
                 let row = try await sql.insert(into: "repair_cases")
@@ -197,7 +173,7 @@ public struct SQLRepairStore: RepairStore {
                         )
                     } else {
                         // Public through yesterday: from today on, no public surface shows it.
-                        try await CaseEvents.endPublication(recordID: itemID, today: today, now: now, sql: sql)
+                        try await SQLRecordStore.endPublication(recordID: itemID, today: today, now: now, sql: sql)
                         try await sql.raw(
                             "UPDATE records SET repaired_on = \(bind: today.description), repair_case_id = \(bind: id) WHERE id = \(bind: itemID)"
                         ).run()
@@ -291,7 +267,7 @@ public struct SQLRepairStore: RepairStore {
                 if let row = try await sql.raw(
                     "SELECT case_id FROM repair_items WHERE kind = \(bind: kind.rawValue) AND item_id = \(bind: id) AND open = 1"
                 ).first() {
-                    snapshot.open[Snapshot.key(kind, id)] = try row.decode(column: "case_id", as: Int.self)
+                    snapshot.open["\(kind.rawValue):\(id)"] = try row.decode(column: "case_id", as: Int.self)
                 }
             }
         }
