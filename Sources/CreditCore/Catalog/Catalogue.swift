@@ -101,6 +101,19 @@ public struct Catalogue: Sendable, Codable, Hashable {
         /// (行政相对人代码_1（统一社会信用代码）).
         public var standardColumn: String { aliases.first { $0.hasPrefix("行政相对人代码_") && $0.contains("（") } ?? label }
 
+        /// A column of a file that is not a catalogue category's (registrations, listing decisions): named by `label`
+        /// and `aliases` in Chinese as well as by its API name.
+        public static func column(
+            _ name: String,
+            _ label: String,
+            _ aliases: [String],
+            _ type: FieldType,
+            required: Bool,
+            help: String? = nil
+        ) -> Field {
+            Field(name: name, label: label, aliases: [label] + aliases, type: type, required: required, help: help)
+        }
+
         /// Whether a file's column header names this field, by its API name or any alias.
         public func isNamed(byColumn column: String) -> Bool {
             let trimmed = column.trimmingCharacters(in: .whitespaces)

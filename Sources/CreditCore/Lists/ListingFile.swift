@@ -9,29 +9,18 @@ extension ListingRequest {
 
     /// The columns of a listing file: the API names, with the Chinese column names departments use as aliases.
     public static let fileFields: [Catalogue.Field] = [
-        field("list", "名单代码", ["名单", "名单类型"], .text, required: true, help: "见 GET /api/v1/lists，如 tax-major-violation"),
-        field("subjectCode", "统一社会信用代码", ["主体代码"], .creditCode, required: false, help: "法人和其他组织填写"),
-        field("subjectIdNumber", "身份证号码", ["证件号码", "自然人身份证号码"], .idNumber, required: false, help: "自然人填写，同时填姓名"),
-        field("subjectName", "自然人姓名", ["姓名"], .text, required: false),
-        field("documentNumber", "列入决定文书号", ["决定文书号", "文书号"], .text, required: true),
-        field("reason", "列入事由", ["事由"], .text, required: true),
-        field("basis", "列入依据", ["依据"], .text, required: true),
-        field("startsOn", "列入日期", ["列入时间"], .date, required: true),
-        field("endsOn", "届满日期", ["移出日期", "有效期至"], .date, required: false, help: "不填按名单默认有效期"),
-        field("noticeServedOn", "告知送达日期", ["告知日期"], .date, required: true),
-        field("industries", "禁入行业", ["禁入行业代码"], .text, required: false, help: "禁入名单填写国民经济行业大类代码，以顿号分隔"),
+        .column("list", "名单代码", ["名单", "名单类型"], .text, required: true, help: "见 GET /api/v1/lists，如 tax-major-violation"),
+        .column("subjectCode", "统一社会信用代码", ["主体代码"], .creditCode, required: false, help: "法人和其他组织填写"),
+        .column("subjectIdNumber", "身份证号码", ["证件号码", "自然人身份证号码"], .idNumber, required: false, help: "自然人填写，同时填姓名"),
+        .column("subjectName", "自然人姓名", ["姓名"], .text, required: false),
+        .column("documentNumber", "列入决定文书号", ["决定文书号", "文书号"], .text, required: true),
+        .column("reason", "列入事由", ["事由"], .text, required: true),
+        .column("basis", "列入依据", ["依据"], .text, required: true),
+        .column("startsOn", "列入日期", ["列入时间"], .date, required: true),
+        .column("endsOn", "届满日期", ["移出日期", "有效期至"], .date, required: false, help: "不填按名单默认有效期"),
+        .column("noticeServedOn", "告知送达日期", ["告知日期"], .date, required: true),
+        .column("industries", "禁入行业", ["禁入行业代码"], .text, required: false, help: "禁入名单填写国民经济行业大类代码，以顿号分隔"),
     ]
-
-    private static func field(
-        _ name: String,
-        _ label: String,
-        _ aliases: [String],
-        _ type: Catalogue.Field.FieldType,
-        required: Bool,
-        help: String? = nil
-    ) -> Catalogue.Field {
-        Catalogue.Field(name: name, label: label, aliases: [label] + aliases, type: type, required: required, help: help)
-    }
 
     /// A decision given as flat texts (a file's row, a form): codes upper-cased, dates as files write them
     /// (2026/3/1, 2026年3月1日) read as days, industries split on 、，, or spaces.

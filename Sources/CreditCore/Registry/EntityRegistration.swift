@@ -179,32 +179,21 @@ extension EntityRegistration {
     /// The columns of a registration file: the fields of `POST /api/v1/entities` by API name (a person's
     /// fields as `legalRepresentative.name`, …), with the Chinese column names of registration exports as aliases.
     public static let fileFields: [Catalogue.Field] = [
-        field("code", "统一社会信用代码", [], .creditCode, required: true),
-        field("name", "主体名称", ["企业名称", "名称", "单位名称"], .text, required: true),
-        field("kind", "主体类型", ["市场主体类型", "类型"], .text, required: true, help: EntityKind.allCases.map(\.label).joined(separator: "、")),
-        field("status", "登记状态", ["经营状态"], .text, required: false, help: "存续、注销或吊销；不填为存续"),
-        field("region", "行政区划代码", ["住所行政区划代码", "住所所在地行政区划代码"], .text, required: true),
-        field("industry", "行业代码", ["国民经济行业代码", "行业大类代码"], .text, required: true, help: "GB/T 4754 两位大类代码"),
-        field("establishedOn", "成立日期", [], .date, required: true),
-        field("legalRepresentative.name", "法定代表人", ["法定代表人姓名", "法定代表人（负责人）", "经营者"], .text, required: true),
-        field("legalRepresentative.idNumber", "法定代表人证件号码", ["法定代表人身份证号码", "经营者证件号码"], .idNumber, required: true),
-        field("principal.name", "主要负责人", ["主要负责人姓名"], .text, required: false),
-        field("principal.idNumber", "主要负责人证件号码", ["主要负责人身份证号码"], .idNumber, required: false),
-        field("actualController.name", "实际控制人", ["实际控制人姓名"], .text, required: false),
-        field("actualController.idNumber", "实际控制人证件号码", ["实际控制人身份证号码"], .idNumber, required: false),
-        field("reason", "变更原因", ["变更事项"], .text, required: false),
+        .column("code", "统一社会信用代码", [], .creditCode, required: true),
+        .column("name", "主体名称", ["企业名称", "名称", "单位名称"], .text, required: true),
+        .column("kind", "主体类型", ["市场主体类型", "类型"], .text, required: true, help: EntityKind.allCases.map(\.label).joined(separator: "、")),
+        .column("status", "登记状态", ["经营状态"], .text, required: false, help: "存续、注销或吊销；不填为存续"),
+        .column("region", "行政区划代码", ["住所行政区划代码", "住所所在地行政区划代码"], .text, required: true),
+        .column("industry", "行业代码", ["国民经济行业代码", "行业大类代码"], .text, required: true, help: "GB/T 4754 两位大类代码"),
+        .column("establishedOn", "成立日期", [], .date, required: true),
+        .column("legalRepresentative.name", "法定代表人", ["法定代表人姓名", "法定代表人（负责人）", "经营者"], .text, required: true),
+        .column("legalRepresentative.idNumber", "法定代表人证件号码", ["法定代表人身份证号码", "经营者证件号码"], .idNumber, required: true),
+        .column("principal.name", "主要负责人", ["主要负责人姓名"], .text, required: false),
+        .column("principal.idNumber", "主要负责人证件号码", ["主要负责人身份证号码"], .idNumber, required: false),
+        .column("actualController.name", "实际控制人", ["实际控制人姓名"], .text, required: false),
+        .column("actualController.idNumber", "实际控制人证件号码", ["实际控制人身份证号码"], .idNumber, required: false),
+        .column("reason", "变更原因", ["变更事项"], .text, required: false),
     ]
-
-    private static func field(
-        _ name: String,
-        _ label: String,
-        _ aliases: [String],
-        _ type: Catalogue.Field.FieldType,
-        required: Bool,
-        help: String? = nil
-    ) -> Catalogue.Field {
-        Catalogue.Field(name: name, label: label, aliases: [label] + aliases, type: type, required: required, help: help)
-    }
 
     /// Checks a registration given as flat fields (a file's row, a corrected row on a page): a person's fields
     /// are named `legalRepresentative.name`, `legalRepresentative.idNumber`, and so on.

@@ -1,6 +1,7 @@
 import CreditCore
 import CreditStore
 import Foundation
+import Testing
 
 /// Every port's conformance suite, one line per port; the storage tests run each behaviour on SQLite and PostgreSQL
 /// (`ConformanceTests`).
@@ -68,4 +69,19 @@ public struct ConformanceWorld: Sendable {
     public func seed(_ count: Int) async throws -> [NewEntity] {
         try await TestDatabase.seedDemo(stores.registry, count: count)
     }
+}
+
+/// Runs `body`, which a port should refuse with a ``CreditError`` of `code`; the message, for what else it must say.
+@discardableResult
+func expectError(_ code: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async -> String? {
+    do {
+        try await body()
+        Issue.record("expected \(code)", sourceLocation: sourceLocation)
+    } catch let error as any CreditError {
+        #expect(error.code == code, sourceLocation: sourceLocation)
+        return error.message
+    } catch {
+        Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
 }

@@ -56,19 +56,6 @@ public enum ListingConformance {
         )[0]
     }
 
-    static func expectError(_ code: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
-        do {
-            try await body()
-            Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        } catch let error as ListError {
-            #expect(error.code == code, sourceLocation: sourceLocation)
-        } catch let error as CheckError {
-            #expect(error.code == code, sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     public static let behaviours: [PortBehaviour] = [
         PortBehaviour(
             "an entity whose legal representative is a court's dishonest debtor is hit in procurement through that person, until the term ends or the court deletes the entry"

@@ -10,17 +10,6 @@ public enum ObjectionConformance {
     static var market: String { ListingConformance.market }
     static var tax: String { ListingConformance.tax }
 
-    static func expectError(_ code: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
-        do {
-            try await body()
-            Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        } catch let error as ObjectionError {
-            #expect(error.code == code, sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-        }
-    }
-
     public static let behaviours: [PortBehaviour] = [
         PortBehaviour(
             "an objection marks the record and the entry at once everywhere; unpublished takes the record out with a remedy notice, upheld keeps the entry"

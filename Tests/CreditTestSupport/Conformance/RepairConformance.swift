@@ -12,19 +12,6 @@ public enum RepairConformance {
     static var market: String { ListingConformance.market }
     static var tax: String { ListingConformance.tax }
 
-    static func expectError(_ code: String, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async -> String? {
-        do {
-            try await body()
-            Issue.record("expected \(code)", sourceLocation: sourceLocation)
-        } catch let error as RepairError {
-            #expect(error.code == code, sourceLocation: sourceLocation)
-            return error.message
-        } catch {
-            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-        }
-        return nil
-    }
-
     static let committed = RepairApplication.Commitment(accepted: true)
 
     public static let behaviours: [PortBehaviour] = [
@@ -47,10 +34,10 @@ public enum RepairConformance {
             #expect(early?.contains("2027-01-16") == true, "the refusal names the first eligible day")
 
             world.clock.set(LocalDate("2027-01-16")!)
-            _ = await expectError("not_your_item") {
+            await expectError("not_your_item") {
                 _ = try await repairs.apply(entityCode: seeded[1].entity.code.rawValue, application, by: nil)
             }
-            _ = await expectError("commitment_required") {
+            await expectError("commitment_required") {
                 _ = try await repairs.apply(entityCode: code, RepairApplication(items: application.items, commitment: nil), by: nil)
             }
             #expect(try await repairs.cases(entityCode: code, departmentCode: nil, limit: 10).isEmpty, "nothing written by a refusal")
@@ -60,12 +47,12 @@ public enum RepairConformance {
             // Saturday 2027-01-16 + 3 working days; no 2027 holiday notice yet, so only weekends are off.
             #expect(accepted.dueBy == LocalDate("2027-01-20"))
             #expect(accepted.commitment.contains("济市监罚〔2026〕1015号") && accepted.commitmentHash.count == 64)
-            _ = await expectError("repair_case_open") { _ = try await repairs.apply(entityCode: code, application, by: nil) }
+            await expectError("repair_case_open") { _ = try await repairs.apply(entityCode: code, application, by: nil) }
 
-            _ = await expectError("not_deciding_department") {
+            await expectError("not_deciding_department") {
                 _ = try await repairs.decide(id: accepted.id, RepairDecision(outcome: .approved, reason: "已履行"), departmentCode: tax, by: nil)
             }
-            _ = await expectError("reason_required") {
+            await expectError("reason_required") {
                 _ = try await repairs.decide(id: accepted.id, RepairDecision(outcome: .approved, reason: " "), departmentCode: market, by: nil)
             }
             #expect(try await world.stores.records.publicRecords(subjectCode: code, on: LocalDate("2027-01-16")!).map(\.id) == [recordID])
@@ -79,7 +66,7 @@ public enum RepairConformance {
             #expect(approved.events.map(\.actor) == ["申请人", "审核员"])
             #expect(try await world.stores.records.publicRecords(subjectCode: code, on: LocalDate("2027-01-16")!).isEmpty)
             #expect(try await world.stores.records.fetchRecord(id: recordID)?.publication?.until == LocalDate("2027-01-15"))
-            _ = await expectError("repair_closed") {
+            await expectError("repair_closed") {
                 _ = try await repairs.decide(id: accepted.id, RepairDecision(outcome: .rejected, reason: "x"), departmentCode: market, by: nil)
             }
             // The department corrects the record afterwards: the new version stays out of the public view.
@@ -89,7 +76,7 @@ public enum RepairConformance {
             #expect(try await world.stores.records.submit(departmentCode: market, items: correction, source: "api").first?.status == .updated)
             #expect(try await world.stores.records.publicRecords(subjectCode: code, on: LocalDate("2027-01-16")!).isEmpty)
             // Closed, the item may be named again — and is answered that it is no longer public.
-            _ = await expectError("repair_not_needed") { _ = try await repairs.apply(entityCode: code, application, by: nil) }
+            await expectError("repair_not_needed") { _ = try await repairs.apply(entityCode: code, application, by: nil) }
         },
         PortBehaviour("a black-list entry repaired after a year leaves the credit checks at once, as a new version of the entry") { world in
             let item = try await world.seed(1)[0]
