@@ -30,6 +30,7 @@ SINCE_THE_RELEASE = [
     "applied: keep linked systems' subscriptions to list changes, the webhook allow-list and the delivery log",
     "applied: keep repair cases with their items and steps, and mark the records a repair ended",
     "applied: keep objections with their steps, and mark the records and list entries under objection",
+    "applied: keep material files with repair and objection cases, the one extension, material request and review of a case, and deadline reminders",
 ]
 
 

@@ -37,6 +37,8 @@ public struct CreditStores: Sendable {
     public let repairs: any RepairStore
     /// Objections, and the 异议处理中 mark.
     public let objections: any ObjectionStore
+    /// The deadlines of both, and the reminders sent.
+    public let deadlines: any CaseDeadlineStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -100,6 +102,7 @@ public struct CreditStores: Sendable {
             subscriptions: SQLSubscriptionStore(database: database, clock: clock, listTypes: listTypes, signer: signer),
             repairs: SQLRepairStore(database: database, clock: clock, calendars: calendars, publication: rules, listTypes: listTypes),
             objections: SQLObjectionStore(database: database, clock: clock, calendars: calendars),
+            deadlines: SQLCaseDeadlineStore(database: database, clock: clock),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

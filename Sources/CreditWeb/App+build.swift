@@ -85,6 +85,8 @@ public struct AppDependencies: Sendable {
     public var subscriptions: any SubscriptionStore
     public var repairs: any RepairStore
     public var objections: any ObjectionStore
+    /// The deadlines of repairs and objections, and the reminders sent.
+    public var deadlines: any CaseDeadlineStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -114,6 +116,7 @@ public struct AppDependencies: Sendable {
         self.subscriptions = stores.subscriptions
         self.repairs = stores.repairs
         self.objections = stores.objections
+        self.deadlines = stores.deadlines
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -181,6 +184,7 @@ public func buildApplication(
                         calendar: CalendarReloader(dependencies: dependencies, logger: logger),
                         catalogue: CatalogueReloader(dependencies: dependencies, logger: logger),
                         imports: dependencies.imports,
+                        deadlines: dependencies.deadlines,
                         interval: interval,
                         clock: dependencies.clock
                     ) as any Service

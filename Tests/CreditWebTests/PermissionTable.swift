@@ -29,8 +29,10 @@ enum PermissionTable {
         GET /repairs                               ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /repairs                              ·    ·      ·    ·    ·    ·      ✓    ·
         POST /repairs/{id}/decision                ·    ·      ·    ✓    ·    ·      ·    ·
-        POST /objections                           ·    ·      ·    ·    ·    ·      ✓    ·
+        POST /repairs/{id}/steps                   ·    ·      ·    ✓    ·    ·      ✓    ·
+        POST /objections                           ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /objections/{id}/decision             ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /objections/{id}/steps                ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /checks                                ·    ✓      ✓    ·    ·    ✓      ·    ·
         POST /checks                               ·    ✓      ✓    ·    ·    ✓      ·    ·
         GET /checks/{id}                           ·    ✓      ✓    ·    ·    ✓      ·    ·
@@ -86,10 +88,15 @@ enum PermissionTable {
         GET /api/v1/repairs                        ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/repairs/{id}                   ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/repairs/{id}/decision         ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /api/v1/repairs/{id}/steps            ·    ·      ·    ✓    ·    ·      ✓    ·
+        GET /api/v1/repairs/{id}/materials/{number} ·   ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/case-deadlines                 ·    ·      ✓    ✓    ·    ·      ·    ·
         POST /api/v1/objections                    ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/objections                     ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/objections/{id}                ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/objections/{id}/decision      ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /api/v1/objections/{id}/steps         ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/objections/{id}/materials/{number} · ·     ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/records                       ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·

@@ -30,6 +30,24 @@ struct Caller: Sendable {
 
 @Suite("Credit repair over HTTP")
 struct RepairAPITests {
+    /// An account for the app's entity, and a general penalty the tax bureau (the app's clerk) reports about it.
+    static func penalised(
+        _ client: any TestClientProtocol,
+        _ app: TestApp,
+        number: String,
+        decidedOn: String
+    ) async throws -> (token: String, recordID: Int) {
+        let entity = try await app.accounts.createAccount(name: "经办人", role: .entity, departmentCode: nil, entityCode: app.entityCode)
+        let token = try await app.accounts.issueToken(accountID: entity.id, expiresAt: nil).token
+        let results = try await RecordAPITests.submit(
+            client,
+            token: app.departmentToken,
+            [RecordAPITests.penalty(app.entityCode, number, decidedOn: decidedOn)]
+        )
+        let stored = results.first?["id"]
+        return (token, try #require((stored as? String).flatMap { Int($0) } ?? stored as? Int))
+    }
+
     @Test(
         "an entity applies too early and is told the day; on that day its case goes to the tax bureau, which approves it, and the penalty leaves the public API",
         arguments: TestEngine.available
@@ -38,16 +56,8 @@ struct RepairAPITests {
         try await withTestApp(engine, entities: 3) { client, app in
             let caller = Caller(client: client)
             let code = app.entityCode
-            let entity = try await app.accounts.createAccount(name: "济南甲公司经办人", role: .entity, departmentCode: nil, entityCode: code)
-            let entityToken = try await app.accounts.issueToken(accountID: entity.id, expiresAt: nil).token
             // The tax bureau (the app's clerk) reports a general penalty decided 2026-10-15.
-            let results = try await RecordAPITests.submit(
-                client,
-                token: app.departmentToken,
-                [RecordAPITests.penalty(code, "济税罚〔2026〕1015号", decidedOn: "2026-10-15")]
-            )
-            let stored = results.first?["id"]
-            let recordID = try #require((stored as? String).flatMap { Int($0) } ?? stored as? Int)
+            let (entityToken, recordID) = try await Self.penalised(client, app, number: "济税罚〔2026〕1015号", decidedOn: "2026-10-15")
             let application = "{\"items\": [{\"recordId\": \(recordID)}], \"commitment\": {\"accepted\": true}}"
             // The guidance notice served with the decision (两书同达) names the first day repair may be applied for.
             let notice = try await caller.call("/api/v1/records/\(recordID)/repair-notice", token: entityToken)
@@ -120,15 +130,7 @@ struct RepairAPITests {
         try await withTestApp(engine, entities: 3) { client, app in
             let caller = Caller(client: client)
             let code = app.entityCode
-            let entity = try await app.accounts.createAccount(name: "经办人", role: .entity, departmentCode: nil, entityCode: code)
-            let entityToken = try await app.accounts.issueToken(accountID: entity.id, expiresAt: nil).token
-            let results = try await RecordAPITests.submit(
-                client,
-                token: app.departmentToken,
-                [RecordAPITests.penalty(code, "济税罚〔2026〕1120号", decidedOn: "2026-11-20")]
-            )
-            let stored = results.first?["id"]
-            let recordID = try #require((stored as? String).flatMap { Int($0) } ?? stored as? Int)
+            let (entityToken, recordID) = try await Self.penalised(client, app, number: "济税罚〔2026〕1120号", decidedOn: "2026-11-20")
             let publicRecords = "/api/v1/entities/\(code)/records"
             func marks() async throws -> [Bool] {
                 (try await caller.call(publicRecords).body.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["underObjection"] as? Bool }
@@ -156,6 +158,84 @@ struct RepairAPITests {
             #expect(try await marks().isEmpty)
             let mine = try await caller.call("/api/v1/objections/\(id)", token: entityToken).body.json()
             #expect(mine["outcome"] as? String == "unpublished" && (mine["events"] as? [[String: Any]])?.count == 2)
+        }
+    }
+
+    @Test(
+        "material files: a program named .exe is refused with 415, a PDF is kept with its SHA-256 and served only as an attachment; the department asks for more, the applicant supplies it; the overdue view is the department's",
+        arguments: TestEngine.available
+    )
+    func materialsOverHTTP(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 3) { client, app in
+            let caller = Caller(client: client)
+            let code = app.entityCode
+            let (entityToken, recordID) = try await Self.penalised(client, app, number: "济税罚〔2026〕1016号", decidedOn: "2026-10-16")
+            app.clock.set(LocalDate("2027-01-18")!)
+            let pdf = Data("%PDF-1.7\n% 缴款凭证\n".utf8)
+            func application(_ name: String, _ bytes: Data) -> String {
+                """
+                {"items": [{"recordId": \(recordID)}], "commitment": {"accepted": true},
+                 "materials": [{"name": "\(name)", "content": "\(bytes.base64EncodedString())"}]}
+                """
+            }
+            let program = try await caller.call("/api/v1/repairs", .post, token: entityToken, body: application("setup.exe", Data([0x4D, 0x5A])))
+            #expect(try program.status == .unsupportedMediaType && errorBody(program.body).code == "material_type_not_allowed")
+            #expect((try await caller.call("/api/v1/repairs", token: entityToken).body.json()["items"] as? [[String: Any]])?.isEmpty == true)
+
+            let accepted = try await caller.call("/api/v1/repairs", .post, token: entityToken, body: application("缴款凭证.pdf", pdf))
+            #expect(accepted.status == .created)
+            let repair = try accepted.body.json()
+            let id = try #require(repair["id"] as? Int)
+            let listed = try #require((repair["materials"] as? [[String: Any]])?.first)
+            // `printf '%PDF-1.7\n%% 缴款凭证\n' | sha256sum`
+            #expect(listed["sha256"] as? String == "d847a0f87376021c75eec5694e3ff731ed0c09392c69c4dd61b6542fb875d353")
+            let download = try await client.execute(
+                uri: "/api/v1/repairs/\(id)/materials/1",
+                method: .get,
+                headers: [.authorization: "Bearer \(app.departmentToken)"]
+            ) { ($0.status, $0.headers, Data($0.body.readableBytesView)) }
+            #expect(download.0 == .ok && download.2 == pdf)
+            #expect(download.1[.contentType] == "application/pdf" && download.1[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect(download.1[.contentSecurityPolicy]?.contains("sandbox") == true)
+            #expect(try await caller.call("/api/v1/repairs/\(id)/materials/2", token: entityToken).status == .notFound)
+
+            let asked = try await caller.call(
+                "/api/v1/repairs/\(id)/steps",
+                .post,
+                token: app.departmentToken,
+                body: "{\"action\": \"request-material\", \"reason\": \"缺整改完成证明\"}"
+            )
+            #expect(try asked.status == .ok && asked.body.json()["status"] as? String == "awaitingMaterial")
+            let twice = try await caller.call(
+                "/api/v1/repairs/\(id)/steps",
+                .post,
+                token: app.departmentToken,
+                body: "{\"action\": \"request-material\", \"reason\": \"再补\"}"
+            )
+            #expect(try twice.status == .conflict && errorBody(twice.body).code == "material_already_requested")
+            let mismatch = try await caller.call(
+                "/api/v1/repairs/\(id)/steps",
+                .post,
+                token: entityToken,
+                body: "{\"action\": \"supply\", \"materials\": [{\"name\": \"整改证明.png\", \"content\": \"\(pdf.base64EncodedString())\"}]}"
+            )
+            #expect(try mismatch.status == .unprocessableContent && errorBody(mismatch.body).code == "material_content_mismatch")
+            let supplied = try await caller.call(
+                "/api/v1/repairs/\(id)/steps",
+                .post,
+                token: entityToken,
+                body:
+                    "{\"action\": \"supply\", \"reason\": \"整改完成证明\", \"materials\": [{\"name\": \"整改证明.pdf\", \"content\": \"\(pdf.base64EncodedString())\"}]}"
+            )
+            #expect(supplied.status == .ok)
+            let after = try supplied.body.json()
+            #expect(after["status"] as? String == "accepted" && (after["materials"] as? [[String: Any]])?.count == 2)
+
+            #expect(try await caller.call("/api/v1/case-deadlines", token: entityToken).status == .forbidden)
+            app.clock.set(LocalDate("2027-01-25")!)
+            let view = try await caller.call("/api/v1/case-deadlines", token: app.departmentToken).body.json()
+            // Supplied Monday 2027-01-18: due Thursday 01-21, so overdue on Monday 01-25.
+            #expect((view["overdue"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
         }
     }
 }

@@ -69,6 +69,11 @@ public struct Objection: Sendable, Hashable, Codable {
     /// For an objection that was right: the notice telling the subject what was wrong and what was done (纠错告知).
     public var remedy: String?
     public var decidedOn: LocalDate?
+    /// Who approved the one extension of the source department's clock, when there was one.
+    public var extensionApprovedBy: String?
+    /// The filer asked for the one review an upheld objection allows.
+    public var reviewed: Bool
+    public var materials: [CaseMaterial]
     public var events: [RepairCase.Event]
 
     public init(
@@ -88,6 +93,9 @@ public struct Objection: Sendable, Hashable, Codable {
         reason: String? = nil,
         remedy: String? = nil,
         decidedOn: LocalDate? = nil,
+        extensionApprovedBy: String? = nil,
+        reviewed: Bool = false,
+        materials: [CaseMaterial] = [],
         events: [RepairCase.Event] = []
     ) {
         self.id = id
@@ -106,6 +114,9 @@ public struct Objection: Sendable, Hashable, Codable {
         self.reason = reason
         self.remedy = remedy
         self.decidedOn = decidedOn
+        self.extensionApprovedBy = extensionApprovedBy
+        self.reviewed = reviewed
+        self.materials = materials
         self.events = events
     }
 
@@ -121,13 +132,23 @@ public struct ObjectionFiling: Sendable, Hashable, Codable {
     public var onBehalfOf: String?
     /// How that person's identity was checked (身份证原件核验, …).
     public var identityCheck: String?
+    /// The evidence for the grounds (PDF, OFD, JPEG, PNG), in base64.
+    public var materials: [MaterialUpload]?
 
-    public init(recordId: Int? = nil, listingId: Int? = nil, grounds: String?, onBehalfOf: String? = nil, identityCheck: String? = nil) {
+    public init(
+        recordId: Int? = nil,
+        listingId: Int? = nil,
+        grounds: String?,
+        onBehalfOf: String? = nil,
+        identityCheck: String? = nil,
+        materials: [MaterialUpload]? = nil
+    ) {
         self.recordId = recordId
         self.listingId = listingId
         self.grounds = grounds
         self.onBehalfOf = onBehalfOf
         self.identityCheck = identityCheck
+        self.materials = materials
     }
 }
 
@@ -242,6 +263,101 @@ public enum ObjectionPlan {
     }
 }
 
+/// A step on an objection other than the decision (`POST /api/v1/objections/{id}/steps`).
+public struct ObjectionStep: Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Codable, Hashable, CaseIterable {
+        /// The source department extends its clock once, with who approved it (`approvedBy`) and why.
+        case extend
+        /// The filer asks once for an upheld objection to be looked at again (复核): the mark returns, a new clock runs.
+        case review
+
+        public var label: String {
+            switch self {
+            case .extend: "延长办理期限 / clock extended"
+            case .review: "申请复核 / review asked"
+            }
+        }
+    }
+
+    public var action: Action
+    public var reason: String?
+    public var approvedBy: String?
+
+    public init(action: Action, reason: String? = nil, approvedBy: String? = nil) {
+        self.action = action
+        self.reason = reason
+        self.approvedBy = approvedBy
+    }
+}
+
+extension ObjectionPlan {
+    /// What a step makes of an objection: its status, deadline, flags, and what the timeline says.
+    public struct Stepped: Sendable, Hashable {
+        public var reopened: Bool
+        public var dueBy: LocalDate
+        public var extensionApprovedBy: String?
+        public var reviewed: Bool
+        public var action: String
+        public var reason: String
+    }
+
+    /// Whether the caller may take `step` on `current`: the source department extends an open objection once, with a
+    /// named approval; the filer asks once for review of an upheld one.
+    /// - Parameters:
+    ///   - isSourceDepartment: the caller is the department the objection was routed to.
+    ///   - isFiler: the caller filed it.
+    /// - Throws: ``ObjectionError`` `forbidden`, `objection_closed`, `already_extended`, `approval_required`,
+    ///   `reason_required`, `review_not_allowed`, `review_used`.
+    public static func step(
+        _ step: ObjectionStep,
+        on current: Objection,
+        isSourceDepartment: Bool,
+        isFiler: Bool,
+        today: LocalDate,
+        rules: ObjectionRules,
+        calendar: WorkingDayCalendar
+    ) throws(ObjectionError) -> Stepped {
+        guard let reason = step.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty, reason.count <= 2000 else {
+            throw ObjectionError(code: "reason_required", message: "应写明理由（reason，至多 2000 字） / give the reason")
+        }
+        var next = Stepped(
+            reopened: false,
+            dueBy: current.dueBy,
+            extensionApprovedBy: current.extensionApprovedBy,
+            reviewed: current.reviewed,
+            action: step.action.label,
+            reason: reason
+        )
+        switch step.action {
+        case .extend:
+            guard isSourceDepartment else {
+                throw ObjectionError(code: "forbidden", message: "只有信息提供部门可以延期 / only the source department extends its clock")
+            }
+            guard current.status == .accepted else {
+                throw ObjectionError(code: "objection_closed", message: "该异议已处理 / this objection has been decided")
+            }
+            guard current.extensionApprovedBy == nil else {
+                throw ObjectionError(code: "already_extended", message: "办理期限只能延长一次 / the clock is extended once only")
+            }
+            guard let approver = step.approvedBy?.trimmingCharacters(in: .whitespacesAndNewlines), !approver.isEmpty, approver.count <= 100 else {
+                throw ObjectionError(code: "approval_required", message: "延期应写明批准人（approvedBy） / an extension names who approved it (approvedBy)")
+            }
+            next.extensionApprovedBy = approver
+            next.dueBy = calendar.adding(workingDays: rules.extensionWorkingDays, to: current.dueBy)
+            next.reason = "\(reason)（批准：\(approver)）"
+        case .review:
+            guard isFiler else { throw ObjectionError(code: "forbidden", message: "复核由提出异议的一方申请 / the filer asks for review") }
+            guard current.status == .decided, current.outcome == .upheld else {
+                throw ObjectionError(code: "review_not_allowed", message: "只有维持原信息的异议可以申请复核 / only an upheld objection may be reviewed")
+            }
+            guard !current.reviewed else { throw ObjectionError(code: "review_used", message: "本件已申请过复核 / this objection was reviewed once already") }
+            (next.reopened, next.reviewed) = (true, true)
+            next.dueBy = calendar.adding(workingDays: rules.decideWorkingDays, to: today)
+        }
+        return next
+    }
+}
+
 /// Objections, stored with their steps; the item objected to carries the mark while one is open. Implemented by
 /// `CreditStore`.
 public protocol ObjectionStore: Sendable {
@@ -249,6 +365,11 @@ public protocol ObjectionStore: Sendable {
     func file(_ filing: ObjectionFiling, filerKind: Objection.FilerKind, filer: String, by: String?) async throws -> Objection
     /// Decides an open objection as its source department, clearing the mark and making the outcome take effect.
     func decide(id: Int, _ outcome: Objection.Outcome, reason: String, departmentCode: String, by: String?) async throws -> Objection
+    /// Takes a step ``ObjectionPlan/step(_:on:isSourceDepartment:isFiler:today:rules:calendar:)`` allows.
+    /// - Parameter filer: the caller as a filer is named (an entity's code, a department's code, the office's name).
+    func step(id: Int, _ step: ObjectionStep, departmentCode: String?, filer: String, by: String?) async throws -> Objection
+    /// The bytes of one material of an objection, with what is known of it.
+    func material(objectionID: Int, number: Int) async throws -> (CaseMaterial, Data)?
     func objection(id: Int) async throws -> Objection?
     /// Objections filed by `filer`, or routed to a department, newest first.
     func objections(filer: String?, departmentCode: String?, limit: Int) async throws -> [Objection]

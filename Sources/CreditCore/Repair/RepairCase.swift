@@ -6,6 +6,8 @@ public struct RepairCase: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Codable, Hashable, CaseIterable {
         /// Accepted and with the deciding department, its clock running.
         case accepted
+        /// The department asked, once and in full, for more material: the clock waits for the applicant.
+        case awaitingMaterial
         case approved
         case rejected
         case withdrawn
@@ -13,13 +15,14 @@ public struct RepairCase: Sendable, Hashable, Codable {
         public var label: String {
             switch self {
             case .accepted: "办理中"
+            case .awaitingMaterial: "待补正材料"
             case .approved: "已修复"
             case .rejected: "不予修复"
             case .withdrawn: "已撤回"
             }
         }
 
-        public var isOpen: Bool { self == .accepted }
+        public var isOpen: Bool { self == .accepted || self == .awaitingMaterial }
     }
 
     public struct Item: Sendable, Hashable, Codable {
@@ -65,6 +68,12 @@ public struct RepairCase: Sendable, Hashable, Codable {
     public var rulesVersion: String
     public var decidedOn: LocalDate?
     public var reason: String?
+    /// Who approved the one extension of the clock, when there was one.
+    public var extensionApprovedBy: String?
+    public var materialRequested: Bool
+    /// The applicant asked for the one review a rejection allows.
+    public var reviewed: Bool
+    public var materials: [CaseMaterial]
     public var events: [Event]
 
     public init(
@@ -80,6 +89,10 @@ public struct RepairCase: Sendable, Hashable, Codable {
         rulesVersion: String,
         decidedOn: LocalDate? = nil,
         reason: String? = nil,
+        extensionApprovedBy: String? = nil,
+        materialRequested: Bool = false,
+        reviewed: Bool = false,
+        materials: [CaseMaterial] = [],
         events: [Event] = []
     ) {
         self.id = id
@@ -94,11 +107,15 @@ public struct RepairCase: Sendable, Hashable, Codable {
         self.rulesVersion = rulesVersion
         self.decidedOn = decidedOn
         self.reason = reason
+        self.extensionApprovedBy = extensionApprovedBy
+        self.materialRequested = materialRequested
+        self.reviewed = reviewed
+        self.materials = materials
         self.events = events
     }
 
-    /// Overdue on `day`: still open after its last day.
-    public func isOverdue(on day: LocalDate) -> Bool { status.isOpen && dueBy < day }
+    /// Overdue on `day`: with the department after its last day (the clock waits while material is awaited).
+    public func isOverdue(on day: LocalDate) -> Bool { status == .accepted && dueBy < day }
 }
 
 /// An application as an entity sends it (`POST /api/v1/repairs`).
@@ -125,10 +142,13 @@ public struct RepairApplication: Sendable, Hashable, Codable {
 
     public var items: [ItemRef]
     public var commitment: Commitment?
+    /// Proof that the obligations were fulfilled and the like, sent with the application.
+    public var materials: [MaterialUpload]?
 
-    public init(items: [ItemRef], commitment: Commitment?) {
+    public init(items: [ItemRef], commitment: Commitment?, materials: [MaterialUpload]? = nil) {
         self.items = items
         self.commitment = commitment
+        self.materials = materials
     }
 
     /// The items named, each once, or why the application cannot be read.
@@ -177,6 +197,49 @@ public struct RepairDecision: Sendable, Hashable, Codable {
     }
 }
 
+/// A step on a case other than the decision (`POST /api/v1/repairs/{id}/steps`).
+public struct RepairStep: Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Codable, Hashable, CaseIterable {
+        /// The department asks, once and in full, for what is missing (`reason` lists it).
+        case requestMaterial = "request-material"
+        /// The applicant answers with `materials` (and a note): the department's clock starts again.
+        case supply
+        /// The department extends its clock once, with who approved it (`approvedBy`) and why.
+        case extend
+        case withdraw
+        /// The applicant asks once for a rejected case to be looked at again (`reason`: why).
+        case review
+
+        public var label: String {
+            switch self {
+            case .requestMaterial: "要求补正材料 / more material requested"
+            case .supply: "补正材料 / material supplied"
+            case .extend: "延长办理期限 / clock extended"
+            case .withdraw: "撤回申请 / withdrawn"
+            case .review: "申请复核 / review asked"
+            }
+        }
+    }
+
+    public var action: Action
+    public var reason: String?
+    public var approvedBy: String?
+    public var materials: [MaterialUpload]?
+
+    public init(action: Action, reason: String? = nil, approvedBy: String? = nil, materials: [MaterialUpload]? = nil) {
+        self.action = action
+        self.reason = reason
+        self.approvedBy = approvedBy
+        self.materials = materials
+    }
+}
+
+/// Who takes a step on a case.
+public enum CaseActor: Sendable, Hashable {
+    case entity(String)
+    case department(String)
+}
+
 /// Repair cases, stored with their items and steps. Implemented by `CreditStore`.
 public protocol RepairStore: Sendable {
     /// Accepts an application of `entityCode` when ``RepairPlan/eligibility`` allows every item; the case goes to the
@@ -188,6 +251,11 @@ public protocol RepairStore: Sendable {
     /// (`removed`), as new versions, in one transaction.
     /// - Throws: ``RepairError`` `repair_not_found`, `not_deciding_department`, `repair_closed`, `reason_required`.
     func decide(id: Int, _ decision: RepairDecision, departmentCode: String, by: String?) async throws -> RepairCase
+    /// Takes a step that ``RepairPlan/step(_:on:actor:today:rules:calendar:)`` allows, with its materials, in one
+    /// transaction.
+    func step(id: Int, _ step: RepairStep, actor: CaseActor, by: String?) async throws -> RepairCase
+    /// The bytes of one material of a case, with what is known of it.
+    func material(caseID: Int, number: Int) async throws -> (CaseMaterial, Data)?
     func repairCase(id: Int) async throws -> RepairCase?
     /// Cases of an entity, or of a department, newest first.
     func cases(entityCode: String?, departmentCode: String?, limit: Int) async throws -> [RepairCase]

@@ -31,6 +31,8 @@ public struct RepairRules: Sendable, Codable, Hashable {
     public var extensionWorkingDays: Int
     /// Working days to pass an approved repair on to linked platforms.
     public var syncWorkingDays: Int
+    /// The material files a case accepts (PDF, OFD, JPEG, PNG, by content) and how many and how large.
+    public var materialLimits: MaterialLimits
     public var nonRepairablePunishments: [Excluded]
     public var materials: [Material]
 

@@ -37,6 +37,12 @@ public struct SQLObjectionStore: ObjectionStore {
 
     public func file(_ filing: ObjectionFiling, filerKind: Objection.FilerKind, filer: String, by: String?) async throws -> Objection {
         let (kind, itemID) = try ObjectionPlan.item(filing)
+        let materials: [CheckedMaterial]
+        do {
+            materials = try MaterialUpload.checked(filing.materials ?? [], already: 0, limits: RepairRules.shipped.materialLimits)
+        } catch {
+            throw ObjectionError(code: error.code, message: error.message)
+        }
         let today = clock.today()
         let now = Timestamp.string(clock.now())
         let dueBy = ObjectionPlan.dueBy(acceptedOn: today, rules: rules, calendar: calendars.current)
@@ -100,6 +106,7 @@ public struct SQLObjectionStore: ObjectionStore {
                     reason: nil,
                     sql: sql
                 )
+                try await CaseMaterials.append(materials, kind: .objection, id: id, at: now, by: by, sql: sql)
                 return id
             }
         } catch  where CreditDatabase.isUniqueViolation(error) {
@@ -165,6 +172,58 @@ public struct SQLObjectionStore: ObjectionStore {
         return stored
     }
 
+    public func step(id: Int, _ step: ObjectionStep, departmentCode: String?, filer: String, by: String?) async throws -> Objection {
+        let today = clock.today()
+        let now = Timestamp.string(clock.now())
+        do {
+            try await db.transaction { sql in
+                guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM objections WHERE id = \(bind: id)").first() else {
+                    throw Self.notFound(id)
+                }
+                let current = try await Self.objection(row, sql: sql)
+                let next = try ObjectionPlan.step(
+                    step,
+                    on: current,
+                    isSourceDepartment: departmentCode == current.departmentCode,
+                    isFiler: filer == current.filer,
+                    today: today,
+                    rules: rules,
+                    calendar: calendars.current
+                )
+                var update = sql.update("objections").set("due_by", to: SQLBind(next.dueBy.description))
+                    .set("extension_approved_by", to: SQLBind(next.extensionApprovedBy)).set("reviewed", to: SQLBind(next.reviewed ? 1 : 0))
+                    .set("updated_at", to: SQLBind(now))
+                if next.reopened {
+                    // Under review: open and marked again; the timeline keeps the first answer.
+                    update = update.set("status", to: SQLBind(Objection.Status.accepted.rawValue)).set("open", to: SQLBind(1))
+                        .set("outcome", to: SQLBind(String?.none)).set("reason", to: SQLBind(String?.none))
+                        .set("decided_on", to: SQLBind(String?.none))
+                    try await sql.raw("UPDATE \(unsafeRaw: Self.table(current.item)) SET under_objection = 1 WHERE id = \(bind: current.itemID)")
+                        .run()
+                }
+                try await update.where("id", .equal, SQLBind(id)).run()
+                try await CaseEvents.append(
+                    "objection_events",
+                    key: "objection_id",
+                    id: id,
+                    at: now,
+                    actor: by,
+                    action: next.action,
+                    reason: next.reason,
+                    sql: sql
+                )
+            }
+        } catch  where CreditDatabase.isUniqueViolation(error) {
+            throw ObjectionError(code: "objection_open", message: "该信息已在异议处理中 / an objection about this item is still open")
+        }
+        guard let stored = try await objection(id: id) else { throw Self.notFound(id) }
+        return stored
+    }
+
+    public func material(objectionID: Int, number: Int) async throws -> (CaseMaterial, Data)? {
+        try await db.read { sql in try await CaseMaterials.read(kind: .objection, id: objectionID, number: number, sql: sql) }
+    }
+
     public func objection(id: Int) async throws -> Objection? {
         try await db.read { sql in
             guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM objections WHERE id = \(bind: id)").first() else { return nil }
@@ -187,7 +246,7 @@ public struct SQLObjectionStore: ObjectionStore {
     }
 
     static let columns =
-        "id, item_kind, item_id, department_code, filer_kind, filer, on_behalf_of, identity_check, grounds, status, accepted_on, due_by, outcome, reason, remedy, decided_on"
+        "id, item_kind, item_id, department_code, filer_kind, filer, on_behalf_of, identity_check, grounds, status, accepted_on, due_by, outcome, reason, remedy, decided_on, extension_approved_by, reviewed"
 
     static func objection(_ row: any SQLRow, sql: any SQLDatabase) async throws -> Objection {
         let id = try row.decode(column: "id", as: Int.self)
@@ -210,6 +269,9 @@ public struct SQLObjectionStore: ObjectionStore {
             reason: try optional("reason"),
             remedy: try optional("remedy"),
             decidedOn: try optional("decided_on").flatMap { LocalDate($0) },
+            extensionApprovedBy: try optional("extension_approved_by"),
+            reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
+            materials: try await CaseMaterials.list(kind: .objection, id: id, sql: sql),
             events: try await CaseEvents.read("objection_events", key: "objection_id", id: id, sql: sql)
         )
     }

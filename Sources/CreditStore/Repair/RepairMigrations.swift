@@ -29,6 +29,35 @@ extension Migration {
                 "ALTER TABLE records ADD COLUMN ended_until TEXT",
                 "ALTER TABLE records ADD COLUMN repair_case_id $BIGINT",
             ]
-        )
+        ),
+        Migration(
+            37,
+            "keep material files with repair and objection cases, the one extension, material request and review of a case, and deadline reminders",
+            sqlite: materials(blob: "BLOB", bigint: "INTEGER"),
+            postgres: materials(blob: "BYTEA", bigint: "BIGINT")
+        ),
     ]
+
+    /// Migration 37's statements, with the engine's types for bytes and case ids.
+    static func materials(blob: String, bigint: String) -> [String] {
+        [
+            """
+            CREATE TABLE case_materials (case_kind TEXT NOT NULL, case_id \(bigint) NOT NULL, number INTEGER NOT NULL, name TEXT NOT NULL,
+            media_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, content \(blob) NOT NULL, uploaded_at TEXT NOT NULL,
+            uploaded_by TEXT, PRIMARY KEY (case_kind, case_id, number))
+            """,
+            "ALTER TABLE repair_cases ADD COLUMN extension_approved_by TEXT",
+            "ALTER TABLE repair_cases ADD COLUMN material_requested INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE repair_cases ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE objections ADD COLUMN extension_approved_by TEXT",
+            "ALTER TABLE objections ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0",
+            // One reminder per case, day and level: a second run of the day adds nothing.
+            """
+            CREATE TABLE case_reminders (case_kind TEXT NOT NULL, case_id \(bigint) NOT NULL, day TEXT NOT NULL, level TEXT NOT NULL,
+            department_code TEXT NOT NULL, accepted_on TEXT NOT NULL, due_by TEXT NOT NULL, created_at TEXT NOT NULL,
+            PRIMARY KEY (case_kind, case_id, day, level))
+            """,
+            "CREATE INDEX case_reminders_department ON case_reminders (department_code, day)",
+        ]
+    }
 }

@@ -40,6 +40,7 @@ public struct SQLRepairStore: RepairStore {
 
     public func apply(entityCode: String, _ application: RepairApplication, by: String?) async throws -> RepairCase {
         let named = try application.parsed()
+        let materials = try MaterialUpload.checked(application.materials ?? [], already: 0, limits: repairRules.materialLimits)
         let today = clock.today()
         let types = try await listTypes.versions().inForce(on: today)
         let snapshot = try await db.read { sql in try await Self.snapshot(named, entityCode: entityCode, sql: sql) }
@@ -126,6 +127,7 @@ public struct SQLRepairStore: RepairStore {
                     reason: nil,
                     sql: sql
                 )
+                try await CaseMaterials.append(materials, kind: .repair, id: id, at: now, by: by, sql: sql)
                 return id
             }
         } catch  where CreditDatabase.isUniqueViolation(error) {
@@ -191,6 +193,51 @@ public struct SQLRepairStore: RepairStore {
         return stored
     }
 
+    public func step(id: Int, _ step: RepairStep, actor: CaseActor, by: String?) async throws -> RepairCase {
+        let today = clock.today()
+        let now = Timestamp.string(clock.now())
+        do {
+            try await db.transaction { sql in
+                guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE id = \(bind: id)").first() else {
+                    throw RepairError(code: "repair_not_found", message: "没有编号为 \(id) 的修复申请 / no repair case \(id)")
+                }
+                let current = try await Self.repairCase(row, sql: sql)
+                let next = try RepairPlan.step(step, on: current, actor: actor, today: today, rules: repairRules, calendar: calendars.current)
+                var update = sql.update("repair_cases").set("status", to: SQLBind(next.status.rawValue))
+                    .set("due_by", to: SQLBind(next.dueBy.description)).set("extension_approved_by", to: SQLBind(next.extensionApprovedBy))
+                    .set("material_requested", to: SQLBind(next.materialRequested ? 1 : 0)).set("reviewed", to: SQLBind(next.reviewed ? 1 : 0))
+                    .set("updated_at", to: SQLBind(now))
+                if next.reviewed != current.reviewed {
+                    // Under review the case is undecided again; the timeline keeps the first answer.
+                    update = update.set("decided_on", to: SQLBind(String?.none)).set("reason", to: SQLBind(String?.none))
+                }
+                try await update.where("id", .equal, SQLBind(id)).run()
+                if let open = next.itemsOpen {
+                    try await sql.update("repair_items").set("open", to: SQLBind(open ? 1 : 0)).where("case_id", .equal, SQLBind(id)).run()
+                }
+                try await CaseMaterials.append(next.materials, kind: .repair, id: id, at: now, by: by, sql: sql)
+                try await CaseEvents.append(
+                    "repair_events",
+                    key: "case_id",
+                    id: id,
+                    at: now,
+                    actor: by,
+                    action: next.action,
+                    reason: next.reason,
+                    sql: sql
+                )
+            }
+        } catch  where CreditDatabase.isUniqueViolation(error) {
+            throw RepairError(code: "repair_case_open", message: "该事项已有办理中的修复申请 / a repair case for this item is already open")
+        }
+        guard let stored = try await repairCase(id: id) else { throw Self.notFound("修复申请", "repair", id) }
+        return stored
+    }
+
+    public func material(caseID: Int, number: Int) async throws -> (CaseMaterial, Data)? {
+        try await db.read { sql in try await CaseMaterials.read(kind: .repair, id: caseID, number: number, sql: sql) }
+    }
+
     public func repairCase(id: Int) async throws -> RepairCase? {
         try await db.read { sql in
             guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE id = \(bind: id)").first() else {
@@ -217,7 +264,7 @@ public struct SQLRepairStore: RepairStore {
     }
 
     static let columns =
-        "id, entity_code, department_code, status, accepted_on, due_by, commitment, commitment_hash, rules_version, decided_on, reason"
+        "id, entity_code, department_code, status, accepted_on, due_by, commitment, commitment_hash, rules_version, decided_on, reason, extension_approved_by, material_requested, reviewed"
 
     static func repairCase(_ row: any SQLRow, sql: any SQLDatabase) async throws -> RepairCase {
         let id = try row.decode(column: "id", as: Int.self)
@@ -244,6 +291,10 @@ public struct SQLRepairStore: RepairStore {
             rulesVersion: try row.decode(column: "rules_version", as: String.self),
             decidedOn: try day("decided_on"),
             reason: try row.decode(column: "reason", as: String?.self),
+            extensionApprovedBy: try row.decode(column: "extension_approved_by", as: String?.self),
+            materialRequested: try row.decode(column: "material_requested", as: Int.self) == 1,
+            reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
+            materials: try await CaseMaterials.list(kind: .repair, id: id, sql: sql),
             events: events
         )
     }

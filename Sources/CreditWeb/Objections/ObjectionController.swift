@@ -13,6 +13,8 @@ struct ObjectionController: AreaRoutes {
         api.get("objections", .roles([.entity, .department, .creditOffice]), use: list)
         api.get("objections/{id}", .roles([.entity, .department, .creditOffice]), use: show)
         api.post("objections/{id}/decision", .roles([.department]), use: decide)
+        api.post("objections/{id}/steps", .roles([.entity, .department, .creditOffice]), use: step)
+        api.get("objections/{id}/materials/{number}", .roles([.entity, .department, .creditOffice]), use: material)
     }
 
     struct ObjectionDTO: ResponseEncodable, Sendable {
@@ -34,6 +36,9 @@ struct ObjectionController: AreaRoutes {
         var reason: String?
         var remedy: String?
         var decidedOn: String?
+        var extensionApprovedBy: String?
+        var reviewed: Bool
+        var materials: [CaseMaterial]
         var events: [RepairCase.Event]
 
         init(_ o: Objection, today: LocalDate) {
@@ -55,6 +60,9 @@ struct ObjectionController: AreaRoutes {
             reason = o.reason
             remedy = o.remedy
             decidedOn = o.decidedOn?.description
+            extensionApprovedBy = o.extensionApprovedBy
+            reviewed = o.reviewed
+            materials = o.materials
             events = o.events
         }
     }
@@ -71,11 +79,11 @@ struct ObjectionController: AreaRoutes {
     static func apiError(_ error: ObjectionError) -> APIError {
         let status: HTTPResponse.Status =
             switch error.code {
-            case "not_source_department": .forbidden
+            case "not_source_department", "forbidden": .forbidden
             case "item_not_found", "objection_not_found": .notFound
-            case "objection_open", "objection_closed": .conflict
-            case "not_your_item", "identity_check_required", "outcome_not_for_item": .unprocessableContent
-            default: .badRequest
+            case "objection_open", "objection_closed", "already_extended", "review_not_allowed", "review_used": .conflict
+            case "not_your_item", "identity_check_required", "outcome_not_for_item", "approval_required": .unprocessableContent
+            default: RepairController.apiError(RepairError(code: error.code, message: error.message)).status
             }
         return APIError(status, code: error.code, message: error.message)
     }
@@ -95,7 +103,7 @@ struct ObjectionController: AreaRoutes {
         let filing = try await RepairController.decode(
             ObjectionFiling.self,
             request,
-            shape: "{\"recordId\" | \"listingId\", \"grounds\", \"onBehalfOf\"?, \"identityCheck\"?}"
+            shape: "{\"recordId\" | \"listingId\", \"grounds\", \"onBehalfOf\"?, \"identityCheck\"?, \"materials\"?}"
         )
         let (kind, filer) = Self.filer(context)
         do {
@@ -129,6 +137,41 @@ struct ObjectionController: AreaRoutes {
             throw notFound
         default: return found
         }
+    }
+
+    /// `POST /api/v1/objections/{id}/steps`: the source department extends its clock; the filer asks for review.
+    @Sendable func step(_ request: Request, context: CreditRequestContext) async throws -> ObjectionDTO {
+        _ = try QueryParameters(request, allowed: [])
+        let found = try await visible(context)
+        let step = try await RepairController.decode(
+            ObjectionStep.self,
+            request,
+            shape: "{\"action\": \"extend\" | \"review\", \"reason\", \"approvedBy\"?}"
+        )
+        let (kind, filer) = Self.filer(context)
+        do {
+            let stepped = try await dependencies.objections.step(
+                id: found.id,
+                step,
+                departmentCode: kind == .department ? filer : nil,
+                filer: filer,
+                by: context.principal?.name
+            )
+            return ObjectionDTO(stepped, today: dependencies.clock.today())
+        } catch let error as ObjectionError {
+            throw Self.apiError(error)
+        }
+    }
+
+    /// `GET /api/v1/objections/{id}/materials/{number}`: one material file, as an attachment only.
+    @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let found = try await visible(context)
+        let number = context.parameters.get("number").flatMap { Int($0) } ?? 0
+        guard let (material, bytes) = try await dependencies.objections.material(objectionID: found.id, number: number) else {
+            throw APIError(.notFound, code: "material_not_found", message: "没有这份材料 / no such material")
+        }
+        return RepairController.attachment(material, bytes)
     }
 
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> ObjectionDTO {

@@ -13,7 +13,10 @@ struct RepairController: AreaRoutes {
         api.get("repairs", .roles([.entity, .department, .creditOffice]), use: list)
         api.get("repairs/{id}", .roles([.entity, .department, .creditOffice]), use: show)
         api.post("repairs/{id}/decision", .roles([.department]), use: decide)
+        api.post("repairs/{id}/steps", .roles([.entity, .department]), use: step)
+        api.get("repairs/{id}/materials/{number}", .roles([.entity, .department, .creditOffice]), use: material)
         api.get("records/{id}/repair-notice", .roles([.entity, .department, .creditOffice]), use: notice)
+        api.get("case-deadlines", .roles([.department, .creditOffice]), use: deadlines)
     }
 
     struct RepairDTO: ResponseEncodable, Sendable {
@@ -37,7 +40,11 @@ struct RepairController: AreaRoutes {
         var rulesVersion: String
         var decidedOn: String?
         var reason: String?
+        var extensionApprovedBy: String?
+        var materialRequested: Bool
+        var reviewed: Bool
         var fee: String
+        var materials: [CaseMaterial]
         var events: [RepairCase.Event]
 
         init(_ c: RepairCase, today: LocalDate) {
@@ -61,7 +68,11 @@ struct RepairController: AreaRoutes {
             rulesVersion = c.rulesVersion
             decidedOn = c.decidedOn?.description
             reason = c.reason
+            extensionApprovedBy = c.extensionApprovedBy
+            materialRequested = c.materialRequested
+            reviewed = c.reviewed
             fee = RepairRules.shipped.fee
+            materials = c.materials
             events = c.events
         }
     }
@@ -74,19 +85,27 @@ struct RepairController: AreaRoutes {
     static func apiError(_ error: RepairError) -> APIError {
         let status: HTTPResponse.Status =
             switch error.code {
-            case "not_deciding_department": .forbidden
+            case "not_deciding_department", "forbidden", "not_your_case": .forbidden
             case "item_not_found", "repair_not_found": .notFound
-            case "repair_case_open", "repair_closed": .conflict
+            case "repair_case_open", "repair_closed", "material_already_requested", "no_material_requested", "already_extended",
+                "review_not_allowed", "review_used":
+                .conflict
+            case "material_too_large": .contentTooLarge
+            case "material_type_not_allowed": .unsupportedMediaType
             case "repair_not_yet_eligible", "not_repairable", "repair_not_needed", "not_your_item", "commitment_required",
-                "repair_items_across_departments":
+                "repair_items_across_departments", "material_empty", "material_content_mismatch", "too_many_materials", "approval_required",
+                "material_required":
                 .unprocessableContent
             default: .badRequest
             }
         return APIError(status, code: error.code, message: error.message)
     }
 
+    /// The largest body a case accepts: its files in base64 and the rest.
+    static let bodyLimit = 64 << 20
+
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, shape: String) async throws -> T {
-        let body = try await request.readBody(upTo: 64 << 10)
+        let body = try await request.readBody(upTo: bodyLimit)
         guard let value = try? JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：\(shape) / the body must be JSON: \(shape)")
         }
@@ -158,6 +177,100 @@ struct RepairController: AreaRoutes {
             return RepairDTO(decided, today: dependencies.clock.today())
         } catch let error as RepairError {
             throw Self.apiError(error)
+        }
+    }
+
+    /// `POST /api/v1/repairs/{id}/steps`: the department asks for material or extends its clock; the applicant supplies
+    /// material, withdraws, or asks for review of a rejection.
+    @Sendable func step(_ request: Request, context: CreditRequestContext) async throws -> RepairDTO {
+        _ = try QueryParameters(request, allowed: [])
+        let found = try await visibleCase(context)
+        let step = try await Self.decode(
+            RepairStep.self,
+            request,
+            shape:
+                "{\"action\": \"request-material\" | \"supply\" | \"extend\" | \"withdraw\" | \"review\", \"reason\"?, \"approvedBy\"?, \"materials\"?}"
+        )
+        let principal = context.principal
+        let actor: CaseActor = principal?.role == .entity ? .entity(principal?.entityCode ?? "") : .department(principal?.departmentCode ?? "")
+        do {
+            let stepped = try await dependencies.repairs.step(id: found.id, step, actor: actor, by: principal?.name)
+            return RepairDTO(stepped, today: dependencies.clock.today())
+        } catch let error as RepairError {
+            throw Self.apiError(error)
+        }
+    }
+
+    /// `GET /api/v1/repairs/{id}/materials/{number}`: one material file, as an attachment only.
+    @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        _ = try QueryParameters(request, allowed: [])
+        let found = try await visibleCase(context)
+        let number = context.parameters.get("number").flatMap { Int($0) } ?? 0
+        guard let (material, bytes) = try await dependencies.repairs.material(caseID: found.id, number: number) else {
+            throw APIError(.notFound, code: "material_not_found", message: "没有这份材料 / no such material")
+        }
+        return Self.attachment(material, bytes)
+    }
+
+    /// A material file as a download: its checked type, never shown inline, never run as a page.
+    static func attachment(_ material: CaseMaterial, _ bytes: Data) -> Response {
+        let encoded = material.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: material.mediaType,
+                .contentDisposition: "attachment; filename=\"material-\(material.number)\"; filename*=UTF-8''\(encoded)",
+                .contentSecurityPolicy: "default-src 'none'; sandbox",
+                HTTPField.Name("X-Content-SHA256")!: material.sha256,
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    /// `GET /api/v1/case-deadlines` (a department: its own; the credit office: every department): repair and objection
+    /// cases due today and overdue, each department's on-time figures, and the reminders sent.
+    @Sendable func deadlines(_ request: Request, context: CreditRequestContext) async throws -> DeadlinesDTO {
+        _ = try QueryParameters(request, allowed: [])
+        let department = context.principal?.role == .department ? context.principal?.departmentCode ?? "" : nil
+        let summary = DeadlineSummary(try await dependencies.deadlines.deadlines(departmentCode: department), on: dependencies.clock.today())
+        return DeadlinesDTO(summary: summary, reminders: try await dependencies.deadlines.reminders(departmentCode: department, limit: 100))
+    }
+
+    struct DeadlinesDTO: ResponseEncodable, Sendable {
+        var summary: DeadlineSummary
+        var reminders: [CaseReminder]
+
+        enum CodingKeys: String, CodingKey {
+            case day, dueToday, overdue, departments, reminders
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(summary.day, forKey: .day)
+            try container.encode(summary.dueToday, forKey: .dueToday)
+            try container.encode(summary.overdue, forKey: .overdue)
+            try container.encode(summary.departments, forKey: .departments)
+            try container.encode(reminders.map { ReminderDTO(reminder: $0) }, forKey: .reminders)
+        }
+    }
+
+    struct ReminderDTO: Encodable {
+        var kind: String
+        var id: Int
+        var department: String
+        var day: String
+        var level: String
+        var dueBy: String
+        var message: String
+
+        init(reminder: CaseReminder) {
+            kind = reminder.deadline.kind.rawValue
+            id = reminder.deadline.id
+            department = reminder.deadline.departmentCode
+            day = reminder.day.description
+            level = reminder.level.rawValue
+            dueBy = reminder.deadline.dueBy.description
+            message = reminder.message
         }
     }
 

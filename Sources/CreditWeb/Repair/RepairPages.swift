@@ -14,8 +14,10 @@ struct RepairPages: AreaRoutes {
         routes.get("repairs", .roles([.entity, .department, .creditOffice]), use: page)
         routes.post("repairs", .roles([.entity]), use: apply)
         routes.post("repairs/{id}/decision", .roles([.department]), use: decideRepair)
-        routes.post("objections", .roles([.entity]), use: object)
+        routes.post("repairs/{id}/steps", .roles([.entity, .department]), use: repairStep)
+        routes.post("objections", .roles([.entity, .department, .creditOffice]), use: object)
         routes.post("objections/{id}/decision", .roles([.department]), use: decideObjection)
+        routes.post("objections/{id}/steps", .roles([.entity, .department, .creditOffice]), use: objectionStep)
     }
 
     @Sendable func page(_ request: Request, context: CreditRequestContext) async throws -> Response {
@@ -62,16 +64,59 @@ struct RepairPages: AreaRoutes {
         }
     }
 
-    /// `POST /objections` (an entity, about its own information).
-    @Sendable func object(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        let filing = ObjectionFiling(recordId: formID(context, "recordId"), listingId: formID(context, "listingId"), grounds: context.form["grounds"])
+    /// `POST /repairs/{id}/steps`: the department asks for material or extends; the applicant withdraws or asks for
+    /// review (material itself is sent by the page's script to the API, as files).
+    @Sendable func repairStep(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let principal = context.principal
+        let actor: CaseActor = principal?.role == .entity ? .entity(principal?.entityCode ?? "") : .department(principal?.departmentCode ?? "")
+        let step = RepairStep(
+            action: RepairStep.Action(rawValue: context.form["action"] ?? "") ?? .withdraw,
+            reason: context.form["reason"],
+            approvedBy: context.form["approvedBy"]
+        )
         do {
-            let filed = try await dependencies.objections.file(
-                filing,
-                filerKind: .entity,
-                filer: context.principal?.entityCode ?? "",
+            let stepped = try await dependencies.repairs.step(id: pathID(context), step, actor: actor, by: principal?.name)
+            return try await render(context, extra: ["done": "修复申请 \(stepped.id)：\(stepped.status.label)，答复期限 \(stepped.dueBy)。"])
+        } catch let error as RepairError {
+            return try await render(context, extra: ["problem": error.message], status: RepairController.apiError(error).status)
+        }
+    }
+
+    /// `POST /objections/{id}/steps`: the source department extends; the filer asks for review.
+    @Sendable func objectionStep(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let (kind, filer) = ObjectionController.filer(context)
+        let step = ObjectionStep(
+            action: ObjectionStep.Action(rawValue: context.form["action"] ?? "") ?? .review,
+            reason: context.form["reason"],
+            approvedBy: context.form["approvedBy"]
+        )
+        do {
+            let stepped = try await dependencies.objections.step(
+                id: pathID(context),
+                step,
+                departmentCode: kind == .department ? filer : nil,
+                filer: filer,
                 by: context.principal?.name
             )
+            return try await render(context, extra: ["done": "异议 \(stepped.id)：\(stepped.outcome?.label ?? "异议处理中")，答复期限 \(stepped.dueBy)。"])
+        } catch let error as ObjectionError {
+            return try await render(context, extra: ["problem": error.message], status: ObjectionController.apiError(error).status)
+        }
+    }
+
+    /// `POST /objections`: an entity about its own information; a department or the credit office for a natural
+    /// person (who, and how their identity was checked) or about an entity's.
+    @Sendable func object(_ request: Request, context: CreditRequestContext) async throws -> Response {
+        let filing = ObjectionFiling(
+            recordId: formID(context, "recordId"),
+            listingId: formID(context, "listingId"),
+            grounds: context.form["grounds"],
+            onBehalfOf: context.form["onBehalfOf"],
+            identityCheck: context.form["identityCheck"]
+        )
+        let (kind, filer) = ObjectionController.filer(context)
+        do {
+            let filed = try await dependencies.objections.file(filing, filerKind: kind, filer: filer, by: context.principal?.name)
             return try await render(context, extra: ["done": "异议 \(filed.id) 已受理，该信息已标注“异议处理中”，\(filed.dueBy) 前答复。"])
         } catch let error as ObjectionError {
             return try await render(context, extra: ["problem": error.message], status: ObjectionController.apiError(error).status)
@@ -97,6 +142,35 @@ struct RepairPages: AreaRoutes {
     func timeline(_ events: [RepairCase.Event]) -> String {
         events.map { "\(BeijingTime.minute($0.at)) \($0.action)\($0.actor.map { "（\($0)）" } ?? "")\($0.reason.map { "：\($0)" } ?? "")" }
             .joined(separator: "；")
+    }
+
+    func materials(_ materials: [CaseMaterial], path: String) -> [[String: Any]] {
+        materials.map {
+            [
+                "name": $0.name, "size": ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                "href": "\(path)/materials/\($0.number)",
+            ]
+        }
+    }
+
+    /// The overdue view for a department (its own) or the credit office (every department).
+    func deadlines(departmentCode: String?, today: LocalDate) async throws -> [String: Any] {
+        let summary = DeadlineSummary(try await dependencies.deadlines.deadlines(departmentCode: departmentCode), on: today)
+        let reminders = try await dependencies.deadlines.reminders(departmentCode: departmentCode, limit: 20)
+        func row(_ d: CaseDeadline) -> [String: Any] {
+            ["what": "\(d.kind == .repair ? "修复申请" : "异议") \(d.id)", "department": d.departmentCode, "dueBy": d.dueBy.description]
+        }
+        return [
+            "dueToday": summary.dueToday.map(row), "hasDueToday": !summary.dueToday.isEmpty,
+            "late": summary.overdue.map(row), "hasLate": !summary.overdue.isEmpty,
+            "departments": summary.departments.map { d -> [String: Any] in
+                [
+                    "code": d.code, "open": d.open, "dueToday": d.dueToday, "overdue": d.overdue, "answered": d.answered,
+                    "onTime": d.answeredOnTime, "percent": d.onTimePercent.map { "\($0)%" } ?? "—",
+                ]
+            },
+            "reminders": reminders.map { ["day": $0.day.description, "message": $0.message] }, "hasReminders": !reminders.isEmpty,
+        ]
     }
 
     func render(_ context: CreditRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -135,6 +209,9 @@ struct RepairPages: AreaRoutes {
                 "id": c.id, "entityCode": c.entityCode, "status": c.status.label, "open": c.status.isOpen, "dueBy": c.dueBy.description,
                 "overdue": c.isOverdue(on: today), "items": c.items.map { "\($0.kind == .record ? "记录" : "列入") \($0.id)" }.joined(separator: "、"),
                 "reason": c.reason ?? "", "timeline": timeline(c.events),
+                "mayRequest": c.status == .accepted && !c.materialRequested, "mayExtend": c.status.isOpen && c.extensionApprovedBy == nil,
+                "awaiting": c.status == .awaitingMaterial, "mayReview": c.status == .rejected && !c.reviewed,
+                "materials": materials(c.materials, path: "/api/v1/repairs/\(c.id)"), "hasMaterials": !c.materials.isEmpty,
             ]
         }
         ctx["hasRepairs"] = !cases.isEmpty
@@ -144,11 +221,18 @@ struct RepairPages: AreaRoutes {
                 "id": o.id, "item": "\(o.item == .record ? "记录" : "列入") \(o.itemID)", "grounds": o.grounds, "open": o.status == .accepted,
                 "dueBy": o.dueBy.description, "overdue": o.isOverdue(on: today), "outcome": o.outcome?.label ?? "异议处理中",
                 "remedy": o.remedy ?? "", "hasRemedy": o.remedy != nil, "timeline": timeline(o.events), "isRecord": o.item == .record,
+                "mayExtend": o.status == .accepted && o.extensionApprovedBy == nil && o.departmentCode == principal?.departmentCode,
+                "mayReview": o.outcome == .upheld && !o.reviewed && o.filer == ObjectionController.filer(context).1,
+                "onBehalfOf": o.onBehalfOf.map { "代 \($0) 提出（\(o.identityCheck ?? "")）" } ?? "",
+                "materials": materials(o.materials, path: "/api/v1/objections/\(o.id)"), "hasMaterials": !o.materials.isEmpty,
             ]
         }
         ctx["hasObjections"] = !objections.isEmpty
         let overdue = cases.filter { $0.isOverdue(on: today) }.count + objections.filter { $0.isOverdue(on: today) }.count
         (ctx["overdue"], ctx["hasOverdue"]) = (overdue, overdue > 0)
+        if !isEntity {
+            ctx["deadlines"] = try await deadlines(departmentCode: departmentCode, today: today)
+        }
         ctx.merge(extra) { $1 }
         return pages.page("repairs", title: "信用修复与异议", context: ctx, viewer: context, status: status)
     }

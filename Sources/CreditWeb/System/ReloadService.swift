@@ -5,11 +5,13 @@ import ServiceLifecycle
 
 /// The server's look every minute (by default): ``CalendarReloader`` and ``CatalogueReloader`` put in force what was
 /// loaded from the command line, and uploads no server has touched for ``ImportJob/abandonedAfter`` are failed
-/// (``ImportJobStore/failInterrupted(restarting:)``). Each step goes on when another fails.
+/// (``ImportJobStore/failInterrupted(restarting:)``), and the day's deadline reminders of repair and objection cases
+/// are recorded (once per case and day). Each step goes on when another fails.
 struct ReloadService: Service {
     let calendar: CalendarReloader
     let catalogue: CatalogueReloader
     let imports: any ImportJobStore
+    let deadlines: any CaseDeadlineStore
     let interval: Duration
     let clock: any CreditClock
 
@@ -25,6 +27,13 @@ struct ReloadService: Service {
                             "uploads no server has touched for 10 minutes marked failed (their stored batches stay)",
                             metadata: ["jobs": "\(abandoned)"]
                         )
+                    }
+                }
+                await look("the case deadlines") {
+                    let summary = DeadlineSummary(try await deadlines.deadlines(departmentCode: nil), on: clock.today())
+                    let sent = try await deadlines.remind(summary.reminders)
+                    if !sent.isEmpty {
+                        calendar.logger.notice("deadline reminders recorded", metadata: ["reminders": "\(sent.count)"])
                     }
                 }
                 do {

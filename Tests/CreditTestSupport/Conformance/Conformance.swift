@@ -18,6 +18,7 @@ public enum Conformance {
         ("ListingStore, CheckStore and SubscriptionStore", ListingConformance.behaviours),
         ("RepairStore", RepairConformance.behaviours),
         ("ObjectionStore", ObjectionConformance.behaviours),
+        ("RepairStore, ObjectionStore and CaseDeadlineStore: steps and clocks", CaseDeadlineConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 
