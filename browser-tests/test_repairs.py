@@ -96,3 +96,86 @@ def test_an_entity_repairs_a_penalty_and_objects_to_another_and_the_department_a
     assert ours() == {"济市监罚〔2026〕异议1号": False}
     browser.get(f"{server['base']}/entities/{code}")
     assert "济市监罚〔2026〕修复1号" not in browser.find_element(By.TAG_NAME, "body").text
+
+
+def test_the_department_asks_for_more_material_the_entity_uploads_it_and_a_persons_objection_is_entered_for_them(
+        server, browser, screenshots, tmp_path):
+    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
+    market = next(d for d in departments if "市场监督管理" in d["name"])
+    clerk_token = _account(server, "department", "材料审核员", "market.material", department=market["code"])
+    codes = [e["code"] for e in requests.get(server["base"] + "/api/v1/entities", params={"q": "济南"}, timeout=10).json()["items"]]
+    code = codes[8]
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    old, recent = (today - datetime.timedelta(days=125)).isoformat(), (today - datetime.timedelta(days=7)).isoformat()
+    common = {"category": "penalty", "content": "罚款人民币三千元", "basis": "《中华人民共和国食品安全法》第一百二十六条",
+              "severity": "general", "punishmentKinds": "罚款", "procedure": "ordinary"}
+    sent = requests.post(server["base"] + "/api/v1/records", headers={"Authorization": f"Bearer {clerk_token}"}, json={"records": [
+        dict(common, subjectCode=code, subjectName="某公司", documentNumber="济市监罚〔2026〕补正1号", decidedOn=old),
+        dict(common, subjectIdNumber="11010519491231002X", subjectName="张三", documentNumber="济市监罚〔2026〕个人1号", decidedOn=recent),
+    ]}, timeout=10)
+    assert sent.status_code == 200 and all(r["status"] == "accepted" for r in sent.json()["results"]), sent.text
+    record_id, person_record_id = (r["id"] for r in sent.json()["results"])
+    entity_token = _account(server, "entity", "补正经办人", "entity.material", entity=code)
+
+    _sign_in(browser, server, "entity.material")
+    row = browser.find_element(By.ID, f"record-{record_id}")
+    row.find_element(By.CLASS_NAME, "repair-commitment").click()
+    row.find_element(By.CLASS_NAME, "repair-apply").find_element(By.TAG_NAME, "button").click()
+    _said(browser, "repairs-done", "修复申请")
+
+    # The department asks, once and in full, for what is missing.
+    _sign_in(browser, server, "market.material")
+    case = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#repairs-cases tbody tr") if code in r.text)
+    case_id = case.get_attribute("id").split("-")[1]
+    ask = case.find_element(By.CLASS_NAME, "repair-request")
+    ask.find_element(By.NAME, "reason").send_keys("请补充整改完成证明")
+    ask.find_element(By.TAG_NAME, "button").click()
+    _said(browser, "repairs-done", "待补正材料")
+    assert not browser.find_element(By.ID, f"repair-{case_id}").find_elements(By.CLASS_NAME, "repair-request"), "asked once"
+
+    # The entity uploads: a program renamed .pdf is refused by its content; the real PDF is kept.
+    _sign_in(browser, server, "entity.material")
+    fake, real = tmp_path / "整改证明.pdf", tmp_path / "整改完成证明.pdf"
+    fake.write_bytes(b"MZ\x90\x00 not a pdf")
+    real.write_bytes(b"%PDF-1.7\n% rectification done\n")
+    supply = browser.find_element(By.ID, f"repair-{case_id}").find_element(By.CLASS_NAME, "repair-supply")
+    supply.find_element(By.NAME, "files").send_keys(str(fake))
+    supply.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, 20).until(lambda b: "不是 PDF" in b.find_element(By.CSS_SELECTOR, f"#repair-{case_id} .supply-result").text)
+    supply = browser.find_element(By.ID, f"repair-{case_id}").find_element(By.CLASS_NAME, "repair-supply")
+    supply.find_element(By.NAME, "files").clear()
+    supply.find_element(By.NAME, "files").send_keys(str(real))
+    supply.find_element(By.NAME, "reason").send_keys("整改已完成")
+    supply.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: "整改完成证明.pdf" in b.find_element(By.ID, f"repair-{case_id}").text)
+    assert "办理中" in browser.find_element(By.ID, f"repair-{case_id}").find_element(By.CLASS_NAME, "repair-status").text
+    link = browser.find_element(By.ID, f"repair-{case_id}").find_element(By.LINK_TEXT, "整改完成证明.pdf").get_attribute("href")
+    download = requests.get(link, headers={"Authorization": f"Bearer {entity_token}"}, timeout=10)
+    assert download.content == real.read_bytes() and download.headers["Content-Disposition"].startswith("attachment")
+    screenshots(browser, "63-entity-supplied-material")
+
+    # The department extends once, with its approval, and sees its deadlines; it enters a person's objection for them.
+    _sign_in(browser, server, "market.material")
+    extend = browser.find_element(By.ID, f"repair-{case_id}").find_element(By.CLASS_NAME, "repair-extend")
+    extend.find_element(By.NAME, "approvedBy").send_keys("分管局长")
+    extend.find_element(By.NAME, "reason").send_keys("需现场核查整改情况")
+    extend.find_element(By.TAG_NAME, "button").click()
+    _said(browser, "repairs-done", "答复期限")
+    assert "分管局长" in browser.find_element(By.ID, f"repair-{case_id}").find_element(By.CLASS_NAME, "timeline").text
+    assert browser.find_element(By.ID, f"deadline-{market['code']}").is_displayed()
+    behalf = browser.find_element(By.ID, "objection-on-behalf")
+    behalf.find_element(By.NAME, "recordId").send_keys(str(person_record_id))
+    behalf.find_element(By.NAME, "grounds").send_keys("本人未在该处经营，身份被冒用")
+    behalf.find_element(By.TAG_NAME, "button").click()
+    _said(browser, "repairs-problem", "身份核验")  # who they are and how they were identified come first
+    behalf = browser.find_element(By.ID, "objection-on-behalf")
+    behalf.find_element(By.NAME, "recordId").send_keys(str(person_record_id))
+    behalf.find_element(By.NAME, "onBehalfOf").send_keys("张三")
+    behalf.find_element(By.NAME, "identityCheck").send_keys("窗口查验居民身份证原件")
+    behalf.find_element(By.NAME, "grounds").send_keys("本人未在该处经营，身份被冒用")
+    behalf.find_element(By.TAG_NAME, "button").click()
+    _said(browser, "repairs-done", "异议处理中")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#objections-cases tbody tr") if f"记录 {person_record_id}" in r.text)
+    assert "代 张三 提出" in row.text and "11010519491231002X" not in browser.page_source
+    screenshots(browser, "64-department-deadlines-and-objection-for-a-person")
