@@ -1,7 +1,9 @@
 import CreditCore
+import Foundation
 
 /// The demo city's repair cases and objections, one in each state, so that `credit serve --demo` shows them at work:
-/// repairs approved, rejected, open and overdue; objections open, overdue, upheld and one that took a penalty out of
+/// repairs approved, rejected, open, overdue and one awaiting the material its department asked for; objections open,
+/// overdue, upheld and one that took a penalty out of
 /// the public view. Items are the public penalties of the city's entities from the 101st on (the first ones are left
 /// as the other demos and tests find them).
 public struct DemoRepairs: Sendable {
@@ -29,7 +31,7 @@ public struct DemoRepairs: Sendable {
         var repairable: [StoredRecord] = []
         var other: [StoredRecord] = []
         var index = min(100, max(entities - 1, 0))
-        while repairable.count < 4 || repairable.count + other.count < 8, index < entities {
+        while repairable.count < 5 || repairable.count + other.count < 9, index < entities {
             let code = city.item(at: index).entity.code.rawValue
             index += 1
             let shown = try await records.publicRecords(subjectCode: code, on: today).filter {
@@ -61,12 +63,12 @@ public struct DemoRepairs: Sendable {
         func next() -> StoredRecord? { pool.isEmpty ? nil : pool.removeFirst() }
         func nextAny() -> StoredRecord? { others.isEmpty ? next() : others.removeFirst() }
         let commitment = RepairApplication.Commitment(accepted: true)
-        func apply(_ record: StoredRecord, daysAgo: Int) async throws -> RepairCase {
+        func apply(_ record: StoredRecord, daysAgo: Int, materials: [MaterialUpload]? = nil) async throws -> RepairCase {
             clock.set(today.adding(days: -daysAgo))
             defer { clock.set(today) }
             return try await repairs.apply(
                 entityCode: record.subjectCode!,
-                RepairApplication(items: [.init(recordId: record.id)], commitment: commitment),
+                RepairApplication(items: [.init(recordId: record.id)], commitment: commitment, materials: materials),
                 by: "演示申请人"
             )
         }
@@ -91,6 +93,18 @@ public struct DemoRepairs: Sendable {
         if let record = next() {
             if try await apply(record, daysAgo: 21).isOverdue(on: today) { made.overdueRepairs += 1 }
             made.repairs[.accepted, default: 0] += 1
+        }
+        // One with its receipt attached, for which the department asked, once, for the proof of rectification.
+        if let record = next() {
+            let receipt = MaterialUpload(name: "缴款凭证.pdf", content: Data("%PDF-1.4\n% 演示缴款凭证\n".utf8).base64EncodedString())
+            let accepted = try await apply(record, daysAgo: 2, materials: [receipt])
+            let asked = try await repairs.step(
+                id: accepted.id,
+                RepairStep(action: .requestMaterial, reason: "请补充整改完成的证明材料（现场照片或整改报告）"),
+                actor: .department(accepted.departmentCode),
+                by: "演示审核员"
+            )
+            made.repairs[asked.status, default: 0] += 1
         }
         // Objections: open, overdue, upheld, and one right about a penalty (unpublished, with a remedy notice).
         func file(_ record: StoredRecord, daysAgo: Int, grounds: String) async throws -> Objection {

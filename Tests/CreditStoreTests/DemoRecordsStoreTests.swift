@@ -157,11 +157,14 @@ struct DemoRecordsStoreTests {
                 clock: clock,
                 entities: entities
             )
-            #expect(made.repairs == [.approved: 1, .rejected: 1, .accepted: 2] && made.overdueRepairs == 1)
+            #expect(made.repairs == [.approved: 1, .rejected: 1, .accepted: 2, .awaitingMaterial: 1] && made.overdueRepairs == 1)
             #expect(made.objections == ["open": 1, "overdue": 1, "upheld": 1, "unpublished": 1])
             let today = clock.today()
             let cases = try await stores.repairs.cases(entityCode: nil, departmentCode: nil, limit: 50)
             #expect(cases.filter { $0.isOverdue(on: today) }.count == 1)
+            #expect(cases.filter { $0.status == .awaitingMaterial }.flatMap(\.materials).map(\.name) == ["缴款凭证.pdf"])
+            let view = DeadlineSummary(try await stores.deadlines.deadlines(departmentCode: nil), on: today)
+            #expect(view.overdue.count == 2, "the repair and the objection left unanswered for three weeks")
             let objections = try await stores.objections.objections(filer: nil, departmentCode: nil, limit: 50)
             #expect(objections.filter { $0.isOverdue(on: today) }.count == 1)
             #expect(objections.compactMap(\.remedy).count == 1, "the objection that was right earned its notice")
