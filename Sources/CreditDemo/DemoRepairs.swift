@@ -3,9 +3,8 @@ import Foundation
 
 /// The demo city's repair cases and objections, one in each state, so that `credit serve --demo` shows them at work:
 /// repairs approved, rejected, open, overdue and one awaiting the material its department asked for; objections open,
-/// overdue, upheld and one that took a penalty out of
-/// the public view. Items are the public penalties of the city's entities from the 101st on (the first ones are left
-/// as the other demos and tests find them).
+/// overdue, upheld and one that took a penalty out of the public view. Items are the public penalties of the city's
+/// entities from the 101st on (the first ones are left as the other demos and tests find them).
 public struct DemoRepairs: Sendable {
     public let city: DemoCity
 
