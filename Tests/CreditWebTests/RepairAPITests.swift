@@ -168,7 +168,6 @@ struct RepairAPITests {
     func materialsOverHTTP(_ engine: TestEngine) async throws {
         try await withTestApp(engine, entities: 3) { client, app in
             let caller = Caller(client: client)
-            let code = app.entityCode
             let (entityToken, recordID) = try await Self.penalised(client, app, number: "济税罚〔2026〕1016号", decidedOn: "2026-10-16")
             app.clock.set(LocalDate("2027-01-18")!)
             let pdf = Data("%PDF-1.7\n% 缴款凭证\n".utf8)
