@@ -184,7 +184,7 @@ public func buildApplication(
                         calendar: CalendarReloader(dependencies: dependencies, logger: logger),
                         catalogue: CatalogueReloader(dependencies: dependencies, logger: logger),
                         imports: dependencies.imports,
-                        deadlines: dependencies.deadlines,
+                        reminder: DeadlineReminder(deadlines: dependencies.deadlines, clock: dependencies.clock, logger: logger),
                         interval: interval,
                         clock: dependencies.clock
                     ) as any Service

@@ -1,10 +1,12 @@
 import CreditCore
 import CreditStore
 import CreditTestSupport
+import CreditWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 
@@ -235,6 +237,18 @@ struct RepairAPITests {
             let view = try await caller.call("/api/v1/case-deadlines", token: app.departmentToken).body.json()
             // Supplied Monday 2027-01-18: due Thursday 01-21, so overdue on Monday 01-25.
             #expect((view["overdue"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
+            // A day's reminder is recorded once, however many looks (this one, the app's own service) run that day.
+            let reminder = DeadlineReminder(deadlines: app.stores.deadlines, clock: app.clock, logger: Logger(label: "test"))
+            func recorded() async throws -> [String] {
+                let view = try await caller.call("/api/v1/case-deadlines", token: app.departmentToken).body.json()
+                return (view["reminders"] as? [[String: Any]] ?? []).map { "\($0["day"] ?? "") \($0["level"] ?? "") \($0["id"] ?? "")" }
+            }
+            try await reminder.remindIfNewDay()
+            try await reminder.remindIfNewDay()
+            #expect(try await recorded() == ["2027-01-25 overdue \(id)"])
+            app.clock.set(LocalDate("2027-01-26")!)
+            try await reminder.remindIfNewDay()
+            #expect(try await recorded() == ["2027-01-26 overdue \(id)", "2027-01-25 overdue \(id)"])
         }
     }
 }

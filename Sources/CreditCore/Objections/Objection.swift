@@ -1,5 +1,8 @@
 import Foundation
 
+/// The shared pieces of case steps, throwing this area's errors.
+private typealias Step = CaseStep<Objection>
+
 /// The objection clocks of one period (异议处理), versioned data with an effective date (`Resources/objections/`):
 /// Shandong's values by default (山东省社会信用条例 Art. 39–40).
 public struct ObjectionRules: Sendable, Codable, Hashable {
@@ -191,12 +194,7 @@ public enum ObjectionPlan {
         filer: String,
         openObjection: Int?
     ) throws(ObjectionError) -> (grounds: String, onBehalfOf: String?, identityCheck: String?) {
-        func trimmed(_ text: String?) -> String? {
-            text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
-        guard let grounds = trimmed(filing.grounds), grounds.count <= 2000 else {
-            throw ObjectionError(code: "missing_field", message: "应写明异议理由（grounds，至多 2000 字） / grounds are required (at most 2,000 characters)")
-        }
+        let grounds: String = try Step.required(filing.grounds, code: "missing_field", zh: "异议理由（grounds）", en: "the grounds")
         var onBehalfOf: String?
         var identityCheck: String?
         switch filerKind {
@@ -207,7 +205,7 @@ public enum ObjectionPlan {
         case .department, .office:
             if item.subjectCode == nil {
                 // A natural person's objection about themselves, entered for them: who, and how they were identified.
-                guard let name = trimmed(filing.onBehalfOf), let check = trimmed(filing.identityCheck) else {
+                guard let name = Step.trimmed(filing.onBehalfOf), let check = Step.trimmed(filing.identityCheck) else {
                     throw ObjectionError(
                         code: "identity_check_required",
                         message:
@@ -231,20 +229,25 @@ public enum ObjectionPlan {
         calendar.adding(workingDays: rules.decideWorkingDays, to: acceptedOn)
     }
 
-    /// Checks a decision against the item, and the remedy notice an objection that was right earns.
-    /// - Throws: ``ObjectionError`` `reason_required`, `outcome_not_for_item` (stop publishing is for records, leaving a
-    ///   list for entries).
+    static let closed = ObjectionError(code: "objection_closed", message: "该异议已处理 / this objection has been decided")
+
+    /// Checks a decision on `current` by `departmentCode` against the item, and the remedy notice an objection that
+    /// was right earns.
+    /// - Throws: ``ObjectionError`` `not_source_department`, `objection_closed`, `reason_required`,
+    ///   `outcome_not_for_item` (stop publishing is for records, leaving a list for entries).
     public static func decision(
         _ outcome: Objection.Outcome,
         reason: String,
+        on current: Objection,
         item: ObjectedItem,
-        objectionID: Int,
+        departmentCode: String,
         today: LocalDate
     ) throws(ObjectionError) -> (reason: String, remedy: String?) {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
-            throw ObjectionError(code: "reason_required", message: "应说明处理理由（reason） / a decision gives its reason")
+        guard departmentCode == current.departmentCode else {
+            throw ObjectionError(code: "not_source_department", message: "只有信息提供部门可以处理该异议 / only the department that provided the item decides")
         }
+        guard current.status == .accepted else { throw closed }
+        let reason: String = try Step.required(reason, zh: "处理理由（reason）", en: "the reason for the decision")
         switch (outcome, item.kind) {
         case (.unpublished, .listing), (.delisted, .record):
             throw ObjectionError(
@@ -256,7 +259,7 @@ public enum ObjectionPlan {
         guard outcome != .upheld else { return (reason, nil) }
         let remedy = """
             信用信息异议处理结果告知书
-            经核查，您对 \(item.documentNumber) 提出的异议（异议编号 \(objectionID)）成立，已作“\(outcome.label)”处理：\(reason)。
+            经核查，您对 \(item.documentNumber) 提出的异议（异议编号 \(current.id)）成立，已作“\(outcome.label)”处理：\(reason)。
             处理日期：\(today)。相关信息已同步更新至公示、共享和核查各环节，由此造成的影响依法予以纠正。
             """
         return (reason, remedy)
@@ -301,13 +304,31 @@ extension ObjectionPlan {
         public var reason: String
     }
 
-    /// Whether the caller may take `step` on `current`: the source department extends an open objection once, with a
-    /// named approval; the filer asks once for review of an upheld one.
+    /// Why an objection in `current`'s state does not take `action` now, whoever asks; nil when it does: the source
+    /// department extends an open objection once; the filer asks once for review of an upheld one.
+    public static func refusal(_ action: ObjectionStep.Action, on current: Objection) -> ObjectionError? {
+        switch action {
+        case .extend:
+            if current.status != .accepted { return closed }
+            if current.extensionApprovedBy != nil {
+                return ObjectionError(code: "already_extended", message: "办理期限只能延长一次 / the clock is extended once only")
+            }
+        case .review:
+            if current.status != .decided || current.outcome != .upheld {
+                return ObjectionError(code: "review_not_allowed", message: "只有维持原信息的异议可以申请复核 / only an upheld objection may be reviewed")
+            }
+            if current.reviewed { return ObjectionError(code: "review_used", message: "本件已申请过复核 / this objection was reviewed once already") }
+        }
+        return nil
+    }
+
+    /// Whether the caller may take `step` on `current` (see ``refusal(_:on:)``), and what it makes of the objection: an
+    /// extension of its clock with a named approval, or a review that marks the item again and runs a new clock.
     /// - Parameters:
     ///   - isSourceDepartment: the caller is the department the objection was routed to.
     ///   - isFiler: the caller filed it.
-    /// - Throws: ``ObjectionError`` `forbidden`, `objection_closed`, `already_extended`, `approval_required`,
-    ///   `reason_required`, `review_not_allowed`, `review_used`.
+    /// - Throws: ``ObjectionError`` `forbidden`, the codes of ``refusal(_:on:)``, `approval_required`,
+    ///   `reason_required`.
     public static func step(
         _ step: ObjectionStep,
         on current: Objection,
@@ -317,44 +338,41 @@ extension ObjectionPlan {
         rules: ObjectionRules,
         calendar: WorkingDayCalendar
     ) throws(ObjectionError) -> Stepped {
-        guard let reason = step.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty, reason.count <= 2000 else {
-            throw ObjectionError(code: "reason_required", message: "应写明理由（reason，至多 2000 字） / give the reason")
+        switch step.action {
+        case .extend where !isSourceDepartment:
+            throw ObjectionError(code: "forbidden", message: "只有信息提供部门可以延期 / only the source department extends its clock")
+        case .review where !isFiler:
+            throw ObjectionError(code: "forbidden", message: "复核由提出异议的一方申请 / the filer asks for review")
+        default: break
         }
-        var next = Stepped(
-            reopened: false,
-            dueBy: current.dueBy,
-            extensionApprovedBy: current.extensionApprovedBy,
-            reviewed: current.reviewed,
-            action: step.action.label,
-            reason: reason
-        )
+        if let refusal = refusal(step.action, on: current) { throw refusal }
         switch step.action {
         case .extend:
-            guard isSourceDepartment else {
-                throw ObjectionError(code: "forbidden", message: "只有信息提供部门可以延期 / only the source department extends its clock")
-            }
-            guard current.status == .accepted else {
-                throw ObjectionError(code: "objection_closed", message: "该异议已处理 / this objection has been decided")
-            }
-            guard current.extensionApprovedBy == nil else {
-                throw ObjectionError(code: "already_extended", message: "办理期限只能延长一次 / the clock is extended once only")
-            }
-            guard let approver = step.approvedBy?.trimmingCharacters(in: .whitespacesAndNewlines), !approver.isEmpty, approver.count <= 100 else {
-                throw ObjectionError(code: "approval_required", message: "延期应写明批准人（approvedBy） / an extension names who approved it (approvedBy)")
-            }
-            next.extensionApprovedBy = approver
-            next.dueBy = calendar.adding(workingDays: rules.extensionWorkingDays, to: current.dueBy)
-            next.reason = "\(reason)（批准：\(approver)）"
+            let extended: (approvedBy: String, dueBy: LocalDate, reason: String) = try Step.extend(
+                approvedBy: step.approvedBy,
+                reason: step.reason,
+                dueBy: current.dueBy,
+                workingDays: rules.extensionWorkingDays,
+                calendar: calendar
+            )
+            return Stepped(
+                reopened: false,
+                dueBy: extended.dueBy,
+                extensionApprovedBy: extended.approvedBy,
+                reviewed: current.reviewed,
+                action: step.action.label,
+                reason: extended.reason
+            )
         case .review:
-            guard isFiler else { throw ObjectionError(code: "forbidden", message: "复核由提出异议的一方申请 / the filer asks for review") }
-            guard current.status == .decided, current.outcome == .upheld else {
-                throw ObjectionError(code: "review_not_allowed", message: "只有维持原信息的异议可以申请复核 / only an upheld objection may be reviewed")
-            }
-            guard !current.reviewed else { throw ObjectionError(code: "review_used", message: "本件已申请过复核 / this objection was reviewed once already") }
-            (next.reopened, next.reviewed) = (true, true)
-            next.dueBy = calendar.adding(workingDays: rules.decideWorkingDays, to: today)
+            return Stepped(
+                reopened: true,
+                dueBy: dueBy(acceptedOn: today, rules: rules, calendar: calendar),
+                extensionApprovedBy: current.extensionApprovedBy,
+                reviewed: true,
+                action: step.action.label,
+                reason: try Step.required(step.reason, zh: "复核理由（reason）", en: "the grounds for review")
+            )
         }
-        return next
     }
 }
 

@@ -1,12 +1,13 @@
 import Foundation
 
+/// The two kinds of case with a department's clock.
+public enum CaseKind: String, Sendable, Hashable, Codable {
+    case repair, objection
+}
+
 /// One repair or objection case as the overdue view sees it: whose clock, until when, and when it was answered.
 public struct CaseDeadline: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
-        case repair, objection
-    }
-
-    public var kind: Kind
+    public var kind: CaseKind
     public var id: Int
     public var departmentCode: String
     public var acceptedOn: LocalDate
@@ -15,7 +16,7 @@ public struct CaseDeadline: Sendable, Hashable, Codable {
     public var running: Bool
     public var decidedOn: LocalDate?
 
-    public init(kind: Kind, id: Int, departmentCode: String, acceptedOn: LocalDate, dueBy: LocalDate, running: Bool, decidedOn: LocalDate?) {
+    public init(kind: CaseKind, id: Int, departmentCode: String, acceptedOn: LocalDate, dueBy: LocalDate, running: Bool, decidedOn: LocalDate?) {
         self.kind = kind
         self.id = id
         self.departmentCode = departmentCode

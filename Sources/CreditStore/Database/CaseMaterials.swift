@@ -6,14 +6,7 @@ import SQLKit
 /// The material files of a case (a repair, an objection) in `case_materials`, numbered in order, each with its
 /// SHA-256; the bytes are read only to be served as an attachment.
 enum CaseMaterials {
-    static func append(
-        _ materials: [CheckedMaterial],
-        kind: CaseDeadline.Kind,
-        id: Int,
-        at: String,
-        by: String?,
-        sql: any SQLDatabase
-    ) async throws {
+    static func append(_ materials: [CheckedMaterial], kind: CaseKind, id: Int, at: String, by: String?, sql: any SQLDatabase) async throws {
         guard !materials.isEmpty else { return }
         var number =
             try await sql.raw(
@@ -38,15 +31,24 @@ enum CaseMaterials {
         }
     }
 
-    static let columns = "number, name, media_type, size, sha256, uploaded_at, uploaded_by"
+    static let columns = "case_id, number, name, media_type, size, sha256, uploaded_at, uploaded_by"
 
-    static func list(kind: CaseDeadline.Kind, id: Int, sql: any SQLDatabase) async throws -> [CaseMaterial] {
-        try await sql.raw(
-            "SELECT \(unsafeRaw: columns) FROM case_materials WHERE case_kind = \(bind: kind.rawValue) AND case_id = \(bind: id) ORDER BY number"
-        ).all().map(material)
+    /// What is known of the materials of each of the cases `ids` (at most ``SQLDatabase/listSize``), read at once.
+    static func list(_ kind: CaseKind, ids: [Int], sql: any SQLDatabase) async throws -> [Int: [CaseMaterial]] {
+        guard !ids.isEmpty else { return [:] }
+        var materials: [Int: [CaseMaterial]] = [:]
+        for row in try await sql.raw(
+            """
+            SELECT \(unsafeRaw: columns) FROM case_materials WHERE case_kind = \(bind: kind.rawValue) AND \(sql.oneOf("case_id", ids))
+            ORDER BY case_id, number
+            """
+        ).all() {
+            materials[try row.decode(column: "case_id", as: Int.self), default: []].append(try material(row))
+        }
+        return materials
     }
 
-    static func read(kind: CaseDeadline.Kind, id: Int, number: Int, sql: any SQLDatabase) async throws -> (CaseMaterial, Data)? {
+    static func read(_ kind: CaseKind, id: Int, number: Int, sql: any SQLDatabase) async throws -> (CaseMaterial, Data)? {
         guard
             let row = try await sql.raw(
                 """

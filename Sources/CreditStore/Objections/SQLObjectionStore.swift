@@ -17,7 +17,11 @@ public struct SQLObjectionStore: ObjectionStore {
         self.rules = rules
     }
 
-    static func table(_ kind: RepairCase.Item.Kind) -> String { kind == .record ? "records" : "listings" }
+    /// Marks the item under objection (异议处理中) on every public surface, or clears the mark.
+    static func mark(_ kind: RepairCase.Item.Kind, _ id: Int, _ marked: Bool, sql: any SQLDatabase) async throws {
+        let table = kind == .record ? "records" : "listings"
+        try await sql.raw("UPDATE \(unsafeRaw: table) SET under_objection = \(bind: marked ? 1 : 0) WHERE id = \(bind: id)").run()
+    }
 
     /// The item as an objection needs it, read in `sql`.
     static func item(_ kind: RepairCase.Item.Kind, _ id: Int, sql: any SQLDatabase) async throws -> ObjectedItem? {
@@ -95,10 +99,9 @@ public struct SQLObjectionStore: ObjectionStore {
                     .returning("id").first()
                 let id = try row!.decode(column: "id", as: Int.self)
                 // Marked at once, in the same transaction: every public surface shows 异议处理中 from now on.
-                try await sql.raw("UPDATE \(unsafeRaw: Self.table(kind)) SET under_objection = 1 WHERE id = \(bind: itemID)").run()
+                try await Self.mark(kind, itemID, true, sql: sql)
                 try await CaseEvents.append(
-                    "objection_events",
-                    key: "objection_id",
+                    .objection,
                     id: id,
                     at: now,
                     actor: by,
@@ -120,20 +123,10 @@ public struct SQLObjectionStore: ObjectionStore {
         let today = clock.today()
         let now = Timestamp.string(clock.now())
         try await db.transaction { sql in
-            guard let row = try await sql.raw("SELECT item_kind, item_id, department_code, open FROM objections WHERE id = \(bind: id)").first()
-            else {
-                throw Self.notFound(id)
-            }
-            guard try row.decode(column: "department_code", as: String.self) == departmentCode else {
-                throw ObjectionError(code: "not_source_department", message: "只有信息提供部门可以处理该异议 / only the department that provided the item decides")
-            }
-            guard try row.decode(column: "open", as: Int.self) == 1 else {
-                throw ObjectionError(code: "objection_closed", message: "该异议已处理 / this objection has been decided")
-            }
-            let kind = RepairCase.Item.Kind(rawValue: try row.decode(column: "item_kind", as: String.self)) ?? .record
-            let itemID = try row.decode(column: "item_id", as: Int.self)
+            let current = try await Self.current(id, sql: sql)
+            let (kind, itemID) = (current.item, current.itemID)
             guard let item = try await Self.item(kind, itemID, sql: sql) else { throw Self.notFound(id) }
-            let decided = try ObjectionPlan.decision(outcome, reason: reason, item: item, objectionID: id, today: today)
+            let decided = try ObjectionPlan.decision(outcome, reason: reason, on: current, item: item, departmentCode: departmentCode, today: today)
             switch outcome {
             case .unpublished:
                 try await SQLRecordStore.endPublication(recordID: itemID, today: today, now: now, sql: sql)
@@ -150,7 +143,7 @@ public struct SQLObjectionStore: ObjectionStore {
             case .corrected, .supplemented, .upheld:
                 break
             }
-            try await sql.raw("UPDATE \(unsafeRaw: Self.table(kind)) SET under_objection = 0 WHERE id = \(bind: itemID)").run()
+            try await Self.mark(kind, itemID, false, sql: sql)
             try await sql.update("objections").set("status", to: SQLBind(Objection.Status.decided.rawValue)).set(
                 "outcome",
                 to: SQLBind(outcome.rawValue)
@@ -158,8 +151,7 @@ public struct SQLObjectionStore: ObjectionStore {
             .set("reason", to: SQLBind(decided.reason)).set("remedy", to: SQLBind(decided.remedy)).set("decided_on", to: SQLBind(today.description))
             .set("open", to: SQLBind(0)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
             try await CaseEvents.append(
-                "objection_events",
-                key: "objection_id",
+                .objection,
                 id: id,
                 at: now,
                 actor: by,
@@ -177,10 +169,7 @@ public struct SQLObjectionStore: ObjectionStore {
         let now = Timestamp.string(clock.now())
         do {
             try await db.transaction { sql in
-                guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM objections WHERE id = \(bind: id)").first() else {
-                    throw Self.notFound(id)
-                }
-                let current = try await Self.objection(row, sql: sql)
+                let current = try await Self.current(id, sql: sql)
                 let next = try ObjectionPlan.step(
                     step,
                     on: current,
@@ -198,13 +187,11 @@ public struct SQLObjectionStore: ObjectionStore {
                     update = update.set("status", to: SQLBind(Objection.Status.accepted.rawValue)).set("open", to: SQLBind(1))
                         .set("outcome", to: SQLBind(String?.none)).set("reason", to: SQLBind(String?.none))
                         .set("decided_on", to: SQLBind(String?.none))
-                    try await sql.raw("UPDATE \(unsafeRaw: Self.table(current.item)) SET under_objection = 1 WHERE id = \(bind: current.itemID)")
-                        .run()
+                    try await Self.mark(current.item, current.itemID, true, sql: sql)
                 }
                 try await update.where("id", .equal, SQLBind(id)).run()
                 try await CaseEvents.append(
-                    "objection_events",
-                    key: "objection_id",
+                    .objection,
                     id: id,
                     at: now,
                     actor: by,
@@ -221,59 +208,67 @@ public struct SQLObjectionStore: ObjectionStore {
     }
 
     public func material(objectionID: Int, number: Int) async throws -> (CaseMaterial, Data)? {
-        try await db.read { sql in try await CaseMaterials.read(kind: .objection, id: objectionID, number: number, sql: sql) }
+        try await db.read { sql in try await CaseMaterials.read(.objection, id: objectionID, number: number, sql: sql) }
     }
 
     public func objection(id: Int) async throws -> Objection? {
-        try await db.read { sql in
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM objections WHERE id = \(bind: id)").first() else { return nil }
-            return try await Self.objection(row, sql: sql)
-        }
+        try await db.read { sql in try await Self.objections(where: "id = \(bind: id)", limit: 1, sql: sql).first }
     }
 
     public func objections(filer: String?, departmentCode: String?, limit: Int) async throws -> [Objection] {
         try await db.read { sql in
             let filter: SQLQueryString =
                 if let filer { "filer = \(bind: filer)" } else if let departmentCode { "department_code = \(bind: departmentCode)" } else { "1 = 1" }
-            var found: [Objection] = []
-            for row in try await sql.raw(
-                "SELECT \(unsafeRaw: Self.columns) FROM objections WHERE \(filter) ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))"
-            ).all() {
-                found.append(try await Self.objection(row, sql: sql))
-            }
-            return found
+            return try await Self.objections(where: filter, limit: limit, sql: sql)
         }
     }
 
-    static let columns =
-        "id, item_kind, item_id, department_code, filer_kind, filer, on_behalf_of, identity_check, grounds, status, accepted_on, due_by, outcome, reason, remedy, decided_on, extension_approved_by, reviewed"
+    /// The objection `id` as it stands in `sql`'s transaction, or `objection_not_found`.
+    static func current(_ id: Int, sql: any SQLDatabase) async throws -> Objection {
+        guard let found = try await objections(where: "id = \(bind: id)", limit: 1, sql: sql).first else { throw notFound(id) }
+        return found
+    }
 
-    static func objection(_ row: any SQLRow, sql: any SQLDatabase) async throws -> Objection {
-        let id = try row.decode(column: "id", as: Int.self)
-        func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
-        func optional(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
-        return Objection(
-            id: id,
-            item: RepairCase.Item.Kind(rawValue: try text("item_kind")) ?? .record,
-            itemID: try row.decode(column: "item_id", as: Int.self),
-            departmentCode: try text("department_code"),
-            filerKind: Objection.FilerKind(rawValue: try text("filer_kind")) ?? .department,
-            filer: try text("filer"),
-            onBehalfOf: try optional("on_behalf_of"),
-            identityCheck: try optional("identity_check"),
-            grounds: try text("grounds"),
-            status: Objection.Status(rawValue: try text("status")) ?? .accepted,
-            acceptedOn: LocalDate(try text("accepted_on"))!,
-            dueBy: LocalDate(try text("due_by"))!,
-            outcome: try optional("outcome").flatMap(Objection.Outcome.init(rawValue:)),
-            reason: try optional("reason"),
-            remedy: try optional("remedy"),
-            decidedOn: try optional("decided_on").flatMap { LocalDate($0) },
-            extensionApprovedBy: try optional("extension_approved_by"),
-            reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
-            materials: try await CaseMaterials.list(kind: .objection, id: id, sql: sql),
-            events: try await CaseEvents.read("objection_events", key: "objection_id", id: id, sql: sql)
-        )
+    /// The objections `filter` selects, newest first (at most 500), with their steps and materials read in one query
+    /// each for all of them.
+    static func objections(where filter: SQLQueryString, limit: Int, sql: any SQLDatabase) async throws -> [Objection] {
+        let rows = try await sql.raw(
+            """
+            SELECT id, item_kind, item_id, department_code, filer_kind, filer, on_behalf_of, identity_check, grounds, status, accepted_on,
+            due_by, outcome, reason, remedy, decided_on, extension_approved_by, reviewed FROM objections WHERE \(filter)
+            ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))
+            """
+        ).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: Int.self) }
+        guard !ids.isEmpty else { return [] }
+        let events = try await CaseEvents.read(.objection, ids: ids, sql: sql)
+        let materials = try await CaseMaterials.list(.objection, ids: ids, sql: sql)
+        return try zip(rows, ids).map { row, id in
+            func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
+            func optional(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
+            return Objection(
+                id: id,
+                item: RepairCase.Item.Kind(rawValue: try text("item_kind")) ?? .record,
+                itemID: try row.decode(column: "item_id", as: Int.self),
+                departmentCode: try text("department_code"),
+                filerKind: Objection.FilerKind(rawValue: try text("filer_kind")) ?? .department,
+                filer: try text("filer"),
+                onBehalfOf: try optional("on_behalf_of"),
+                identityCheck: try optional("identity_check"),
+                grounds: try text("grounds"),
+                status: Objection.Status(rawValue: try text("status")) ?? .accepted,
+                acceptedOn: LocalDate(try text("accepted_on"))!,
+                dueBy: LocalDate(try text("due_by"))!,
+                outcome: try optional("outcome").flatMap(Objection.Outcome.init(rawValue:)),
+                reason: try optional("reason"),
+                remedy: try optional("remedy"),
+                decidedOn: try optional("decided_on").flatMap { LocalDate($0) },
+                extensionApprovedBy: try optional("extension_approved_by"),
+                reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
+                materials: materials[id] ?? [],
+                events: events[id] ?? []
+            )
+        }
     }
 
     static func notFound(_ id: Int) -> ObjectionError {

@@ -25,7 +25,7 @@ public struct SQLCaseDeadlineStore: CaseDeadlineStore {
                 """
             ).all().map { row in
                 CaseDeadline(
-                    kind: CaseDeadline.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .repair,
+                    kind: CaseKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .repair,
                     id: try row.decode(column: "id", as: Int.self),
                     departmentCode: try row.decode(column: "department_code", as: String.self),
                     acceptedOn: LocalDate(try row.decode(column: "accepted_on", as: String.self))!,
@@ -44,14 +44,8 @@ public struct SQLCaseDeadlineStore: CaseDeadlineStore {
             var added: [CaseReminder] = []
             for reminder in reminders {
                 let d = reminder.deadline
-                let exists = try await sql.raw(
-                    """
-                    SELECT 1 AS x FROM case_reminders WHERE case_kind = \(bind: d.kind.rawValue) AND case_id = \(bind: d.id)
-                    AND day = \(bind: reminder.day.description) AND level = \(bind: reminder.level.rawValue)
-                    """
-                ).first()
-                guard exists == nil else { continue }
-                try await sql.insert(into: "case_reminders")
+                // Another server's look may record the same reminder at the same moment: the key keeps one.
+                let inserted = try await sql.insert(into: "case_reminders")
                     .columns("case_kind", "case_id", "day", "level", "department_code", "accepted_on", "due_by", "created_at")
                     .values(
                         SQLBind(d.kind.rawValue),
@@ -62,8 +56,9 @@ public struct SQLCaseDeadlineStore: CaseDeadlineStore {
                         SQLBind(d.acceptedOn.description),
                         SQLBind(d.dueBy.description),
                         SQLBind(at)
-                    ).run()
-                added.append(reminder)
+                    )
+                    .ignoringConflicts(with: ["case_kind", "case_id", "day", "level"]).returning("case_id").first()
+                if inserted != nil { added.append(reminder) }
             }
             return added
         }
@@ -80,7 +75,7 @@ public struct SQLCaseDeadlineStore: CaseDeadlineStore {
             ).all().map { row in
                 CaseReminder(
                     deadline: CaseDeadline(
-                        kind: CaseDeadline.Kind(rawValue: try row.decode(column: "case_kind", as: String.self)) ?? .repair,
+                        kind: CaseKind(rawValue: try row.decode(column: "case_kind", as: String.self)) ?? .repair,
                         id: try row.decode(column: "case_id", as: Int.self),
                         departmentCode: try row.decode(column: "department_code", as: String.self),
                         acceptedOn: LocalDate(try row.decode(column: "accepted_on", as: String.self))!,

@@ -118,8 +118,7 @@ public struct SQLRepairStore: RepairStore {
                         .run()
                 }
                 try await CaseEvents.append(
-                    "repair_events",
-                    key: "case_id",
+                    .repair,
                     id: id,
                     at: now,
                     actor: by,
@@ -139,33 +138,16 @@ public struct SQLRepairStore: RepairStore {
     }
 
     public func decide(id: Int, _ decision: RepairDecision, departmentCode: String, by: String?) async throws -> RepairCase {
-        let reason = decision.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
-            throw RepairError(code: "reason_required", message: "应说明决定理由（reason） / a decision gives its reason")
-        }
         let today = clock.today()
         let now = Timestamp.string(clock.now())
         try await db.transaction { sql in
-            guard let row = try await sql.raw("SELECT department_code, status FROM repair_cases WHERE id = \(bind: id)").first() else {
-                throw RepairError(code: "repair_not_found", message: "没有编号为 \(id) 的修复申请 / no repair case \(id)")
-            }
-            guard try row.decode(column: "department_code", as: String.self) == departmentCode else {
-                throw RepairError(
-                    code: "not_deciding_department",
-                    message: "谁认定、谁修复：只有作出原决定的部门可以决定 / only the department that decided the items decides the repair"
-                )
-            }
-            let status = RepairCase.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .approved
-            guard status.isOpen else {
-                throw RepairError(code: "repair_closed", message: "该申请已\(status.label)，不能再决定 / this case is closed (\(status.rawValue))")
-            }
-            let items = try await sql.raw("SELECT kind, item_id FROM repair_items WHERE case_id = \(bind: id)").all()
+            let current = try await Self.current(id, sql: sql)
+            let reason = try RepairPlan.decision(decision, on: current, departmentCode: departmentCode)
             if decision.outcome == .approved {
-                for item in items {
-                    let itemID = try item.decode(column: "item_id", as: Int.self)
-                    if try item.decode(column: "kind", as: String.self) == RepairCase.Item.Kind.listing.rawValue {
+                for item in current.items {
+                    if item.kind == .listing {
                         _ = try await SQLListingStore.end(
-                            id: itemID,
+                            id: item.id,
                             ListingPlan.Ending(outcome: .removed, reason: "信用修复（修复申请 \(id)）：\(reason)", on: today),
                             departmentCode: departmentCode,
                             by: by,
@@ -175,9 +157,9 @@ public struct SQLRepairStore: RepairStore {
                         )
                     } else {
                         // Public through yesterday: from today on, no public surface shows it.
-                        try await SQLRecordStore.endPublication(recordID: itemID, today: today, now: now, sql: sql)
+                        try await SQLRecordStore.endPublication(recordID: item.id, today: today, now: now, sql: sql)
                         try await sql.raw(
-                            "UPDATE records SET repaired_on = \(bind: today.description), repair_case_id = \(bind: id) WHERE id = \(bind: itemID)"
+                            "UPDATE records SET repaired_on = \(bind: today.description), repair_case_id = \(bind: id) WHERE id = \(bind: item.id)"
                         ).run()
                     }
                 }
@@ -187,7 +169,7 @@ public struct SQLRepairStore: RepairStore {
                 .where("id", .equal, SQLBind(id)).run()
             try await sql.update("repair_items").set("open", to: SQLBind(0)).where("case_id", .equal, SQLBind(id)).run()
             let action = decision.outcome == .approved ? "准予修复 / approved" : "不予修复 / rejected"
-            try await CaseEvents.append("repair_events", key: "case_id", id: id, at: now, actor: by, action: action, reason: reason, sql: sql)
+            try await CaseEvents.append(.repair, id: id, at: now, actor: by, action: action, reason: reason, sql: sql)
         }
         guard let stored = try await repairCase(id: id) else { throw Self.notFound("修复申请", "repair", id) }
         return stored
@@ -198,10 +180,7 @@ public struct SQLRepairStore: RepairStore {
         let now = Timestamp.string(clock.now())
         do {
             try await db.transaction { sql in
-                guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE id = \(bind: id)").first() else {
-                    throw RepairError(code: "repair_not_found", message: "没有编号为 \(id) 的修复申请 / no repair case \(id)")
-                }
-                let current = try await Self.repairCase(row, sql: sql)
+                let current = try await Self.current(id, sql: sql)
                 let next = try RepairPlan.step(step, on: current, actor: actor, today: today, rules: repairRules, calendar: calendars.current)
                 var update = sql.update("repair_cases").set("status", to: SQLBind(next.status.rawValue))
                     .set("due_by", to: SQLBind(next.dueBy.description)).set("extension_approved_by", to: SQLBind(next.extensionApprovedBy))
@@ -217,8 +196,7 @@ public struct SQLRepairStore: RepairStore {
                 }
                 try await CaseMaterials.append(next.materials, kind: .repair, id: id, at: now, by: by, sql: sql)
                 try await CaseEvents.append(
-                    "repair_events",
-                    key: "case_id",
+                    .repair,
                     id: id,
                     at: now,
                     actor: by,
@@ -235,16 +213,11 @@ public struct SQLRepairStore: RepairStore {
     }
 
     public func material(caseID: Int, number: Int) async throws -> (CaseMaterial, Data)? {
-        try await db.read { sql in try await CaseMaterials.read(kind: .repair, id: caseID, number: number, sql: sql) }
+        try await db.read { sql in try await CaseMaterials.read(.repair, id: caseID, number: number, sql: sql) }
     }
 
     public func repairCase(id: Int) async throws -> RepairCase? {
-        try await db.read { sql in
-            guard let row = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE id = \(bind: id)").first() else {
-                return nil
-            }
-            return try await Self.repairCase(row, sql: sql)
-        }
+        try await db.read { sql in try await Self.cases(where: "id = \(bind: id)", limit: 1, sql: sql).first }
     }
 
     public func cases(entityCode: String?, departmentCode: String?, limit: Int) async throws -> [RepairCase] {
@@ -253,50 +226,66 @@ public struct SQLRepairStore: RepairStore {
                 if let entityCode { "entity_code = \(bind: entityCode)" } else if let departmentCode {
                     "department_code = \(bind: departmentCode)"
                 } else { "1 = 1" }
-            var cases: [RepairCase] = []
-            for row in try await sql.raw(
-                "SELECT \(unsafeRaw: Self.columns) FROM repair_cases WHERE \(filter) ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))"
-            ).all() {
-                cases.append(try await Self.repairCase(row, sql: sql))
-            }
-            return cases
+            return try await Self.cases(where: filter, limit: limit, sql: sql)
         }
     }
 
-    static let columns =
-        "id, entity_code, department_code, status, accepted_on, due_by, commitment, commitment_hash, rules_version, decided_on, reason, extension_approved_by, material_requested, reviewed"
+    /// The case `id` as it stands in `sql`'s transaction, or `repair_not_found`.
+    static func current(_ id: Int, sql: any SQLDatabase) async throws -> RepairCase {
+        guard let found = try await cases(where: "id = \(bind: id)", limit: 1, sql: sql).first else {
+            throw RepairError(code: "repair_not_found", message: "没有编号为 \(id) 的修复申请 / no repair case \(id)")
+        }
+        return found
+    }
 
-    static func repairCase(_ row: any SQLRow, sql: any SQLDatabase) async throws -> RepairCase {
-        let id = try row.decode(column: "id", as: Int.self)
-        func day(_ column: String) throws -> LocalDate? { try row.decode(column: column, as: String?.self).flatMap { LocalDate($0) } }
-        let items = try await sql.raw("SELECT kind, item_id, first_eligible_day FROM repair_items WHERE case_id = \(bind: id) ORDER BY kind, item_id")
-            .all().map { item in
+    /// The cases `filter` selects, newest first (at most 500), with their items, steps and materials read in one query
+    /// each for all of them.
+    static func cases(where filter: SQLQueryString, limit: Int, sql: any SQLDatabase) async throws -> [RepairCase] {
+        let rows = try await sql.raw(
+            """
+            SELECT id, entity_code, department_code, status, accepted_on, due_by, commitment, commitment_hash, rules_version, decided_on,
+            reason, extension_approved_by, material_requested, reviewed FROM repair_cases WHERE \(filter)
+            ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))
+            """
+        ).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: Int.self) }
+        guard !ids.isEmpty else { return [] }
+        var items: [Int: [RepairCase.Item]] = [:]
+        for item in try await sql.raw(
+            "SELECT case_id, kind, item_id, first_eligible_day FROM repair_items WHERE \(sql.oneOf("case_id", ids)) ORDER BY case_id, kind, item_id"
+        ).all() {
+            items[try item.decode(column: "case_id", as: Int.self), default: []].append(
                 RepairCase.Item(
                     kind: RepairCase.Item.Kind(rawValue: try item.decode(column: "kind", as: String.self)) ?? .record,
                     id: try item.decode(column: "item_id", as: Int.self),
                     firstEligibleDay: LocalDate(try item.decode(column: "first_eligible_day", as: String.self))!
                 )
-            }
-        let events = try await CaseEvents.read("repair_events", key: "case_id", id: id, sql: sql)
-        return RepairCase(
-            id: id,
-            entityCode: try row.decode(column: "entity_code", as: String.self),
-            departmentCode: try row.decode(column: "department_code", as: String.self),
-            items: items,
-            status: RepairCase.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .accepted,
-            acceptedOn: try day("accepted_on")!,
-            dueBy: try day("due_by")!,
-            commitment: try row.decode(column: "commitment", as: String.self),
-            commitmentHash: try row.decode(column: "commitment_hash", as: String.self),
-            rulesVersion: try row.decode(column: "rules_version", as: String.self),
-            decidedOn: try day("decided_on"),
-            reason: try row.decode(column: "reason", as: String?.self),
-            extensionApprovedBy: try row.decode(column: "extension_approved_by", as: String?.self),
-            materialRequested: try row.decode(column: "material_requested", as: Int.self) == 1,
-            reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
-            materials: try await CaseMaterials.list(kind: .repair, id: id, sql: sql),
-            events: events
-        )
+            )
+        }
+        let events = try await CaseEvents.read(.repair, ids: ids, sql: sql)
+        let materials = try await CaseMaterials.list(.repair, ids: ids, sql: sql)
+        return try zip(rows, ids).map { row, id in
+            func day(_ column: String) throws -> LocalDate? { try row.decode(column: column, as: String?.self).flatMap { LocalDate($0) } }
+            return RepairCase(
+                id: id,
+                entityCode: try row.decode(column: "entity_code", as: String.self),
+                departmentCode: try row.decode(column: "department_code", as: String.self),
+                items: items[id] ?? [],
+                status: RepairCase.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .accepted,
+                acceptedOn: try day("accepted_on")!,
+                dueBy: try day("due_by")!,
+                commitment: try row.decode(column: "commitment", as: String.self),
+                commitmentHash: try row.decode(column: "commitment_hash", as: String.self),
+                rulesVersion: try row.decode(column: "rules_version", as: String.self),
+                decidedOn: try day("decided_on"),
+                reason: try row.decode(column: "reason", as: String?.self),
+                extensionApprovedBy: try row.decode(column: "extension_approved_by", as: String?.self),
+                materialRequested: try row.decode(column: "material_requested", as: Int.self) == 1,
+                reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
+                materials: materials[id] ?? [],
+                events: events[id] ?? []
+            )
+        }
     }
 
     static func snapshot(_ named: [RepairCase.Item.Kind: [Int]], entityCode: String, sql: any SQLDatabase) async throws -> Snapshot {

@@ -167,11 +167,7 @@ struct ObjectionController: AreaRoutes {
     @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visible(context)
-        let number = context.parameters.get("number").flatMap { Int($0) } ?? 0
-        guard let (material, bytes) = try await dependencies.objections.material(objectionID: found.id, number: number) else {
-            throw APIError(.notFound, code: "material_not_found", message: "没有这份材料 / no such material")
-        }
-        return RepairController.attachment(material, bytes)
+        return try await RepairController.attachment(context) { try await dependencies.objections.material(objectionID: found.id, number: $0) }
     }
 
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> ObjectionDTO {

@@ -191,29 +191,36 @@ struct RepairController: AreaRoutes {
             shape:
                 "{\"action\": \"request-material\" | \"supply\" | \"extend\" | \"withdraw\" | \"review\", \"reason\"?, \"approvedBy\"?, \"materials\"?}"
         )
-        let principal = context.principal
-        let actor: CaseActor = principal?.role == .entity ? .entity(principal?.entityCode ?? "") : .department(principal?.departmentCode ?? "")
         do {
-            let stepped = try await dependencies.repairs.step(id: found.id, step, actor: actor, by: principal?.name)
+            let stepped = try await dependencies.repairs.step(id: found.id, step, actor: Self.actor(context), by: context.principal?.name)
             return RepairDTO(stepped, today: dependencies.clock.today())
         } catch let error as RepairError {
             throw Self.apiError(error)
         }
     }
 
+    /// Who takes a step on a repair case: an entity's account as the applicant, otherwise its department.
+    static func actor(_ context: CreditRequestContext) -> CaseActor {
+        let principal = context.principal
+        return principal?.role == .entity ? .entity(principal?.entityCode ?? "") : .department(principal?.departmentCode ?? "")
+    }
+
     /// `GET /api/v1/repairs/{id}/materials/{number}`: one material file, as an attachment only.
     @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visibleCase(context)
-        let number = context.parameters.get("number").flatMap { Int($0) } ?? 0
-        guard let (material, bytes) = try await dependencies.repairs.material(caseID: found.id, number: number) else {
-            throw APIError(.notFound, code: "material_not_found", message: "没有这份材料 / no such material")
-        }
-        return Self.attachment(material, bytes)
+        return try await Self.attachment(context) { try await dependencies.repairs.material(caseID: found.id, number: $0) }
     }
 
-    /// A material file as a download: its checked type, never shown inline, never run as a page.
-    static func attachment(_ material: CaseMaterial, _ bytes: Data) -> Response {
+    /// The case's material `{number}` as a download — its checked type, never shown inline, never run as a page — or
+    /// `material_not_found`.
+    static func attachment(
+        _ context: CreditRequestContext,
+        _ read: (Int) async throws -> (CaseMaterial, Data)?
+    ) async throws -> Response {
+        guard let number = context.parameters.get("number").flatMap({ Int($0) }), let (material, bytes) = try await read(number) else {
+            throw APIError(.notFound, code: "material_not_found", message: "没有这份材料 / no such material")
+        }
         let encoded = material.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
         return Response(
             status: .ok,

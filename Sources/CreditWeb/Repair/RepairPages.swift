@@ -67,15 +67,18 @@ struct RepairPages: AreaRoutes {
     /// `POST /repairs/{id}/steps`: the department asks for material or extends; the applicant withdraws or asks for
     /// review (material itself is sent by the page's script to the API, as files).
     @Sendable func repairStep(_ request: Request, context: CreditRequestContext) async throws -> Response {
-        let principal = context.principal
-        let actor: CaseActor = principal?.role == .entity ? .entity(principal?.entityCode ?? "") : .department(principal?.departmentCode ?? "")
         let step = RepairStep(
             action: RepairStep.Action(rawValue: context.form["action"] ?? "") ?? .withdraw,
             reason: context.form["reason"],
             approvedBy: context.form["approvedBy"]
         )
         do {
-            let stepped = try await dependencies.repairs.step(id: pathID(context), step, actor: actor, by: principal?.name)
+            let stepped = try await dependencies.repairs.step(
+                id: pathID(context),
+                step,
+                actor: RepairController.actor(context),
+                by: context.principal?.name
+            )
             return try await render(context, extra: ["done": "修复申请 \(stepped.id)：\(stepped.status.label)，答复期限 \(stepped.dueBy)。"])
         } catch let error as RepairError {
             return try await render(context, extra: ["problem": error.message], status: RepairController.apiError(error).status)
@@ -209,20 +212,22 @@ struct RepairPages: AreaRoutes {
                 "id": c.id, "entityCode": c.entityCode, "status": c.status.label, "open": c.status.isOpen, "dueBy": c.dueBy.description,
                 "overdue": c.isOverdue(on: today), "items": c.items.map { "\($0.kind == .record ? "记录" : "列入") \($0.id)" }.joined(separator: "、"),
                 "reason": c.reason ?? "", "timeline": timeline(c.events),
-                "mayRequest": c.status == .accepted && !c.materialRequested, "mayExtend": c.status.isOpen && c.extensionApprovedBy == nil,
-                "awaiting": c.status == .awaitingMaterial, "mayReview": c.status == .rejected && !c.reviewed,
+                // The forms offered are the steps the plan would take now.
+                "mayRequest": RepairPlan.refusal(.requestMaterial, on: c) == nil, "mayExtend": RepairPlan.refusal(.extend, on: c) == nil,
+                "awaiting": RepairPlan.refusal(.supply, on: c) == nil, "mayReview": RepairPlan.refusal(.review, on: c) == nil,
                 "materials": materials(c.materials, path: "/api/v1/repairs/\(c.id)"), "hasMaterials": !c.materials.isEmpty,
             ]
         }
         ctx["hasRepairs"] = !cases.isEmpty
         let objections = try await dependencies.objections.objections(filer: entityCode, departmentCode: departmentCode, limit: 200)
+        let filer = ObjectionController.filer(context).1
         ctx["objections"] = objections.map { o -> [String: Any] in
             [
                 "id": o.id, "item": "\(o.item == .record ? "记录" : "列入") \(o.itemID)", "grounds": o.grounds, "open": o.status == .accepted,
                 "dueBy": o.dueBy.description, "overdue": o.isOverdue(on: today), "outcome": o.outcome?.label ?? "异议处理中",
                 "remedy": o.remedy ?? "", "hasRemedy": o.remedy != nil, "timeline": timeline(o.events), "isRecord": o.item == .record,
-                "mayExtend": o.status == .accepted && o.extensionApprovedBy == nil && o.departmentCode == principal?.departmentCode,
-                "mayReview": o.outcome == .upheld && !o.reviewed && o.filer == ObjectionController.filer(context).1,
+                "mayExtend": o.departmentCode == principal?.departmentCode && ObjectionPlan.refusal(.extend, on: o) == nil,
+                "mayReview": o.filer == filer && ObjectionPlan.refusal(.review, on: o) == nil,
                 "onBehalfOf": o.onBehalfOf.map { "代 \($0) 提出（\(o.identityCheck ?? "")）" } ?? "",
                 "materials": materials(o.materials, path: "/api/v1/objections/\(o.id)"), "hasMaterials": !o.materials.isEmpty,
             ]

@@ -5,13 +5,13 @@ import ServiceLifecycle
 
 /// The server's look every minute (by default): ``CalendarReloader`` and ``CatalogueReloader`` put in force what was
 /// loaded from the command line, and uploads no server has touched for ``ImportJob/abandonedAfter`` are failed
-/// (``ImportJobStore/failInterrupted(restarting:)``), and the day's deadline reminders of repair and objection cases
-/// are recorded (once per case and day). Each step goes on when another fails.
+/// (``ImportJobStore/failInterrupted(restarting:)``), and ``DeadlineReminder`` records a new day's reminders of repair
+/// and objection cases. Each step goes on when another fails.
 struct ReloadService: Service {
     let calendar: CalendarReloader
     let catalogue: CatalogueReloader
     let imports: any ImportJobStore
-    let deadlines: any CaseDeadlineStore
+    let reminder: DeadlineReminder
     let interval: Duration
     let clock: any CreditClock
 
@@ -29,13 +29,7 @@ struct ReloadService: Service {
                         )
                     }
                 }
-                await look("the case deadlines") {
-                    let summary = DeadlineSummary(try await deadlines.deadlines(departmentCode: nil), on: clock.today())
-                    let sent = try await deadlines.remind(summary.reminders)
-                    if !sent.isEmpty {
-                        calendar.logger.notice("deadline reminders recorded", metadata: ["reminders": "\(sent.count)"])
-                    }
-                }
+                await look("the case deadlines") { try await reminder.remindIfNewDay() }
                 do {
                     try await clock.sleep(for: interval)
                 } catch {
