@@ -34,11 +34,17 @@ def _said(browser, element_id, words):
         lambda b: words in b.find_element(By.ID, element_id).text)
 
 
-def test_an_entity_repairs_a_penalty_and_objects_to_another_and_the_department_answers(server, browser, screenshots):
+def _market_clerk(server, name, login):
+    """A department account of the market regulator, and the demo city's entities in Jinan."""
     departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
     market = next(d for d in departments if "市场监督管理" in d["name"])
-    clerk_token = _account(server, "department", "修复审核员", "market.repair", department=market["code"])
+    token = _account(server, "department", name, login, department=market["code"])
     codes = [e["code"] for e in requests.get(server["base"] + "/api/v1/entities", params={"q": "济南"}, timeout=10).json()["items"]]
+    return market, token, codes
+
+
+def test_an_entity_repairs_a_penalty_and_objects_to_another_and_the_department_answers(server, browser, screenshots):
+    _, clerk_token, codes = _market_clerk(server, "修复审核员", "market.repair")
     code = codes[7]
     today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
     # A general penalty decided four months ago (repair from the day after three months) and one decided last week.
@@ -100,10 +106,7 @@ def test_an_entity_repairs_a_penalty_and_objects_to_another_and_the_department_a
 
 def test_the_department_asks_for_more_material_the_entity_uploads_it_and_a_persons_objection_is_entered_for_them(
         server, browser, screenshots, tmp_path):
-    departments = requests.get(server["base"] + "/api/v1/departments", timeout=10).json()["items"]
-    market = next(d for d in departments if "市场监督管理" in d["name"])
-    clerk_token = _account(server, "department", "材料审核员", "market.material", department=market["code"])
-    codes = [e["code"] for e in requests.get(server["base"] + "/api/v1/entities", params={"q": "济南"}, timeout=10).json()["items"]]
+    market, clerk_token, codes = _market_clerk(server, "材料审核员", "market.material")
     code = codes[8]
     today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
     old, recent = (today - datetime.timedelta(days=125)).isoformat(), (today - datetime.timedelta(days=7)).isoformat()
@@ -179,3 +182,31 @@ def test_the_department_asks_for_more_material_the_entity_uploads_it_and_a_perso
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#objections-cases tbody tr") if f"记录 {person_record_id}" in r.text)
     assert "代 张三 提出" in row.text and "11010519491231002X" not in browser.page_source
     screenshots(browser, "64-department-deadlines-and-objection-for-a-person")
+
+
+def test_a_listed_entity_reads_its_notice_and_asks_to_leave_the_list_a_year_on(server, browser, screenshots):
+    _, clerk_token, codes = _market_clerk(server, "名单管理员", "market.listing")
+    code = codes[9]
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    # Entered 400 days ago: the one-year minimum of serious dishonesty (国办发〔2025〕22号) has passed.
+    starts = today - datetime.timedelta(days=400)
+    entered = requests.post(server["base"] + "/api/v1/listings", headers={"Authorization": f"Bearer {clerk_token}"}, json={
+        "list": "market-serious-violator", "subjectCode": code, "documentNumber": "济市监严〔2025〕名单1号",
+        "reason": "未按责令改正决定停止销售不合格食品", "basis": "《市场监督管理严重违法失信名单管理办法》第二条",
+        "startsOn": starts.isoformat(), "noticeServedOn": (starts - datetime.timedelta(days=5)).isoformat()}, timeout=10)
+    assert entered.status_code == 201, entered.text
+    listing_id = entered.json()["id"]
+    _account(server, "entity", "名单经办人", "entity.listed", entity=code)
+
+    _sign_in(browser, server, "entity.listed")
+    row = browser.find_element(By.ID, f"listing-{listing_id}")
+    assert "市场监督管理严重违法失信名单" in row.text and "济市监严〔2025〕名单1号" in row.text
+    row.find_element(By.TAG_NAME, "summary").click()
+    notice = row.find_element(By.TAG_NAME, "pre").text
+    assert "信用修复告知书" in notice and "提前移出名单" in notice and "免费" in notice
+    row.find_element(By.CLASS_NAME, "repair-commitment").click()
+    row.find_element(By.CLASS_NAME, "repair-apply").find_element(By.TAG_NAME, "button").click()
+    _said(browser, "repairs-done", "修复申请")
+    case = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#repairs-cases tbody tr") if f"列入 {listing_id}" in r.text)
+    assert "办理中" in case.text
+    screenshots(browser, "65-listed-entity-notice-and-repair")

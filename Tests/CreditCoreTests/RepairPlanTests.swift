@@ -77,26 +77,37 @@ struct RepairPlanTests {
         #expect(Self.refusal(try Self.record(decided: "2026-10-15"), on: "2027-02-01", openCase: 3)?.code == "repair_case_open")
     }
 
+    /// An entry of the market regulator's (by default) starting 26 November 2026 for three years, served the day before.
+    static func entry(
+        _ list: String,
+        id: Int = 4,
+        starts: String = "2026-11-26",
+        ends: String = "2029-11-25",
+        served: String = "2026-11-25"
+    )
+        -> Listing
+    {
+        Listing(
+            id: id,
+            list: list,
+            departmentCode: "11370100MB0000001X",
+            subjectCode: applicant,
+            subjectIDMasked: nil,
+            subjectName: "济南甲公司",
+            documentNumber: "济市监严〔2026〕\(id)号",
+            reason: "事由",
+            basis: "《市场监督管理严重违法失信名单管理办法》第二条",
+            startsOn: LocalDate(starts)!,
+            endsOn: LocalDate(ends)!,
+            noticeServedOn: LocalDate(served)!,
+            listTypesVersion: ListTypes.shipped.version
+        )
+    }
+
     @Test("a black-list entry may leave early a year after it started; a red list and the court's list are not repaired here")
     func listings() throws {
         let types = ListTypes.shipped
-        func entry(_ list: String) -> Listing {
-            Listing(
-                id: 4,
-                list: list,
-                departmentCode: "11370100MB0000001X",
-                subjectCode: Self.applicant,
-                subjectIDMasked: nil,
-                subjectName: "济南甲公司",
-                documentNumber: "济市监严〔2026〕4号",
-                reason: "事由",
-                basis: "依据",
-                startsOn: LocalDate("2026-11-26")!,
-                endsOn: LocalDate("2029-11-25")!,
-                noticeServedOn: LocalDate("2026-11-25")!,
-                listTypesVersion: types.version
-            )
-        }
+        func entry(_ list: String) -> Listing { Self.entry(list) }
         let black = RepairItem.listing(entry("market-serious-violator"), type: try #require(types.type("market-serious-violator")))
         #expect(Self.refusal(black, on: "2027-11-26")?.message.contains("2027-11-27") == true)
         #expect(try Self.eligibility(black, on: "2027-11-27").firstEligibleDay == LocalDate("2027-11-27"))
@@ -104,6 +115,44 @@ struct RepairPlanTests {
         #expect(Self.refusal(red, on: "2028-01-01")?.code == "not_repairable")
         let court = RepairItem.listing(entry("dishonest-judgment-debtor"), type: try #require(types.type("dishonest-judgment-debtor")))
         #expect(Self.refusal(court, on: "2028-01-01")?.code == "not_repairable")
+        // 食品安全法 Art. 135 bars for five years: no early removal, so no repair.
+        let ban = RepairItem.listing(entry("food-safety-ban"), type: try #require(types.type("food-safety-ban")))
+        #expect(Self.refusal(ban, on: "2028-01-01")?.code == "not_repairable")
+    }
+
+    @Test("an entry on the market regulator's list begun under the 2019 rules (serious: six months) still waits the year of 总局令第44号")
+    func listOwnMinimum() throws {
+        let types = ListTypes.shipped
+        let type = try #require(types.type("market-serious-violator"))
+        let listing = Self.entry(type.code, id: 5, starts: "2025-11-03", ends: "2028-11-02", served: "2025-10-29")
+        // Six months on (2026-05-04) would do under the 2019 rule set; Order 44 asks for a full year: 2026-11-04.
+        #expect(RepairPlan.firstEligibleDay(.listing(listing, type: type), publication: .shipped) == LocalDate("2026-11-04"))
+        var other = type
+        other.repairAfterMonths = nil
+        #expect(RepairPlan.firstEligibleDay(.listing(listing, type: other), publication: .shipped) == LocalDate("2026-05-04"))
+    }
+
+    @Test("a black-list entry's notice names the list, its end and the day a year on when leaving early may be asked for; a red list has none")
+    func listingNotice() throws {
+        let types = ListTypes.shipped
+        let black = try #require(types.type("market-serious-violator"))
+        let entry = Self.entry(black.code)
+        let today = LocalDate("2026-12-07")!
+        let notice = try #require(RepairNotice.make(entry, type: black, on: today, rules: .shipped, publication: .shipped))
+        // Serious dishonesty: at least one year (国办发〔2025〕22号), counted from 26 November 2026.
+        #expect(notice.listingId == 4 && notice.recordId == nil && notice.repairFrom == "2027-11-27" && notice.publicUntil == "2029-11-25")
+        #expect(notice.text.contains("列入\(black.name)") && notice.text.contains("自 2027-11-27 起") && notice.text.contains("免费"))
+        #expect(notice.text.contains("POST /api/v1/objections"), "the notice names the way to object")
+        // Nothing to repair: an incentive list, an entry that has ended, an entry not yet in force.
+        var red = entry
+        red.list = "a-grade-taxpayer"
+        #expect(RepairNotice.make(red, type: try #require(types.type("a-grade-taxpayer")), on: today, rules: .shipped, publication: .shipped) == nil)
+        #expect(RepairNotice.make(entry, type: black, on: LocalDate("2029-11-26")!, rules: .shipped, publication: .shipped) == nil)
+        #expect(RepairNotice.make(entry, type: black, on: LocalDate("2026-11-25")!, rules: .shipped, publication: .shipped) == nil)
+        // The court deletes its own entries: the notice says repair does not end them and offers no day.
+        let court = try #require(types.type("dishonest-judgment-debtor"))
+        let courtNotice = try #require(RepairNotice.make(entry, type: court, on: today, rules: .shipped, publication: .shipped))
+        #expect(courtNotice.repairFrom == nil && courtNotice.notRepairableBecause?.contains("法院删除") == true && courtNotice.materials.isEmpty)
     }
 
     @Test("the department decides within 3 working days of acceptance; an extension adds 3 more, across the National Day 调休")

@@ -101,6 +101,7 @@ enum PermissionTable {
         GET /api/v1/records                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/records/{id}                   ·    ✓      ✓    ✓    ·    ·      ·    ·
         GET /api/v1/records/{id}/repair-notice     ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/listings/{id}/repair-notice    ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/entities/{code}/records        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/open-data/records              ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/rejections                     ·    ·      ·    ✓    ·    ·      ·    ·

@@ -33,14 +33,19 @@ struct Caller: Sendable {
 @Suite("Credit repair over HTTP")
 struct RepairAPITests {
     /// An account for the app's entity, and a general penalty the tax bureau (the app's clerk) reports about it.
+    /// A token of a new entity account of `code`.
+    static func entityToken(_ app: TestApp, _ code: String, name: String = "经办人") async throws -> String {
+        let account = try await app.accounts.createAccount(name: name, role: .entity, departmentCode: nil, entityCode: code)
+        return try await app.accounts.issueToken(accountID: account.id, expiresAt: nil).token
+    }
+
     static func penalised(
         _ client: any TestClientProtocol,
         _ app: TestApp,
         number: String,
         decidedOn: String
     ) async throws -> (token: String, recordID: Int) {
-        let entity = try await app.accounts.createAccount(name: "经办人", role: .entity, departmentCode: nil, entityCode: app.entityCode)
-        let token = try await app.accounts.issueToken(accountID: entity.id, expiresAt: nil).token
+        let token = try await entityToken(app, app.entityCode)
         let results = try await RecordAPITests.submit(
             client,
             token: app.departmentToken,
@@ -89,13 +94,7 @@ struct RepairAPITests {
             #expect(repair["dueBy"] as? String == "2027-01-21", "Monday 18 January + 3 working days")
             #expect(try await caller.call("/api/v1/repairs", .post, token: entityToken, body: application).status == .conflict)
             // The applicant and the deciding department see it; another entity's account does not.
-            let stranger = try await app.accounts.createAccount(
-                name: "乙",
-                role: .entity,
-                departmentCode: nil,
-                entityCode: app.items[1].entity.code.rawValue
-            )
-            let strangerToken = try await app.accounts.issueToken(accountID: stranger.id, expiresAt: nil).token
+            let strangerToken = try await Self.entityToken(app, app.items[1].entity.code.rawValue, name: "乙")
             #expect(try await caller.call("/api/v1/repairs/\(id)", token: strangerToken).status == .notFound)
             #expect(try await caller.call("/api/v1/records/\(recordID)/repair-notice", token: strangerToken).status == .notFound)
             #expect(try await caller.call("/api/v1/repairs/\(id)", token: app.departmentToken).status == .ok)
@@ -121,6 +120,49 @@ struct RepairAPITests {
             )
             #expect(again.status == .conflict)
             #expect(try errorBody(again.body).code == "repair_closed")
+        }
+    }
+
+    @Test(
+        "a tax-violator listing comes with its guidance notice: the listed entity, the tax bureau and the credit office read it, a stranger does not; the first day to apply is a year on",
+        arguments: TestEngine.available
+    )
+    func listingNoticeOverHTTP(_ engine: TestEngine) async throws {
+        try await withTestApp(engine, entities: 3) { client, app in
+            let caller = Caller(client: client)
+            app.clock.set(LocalDate("2026-12-07")!)
+            let listing = """
+                {"list": "major-tax-violator", "subjectCode": "\(app.entityCode)", "documentNumber": "济税稽罚〔2026〕9号", "reason": "偷税 120 万元，占应纳税额 15%",
+                 "basis": "《重大税收违法失信主体信息公布管理办法》第六条", "startsOn": "2026-11-26", "noticeServedOn": "2026-11-20"}
+                """
+            let created = try await caller.call("/api/v1/listings", .post, token: app.departmentToken, body: listing)
+            #expect(created.status == .created)
+            let id = try #require(try created.body.json()["id"] as? Int)
+            let entityToken = try await Self.entityToken(app, app.entityCode)
+            let served = try await caller.call("/api/v1/listings/\(id)/repair-notice", token: entityToken)
+            #expect(served.status == .ok)
+            let notice = try served.body.json()
+            // A serious-dishonesty entry may be left early after one year (国办发〔2025〕22号), counted from 26 November.
+            #expect(notice["listingId"] as? Int == id && notice["recordId"] == nil && notice["repairFrom"] as? String == "2027-11-27")
+            #expect(notice["publicUntil"] as? String == "2029-11-25" && (notice["text"] as? String)?.contains("济税稽罚〔2026〕9号") == true)
+            #expect(try await caller.call("/api/v1/listings/\(id)/repair-notice", token: app.departmentToken).status == .ok)
+            #expect(try await caller.call("/api/v1/listings/\(id)/repair-notice", token: app.officeToken).status == .ok)
+            let strangerToken = try await Self.entityToken(app, app.items[1].entity.code.rawValue, name: "乙")
+            #expect(try await caller.call("/api/v1/listings/\(id)/repair-notice", token: strangerToken).status == .notFound)
+            #expect(try await caller.call("/api/v1/listings/\(id + 100)/repair-notice", token: entityToken).status == .notFound)
+            #expect(try await caller.call("/api/v1/listings/x/repair-notice", token: entityToken).status == .notFound)
+            #expect(try await caller.call("/api/v1/listings/\(id)/repair-notice?y=1", token: entityToken).status == .badRequest)
+            // Once the bureau ends the entry there is nothing to repair.
+            let ended = try await caller.call(
+                "/api/v1/listings/\(id)/end",
+                .post,
+                token: app.departmentToken,
+                body: "{\"outcome\": \"removed\", \"reason\": \"已补缴税款及滞纳金\"}"
+            )
+            #expect(ended.status == .ok)
+            let after = try await caller.call("/api/v1/listings/\(id)/repair-notice", token: entityToken)
+            #expect(after.status == .notFound)
+            #expect(try errorBody(after.body).code == "no_repair_notice")
         }
     }
 

@@ -48,8 +48,11 @@ public struct ListType: Sendable, Codable, Hashable {
     public var criteria: String
     /// How long an entry lasts unless its decision says otherwise; nil when the issuing authority always says.
     public var validityMonths: Int?
-    /// When and how an entry may end early.
+    /// When and how an entry may end early; nil when it may not (a statutory ban runs its term): no repair then.
     public var earlyRemoval: String?
+    /// The months an entry must have lasted before leaving early may be asked for, where the list's own rule sets
+    /// them (总局令第44号: one year); the minimum period of serious dishonesty applies besides.
+    public var repairAfterMonths: Int?
     /// The roles in a listed entity its measures reach (empty: the entity alone).
     public var extendsTo: [Extension]
     /// Who sees its entries: the public (persons masked), or government only.
@@ -79,7 +82,8 @@ public struct ListType: Sendable, Codable, Hashable {
         note: String? = nil,
         issuers: [String]? = nil,
         recordCategory: String? = nil,
-        excludesMinors: Bool? = nil
+        excludesMinors: Bool? = nil,
+        repairAfterMonths: Int? = nil
     ) {
         self.code = code
         self.name = name
@@ -95,6 +99,7 @@ public struct ListType: Sendable, Codable, Hashable {
         self.issuers = issuers
         self.recordCategory = recordCategory
         self.excludesMinors = excludesMinors
+        self.repairAfterMonths = repairAfterMonths
     }
 
     /// Whether a department may enter subjects on this list.
@@ -181,6 +186,9 @@ public struct ListTypes: Sendable, Codable, Hashable {
             }
             if let months = type.validityMonths, !(1...120).contains(months) {
                 problems.append("名单 \(c) 的有效期应为 1 到 120 个月 / list \(c): validity is 1 to 120 months")
+            }
+            if let months = type.repairAfterMonths, !(1...120).contains(months) || type.earlyRemoval == nil {
+                problems.append("名单 \(c) 的提前移出等待期应为 1 到 120 个月，且须写明移出条件 / list \(c): repairAfterMonths is 1 to 120, with earlyRemoval")
             }
             for reach in type.extendsTo where reach.basis.trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append(

@@ -75,10 +75,20 @@ public enum RepairPlan {
         switch item {
         case .record(let record):
             return record.window?.repairFrom
-        case .listing(let listing, _):
+        case .listing(let listing, let type):
             guard let set = publication.set(on: listing.startsOn), let period = set.period(.serious) else { return nil }
-            return set.counting.lastDay(months: period.minMonths, decidedOn: listing.startsOn).adding(days: 1)
+            let months = max(period.minMonths, type.repairAfterMonths ?? 0)
+            return set.counting.lastDay(months: months, decidedOn: listing.startsOn).adding(days: 1)
         }
+    }
+
+    /// Why entries of a list are not left early by repair, or nil when they may be: an incentive list needs none, a
+    /// court's list is the court's to delete, and a list without an early-removal rule (a statutory ban) runs its term.
+    public static func notRepairable(_ type: ListType) -> String? {
+        if type.kind == .red { return "守信名单无需修复" }
+        if type.recordCategory != nil { return "以法院删除为准" }
+        if type.earlyRemoval == nil { return "无提前移出规定，期满移出（\(type.basis)）" }
+        return nil
     }
 
     /// Whether `applicant` (an entity's credit code) may apply to repair `item` on `today`, or why not.
@@ -119,8 +129,7 @@ public enum RepairPlan {
                     message: "该列入已\(listing.state(on: today).label)，无需修复 / this listing is not in force: nothing to repair"
                 )
             }
-            guard type.kind == .black || type.kind == .focus || type.kind == .ban, type.recordCategory == nil else {
-                let why = type.recordCategory != nil ? "以法院删除为准" : "守信名单无需修复"
+            if let why = notRepairable(type) {
                 throw RepairError(code: "not_repairable", message: "\(type.name)\(why) / entries of \(type.code) are not repaired here")
             }
             department = listing.departmentCode

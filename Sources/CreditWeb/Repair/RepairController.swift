@@ -16,6 +16,7 @@ struct RepairController: AreaRoutes {
         api.post("repairs/{id}/steps", .roles([.entity, .department]), use: step)
         api.get("repairs/{id}/materials/{number}", .roles([.entity, .department, .creditOffice]), use: material)
         api.get("records/{id}/repair-notice", .roles([.entity, .department, .creditOffice]), use: notice)
+        api.get("listings/{id}/repair-notice", .roles([.entity, .department, .creditOffice]), use: listingNotice)
         api.get("case-deadlines", .roles([.department, .creditOffice]), use: deadlines)
     }
 
@@ -284,15 +285,13 @@ struct RepairController: AreaRoutes {
     /// `GET /api/v1/records/{id}/repair-notice`: the guidance notice served with the decision (两书同达), for its subject's
     /// account, its department and the credit office.
     @Sendable func notice(_ request: Request, context: CreditRequestContext) async throws -> RepairNotice {
-        _ = try QueryParameters(request, allowed: [])
-        let notFound = APIError(.notFound, code: "record_not_found", message: "没有这条记录 / no such record")
-        guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0, let record = try await dependencies.records.fetchRecord(id: id)
-        else { throw notFound }
-        switch context.principal?.role {
-        case .entity where record.subjectCode == nil || record.subjectCode != context.principal?.entityCode: throw notFound
-        case .department where record.departmentCode != context.principal?.departmentCode: throw notFound
-        default: break
-        }
+        let record = try await Self.readable(
+            request,
+            context,
+            otherwise: APIError(.notFound, code: "record_not_found", message: "没有这条记录 / no such record"),
+            fetch: dependencies.records.fetchRecord(id:),
+            owners: { ($0.subjectCode, $0.departmentCode) }
+        )
         let catalogue = dependencies.catalogue
         guard catalogue.category(record.category)?.adverse == true,
             let notice = RepairNotice.make(record, categoryName: catalogue.category(record.category)?.name ?? record.category, rules: .shipped)
@@ -300,6 +299,44 @@ struct RepairController: AreaRoutes {
             throw APIError(.notFound, code: "no_repair_notice", message: "该记录不是公示中的失信信息，无需修复 / the record is not adverse information in public view")
         }
         return notice
+    }
+
+    /// `GET /api/v1/listings/{id}/repair-notice`: the notice served with a list entry (两书同达) — when it may be left
+    /// early and how — for the listed entity's account, the listing department and the credit office.
+    @Sendable func listingNotice(_ request: Request, context: CreditRequestContext) async throws -> RepairNotice {
+        let listing = try await Self.readable(
+            request,
+            context,
+            otherwise: APIError(.notFound, code: "listing_not_found", message: "没有这条列入 / no such listing"),
+            fetch: dependencies.listings.listing(id:),
+            owners: { ($0.subjectCode, $0.departmentCode) }
+        )
+        let today = dependencies.clock.today()
+        guard let type = try await dependencies.listTypes.versions().inForce(on: today).type(listing.list),
+            let notice = RepairNotice.make(listing, type: type, on: today, rules: .shipped, publication: dependencies.rules)
+        else {
+            throw APIError(.notFound, code: "no_repair_notice", message: "该列入不在有效期内或不是失信名单，无需修复 / the listing is not an adverse entry in force")
+        }
+        return notice
+    }
+
+    /// The item `{id}` names, for its subject's own entity account, its deciding department and the credit office;
+    /// for anyone else, as for an id that does not exist, `notFound`.
+    static func readable<Item>(
+        _ request: Request,
+        _ context: CreditRequestContext,
+        otherwise notFound: APIError,
+        fetch: (Int) async throws -> Item?,
+        owners: (Item) -> (subjectCode: String?, departmentCode: String)
+    ) async throws -> Item {
+        _ = try QueryParameters(request, allowed: [])
+        guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0, let item = try await fetch(id) else { throw notFound }
+        let (subject, department) = owners(item)
+        switch context.principal?.role {
+        case .entity where subject == nil || subject != context.principal?.entityCode: throw notFound
+        case .department where department != context.principal?.departmentCode: throw notFound
+        default: return item
+        }
     }
 }
 

@@ -197,6 +197,29 @@ struct RepairPages: AreaRoutes {
                 ]
             }
             ctx["hasRecords"] = !records.isEmpty
+            // Its list entries in force that repair may end early, each with its notice.
+            let types = try await dependencies.listTypes.versions().inForce(on: today)
+            var listings: [Listing] = []
+            if let own = try? CreditCode(validating: code) {
+                listings = try await dependencies.listings.links(for: .entity(own), on: today).listings
+            }
+            let noticed = listings.compactMap { l -> (Listing, ListType, RepairNotice)? in
+                guard let type = types.type(l.list),
+                    let notice = RepairNotice.make(l, type: type, on: today, rules: .shipped, publication: dependencies.rules)
+                else { return nil }
+                return (l, type, notice)
+            }
+            ctx["listings"] = noticed.map { l, type, notice -> [String: Any] in
+                let repairFrom: String = notice.repairFrom.map { "\($0) 起" } ?? "不适用"
+                let row: [String: Any] = [
+                    "id": l.id ?? 0, "list": type.name, "documentNumber": l.documentNumber, "since": l.startsOn.description,
+                    "until": l.endsOn?.description ?? "—", "repairFrom": repairFrom, "mayApply": notice.repairFrom != nil,
+                    "underObjection": l.underObjection, "notice": notice.text,
+                ]
+                return row
+            }
+            ctx["hasListings"] = !noticed.isEmpty
+            ctx["hasItems"] = !records.isEmpty || !noticed.isEmpty
             ctx["commitment"] = RepairApplication.commitmentText(
                 entityName: principal?.name ?? code,
                 entityCode: code,
