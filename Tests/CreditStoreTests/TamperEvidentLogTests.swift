@@ -1,4 +1,5 @@
 import CreditCore
+import CreditDemo
 import CreditStore
 import CreditTestSupport
 import Foundation
@@ -204,6 +205,43 @@ struct TamperEvidentLogTests {
             #expect(!result.ok)
             #expect(result.firstMismatch?.contains(victim.code.rawValue) == true, "\(result)")
             #expect(result.firstMismatch?.contains("entry 43") == true, "\(result)")
+        }
+    }
+
+    @Test(
+        "each step of a repair case is a leaf: the decision's reason rewritten in the database is caught and named",
+        arguments: TestEngine.available
+    )
+    func caseStepTampered(_ engine: TestEngine) async throws {
+        try await TestDatabase.with(engine) { db in
+            let clock = FixedClock(date: LocalDate("2027-01-18")!)
+            let stores = try await TestDatabase.stores(db, clock: clock)
+            let code = try #require(try await TestDatabase.seedDemo(stores.registry, count: 1).first).entity.code.rawValue
+            let market = try #require(DemoCity.departments.first { $0.name.contains("市场监督管理") }).code
+            let items = TestDatabase.items(
+                [Builders.penalty(code, number: "济市监罚〔2026〕1015号", decidedOn: "2026-10-15")],
+                catalogue: stores.catalogues.inForce(on: clock.today()),
+                today: clock.today()
+            )
+            let recordID = try #require(try await stores.records.submit(departmentCode: market, items: items, source: "api").first?.id)
+            let before = try await stores.log.size()
+            let application = RepairApplication(items: [.init(recordId: recordID)], commitment: .init(accepted: true))
+            let repair = try await stores.repairs.apply(entityCode: code, application, by: "申请人")
+            _ = try await stores.repairs.decide(
+                id: repair.id,
+                RepairDecision(outcome: .rejected, reason: "罚款尚未缴清"),
+                departmentCode: market,
+                by: "审核员"
+            )
+            // Applied and decided: two leaves (the record's new version is not written by a rejection).
+            #expect(try await stores.log.size() == before + 2)
+            #expect(try await stores.log.verify(publicKey: nil).firstMismatch == nil)
+            // MUT: someone with database access turns the rejection's reason into another.
+            try await db.transaction { sql in
+                try await sql.raw("UPDATE repair_events SET reason = '材料齐全，予以修复' WHERE case_id = \(bind: repair.id) AND seq = 2").run()
+            }
+            let result = try await stores.log.verify(publicKey: nil)
+            #expect(result.firstMismatch?.contains("repair-event \(repair.id) v2") == true, "\(result)")
         }
     }
 

@@ -1,9 +1,24 @@
 import CreditCore
+import Foundation
 import SQLKit
 
 /// The steps of a case (a repair, an objection), numbered in order in the kind's own events table
-/// (`repair_events`, `objection_events`: case key, `seq`, `at`, `actor`, `action`, `reason`).
+/// (`repair_events`, `objection_events`: case key, `seq`, `at`, `actor`, `action`, `reason`). Each step is a leaf of
+/// the tamper-evident log (`repair-event`, `objection-event`; the case's id and the step's number), written with it.
 enum CaseEvents {
+    /// The log's kind of leaf for a step of a case of `kind`.
+    static func logKind(_ kind: CaseKind) -> String {
+        switch kind {
+        case .repair: "repair-event"
+        case .objection: "objection-event"
+        }
+    }
+
+    /// The bytes the log hashes for a step: a JSON array of its kind, case, number and fields (no actor: "").
+    static func leaf(logKind: String, id: Int, seq: Int, at: String, actor: String?, action: String, reason: String?) -> Data {
+        Data(TamperEvidentLog.canonicalJSON([logKind, String(id), String(seq), at, actor ?? "", action, reason ?? ""]))
+    }
+
     /// The kind's table and the column naming the case in it.
     static func table(_ kind: CaseKind) -> (name: String, key: String) {
         switch kind {
@@ -27,6 +42,11 @@ enum CaseEvents {
             .decode(column: "n", as: Int.self) ?? 0
         try await sql.insert(into: table).columns(key, "seq", "at", "actor", "action", "reason")
             .values(SQLBind(id), SQLBind(seq + 1), SQLBind(at), SQLBind(actor), SQLBind(action), SQLBind(reason)).run()
+        let leaf = leaf(logKind: logKind(kind), id: id, seq: seq + 1, at: at, actor: actor, action: action, reason: reason)
+        try await WriterLock.log.take(sql)
+        try await sql.insert(into: "log_entries").columns(TamperEvidentLog.logColumns)
+            .values(SQLBind(logKind(kind)), SQLBind(id), SQLBind(seq + 1), SQLBind(MerkleTree.hex(MerkleTree.leafHash(leaf))), SQLBind(at))
+            .run()
     }
 
     /// The steps of each of the cases `ids` (at most ``SQLDatabase/listSize``), in order, read at once.

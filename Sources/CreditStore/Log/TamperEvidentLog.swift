@@ -8,8 +8,9 @@ import SQLKit
 /// they are now and the Merkle root over all leaves: an edit made behind the platform's back (a direct
 /// `UPDATE`) no longer matches its leaf.
 ///
-/// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts), `record-version` and
-/// `listing-version` (a version of a list entry). Decisions join as their issues arrive.
+/// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts), `record-version`,
+/// `listing-version` (a version of a list entry), `repair-event` and `objection-event` (a step of a case: applied,
+/// decided, extended …). Decisions of later areas join as their issues arrive.
 public struct TamperEvidentLog: CreditLog {
     let db: CreditDatabase
     /// Signs the checkpoints of ``signCheckpoint()``; nil: only ``signCheckpoint(signer:clock:)`` signs.
@@ -320,13 +321,16 @@ public struct TamperEvidentLog: CreditLog {
         if mismatch == nil {
             let versions = try await db.read { sql in
                 try await sql.raw(
-                    "SELECT (SELECT count(*) FROM entity_versions) + (SELECT count(*) FROM record_versions) + (SELECT count(*) FROM listing_versions) AS n"
+                    """
+                    SELECT (SELECT count(*) FROM entity_versions) + (SELECT count(*) FROM record_versions) + (SELECT count(*) FROM listing_versions)
+                    + (SELECT count(*) FROM repair_events) + (SELECT count(*) FROM objection_events) AS n
+                    """
                 ).first()?
                 .decode(column: "n", as: Int.self) ?? 0
             }
             if versions != tree.count {
                 mismatch =
-                    "\(versions) versions of entities, records and listings but \(tree.count) log entries: a change was made without the log / 有变更未入日志"
+                    "\(versions) versions of entities, records and listings and steps of cases but \(tree.count) log entries: a change was made without the log / 有变更未入日志"
             }
         }
         if mismatch == nil, let missing = pendingCheckpoints.first {

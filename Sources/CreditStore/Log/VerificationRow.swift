@@ -36,6 +36,11 @@ struct VerificationRow: Sendable {
     var recordRecordedAt: String?
     // A listing version.
     var listingDocument: String?
+    // A step of a repair or objection case.
+    var caseAt: String?
+    var caseActor: String?
+    var caseAction: String?
+    var caseReason: String?
 
     /// The leaf the stored data gives now, or nil when that data is gone.
     func leaf() -> Data? {
@@ -78,6 +83,9 @@ struct VerificationRow: Sendable {
         case SQLListingStore.versionKind:
             guard let listingDocument else { return nil }
             return SQLListingStore.versionLeaf(listingID: subjectID, version: version, document: listingDocument)
+        case CaseEvents.logKind(.repair), CaseEvents.logKind(.objection):
+            guard let caseAt, let caseAction else { return nil }
+            return CaseEvents.leaf(logKind: kind, id: subjectID, seq: version, at: caseAt, actor: caseActor, action: caseAction, reason: caseReason)
         default:
             return nil
         }
@@ -92,13 +100,16 @@ extension TamperEvidentLog {
         r.department_code, r.category, r.document_number, rv.status AS rv_status, rv.subject_code AS rv_subject_code,
         rp.id_number_hmac AS rv_person_hmac, rv.subject_name AS rv_subject_name, rv.decided_on AS rv_decided_on,
         rv.severity AS rv_severity, rv.content AS rv_content, rv.change_reason AS rv_change_reason, rv.recorded_at AS rv_recorded_at,
-        lv.document AS lv_document
+        lv.document AS lv_document, coalesce(re.at, oe.at) AS ce_at, coalesce(re.actor, oe.actor) AS ce_actor,
+        coalesce(re.action, oe.action) AS ce_action, coalesce(re.reason, oe.reason) AS ce_reason
         FROM log_entries l
         LEFT JOIN entity_versions v ON l.kind = 'entity-version' AND v.entity_id = l.subject_id AND v.version = l.version
         LEFT JOIN entities e ON e.id = v.entity_id LEFT JOIN persons p ON p.id = v.legal_rep_id
         LEFT JOIN record_versions rv ON l.kind = 'record-version' AND rv.record_id = l.subject_id AND rv.version = l.version
         LEFT JOIN records r ON r.id = rv.record_id LEFT JOIN persons rp ON rp.id = rv.subject_person_id
         LEFT JOIN listing_versions lv ON l.kind = 'listing-version' AND lv.listing_id = l.subject_id AND lv.version = l.version
+        LEFT JOIN repair_events re ON l.kind = 'repair-event' AND re.case_id = l.subject_id AND re.seq = l.version
+        LEFT JOIN objection_events oe ON l.kind = 'objection-event' AND oe.objection_id = l.subject_id AND oe.seq = l.version
         WHERE l.seq > AFTER ORDER BY l.seq LIMIT
         """
 
@@ -145,7 +156,11 @@ extension TamperEvidentLog {
                         content: cells[11],
                         changeReason: cells[12],
                         recordRecordedAt: cells[13],
-                        listingDocument: cells[14]
+                        listingDocument: cells[14],
+                        caseAt: cells[15],
+                        caseActor: cells[16],
+                        caseAction: cells[17],
+                        caseReason: cells[18]
                     )
                 )
             }
@@ -184,7 +199,11 @@ extension TamperEvidentLog {
                     content: try text("rv_content"),
                     changeReason: try text("rv_change_reason"),
                     recordRecordedAt: try text("rv_recorded_at"),
-                    listingDocument: try text("lv_document")
+                    listingDocument: try text("lv_document"),
+                    caseAt: try text("ce_at"),
+                    caseActor: try text("ce_actor"),
+                    caseAction: try text("ce_action"),
+                    caseReason: try text("ce_reason")
                 )
             }
         }
