@@ -102,6 +102,10 @@ def test_an_entity_repairs_a_penalty_and_objects_to_another_and_the_department_a
     assert ours() == {"济市监罚〔2026〕异议1号": False}
     browser.get(f"{server['base']}/entities/{code}")
     assert "济市监罚〔2026〕修复1号" not in browser.find_element(By.TAG_NAME, "body").text
+    # The entity still finds it in its own file, as repaired.
+    _sign_in(browser, server, "entity.repair")
+    browser.find_element(By.CSS_SELECTOR, "#subject-file summary").click()
+    assert "已修复" in browser.find_element(By.ID, f"file-{repaired_id}").find_element(By.CLASS_NAME, "file-state").text
 
 
 def test_the_department_asks_for_more_material_the_entity_uploads_it_and_a_persons_objection_is_entered_for_them(

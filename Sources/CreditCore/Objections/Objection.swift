@@ -72,6 +72,10 @@ public struct Objection: Sendable, Hashable, Codable {
     /// For an objection that was right: the notice telling the subject what was wrong and what was done (纠错告知).
     public var remedy: String?
     public var decidedOn: LocalDate?
+    /// The item's version when the objection was accepted (nil for one accepted before versions were kept).
+    public var itemVersion: Int?
+    /// For `corrected` and `supplemented`: the record's version that made it right (更正后的版本).
+    public var correctedVersion: Int?
     /// Who approved the one extension of the source department's clock, when there was one.
     public var extensionApprovedBy: String?
     /// The filer asked for the one review an upheld objection allows.
@@ -96,6 +100,8 @@ public struct Objection: Sendable, Hashable, Codable {
         reason: String? = nil,
         remedy: String? = nil,
         decidedOn: LocalDate? = nil,
+        itemVersion: Int? = nil,
+        correctedVersion: Int? = nil,
         extensionApprovedBy: String? = nil,
         reviewed: Bool = false,
         materials: [CaseMaterial] = [],
@@ -117,6 +123,8 @@ public struct Objection: Sendable, Hashable, Codable {
         self.reason = reason
         self.remedy = remedy
         self.decidedOn = decidedOn
+        self.itemVersion = itemVersion
+        self.correctedVersion = correctedVersion
         self.extensionApprovedBy = extensionApprovedBy
         self.reviewed = reviewed
         self.materials = materials
@@ -163,13 +171,16 @@ public struct ObjectedItem: Sendable, Hashable {
     public var subjectCode: String?
     public var departmentCode: String
     public var documentNumber: String
+    /// Its version now.
+    public var version: Int
 
-    public init(kind: RepairCase.Item.Kind, id: Int, subjectCode: String?, departmentCode: String, documentNumber: String) {
+    public init(kind: RepairCase.Item.Kind, id: Int, subjectCode: String?, departmentCode: String, documentNumber: String, version: Int = 1) {
         self.kind = kind
         self.id = id
         self.subjectCode = subjectCode
         self.departmentCode = departmentCode
         self.documentNumber = documentNumber
+        self.version = version
     }
 }
 
@@ -232,9 +243,11 @@ public enum ObjectionPlan {
     static let closed = ObjectionError(code: "objection_closed", message: "该异议已处理 / this objection has been decided")
 
     /// Checks a decision on `current` by `departmentCode` against the item, and the remedy notice an objection that
-    /// was right earns.
+    /// was right earns. A correction or supplement is the record's new version, sent first through the record path
+    /// (nothing is deleted): the decision names it.
     /// - Throws: ``ObjectionError`` `not_source_department`, `objection_closed`, `reason_required`,
-    ///   `outcome_not_for_item` (stop publishing is for records, leaving a list for entries).
+    ///   `outcome_not_for_item` (stop publishing and correcting are for records, leaving a list for entries),
+    ///   `correction_not_sent` (no version of the record newer than the one objected to).
     public static func decision(
         _ outcome: Objection.Outcome,
         reason: String,
@@ -242,27 +255,39 @@ public enum ObjectionPlan {
         item: ObjectedItem,
         departmentCode: String,
         today: LocalDate
-    ) throws(ObjectionError) -> (reason: String, remedy: String?) {
+    ) throws(ObjectionError) -> (reason: String, remedy: String?, correctedVersion: Int?) {
         guard departmentCode == current.departmentCode else {
             throw ObjectionError(code: "not_source_department", message: "只有信息提供部门可以处理该异议 / only the department that provided the item decides")
         }
         guard current.status == .accepted else { throw closed }
         let reason: String = try Step.required(reason, zh: "处理理由（reason）", en: "the reason for the decision")
+        var corrected: Int?
         switch (outcome, item.kind) {
-        case (.unpublished, .listing), (.delisted, .record):
+        case (.unpublished, .listing), (.corrected, .listing), (.supplemented, .listing), (.delisted, .record):
             throw ObjectionError(
                 code: "outcome_not_for_item",
-                message: "停止公示用于记录，移出名单用于列入 / unpublished is for records, delisted for list entries"
+                message:
+                    "停止公示、更正和补充用于记录，列入有误的作移出名单处理 / unpublished, corrected and supplemented are for records; a wrong list entry is delisted"
             )
+        case (.corrected, .record), (.supplemented, .record):
+            guard item.version > current.itemVersion ?? 0 else {
+                throw ObjectionError(
+                    code: "correction_not_sent",
+                    message:
+                        "请先通过记录报送（POST /api/v1/records，写明 changeReason）报送\(outcome.label)后的版本，再作此处理 / send the \(outcome.rawValue) version of the record first"
+                )
+            }
+            corrected = item.version
         default: break
         }
-        guard outcome != .upheld else { return (reason, nil) }
+        guard outcome != .upheld else { return (reason, nil, nil) }
+        let version = corrected.map { "，\(outcome.label)后的信息为第 \($0) 版，原版本依法留存" } ?? ""
         let remedy = """
             信用信息异议处理结果告知书
-            经核查，您对 \(item.documentNumber) 提出的异议（异议编号 \(current.id)）成立，已作“\(outcome.label)”处理：\(reason)。
+            经核查，您对 \(item.documentNumber) 提出的异议（异议编号 \(current.id)）成立，已作“\(outcome.label)”处理：\(reason)\(version)。
             处理日期：\(today)。相关信息已同步更新至公示、共享和核查各环节，由此造成的影响依法予以纠正。
             """
-        return (reason, remedy)
+        return (reason, remedy, corrected)
     }
 }
 

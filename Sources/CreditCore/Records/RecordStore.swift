@@ -174,6 +174,17 @@ public struct StoredRecord: Sendable, Hashable {
     /// Whether the public sees it on a day.
     public func isPublic(on day: LocalDate) -> Bool { publicState(on: day) == .public }
 
+    /// Where it stands on a day, as its subject reads it in its own file: 公示中, 已修复, 公示期满, 未公示 …
+    public func fileLabel(on day: LocalDate) -> String {
+        switch publicState(on: day) {
+        case .public: return underObjection ? "公示中（异议处理中）" : "公示中"
+        case .revoked: return "已撤销"
+        case .notPublished: return "不公示"
+        case .pending(let from): return "\(from) 起公示"
+        case .ended: return repairedOn.map { "已修复（\($0)）" } ?? "公示期满"
+        }
+    }
+
     /// Why it is public past its maximum period (Order 36's exception), in Chinese, or nil when it is not kept so.
     public func stillPublicBecause(catalogue: Catalogue) -> String? {
         guard let window = publication, let maximum = window.maxUntil else { return nil }
@@ -293,6 +304,9 @@ public protocol RecordStore: Sendable {
     func fetchVersions(recordID: Int) async throws -> [RecordVersion]
     /// The records of an entity that are public on a day, newest decision first.
     func publicRecords(subjectCode: String, on day: LocalDate) async throws -> [StoredRecord]
+    /// Every record about an entity, public or not — its whole file, for its own account — newest decision first
+    /// (at most `limit`).
+    func subjectRecords(subjectCode: String, limit: Int) async throws -> [StoredRecord]
     /// A department's unresolved rejections, oldest submission first, in file (or batch) order within one; after a
     /// ``Rejection/cursor`` for the next page.
     func rejections(departmentCode: String, after cursor: String?, limit: Int) async throws -> [Rejection]

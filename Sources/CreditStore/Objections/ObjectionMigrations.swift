@@ -24,6 +24,14 @@ extension Migration {
                 "ALTER TABLE records ADD COLUMN under_objection INTEGER NOT NULL DEFAULT 0",
                 "ALTER TABLE listings ADD COLUMN under_objection INTEGER NOT NULL DEFAULT 0",
             ]
-        )
+        ),
+        Migration(
+            38,
+            "link a corrected or supplemented objection to the record's version that made it right",
+            both: [
+                "ALTER TABLE objections ADD COLUMN item_version INTEGER",
+                "ALTER TABLE objections ADD COLUMN corrected_version INTEGER",
+            ]
+        ),
     ]
 }

@@ -27,15 +27,16 @@ public struct SQLObjectionStore: ObjectionStore {
     static func item(_ kind: RepairCase.Item.Kind, _ id: Int, sql: any SQLDatabase) async throws -> ObjectedItem? {
         let query: SQLQueryString =
             kind == .record
-            ? "SELECT subject_code, department_code, document_number FROM records WHERE id = \(bind: id)"
-            : "SELECT CASE WHEN subject_kind = 'entity' THEN subject_key END AS subject_code, department_code, document_number FROM listings WHERE id = \(bind: id)"
+            ? "SELECT subject_code, department_code, document_number, version FROM records WHERE id = \(bind: id)"
+            : "SELECT CASE WHEN subject_kind = 'entity' THEN subject_key END AS subject_code, department_code, document_number, version FROM listings WHERE id = \(bind: id)"
         guard let row = try await sql.raw(query).first() else { return nil }
         return ObjectedItem(
             kind: kind,
             id: id,
             subjectCode: try row.decode(column: "subject_code", as: String?.self),
             departmentCode: try row.decode(column: "department_code", as: String.self),
-            documentNumber: try row.decode(column: "document_number", as: String.self)
+            documentNumber: try row.decode(column: "document_number", as: String.self),
+            version: try row.decode(column: "version", as: Int.self)
         )
     }
 
@@ -77,6 +78,7 @@ public struct SQLObjectionStore: ObjectionStore {
                         "accepted_on",
                         "due_by",
                         "open",
+                        "item_version",
                         "created_at",
                         "updated_at"
                     )
@@ -93,6 +95,7 @@ public struct SQLObjectionStore: ObjectionStore {
                         SQLBind(today.description),
                         SQLBind(dueBy.description),
                         SQLBind(1),
+                        SQLBind(item.version),
                         SQLBind(now),
                         SQLBind(now)
                     )
@@ -149,7 +152,11 @@ public struct SQLObjectionStore: ObjectionStore {
                 to: SQLBind(outcome.rawValue)
             )
             .set("reason", to: SQLBind(decided.reason)).set("remedy", to: SQLBind(decided.remedy)).set("decided_on", to: SQLBind(today.description))
-            .set("open", to: SQLBind(0)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
+            .set("corrected_version", to: SQLBind(decided.correctedVersion)).set("open", to: SQLBind(0)).set("updated_at", to: SQLBind(now)).where(
+                "id",
+                .equal,
+                SQLBind(id)
+            ).run()
             try await CaseEvents.append(
                 .objection,
                 id: id,
@@ -235,7 +242,8 @@ public struct SQLObjectionStore: ObjectionStore {
         let rows = try await sql.raw(
             """
             SELECT id, item_kind, item_id, department_code, filer_kind, filer, on_behalf_of, identity_check, grounds, status, accepted_on,
-            due_by, outcome, reason, remedy, decided_on, extension_approved_by, reviewed FROM objections WHERE \(filter)
+            due_by, outcome, reason, remedy, decided_on, item_version, corrected_version, extension_approved_by, reviewed FROM objections
+            WHERE \(filter)
             ORDER BY id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))
             """
         ).all()
@@ -263,6 +271,8 @@ public struct SQLObjectionStore: ObjectionStore {
                 reason: try optional("reason"),
                 remedy: try optional("remedy"),
                 decidedOn: try optional("decided_on").flatMap { LocalDate($0) },
+                itemVersion: try row.decode(column: "item_version", as: Int?.self),
+                correctedVersion: try row.decode(column: "corrected_version", as: Int?.self),
                 extensionApprovedBy: try optional("extension_approved_by"),
                 reviewed: try row.decode(column: "reviewed", as: Int.self) == 1,
                 materials: materials[id] ?? [],

@@ -218,6 +218,18 @@ public struct SQLRecordStore: RecordStore {
         }
     }
 
+    public func subjectRecords(subjectCode: String, limit: Int) async throws -> [StoredRecord] {
+        try await db.read { sql in
+            try await sql.raw(
+                """
+                SELECT \(unsafeRaw: Self.recordColumns) FROM records r JOIN departments d ON d.code = r.department_code
+                LEFT JOIN persons p ON p.id = r.subject_person_id
+                WHERE r.subject_code = \(bind: subjectCode) ORDER BY r.decided_on DESC, r.id DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
+                """
+            ).all().map(Self.record)
+        }
+    }
+
     public func rejections(departmentCode: String, after cursor: String?, limit: Int) async throws -> [Rejection] {
         guard let cursor else { return try await openRejections(departmentCode: departmentCode, filter: "", limit: limit) }
         guard let (receivedAt, position, id) = Rejection.cursorParts(cursor) else { return [] }

@@ -36,6 +36,8 @@ struct ObjectionController: AreaRoutes {
         var reason: String?
         var remedy: String?
         var decidedOn: String?
+        var itemVersion: Int?
+        var correctedVersion: Int?
         var extensionApprovedBy: String?
         var reviewed: Bool
         var materials: [CaseMaterial]
@@ -60,6 +62,8 @@ struct ObjectionController: AreaRoutes {
             reason = o.reason
             remedy = o.remedy
             decidedOn = o.decidedOn?.description
+            itemVersion = o.itemVersion
+            correctedVersion = o.correctedVersion
             extensionApprovedBy = o.extensionApprovedBy
             reviewed = o.reviewed
             materials = o.materials
@@ -81,7 +85,7 @@ struct ObjectionController: AreaRoutes {
             switch error.code {
             case "not_source_department", "forbidden": .forbidden
             case "item_not_found", "objection_not_found": .notFound
-            case "objection_open", "objection_closed", "already_extended", "review_not_allowed", "review_used": .conflict
+            case "objection_open", "objection_closed", "correction_not_sent", "already_extended", "review_not_allowed", "review_used": .conflict
             case "not_your_item", "identity_check_required", "outcome_not_for_item", "approval_required": .unprocessableContent
             default: RepairController.apiError(RepairError(code: error.code, message: error.message)).status
             }

@@ -220,6 +220,16 @@ struct RepairPages: AreaRoutes {
             }
             ctx["hasListings"] = !noticed.isEmpty
             ctx["hasItems"] = !records.isEmpty || !noticed.isEmpty
+            // Its whole file, what the public does not see included (repaired, ended, never published, withdrawn).
+            let file = try await dependencies.records.subjectRecords(subjectCode: code, limit: 200)
+            ctx["file"] = file.map { r -> [String: Any] in
+                [
+                    "id": r.id, "category": catalogue.category(r.category)?.name ?? r.category, "documentNumber": r.documentNumber,
+                    "department": r.departmentName, "decidedOn": r.decidedOn.description, "state": r.fileLabel(on: today),
+                    "public": r.isPublic(on: today),
+                ]
+            }
+            ctx["hasFile"] = !file.isEmpty
             ctx["commitment"] = RepairApplication.commitmentText(
                 entityName: principal?.name ?? code,
                 entityCode: code,

@@ -87,6 +87,45 @@ public enum ObjectionConformance {
             #expect(after.result == CheckAnswer.listed && after.listings.map(\.underObjection) == [nil], "the entry stands, unmarked")
             #expect(try await objections.objections(filer: code, departmentCode: nil, limit: 10).map(\.id) == [onListing.id, onRecord.id])
         },
+        PortBehaviour(
+            "a correction is the record's new version sent first: corrected before it is refused, after it names that version; both versions stay"
+        ) { world in
+            let code = try await world.seed(1)[0].entity.code.rawValue
+            let today = world.clock.today()
+            let catalogue = world.stores.catalogues.inForce(on: today)
+            let number = "济市监罚〔2026〕1127号"
+            let first = TestDatabase.items([Builders.penalty(code, number: number, decidedOn: "2026-11-20")], catalogue: catalogue, today: today)
+            let recordID = try #require(try await world.stores.records.submit(departmentCode: market, items: first, source: "api").first?.id)
+            let objections = world.stores.objections
+            let filed = try await objections.file(ObjectionFiling(recordId: recordID, grounds: "罚款金额记载有误"), filerKind: .entity, filer: code, by: nil)
+            #expect(filed.itemVersion == 1)
+            let notSent = await expectError("correction_not_sent") {
+                _ = try await objections.decide(id: filed.id, .corrected, reason: "金额更正为四千元", departmentCode: market, by: nil)
+            }
+            #expect(notSent?.contains("POST /api/v1/records") == true, "the refusal says where the corrected version goes")
+            var fixed = Builders.penalty(code, number: number, decidedOn: "2026-11-20", content: "罚款人民币四千元")
+            fixed.changeReason = "异议 \(filed.id)：更正罚款金额"
+            let sent = TestDatabase.items([fixed], catalogue: catalogue, today: today)
+            #expect(try await world.stores.records.submit(departmentCode: market, items: sent, source: "api").first?.status == .updated)
+            let corrected = try await objections.decide(id: filed.id, .corrected, reason: "金额更正为四千元", departmentCode: market, by: "审核员")
+            #expect(corrected.outcome == .corrected && corrected.correctedVersion == 2)
+            #expect(corrected.remedy?.contains("第 2 版") == true && corrected.remedy?.contains(number) == true)
+            let versions = try await world.stores.records.fetchVersions(recordID: recordID)
+            #expect(versions.count == 2, "nothing deleted: the version objected to is kept")
+            #expect(try await world.stores.records.publicRecords(subjectCode: code, on: today).map(\.underObjection) == [false])
+            // A list entry is not corrected here: a wrong one is delisted.
+            let listingID = try #require(
+                try await world.stores.listings.enter(
+                    try ListingConformance.request("market-serious-violator", code: code, number: "济市监严〔2026〕异3号").parse(),
+                    departmentCode: market,
+                    by: nil
+                ).listing.id
+            )
+            let onListing = try await objections.file(ObjectionFiling(listingId: listingID, grounds: "x"), filerKind: .entity, filer: code, by: nil)
+            await expectError("outcome_not_for_item") {
+                _ = try await objections.decide(id: onListing.id, .corrected, reason: "x", departmentCode: market, by: nil)
+            }
+        },
         PortBehaviour("an objection that is right about a list entry revokes it as a new version") { world in
             let code = try await world.seed(1)[0].entity.code.rawValue
             let listingID = try #require(

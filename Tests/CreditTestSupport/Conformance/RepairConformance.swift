@@ -66,6 +66,9 @@ public enum RepairConformance {
             #expect(approved.events.map(\.actor) == ["申请人", "审核员"])
             #expect(try await world.stores.records.publicRecords(subjectCode: code, on: LocalDate("2027-01-16")!).isEmpty)
             #expect(try await world.stores.records.fetchRecord(id: recordID)?.publication?.until == LocalDate("2027-01-15"))
+            // Out of the public view, still in the entity's own file, shown as repaired.
+            let file = try await world.stores.records.subjectRecords(subjectCode: code, limit: 10)
+            #expect(file.map(\.id) == [recordID] && file.first?.fileLabel(on: LocalDate("2027-01-16")!) == "已修复（2027-01-16）")
             await expectError("repair_closed") {
                 _ = try await repairs.decide(id: accepted.id, RepairDecision(outcome: .rejected, reason: "x"), departmentCode: market, by: nil)
             }
