@@ -171,6 +171,7 @@ def test_the_department_asks_for_more_material_the_entity_uploads_it_and_a_perso
     _said(browser, "repairs-done", "答复期限")
     assert "分管局长" in browser.find_element(By.ID, f"repair-{case_id}").find_element(By.CLASS_NAME, "timeline").text
     assert browser.find_element(By.ID, f"deadline-{market['code']}").is_displayed()
+    assert "PUT /api/v1/case-deadlines/webhook" in browser.find_element(By.ID, "reminder-push").text, "no push address set yet"
     behalf = browser.find_element(By.ID, "objection-on-behalf")
     behalf.find_element(By.NAME, "recordId").send_keys(str(person_record_id))
     behalf.find_element(By.NAME, "grounds").send_keys("本人未在该处经营，身份被冒用")

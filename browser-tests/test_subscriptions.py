@@ -1,6 +1,7 @@
 """A linked system subscribes to a list: each change reaches its webhook once, signed, and its feed, in order, none
 skipped or repeated, across a restart of the server."""
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import types
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import requests
@@ -52,14 +54,37 @@ def _token(binary, database, cwd, *arguments):
     return {"Authorization": "Bearer " + created.stdout.strip().splitlines()[-1]}
 
 
-def test_each_change_reaches_the_webhook_and_the_feed_once_across_a_restart(demo_city):
+@contextlib.contextmanager
+def serving_webhooks(demo_city, name):
+    """A server on a copy of the demo city that delivers webhooks every second, and a receiver for them; `restart()`
+    stops the server and starts it again on the same database. Everything is stopped and removed afterwards."""
     binary = os.environ["CREDIT_BIN"]
-    tmp = tempfile.mkdtemp(prefix="credit-subscriptions-")
-    database = copy_of(demo_city, tmp, "credit_test_subscriptions")
+    tmp = tempfile.mkdtemp(prefix="credit-webhooks-")
+    database = copy_of(demo_city, tmp, name)
     log = open(os.path.join(tmp, "server.log"), "w")
-    receiver = _Receiver()
-    process, base = start_server(binary, database, tmp, log, "--webhook-interval", "1")
+    run = types.SimpleNamespace(binary=binary, database=database, tmp=tmp, receiver=_Receiver())
+    run.process, run.base = start_server(binary, database, tmp, log, "--webhook-interval", "1")
+
+    def restart():
+        run.process.send_signal(signal.SIGTERM)
+        assert run.process.wait(timeout=60) == 0
+        run.process, run.base = start_server(binary, database, tmp, log, "--webhook-interval", "1")
+    run.restart = restart
     try:
+        yield run
+    finally:
+        if run.process.poll() is None:
+            run.process.send_signal(signal.SIGTERM)
+            run.process.wait(timeout=30)
+        run.receiver.server.shutdown()
+        log.close()
+        drop_database(database)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_each_change_reaches_the_webhook_and_the_feed_once_across_a_restart(demo_city):
+    with serving_webhooks(demo_city, "credit_test_subscriptions") as run:
+        binary, database, tmp, receiver, base = run.binary, run.database, run.tmp, run.receiver, run.base
         departments = requests.get(base + "/api/v1/departments", timeout=10).json()["items"]
         market = next(d["code"] for d in departments if "市场监督管理" in d["name"])
         clerk = _token(binary, database, tmp, "--role", "department", "--name", "市场监管科员", "--department", market)
@@ -102,9 +127,8 @@ def test_each_change_reaches_the_webhook_and_the_feed_once_across_a_restart(demo
         Ed25519PublicKey.from_public_bytes(base64.b64decode(key)).verify(signature, body)
 
         # The server stops and starts again; delivery goes on where it stood.
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
-        process, base = start_server(binary, database, tmp, log, "--webhook-interval", "1")
+        run.restart()
+        base = run.base
         second = enter(codes[1], "济市监严列〔2026〕订阅2号")
         posts = receiver.wait_for(2)
         items = [i for _, b in posts for i in json.loads(b)["items"]]
@@ -118,11 +142,3 @@ def test_each_change_reaches_the_webhook_and_the_feed_once_across_a_restart(demo
         assert [(i["cursor"], i["listingId"]) for i in page["items"]] == [(i["cursor"], i["listingId"]) for i in items]
         again = requests.get(base + "/api/v1/changes", headers=system, params={"after": page["next"]}, timeout=10).json()
         assert again["items"] == []
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        receiver.server.shutdown()
-        log.close()
-        drop_database(database)
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -32,6 +32,7 @@ SINCE_THE_RELEASE = [
     "applied: keep objections with their steps, and mark the records and list entries under objection",
     "applied: keep material files with repair and objection cases, the one extension, material request and review of a case, and deadline reminders",
     "applied: link a corrected or supplemented objection to the record's version that made it right",
+    "applied: keep where each department's deadline reminders are pushed, and which reminders were delivered",
 ]
 
 

@@ -175,7 +175,14 @@ public func buildApplication(
             + (configuration.webhookInterval.map { interval in
                 [
                     WebhookService(subscriptions: dependencies.subscriptions, clock: dependencies.clock, logger: logger, interval: interval)
-                        as any Service
+                        as any Service,
+                    ReminderPushService(
+                        deadlines: dependencies.deadlines,
+                        signer: dependencies.subscriptions,
+                        clock: dependencies.clock,
+                        logger: logger,
+                        interval: interval
+                    ),
                 ]
             } ?? [])
             + (configuration.reloadInterval.map { interval in

@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Mark session cookies Secure: use when the platform is reached over HTTPS (usually through a proxy).")
     var secureCookies = false
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For header is trusted (repeatable).") var trustedProxy: [String] = []
-    @Option(help: "Seconds between deliveries of list changes to subscribers' webhooks (0: none).") var webhookInterval = 5
+    @Option(help: "Seconds between deliveries of list changes and deadline reminders to their webhooks (0: none).") var webhookInterval = 5
     @Option(
         help: """
             The name this server runs uploads under (default: the machine's name). Started again under the same name, \

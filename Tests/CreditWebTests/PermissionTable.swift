@@ -91,6 +91,8 @@ enum PermissionTable {
         POST /api/v1/repairs/{id}/steps            ·    ·      ·    ✓    ·    ·      ✓    ·
         GET /api/v1/repairs/{id}/materials/{number} ·   ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/case-deadlines                 ·    ·      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/case-deadlines/webhook         ·    ·      ·    ✓    ·    ·      ·    ·
+        PUT /api/v1/case-deadlines/webhook         ·    ·      ·    ✓    ·    ·      ·    ·
         POST /api/v1/objections                    ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/objections                     ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/objections/{id}                ·    ·      ✓    ✓    ·    ·      ✓    ·

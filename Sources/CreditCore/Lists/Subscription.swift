@@ -71,17 +71,8 @@ public struct SubscriptionRequest: Sendable, Hashable, Codable {
                 throw ListError(code: "invalid_code", message: "统一社会信用代码 \(code.prefix(20)) 有误：\(error.message) / invalid credit code")
             }
         }
-        if let webhook {
-            let lower = webhook.lowercased()
-            guard webhook.count <= 500, lower.hasPrefix("https://") || lower.hasPrefix("http://"), URL(string: webhook)?.host != nil else {
-                throw ListError(code: "invalid_webhook", message: "回调地址应为 http 或 https 网址 / the webhook must be an http or https URL")
-            }
-            guard allowList.contains(where: { webhook.hasPrefix($0) }) else {
-                throw ListError(
-                    code: "webhook_not_allowed",
-                    message: "回调地址不在信用办允许的范围内 / the webhook is not under an address the credit office allows"
-                )
-            }
+        if let webhook, let problem = WebhookAddress.problem(webhook, allowList: allowList) {
+            throw ListError(code: problem.code, message: problem.message)
         }
         return (lists, subjects, webhook)
     }

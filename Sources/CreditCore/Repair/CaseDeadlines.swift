@@ -112,4 +112,13 @@ public protocol CaseDeadlineStore: Sendable {
     func remind(_ reminders: [CaseReminder]) async throws -> [CaseReminder]
     /// The reminders of a department (nil: of every department), newest first.
     func reminders(departmentCode: String?, limit: Int) async throws -> [CaseReminder]
+    /// Sets where a department's reminders are pushed from `since` on (nil `url`: push no more); returns what is set.
+    func setReminderWebhook(departmentCode: String, url: String?, since: LocalDate, by: String?) async throws -> ReminderWebhook?
+    func reminderWebhook(departmentCode: String) async throws -> ReminderWebhook?
+    /// The webhooks whose next attempt is due at `now` and that have reminders not yet delivered, each with those
+    /// reminders, oldest first (at most `limit` each).
+    func duePushes(now: Date, limit: Int) async throws -> [ReminderPush]
+    /// Records an attempt: delivered, its reminders are marked and never sent again; not, the next attempt waits
+    /// until `nextAttemptAt`.
+    func record(_ delivery: ReminderDelivery, nextAttemptAt: Date) async throws
 }

@@ -36,6 +36,18 @@ extension Migration {
             sqlite: materials(blob: "BLOB", bigint: "INTEGER"),
             postgres: materials(blob: "BYTEA", bigint: "BIGINT")
         ),
+        Migration(
+            39,
+            "keep where each department's deadline reminders are pushed, and which reminders were delivered",
+            both: [
+                """
+                CREATE TABLE reminder_webhooks (department_code TEXT PRIMARY KEY REFERENCES departments(code), url TEXT NOT NULL,
+                since TEXT NOT NULL, failures INTEGER NOT NULL, next_attempt_at TEXT NOT NULL, last_attempt_at TEXT, last_status INTEGER,
+                last_error TEXT, delivered INTEGER NOT NULL, set_at TEXT NOT NULL, set_by TEXT)
+                """,
+                "ALTER TABLE case_reminders ADD COLUMN delivered_at TEXT",
+            ]
+        ),
     ]
 
     /// Migration 37's statements, with the engine's types for bytes and case ids.

@@ -17,13 +17,25 @@ struct WebhookService: Service {
     let interval: Duration
 
     func run() async throws {
+        await Self.beats(every: interval, clock: clock, logger: logger, failure: "webhook delivery failed", deliverDue)
+    }
+
+    /// Calls `body` with an HTTP client at once and every `interval` until a graceful shutdown; a failure is logged
+    /// (the error's type only: no personal data) and the next beat goes on.
+    static func beats(
+        every interval: Duration,
+        clock: any CreditClock,
+        logger: Logger,
+        failure: Logger.Message,
+        _ body: @escaping @Sendable (HTTPClient) async throws -> Void
+    ) async {
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await deliverDue(client)
+                    try await body(client)
                 } catch {
-                    logger.error("webhook delivery failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                    logger.error(failure, metadata: ["error": .string(String(describing: type(of: error)))])
                 }
                 do { try await clock.sleep(for: interval) } catch { return }
             }
@@ -57,22 +69,7 @@ struct WebhookService: Service {
                 continue
             }
             let body = try CanonicalJSON.encode(ChangePage(items: items, next: page.next))
-            let (signature, keyID) = try subscriptions.sign(body)
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "X-Credit-Signature", value: "ed25519=" + signature)
-            request.headers.add(name: "X-Credit-Key-Id", value: keyID)
-            request.body = .bytes(ByteBuffer(bytes: body))
-            var status: Int?
-            var failure: String?
-            do {
-                let response = try await client.execute(request, timeout: .seconds(10))
-                status = Int(response.status.code)
-                _ = try? await response.body.collect(upTo: 1 << 16)
-            } catch {
-                failure = String(describing: type(of: error))
-            }
+            let (status, failure) = try await Self.post(body, to: url, signedBy: subscriptions, client: client)
             let delivered = status.map { (200..<300).contains($0) } ?? false
             let failures = delivered ? 0 : subscription.failures + 1
             try await subscriptions.record(
@@ -97,4 +94,30 @@ struct WebhookService: Service {
     }
 
     static func seconds(_ d: Duration) -> TimeInterval { TimeInterval(d.components.seconds) }
+
+    /// POSTs `body` (JSON) to `url`, signed with the platform's key (`X-Credit-Signature: ed25519=…`,
+    /// `X-Credit-Key-Id`), within 10 seconds: the answer's status, or the type of the failure.
+    static func post(
+        _ body: Data,
+        to url: String,
+        signedBy signer: any SubscriptionStore,
+        client: HTTPClient
+    ) async throws -> (
+        status: Int?, failure: String?
+    ) {
+        let (signature, keyID) = try signer.sign(body)
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Credit-Signature", value: "ed25519=" + signature)
+        request.headers.add(name: "X-Credit-Key-Id", value: keyID)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            return (Int(response.status.code), nil)
+        } catch {
+            return (nil, String(describing: type(of: error)))
+        }
+    }
 }

@@ -18,6 +18,8 @@ struct RepairController: AreaRoutes {
         api.get("records/{id}/repair-notice", .roles([.entity, .department, .creditOffice]), use: notice)
         api.get("listings/{id}/repair-notice", .roles([.entity, .department, .creditOffice]), use: listingNotice)
         api.get("case-deadlines", .roles([.department, .creditOffice]), use: deadlines)
+        api.get("case-deadlines/webhook", .roles([.department]), use: reminderWebhook)
+        api.on(.put, "case-deadlines/webhook", .roles([.department]), use: setReminderWebhook)
     }
 
     struct RepairDTO: ResponseEncodable, Sendable {
@@ -244,6 +246,54 @@ struct RepairController: AreaRoutes {
         return DeadlinesDTO(summary: summary, reminders: try await dependencies.deadlines.reminders(departmentCode: department, limit: 100))
     }
 
+    struct WebhookDTO: ResponseEncodable, Sendable {
+        var url: String?
+        var since: String?
+        var delivered: Int
+        var failures: Int
+        var lastAttemptAt: String?
+        var lastStatus: Int?
+        var lastError: String?
+
+        init(_ hook: ReminderWebhook?) {
+            url = hook?.url
+            since = hook?.since.description
+            delivered = hook?.delivered ?? 0
+            failures = hook?.failures ?? 0
+            lastAttemptAt = hook?.lastAttemptAt
+            lastStatus = hook?.lastStatus
+            lastError = hook?.lastError
+        }
+    }
+
+    /// `GET /api/v1/case-deadlines/webhook`: where the department's reminders are pushed, and how delivery stands.
+    @Sendable func reminderWebhook(_ request: Request, context: CreditRequestContext) async throws -> WebhookDTO {
+        _ = try QueryParameters(request, allowed: [])
+        return WebhookDTO(try await dependencies.deadlines.reminderWebhook(departmentCode: context.principal?.departmentCode ?? ""))
+    }
+
+    /// `PUT /api/v1/case-deadlines/webhook` `{"url": "https://…" | null}`: the department's reminders of today and later
+    /// are pushed there (an address under the credit office's allow-list), or no more.
+    @Sendable func setReminderWebhook(_ request: Request, context: CreditRequestContext) async throws -> WebhookDTO {
+        _ = try QueryParameters(request, allowed: [])
+        struct Input: Decodable { var url: String? }
+        let body = try await request.readBody(upTo: 4 << 10)
+        guard let input = try? JSONDecoder().decode(Input.self, from: Data(body.readableBytesView)) else {
+            throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 {\"url\": 网址或 null} / the body must be {\"url\": URL or null}")
+        }
+        let url = input.url?.trimmingCharacters(in: .whitespaces)
+        if let url, let problem = WebhookAddress.problem(url, allowList: try await dependencies.subscriptions.allowList()) {
+            throw APIError(.badRequest, code: problem.code, message: problem.message)
+        }
+        let hook = try await dependencies.deadlines.setReminderWebhook(
+            departmentCode: context.principal?.departmentCode ?? "",
+            url: url,
+            since: dependencies.clock.today(),
+            by: context.principal?.name
+        )
+        return WebhookDTO(hook)
+    }
+
     struct DeadlinesDTO: ResponseEncodable, Sendable {
         var summary: DeadlineSummary
         var reminders: [CaseReminder]
@@ -262,7 +312,8 @@ struct RepairController: AreaRoutes {
         }
     }
 
-    struct ReminderDTO: Encodable {
+    /// One reminder, as the API and a department's webhook receive it.
+    struct ReminderDTO: Encodable, Sendable {
         var kind: String
         var id: Int
         var department: String

@@ -160,6 +160,8 @@ struct RepairPages: AreaRoutes {
     func deadlines(departmentCode: String?, today: LocalDate) async throws -> [String: Any] {
         let summary = DeadlineSummary(try await dependencies.deadlines.deadlines(departmentCode: departmentCode), on: today)
         let reminders = try await dependencies.deadlines.reminders(departmentCode: departmentCode, limit: 20)
+        var push = ""
+        if let departmentCode { push = try await pushState(departmentCode) }
         func row(_ d: CaseDeadline) -> [String: Any] {
             ["what": "\(d.kind == .repair ? "修复申请" : "异议") \(d.id)", "department": d.departmentCode, "dueBy": d.dueBy.description]
         }
@@ -173,7 +175,17 @@ struct RepairPages: AreaRoutes {
                 ]
             },
             "reminders": reminders.map { ["day": $0.day.description, "message": $0.message] }, "hasReminders": !reminders.isEmpty,
+            "push": push,
         ]
+    }
+
+    /// Where a department's reminders are pushed and how delivery stands, in a sentence.
+    func pushState(_ departmentCode: String) async throws -> String {
+        guard let hook = try await dependencies.deadlines.reminderWebhook(departmentCode: departmentCode) else {
+            return "提醒未推送到本部门系统；可通过 PUT /api/v1/case-deadlines/webhook 设置推送地址。"
+        }
+        let last = hook.lastError.map { "，最近一次失败（\($0)），将重试" } ?? ""
+        return "提醒推送至 \(hook.url)（自 \(hook.since) 起），已送达 \(hook.delivered) 条\(last)。"
     }
 
     func render(_ context: CreditRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {

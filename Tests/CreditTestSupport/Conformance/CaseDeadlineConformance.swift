@@ -173,5 +173,62 @@ public enum CaseDeadlineConformance {
                 _ = try await objections.step(id: filed.id, ObjectionStep(action: .review, reason: "再次"), departmentCode: nil, filer: code, by: nil)
             }
         },
+        PortBehaviour(
+            "a department's reminders of the day its webhook was set and later are pushed, each delivered once; a failure waits its backoff"
+        ) { world in
+            try await world.seed(1)
+            let deadlines = world.stores.deadlines
+            func reminder(_ id: Int, on day: String) -> CaseReminder {
+                let deadline = CaseDeadline(
+                    kind: .repair,
+                    id: id,
+                    departmentCode: market,
+                    acceptedOn: LocalDate("2026-11-20")!,
+                    dueBy: LocalDate("2026-11-25")!,
+                    running: true,
+                    decidedOn: nil
+                )
+                return CaseReminder(deadline: deadline, day: LocalDate(day)!, level: .overdue)
+            }
+            _ = try await deadlines.remind([reminder(1, on: "2026-11-25"), reminder(1, on: "2026-11-26"), reminder(2, on: "2026-11-26")])
+            #expect(try await deadlines.duePushes(now: world.clock.now(), limit: 10).isEmpty, "no webhook, nothing to push")
+            let hook = try await deadlines.setReminderWebhook(
+                departmentCode: market,
+                url: "https://oa.example.gov.cn/hooks/credit",
+                since: LocalDate("2026-11-26")!,
+                by: "科员"
+            )
+            #expect(hook?.url == "https://oa.example.gov.cn/hooks/credit" && hook?.delivered == 0)
+            let now = world.clock.now()
+            let due = try await deadlines.duePushes(now: now, limit: 10)
+            #expect(due.map(\.webhook.departmentCode) == [market])
+            #expect(
+                due.first?.reminders.map { "\($0.deadline.id)@\($0.day)" } == ["1@2026-11-26", "2@2026-11-26"],
+                "the day before it was set is not pushed"
+            )
+
+            // The department's system answers 503: nothing marked, the next attempt waits.
+            let pending = try #require(due.first?.reminders)
+            try await deadlines.record(
+                ReminderDelivery(departmentCode: market, reminders: pending, attemptedAt: now, httpStatus: 503, error: "HTTP 503"),
+                nextAttemptAt: now.addingTimeInterval(30)
+            )
+            #expect(try await deadlines.duePushes(now: now, limit: 10).isEmpty, "waiting for its backoff")
+            let later = now.addingTimeInterval(31)
+            #expect(try await deadlines.duePushes(now: later, limit: 10).first?.reminders == pending, "then the same reminders again")
+            #expect(try await deadlines.reminderWebhook(departmentCode: market)?.failures == 1)
+
+            try await deadlines.record(
+                ReminderDelivery(departmentCode: market, reminders: pending, attemptedAt: later, httpStatus: 204, error: nil),
+                nextAttemptAt: later
+            )
+            #expect(try await deadlines.duePushes(now: later, limit: 10).isEmpty, "delivered once, never again")
+            let state = try await deadlines.reminderWebhook(departmentCode: market)
+            #expect(state?.delivered == 2 && state?.failures == 0 && state?.lastStatus == 204)
+            _ = try await deadlines.remind([reminder(3, on: "2026-11-27")])
+            #expect(try await deadlines.duePushes(now: later, limit: 10).first?.reminders.map(\.deadline.id) == [3])
+            #expect(try await deadlines.setReminderWebhook(departmentCode: market, url: nil, since: LocalDate("2026-11-27")!, by: nil) == nil)
+            #expect(try await deadlines.duePushes(now: later, limit: 10).isEmpty, "removed: pushed no more")
+        },
     ]
 }
