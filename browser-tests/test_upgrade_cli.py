@@ -33,6 +33,7 @@ SINCE_THE_RELEASE = [
     "applied: keep material files with repair and objection cases, the one extension, material request and review of a case, and deadline reminders",
     "applied: link a corrected or supplemented objection to the record's version that made it right",
     "applied: keep where each department's deadline reminders are pushed, and which reminders were delivered",
+    "applied: keep signed credit commitments with their versions and verification, and the commitment gate's signed answers",
 ]
 
 

@@ -57,14 +57,16 @@ public struct DemoRepairs: Sendable {
         entities: Int
     ) async throws -> Made {
         let today = clock.today()
+        // Steps taken "today" happen at the clock's instant, not at noon: never later than the log's first checkpoint.
+        let now = clock.now()
         var made = Made()
         var (pool, others) = try await candidates(records: records, entities: entities, today: today, rules: .shipped)
         func next() -> StoredRecord? { pool.isEmpty ? nil : pool.removeFirst() }
         func nextAny() -> StoredRecord? { others.isEmpty ? next() : others.removeFirst() }
         let commitment = RepairApplication.Commitment(accepted: true)
         func apply(_ record: StoredRecord, daysAgo: Int, materials: [MaterialUpload]? = nil) async throws -> RepairCase {
-            clock.set(today.adding(days: -daysAgo))
-            defer { clock.set(today) }
+            clock.set(now.addingTimeInterval(-Double(daysAgo) * 86_400))
+            defer { clock.set(now) }
             return try await repairs.apply(
                 entityCode: record.subjectCode!,
                 RepairApplication(items: [.init(recordId: record.id)], commitment: commitment, materials: materials),
@@ -107,8 +109,8 @@ public struct DemoRepairs: Sendable {
         }
         // Objections: open, overdue, upheld, and one right about a penalty (unpublished, with a remedy notice).
         func file(_ record: StoredRecord, daysAgo: Int, grounds: String) async throws -> Objection {
-            clock.set(today.adding(days: -daysAgo))
-            defer { clock.set(today) }
+            clock.set(now.addingTimeInterval(-Double(daysAgo) * 86_400))
+            defer { clock.set(now) }
             return try await objections.file(
                 ObjectionFiling(recordId: record.id, grounds: grounds),
                 filerKind: .entity,

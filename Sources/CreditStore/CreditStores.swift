@@ -39,6 +39,8 @@ public struct CreditStores: Sendable {
     public let objections: any ObjectionStore
     /// The deadlines of both, and the reminders sent.
     public let deadlines: any CaseDeadlineStore
+    /// Credit commitments and the 告知承诺 gate.
+    public let commitments: any CommitmentStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -71,20 +73,14 @@ public struct CreditStores: Sendable {
         let listTypes = SQLListTypeStore(database: database, clock: clock)
         let listings = SQLListingStore(database: database, keys: keys, clock: clock, listTypes: listTypes)
         let log = TamperEvidentLog(database: database, signer: signer, clock: clock)
+        let records = SQLRecordStore(database: database, keys: keys, clock: clock, catalogues: catalogues, rules: rules, calendars: calendars)
         return CreditStores(
             database: database,
             clock: clock,
             registry: SQLRegistryStore(database: database, keys: keys, clock: clock),
             accounts: SQLAccountStore(database: database, clock: clock, keys: keys, passwordCost: passwordCost),
             audit: SQLAuditTrail(database: database, clock: clock),
-            records: SQLRecordStore(
-                database: database,
-                keys: keys,
-                clock: clock,
-                catalogues: catalogues,
-                rules: rules,
-                calendars: calendars
-            ),
+            records: records,
             imports: SQLImportJobStore(database: database, clock: clock),
             catalogueStore: catalogueStore,
             calendarStore: calendarStore,
@@ -103,6 +99,16 @@ public struct CreditStores: Sendable {
             repairs: SQLRepairStore(database: database, clock: clock, calendars: calendars, publication: rules, listTypes: listTypes),
             objections: SQLObjectionStore(database: database, clock: clock, calendars: calendars),
             deadlines: SQLCaseDeadlineStore(database: database, clock: clock),
+            commitments: SQLCommitmentStore(
+                database: database,
+                clock: clock,
+                calendars: calendars,
+                catalogues: catalogues,
+                records: records,
+                listings: listings,
+                listTypes: listTypes,
+                signer: signer
+            ),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

@@ -87,6 +87,8 @@ public struct AppDependencies: Sendable {
     public var objections: any ObjectionStore
     /// The deadlines of repairs and objections, and the reminders sent.
     public var deadlines: any CaseDeadlineStore
+    /// Credit commitments and the 告知承诺 gate.
+    public var commitments: any CommitmentStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -117,6 +119,7 @@ public struct AppDependencies: Sendable {
         self.repairs = stores.repairs
         self.objections = stores.objections
         self.deadlines = stores.deadlines
+        self.commitments = stores.commitments
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -248,6 +251,7 @@ public func buildRouter(
         SubscriptionController(dependencies: dependencies),
         CheckController(dependencies: dependencies, pages: pages),
         RepairController(dependencies: dependencies),
+        CommitmentController(dependencies: dependencies),
         RepairPages(dependencies: dependencies, pages: pages),
         ObjectionController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),

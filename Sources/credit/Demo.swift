@@ -101,6 +101,13 @@ enum DemoCityRecords {
             clock: clock,
             entities: min(entities, maxEntities)
         )
-        return stored
+        // Commitments kept, broken (each an adverse record, counted with the others), due and overdue, and public ones.
+        let commitments = try await DemoCommitments(city: DemoCity(seed: seed)).load(
+            commitments: stores.commitments,
+            departments: try await stores.registry.fetchDepartments(),
+            clock: clock,
+            entities: min(entities, maxEntities)
+        )
+        return stored + (commitments.byState["broken"] ?? 0)
     }
 }

@@ -91,6 +91,12 @@ enum PermissionTable {
         POST /api/v1/repairs/{id}/steps            ·    ·      ·    ✓    ·    ·      ✓    ·
         GET /api/v1/repairs/{id}/materials/{number} ·   ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/case-deadlines                 ·    ·      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/commitments/items              ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /api/v1/commitments/eligibility        ·    ·      ·    ✓    ·    ✓      ·    ·
+        POST /api/v1/commitments                   ·    ·      ·    ✓    ·    ·      ✓    ·
+        GET /api/v1/commitments                    ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/commitments/{id}               ·    ·      ✓    ✓    ·    ·      ✓    ·
+        POST /api/v1/commitments/{id}/verification ·    ·      ·    ✓    ·    ·      ·    ·
         GET /api/v1/case-deadlines/webhook         ·    ·      ·    ✓    ·    ·      ·    ·
         PUT /api/v1/case-deadlines/webhook         ·    ·      ·    ✓    ·    ·      ·    ·
         POST /api/v1/objections                    ·    ·      ✓    ✓    ·    ·      ✓    ·

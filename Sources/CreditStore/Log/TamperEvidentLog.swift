@@ -10,7 +10,7 @@ import SQLKit
 ///
 /// Kinds of leaf so far: `entity-version` (a version of an entity's registered facts), `record-version`,
 /// `listing-version` (a version of a list entry), `repair-event` and `objection-event` (a step of a case: applied,
-/// decided, extended …). Decisions of later areas join as their issues arrive.
+/// decided, extended …), `commitment-version` (a commitment signed, then verified). Decisions of later areas join as their issues arrive.
 public struct TamperEvidentLog: CreditLog {
     let db: CreditDatabase
     /// Signs the checkpoints of ``signCheckpoint()``; nil: only ``signCheckpoint(signer:clock:)`` signs.
@@ -323,7 +323,7 @@ public struct TamperEvidentLog: CreditLog {
                 try await sql.raw(
                     """
                     SELECT (SELECT count(*) FROM entity_versions) + (SELECT count(*) FROM record_versions) + (SELECT count(*) FROM listing_versions)
-                    + (SELECT count(*) FROM repair_events) + (SELECT count(*) FROM objection_events) AS n
+                    + (SELECT count(*) FROM repair_events) + (SELECT count(*) FROM objection_events) + (SELECT count(*) FROM commitment_versions) AS n
                     """
                 ).first()?
                 .decode(column: "n", as: Int.self) ?? 0

@@ -41,6 +41,8 @@ struct VerificationRow: Sendable {
     var caseActor: String?
     var caseAction: String?
     var caseReason: String?
+    // A commitment version.
+    var commitmentDocument: String?
 
     /// The leaf the stored data gives now, or nil when that data is gone.
     func leaf() -> Data? {
@@ -83,6 +85,9 @@ struct VerificationRow: Sendable {
         case SQLListingStore.versionKind:
             guard let listingDocument else { return nil }
             return SQLListingStore.versionLeaf(listingID: subjectID, version: version, document: listingDocument)
+        case SQLCommitmentStore.versionKind:
+            guard let commitmentDocument else { return nil }
+            return SQLCommitmentStore.versionLeaf(id: subjectID, version: version, document: commitmentDocument)
         case CaseEvents.logKind(.repair), CaseEvents.logKind(.objection):
             guard let caseAt, let caseAction else { return nil }
             return CaseEvents.leaf(logKind: kind, id: subjectID, seq: version, at: caseAt, actor: caseActor, action: caseAction, reason: caseReason)
@@ -101,7 +106,7 @@ extension TamperEvidentLog {
         rp.id_number_hmac AS rv_person_hmac, rv.subject_name AS rv_subject_name, rv.decided_on AS rv_decided_on,
         rv.severity AS rv_severity, rv.content AS rv_content, rv.change_reason AS rv_change_reason, rv.recorded_at AS rv_recorded_at,
         lv.document AS lv_document, coalesce(re.at, oe.at) AS ce_at, coalesce(re.actor, oe.actor) AS ce_actor,
-        coalesce(re.action, oe.action) AS ce_action, coalesce(re.reason, oe.reason) AS ce_reason
+        coalesce(re.action, oe.action) AS ce_action, coalesce(re.reason, oe.reason) AS ce_reason, cv.document AS cv_document
         FROM log_entries l
         LEFT JOIN entity_versions v ON l.kind = 'entity-version' AND v.entity_id = l.subject_id AND v.version = l.version
         LEFT JOIN entities e ON e.id = v.entity_id LEFT JOIN persons p ON p.id = v.legal_rep_id
@@ -110,6 +115,7 @@ extension TamperEvidentLog {
         LEFT JOIN listing_versions lv ON l.kind = 'listing-version' AND lv.listing_id = l.subject_id AND lv.version = l.version
         LEFT JOIN repair_events re ON l.kind = 'repair-event' AND re.case_id = l.subject_id AND re.seq = l.version
         LEFT JOIN objection_events oe ON l.kind = 'objection-event' AND oe.objection_id = l.subject_id AND oe.seq = l.version
+        LEFT JOIN commitment_versions cv ON l.kind = 'commitment-version' AND cv.commitment_id = l.subject_id AND cv.version = l.version
         WHERE l.seq > AFTER ORDER BY l.seq LIMIT
         """
 
@@ -160,7 +166,8 @@ extension TamperEvidentLog {
                         caseAt: cells[15],
                         caseActor: cells[16],
                         caseAction: cells[17],
-                        caseReason: cells[18]
+                        caseReason: cells[18],
+                        commitmentDocument: cells[19]
                     )
                 )
             }
@@ -203,7 +210,8 @@ extension TamperEvidentLog {
                     caseAt: try text("ce_at"),
                     caseActor: try text("ce_actor"),
                     caseAction: try text("ce_action"),
-                    caseReason: try text("ce_reason")
+                    caseReason: try text("ce_reason"),
+                    commitmentDocument: try text("cv_document")
                 )
             }
         }

@@ -276,12 +276,13 @@ struct RepairController: AreaRoutes {
     /// are pushed there (an address under the credit office's allow-list), or no more.
     @Sendable func setReminderWebhook(_ request: Request, context: CreditRequestContext) async throws -> WebhookDTO {
         _ = try QueryParameters(request, allowed: [])
-        struct Input: Decodable { var url: String? }
         let body = try await request.readBody(upTo: 4 << 10)
-        guard let input = try? JSONDecoder().decode(Input.self, from: Data(body.readableBytesView)) else {
+        // `url` must be there: a string, or null to stop pushing.
+        let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
+        guard let object, let value = object["url"], value is String || value is NSNull else {
             throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 {\"url\": 网址或 null} / the body must be {\"url\": URL or null}")
         }
-        let url = input.url?.trimmingCharacters(in: .whitespaces)
+        let url = (value as? String)?.trimmingCharacters(in: .whitespaces)
         if let url, let problem = WebhookAddress.problem(url, allowList: try await dependencies.subscriptions.allowList()) {
             throw APIError(.badRequest, code: problem.code, message: problem.message)
         }

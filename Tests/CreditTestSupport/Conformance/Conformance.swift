@@ -19,6 +19,7 @@ public enum Conformance {
         ("RepairStore", RepairConformance.behaviours),
         ("ObjectionStore", ObjectionConformance.behaviours),
         ("RepairStore, ObjectionStore and CaseDeadlineStore: steps and clocks", CaseDeadlineConformance.behaviours),
+        ("CommitmentStore", CommitmentConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 
