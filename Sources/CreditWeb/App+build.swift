@@ -252,6 +252,7 @@ public func buildRouter(
         CheckController(dependencies: dependencies, pages: pages),
         RepairController(dependencies: dependencies),
         CommitmentController(dependencies: dependencies),
+        CommitmentPages(dependencies: dependencies, pages: pages),
         RepairPages(dependencies: dependencies, pages: pages),
         ObjectionController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),

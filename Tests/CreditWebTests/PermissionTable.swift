@@ -26,6 +26,9 @@ enum PermissionTable {
         GET /listings                              ·    ·      ·    ✓    ·    ·      ·    ·
         POST /listings                             ·    ·      ·    ✓    ·    ·      ·    ·
         POST /listings/{id}/end                    ·    ·      ·    ✓    ·    ·      ·    ·
+        GET /commitments                           ·    ·      ✓    ✓    ·    ·      ✓    ·
+        POST /commitments                          ·    ·      ·    ·    ·    ·      ✓    ·
+        POST /commitments/{id}/verification        ·    ·      ·    ✓    ·    ·      ·    ·
         GET /repairs                               ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /repairs                              ·    ·      ·    ·    ·    ·      ✓    ·
         POST /repairs/{id}/decision                ·    ·      ·    ✓    ·    ·      ·    ·

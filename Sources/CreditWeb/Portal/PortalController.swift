@@ -166,7 +166,13 @@ struct PortalController: AreaRoutes {
                     "via": l.via.flatMap { PersonRole(rawValue: $0)?.label }.map { "经\($0)：\(l.subjectName) \(l.subjectIdNumber ?? "")" } ?? "本主体",
                 ]
             }
+        // Its public commitments (主动型, 行业自律型); the others are shared among government only.
+        let commitments = try await dependencies.commitments.commitments(subjectCode: code.rawValue, departmentCode: nil, limit: 50)
+            .filter(\.isPublic).map { c -> [String: Any] in
+                ["item": dependencies.commitments.items().item(c.item)?.name ?? c.item, "signedAt": BeijingTime.minute(c.signedAt), "text": c.text]
+            }
         let ctx: [String: Any] = [
+            "commitments": commitments, "hasCommitments": !commitments.isEmpty,
             "listings": listings, "hasListings": !listings.isEmpty,
             "code": e.code.rawValue, "name": e.name, "formerNames": e.formerNames.joined(separator: "、"), "hasFormerNames": !e.formerNames.isEmpty,
             "kind": e.kind.label, "status": e.status.label, "operating": e.status == .operating,

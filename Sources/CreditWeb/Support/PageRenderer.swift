@@ -51,6 +51,7 @@ struct PageRenderer: Sendable {
             layout["isDepartment"] = principal.role == .department
             layout["mayCheck"] = [.approver, .creditOffice, .admin].contains(principal.role)
             layout["mayRepair"] = [.entity, .department, .creditOffice].contains(principal.role)
+            layout["mayCommit"] = [.entity, .department, .creditOffice].contains(principal.role)
         }
         layout["content"] = library.render(context, withTemplate: template) ?? ""
         let html = library.render(layout, withTemplate: "layout") ?? ""
