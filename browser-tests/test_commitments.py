@@ -3,7 +3,9 @@ import base64
 
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_repairs import _account, _said
 from test_auth_pages import _sign_in as sign_in
@@ -71,3 +73,41 @@ def test_an_entity_signs_the_department_finds_it_broken_and_the_gate_refuses_it(
     Ed25519PublicKey.from_public_bytes(base64.b64decode(key)).verify(base64.b64decode(receipt["signature"]), signed.encode())
     public = requests.get(f"{base}/api/v1/entities/{code}/records", timeout=10).json()["items"]
     assert any(r["category"] == "commitment-breach" for r in public), "the breach is in the entity's public file"
+
+
+def test_an_entity_declares_an_honour_with_its_certificate_and_the_department_accepts_it(server, browser, screenshots, tmp_path):
+    base = server["base"]
+    departments = requests.get(base + "/api/v1/departments", timeout=10).json()["items"]
+    market = next(d for d in departments if "市场监督管理" in d["name"])
+    _account(server, "department", "申报审核员", "market.voluntary", department=market["code"])
+    code = [e["code"] for e in requests.get(base + "/api/v1/entities", params={"q": "济南"}, timeout=10).json()["items"]][12]
+    entity_token = _account(server, "entity", "申报经办人", "entity.voluntary", entity=code)
+    certificate = tmp_path / "荣誉证书.pdf"
+    certificate.write_bytes(b"%PDF-1.7\n% honour certificate\n")
+
+    _open(browser, server, "entity.voluntary")
+    form = browser.find_element(By.ID, "voluntary-submit")
+    form.find_element(By.CSS_SELECTOR, "option[value='honour']").click()
+    form.find_element(By.CSS_SELECTOR, f"option[value='{market['code']}']").click()
+    form.find_element(By.NAME, "title").send_keys("守合同重信用企业")
+    form.find_element(By.NAME, "content").send_keys("2025 年度济南市守合同重信用企业")
+    form.find_element(By.NAME, "files").send_keys(str(certificate))
+    form.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: "守合同重信用企业" in b.find_element(By.ID, "voluntary-list").text)
+    row = browser.find_element(By.CSS_SELECTOR, "#voluntary-list tbody tr")
+    submission = row.get_attribute("id").split("-")[1]
+    assert "待审核" in row.text
+    link = row.find_element(By.LINK_TEXT, "荣誉证书.pdf").get_attribute("href")
+    download = requests.get(link, headers={"Authorization": f"Bearer {entity_token}"}, timeout=10)
+    assert download.content == certificate.read_bytes() and download.headers["Content-Disposition"].startswith("attachment")
+
+    _open(browser, server, "market.voluntary")
+    review = browser.find_element(By.ID, f"voluntary-{submission}").find_element(By.CLASS_NAME, "voluntary-review")
+    review.find_element(By.NAME, "reason").send_keys("经核对荣誉文件属实")
+    review.find_element(By.TAG_NAME, "button").click()
+    _said(browser, "commitments-done", "已采纳")
+    screenshots(browser, "68-department-accepted-voluntary-information")
+
+    _open(browser, server, "entity.voluntary")
+    assert "已采纳（自主申报）" in browser.find_element(By.ID, f"voluntary-{submission}").find_element(By.CLASS_NAME, "voluntary-status").text

@@ -34,6 +34,7 @@ SINCE_THE_RELEASE = [
     "applied: link a corrected or supplemented objection to the record's version that made it right",
     "applied: keep where each department's deadline reminders are pushed, and which reminders were delivered",
     "applied: keep signed credit commitments with their versions and verification, and the commitment gate's signed answers",
+    "applied: keep the credit information entities declare themselves, with its review",
 ]
 
 

@@ -15,6 +15,35 @@ public struct DemoCommitments: Sendable {
         public var byState: [String: Int] = [:]
     }
 
+    /// Voluntary information: an honour and a qualification accepted, a welfare activity waiting for review. Returns
+    /// how many were accepted (each is a record).
+    public func loadVoluntary(_ voluntary: any VoluntaryStore, departments: [Department], clock: FixedClock, entities: Int) async throws -> Int {
+        guard let market = departments.first(where: { $0.name.contains("市场监督管理") })?.code, entities > 0 else { return 0 }
+        let now = clock.now()
+        defer { clock.set(now) }
+        let declared: [(VoluntarySubmission.Kind, String, String, accept: Bool?)] = [
+            (.honour, "守合同重信用企业", "2025 年度济南市守合同重信用企业", true),
+            (.qualification, "ISO 9001 质量管理体系认证", "认证有效期至 2028 年 6 月", true),
+            (.welfare, "社区助老志愿服务", "2026 年组织员工开展助老服务 12 次", nil),
+        ]
+        var accepted = 0
+        for (offset, (kind, title, content, accept)) in declared.enumerated() {
+            let code = city.item(at: min(230 + offset, entities - 1)).entity.code.rawValue
+            clock.set(now.addingTimeInterval(-Double(15 - offset) * 86_400))
+            let submitted = try await voluntary.submit(
+                VoluntaryInput(kind: kind.rawValue, title: title, content: content, department: market),
+                subjectCode: code,
+                by: "企业经办人"
+            )
+            if let accept {
+                clock.set(now.addingTimeInterval(-Double(10 - offset) * 86_400))
+                _ = try await voluntary.review(id: submitted.id, accept: accept, reason: "经核对证明文件属实", reviewer: market, by: "信用审核员")
+                if accept { accepted += 1 }
+            }
+        }
+        return accepted
+    }
+
     public func load(commitments: any CommitmentStore, departments: [Department], clock: FixedClock, entities: Int) async throws -> Made {
         let now = clock.now()
         defer { clock.set(now) }

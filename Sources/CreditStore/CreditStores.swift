@@ -41,6 +41,8 @@ public struct CreditStores: Sendable {
     public let deadlines: any CaseDeadlineStore
     /// Credit commitments and the 告知承诺 gate.
     public let commitments: any CommitmentStore
+    /// Credit information entities declare themselves, with its review.
+    public let voluntary: any VoluntaryStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -109,6 +111,7 @@ public struct CreditStores: Sendable {
                 listTypes: listTypes,
                 signer: signer
             ),
+            voluntary: SQLVoluntaryStore(database: database, clock: clock, catalogues: catalogues, records: records),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

@@ -89,6 +89,8 @@ public struct AppDependencies: Sendable {
     public var deadlines: any CaseDeadlineStore
     /// Credit commitments and the 告知承诺 gate.
     public var commitments: any CommitmentStore
+    /// Credit information entities declare themselves, with its review.
+    public var voluntary: any VoluntaryStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -120,6 +122,7 @@ public struct AppDependencies: Sendable {
         self.objections = stores.objections
         self.deadlines = stores.deadlines
         self.commitments = stores.commitments
+        self.voluntary = stores.voluntary
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -253,6 +256,7 @@ public func buildRouter(
         RepairController(dependencies: dependencies),
         CommitmentController(dependencies: dependencies),
         CommitmentPages(dependencies: dependencies, pages: pages),
+        VoluntaryController(dependencies: dependencies, pages: pages),
         RepairPages(dependencies: dependencies, pages: pages),
         ObjectionController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),

@@ -102,12 +102,21 @@ enum DemoCityRecords {
             entities: min(entities, maxEntities)
         )
         // Commitments kept, broken (each an adverse record, counted with the others), due and overdue, and public ones.
-        let commitments = try await DemoCommitments(city: DemoCity(seed: seed)).load(
+        let demoCommitments = DemoCommitments(city: DemoCity(seed: seed))
+        let departments = try await stores.registry.fetchDepartments()
+        let commitments = try await demoCommitments.load(
             commitments: stores.commitments,
-            departments: try await stores.registry.fetchDepartments(),
+            departments: departments,
             clock: clock,
             entities: min(entities, maxEntities)
         )
-        return stored + (commitments.byState["broken"] ?? 0)
+        // Voluntary information accepted (each a record, counted with the others) and one waiting for review.
+        let accepted = try await demoCommitments.loadVoluntary(
+            stores.voluntary,
+            departments: departments,
+            clock: clock,
+            entities: min(entities, maxEntities)
+        )
+        return stored + (commitments.byState["broken"] ?? 0) + accepted
     }
 }

@@ -29,6 +29,7 @@ enum PermissionTable {
         GET /commitments                           ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /commitments                          ·    ·      ·    ·    ·    ·      ✓    ·
         POST /commitments/{id}/verification        ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /voluntary/{id}/review                ·    ·      ✓    ✓    ·    ·      ·    ·
         GET /repairs                               ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /repairs                              ·    ·      ·    ·    ·    ·      ✓    ·
         POST /repairs/{id}/decision                ·    ·      ·    ✓    ·    ·      ·    ·
@@ -100,6 +101,11 @@ enum PermissionTable {
         GET /api/v1/commitments                    ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/commitments/{id}               ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/commitments/{id}/verification ·    ·      ·    ✓    ·    ·      ·    ·
+        POST /api/v1/voluntary                     ·    ·      ·    ·    ·    ·      ✓    ·
+        GET /api/v1/voluntary                      ·    ·      ✓    ✓    ·    ·      ✓    ·
+        GET /api/v1/voluntary/{id}                 ·    ·      ✓    ✓    ·    ·      ✓    ·
+        POST /api/v1/voluntary/{id}/review         ·    ·      ✓    ✓    ·    ·      ·    ·
+        GET /api/v1/voluntary/{id}/materials/{number} · ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/case-deadlines/webhook         ·    ·      ·    ✓    ·    ·      ·    ·
         PUT /api/v1/case-deadlines/webhook         ·    ·      ·    ✓    ·    ·      ·    ·
         POST /api/v1/objections                    ·    ·      ✓    ✓    ·    ·      ✓    ·

@@ -26,6 +26,19 @@ extension Migration {
                 issued_at TEXT NOT NULL)
                 """,
             ]
-        )
+        ),
+        Migration(
+            41,
+            "keep the credit information entities declare themselves, with its review",
+            portable: [
+                """
+                CREATE TABLE voluntary_submissions (id $ID, subject_code TEXT NOT NULL, subject_name TEXT NOT NULL, kind TEXT NOT NULL,
+                title TEXT NOT NULL, content TEXT NOT NULL, department_code TEXT NOT NULL REFERENCES departments(code), status TEXT NOT NULL,
+                submitted_at TEXT NOT NULL, submitted_by TEXT NOT NULL, reason TEXT, reviewed_by TEXT, reviewed_on TEXT, record_id $BIGINT)
+                """,
+                "CREATE INDEX voluntary_subject ON voluntary_submissions (subject_code, id)",
+                "CREATE INDEX voluntary_department ON voluntary_submissions (department_code, id)",
+            ]
+        ),
     ]
 }

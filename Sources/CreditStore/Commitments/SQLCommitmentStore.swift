@@ -288,14 +288,7 @@ public struct SQLCommitmentStore: CommitmentStore {
 
     public func commitments(subjectCode: String?, departmentCode: String?, limit: Int) async throws -> [Commitment] {
         try await db.read { sql in
-            let filter: SQLQueryString =
-                switch (subjectCode, departmentCode) {
-                case (let s?, let d?): "subject_code = \(bind: s) AND department_code = \(bind: d)"
-                case (let s?, nil): "subject_code = \(bind: s)"
-                case (nil, let d?): "department_code = \(bind: d)"
-                case (nil, nil): "1 = 1"
-                }
-            return try await Self.commitments(where: filter, limit: limit, sql: sql)
+            try await Self.commitments(where: .owned(subjectCode: subjectCode, departmentCode: departmentCode), limit: limit, sql: sql)
         }
     }
 

@@ -3,10 +3,34 @@ import Crypto
 import Foundation
 import SQLKit
 
-/// The material files of a case (a repair, an objection) in `case_materials`, numbered in order, each with its
-/// SHA-256; the bytes are read only to be served as an attachment.
+/// The material files of a case (a repair, an objection) or of a voluntary submission in `case_materials`, numbered in
+/// order, each with its SHA-256; the bytes are read only to be served as an attachment.
 enum CaseMaterials {
+    /// Who the files belong to: a kind of case, or a voluntary submission.
+    enum Owner: String {
+        case repair, objection, voluntary
+
+        init(_ kind: CaseKind) {
+            switch kind {
+            case .repair: self = .repair
+            case .objection: self = .objection
+            }
+        }
+    }
+
     static func append(_ materials: [CheckedMaterial], kind: CaseKind, id: Int, at: String, by: String?, sql: any SQLDatabase) async throws {
+        try await append(materials, owner: Owner(kind), id: id, at: at, by: by, sql: sql)
+    }
+
+    static func list(_ kind: CaseKind, ids: [Int], sql: any SQLDatabase) async throws -> [Int: [CaseMaterial]] {
+        try await list(owner: Owner(kind), ids: ids, sql: sql)
+    }
+
+    static func read(_ kind: CaseKind, id: Int, number: Int, sql: any SQLDatabase) async throws -> (CaseMaterial, Data)? {
+        try await read(owner: Owner(kind), id: id, number: number, sql: sql)
+    }
+
+    static func append(_ materials: [CheckedMaterial], owner kind: Owner, id: Int, at: String, by: String?, sql: any SQLDatabase) async throws {
         guard !materials.isEmpty else { return }
         var number =
             try await sql.raw(
@@ -34,7 +58,7 @@ enum CaseMaterials {
     static let columns = "case_id, number, name, media_type, size, sha256, uploaded_at, uploaded_by"
 
     /// What is known of the materials of each of the cases `ids` (at most ``SQLDatabase/listSize``), read at once.
-    static func list(_ kind: CaseKind, ids: [Int], sql: any SQLDatabase) async throws -> [Int: [CaseMaterial]] {
+    static func list(owner kind: Owner, ids: [Int], sql: any SQLDatabase) async throws -> [Int: [CaseMaterial]] {
         guard !ids.isEmpty else { return [:] }
         var materials: [Int: [CaseMaterial]] = [:]
         for row in try await sql.raw(
@@ -48,7 +72,7 @@ enum CaseMaterials {
         return materials
     }
 
-    static func read(_ kind: CaseKind, id: Int, number: Int, sql: any SQLDatabase) async throws -> (CaseMaterial, Data)? {
+    static func read(owner kind: Owner, id: Int, number: Int, sql: any SQLDatabase) async throws -> (CaseMaterial, Data)? {
         guard
             let row = try await sql.raw(
                 """

@@ -100,6 +100,26 @@ struct CommitmentPages: AreaRoutes {
         let overdue = commitments.filter { $0.isOverdue(on: today) }.count
         ctx["overdue"] = overdue
         ctx["hasOverdue"] = overdue > 0
+        // Voluntary information: the entity's own submissions, or those a department (or the office) reviews.
+        let submissions = try await dependencies.voluntary.submissions(
+            subjectCode: isEntity ? principal?.entityCode ?? "" : nil,
+            departmentCode: isDepartment ? principal?.departmentCode ?? "" : nil,
+            limit: 200
+        )
+        ctx["submissions"] = submissions.map { v -> [String: Any] in
+            [
+                "id": v.id, "kind": v.kind.label, "title": v.title, "content": v.content, "subject": "\(v.subjectName)（\(v.subjectCode)）",
+                "status": v.status.label, "pending": v.status == .pending, "reason": v.reason ?? "",
+                "reviewed": v.reviewedBy.map { "\($0)，\(v.reviewedOn?.description ?? "")" } ?? "",
+                "materials": v.materials.map { ["name": $0.name, "href": "/api/v1/voluntary/\(v.id)/materials/\($0.number)"] },
+            ]
+        }
+        ctx["hasSubmissions"] = !submissions.isEmpty
+        if isEntity {
+            ctx["kinds"] = VoluntarySubmission.Kind.allCases.map { ["code": $0.rawValue, "label": $0.label] }
+            ctx["departments"] = try await dependencies.registry.fetchDepartments().map { ["code": $0.code, "name": $0.name] }
+        }
+        ctx["mayReview"] = !isEntity
         for (key, value) in extra { ctx[key] = value }
         return pages.page("commitments", title: "信用承诺", context: ctx, viewer: context, status: status)
     }

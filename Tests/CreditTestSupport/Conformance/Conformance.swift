@@ -20,6 +20,7 @@ public enum Conformance {
         ("ObjectionStore", ObjectionConformance.behaviours),
         ("RepairStore, ObjectionStore and CaseDeadlineStore: steps and clocks", CaseDeadlineConformance.behaviours),
         ("CommitmentStore", CommitmentConformance.behaviours),
+        ("VoluntaryStore", VoluntaryConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 

@@ -3,24 +3,12 @@
 (function () {
   'use strict';
 
-  function base64(file) {
-    return new Promise(function (resolve, reject) {
-      const reader = new FileReader();
-      reader.onload = function () { resolve(String(reader.result).split(',')[1] || ''); };
-      reader.onerror = function () { reject(reader.error); };
-      reader.readAsDataURL(file);
-    });
-  }
-
   document.querySelectorAll('form.repair-supply').forEach(function (form) {
     form.addEventListener('submit', async function (event) {
       event.preventDefault();
       const result = form.querySelector('.supply-result');
       result.textContent = '正在提交…';
-      const materials = [];
-      for (const file of form.files.files) {
-        materials.push({name: file.name, content: await base64(file)});
-      }
+      const materials = await window.creditFiles.materials(form.files.files);
       const response = await fetch('/api/v1/repairs/' + form.dataset.case + '/steps', {
         method: 'POST',
         headers: {'Content-Type': 'application/json', 'X-CSRF-Token': form.csrf.value},
