@@ -35,6 +35,7 @@ SINCE_THE_RELEASE = [
     "applied: keep where each department's deadline reminders are pushed, and which reminders were delivered",
     "applied: keep signed credit commitments with their versions and verification, and the commitment gate's signed answers",
     "applied: keep the credit information entities declare themselves, with its review",
+    "applied: keep the special credit reports issued, each with its number, digest and signature",
 ]
 
 

@@ -43,6 +43,8 @@ public struct CreditStores: Sendable {
     public let commitments: any CommitmentStore
     /// Credit information entities declare themselves, with its review.
     public let voluntary: any VoluntaryStore
+    /// Special credit reports and their verification.
+    public let reports: any ReportStore
     /// The tamper-evident log, signing with the platform's key.
     public let log: any CreditLog
     /// Every catalogue version known when opened (shipped and loaded); a version loaded later is added to it.
@@ -76,6 +78,16 @@ public struct CreditStores: Sendable {
         let listings = SQLListingStore(database: database, keys: keys, clock: clock, listTypes: listTypes)
         let log = TamperEvidentLog(database: database, signer: signer, clock: clock)
         let records = SQLRecordStore(database: database, keys: keys, clock: clock, catalogues: catalogues, rules: rules, calendars: calendars)
+        let commitments = SQLCommitmentStore(
+            database: database,
+            clock: clock,
+            calendars: calendars,
+            catalogues: catalogues,
+            records: records,
+            listings: listings,
+            listTypes: listTypes,
+            signer: signer
+        )
         return CreditStores(
             database: database,
             clock: clock,
@@ -101,17 +113,18 @@ public struct CreditStores: Sendable {
             repairs: SQLRepairStore(database: database, clock: clock, calendars: calendars, publication: rules, listTypes: listTypes),
             objections: SQLObjectionStore(database: database, clock: clock, calendars: calendars),
             deadlines: SQLCaseDeadlineStore(database: database, clock: clock),
-            commitments: SQLCommitmentStore(
+            commitments: commitments,
+            voluntary: SQLVoluntaryStore(database: database, clock: clock, catalogues: catalogues, records: records),
+            reports: SQLReportStore(
                 database: database,
                 clock: clock,
-                calendars: calendars,
-                catalogues: catalogues,
                 records: records,
                 listings: listings,
                 listTypes: listTypes,
+                commitments: commitments,
+                log: log,
                 signer: signer
             ),
-            voluntary: SQLVoluntaryStore(database: database, clock: clock, catalogues: catalogues, records: records),
             log: log,
             catalogues: catalogues,
             calendars: calendars,

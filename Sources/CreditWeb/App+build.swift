@@ -91,6 +91,8 @@ public struct AppDependencies: Sendable {
     public var commitments: any CommitmentStore
     /// Credit information entities declare themselves, with its review.
     public var voluntary: any VoluntaryStore
+    /// Special credit reports and their verification.
+    public var reports: any ReportStore
     /// The tamper-evident log and its checkpoints.
     public var log: any CreditLog
     /// Every catalogue version; ``catalogue`` is the one in force today.
@@ -123,6 +125,7 @@ public struct AppDependencies: Sendable {
         self.deadlines = stores.deadlines
         self.commitments = stores.commitments
         self.voluntary = stores.voluntary
+        self.reports = stores.reports
         self.log = stores.log
         self.catalogues = stores.catalogues
         self.rules = stores.rules
@@ -257,6 +260,7 @@ public func buildRouter(
         CommitmentController(dependencies: dependencies),
         CommitmentPages(dependencies: dependencies, pages: pages),
         VoluntaryController(dependencies: dependencies, pages: pages),
+        ReportController(dependencies: dependencies, pages: pages),
         RepairPages(dependencies: dependencies, pages: pages),
         ObjectionController(dependencies: dependencies),
         RecordController(dependencies: dependencies, pages: pages),

@@ -117,6 +117,16 @@ enum DemoCityRecords {
             clock: clock,
             entities: min(entities, maxEntities)
         )
+        // A few special credit reports, as entities would ask for them: the last three years.
+        let today = clock.today()
+        for index in [0, 1, 2] where index < entities {
+            _ = try await stores.reports.issue(
+                subjectCode: DemoCity(seed: seed).item(at: index).entity.code.rawValue,
+                from: today.adding(years: -3).adding(days: 1).description,
+                to: today.description,
+                issuedTo: "企业经办人"
+            )
+        }
         return stored + (commitments.byState["broken"] ?? 0) + accepted
     }
 }

@@ -30,6 +30,10 @@ enum PermissionTable {
         POST /commitments                          ·    ·      ·    ·    ·    ·      ✓    ·
         POST /commitments/{id}/verification        ·    ·      ·    ✓    ·    ·      ·    ·
         POST /voluntary/{id}/review                ·    ·      ✓    ✓    ·    ·      ·    ·
+        GET /reports                               ·    ·      ✓    ·    ·    ·      ✓    ·
+        POST /reports                              ·    ·      ✓    ·    ·    ·      ✓    ·
+        GET /reports/verify                        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        GET /reports/{number}                      ·    ·      ✓    ·    ·    ·      ✓    ·
         GET /repairs                               ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /repairs                              ·    ·      ·    ·    ·    ·      ✓    ·
         POST /repairs/{id}/decision                ·    ·      ·    ✓    ·    ·      ·    ·
@@ -102,6 +106,10 @@ enum PermissionTable {
         GET /api/v1/commitments/{id}               ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/commitments/{id}/verification ·    ·      ·    ✓    ·    ·      ·    ·
         POST /api/v1/voluntary                     ·    ·      ·    ·    ·    ·      ✓    ·
+        POST /api/v1/reports                       ·    ·      ✓    ·    ·    ·      ✓    ·
+        GET /api/v1/reports/{number}               ·    ·      ✓    ·    ·    ·      ✓    ·
+        GET /api/v1/reports/{number}/verify        ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        POST /api/v1/reports/{number}/verify       ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
         GET /api/v1/voluntary                      ·    ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/voluntary/{id}                 ·    ·      ✓    ✓    ·    ·      ✓    ·
         POST /api/v1/voluntary/{id}/review         ·    ·      ✓    ✓    ·    ·      ·    ·

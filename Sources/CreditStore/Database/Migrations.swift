@@ -37,7 +37,8 @@ extension Migration {
     /// numbers. A new area adds its list here; a new migration takes the next free number. Never edit or renumber one
     /// that has shipped: a database records migrations by name, and applies the missing ones in this order.
     public static let all: [Migration] =
-        ([appliedMigrations] + registry + calendar + access + log + audit + records + imports + catalog + lists + repair + objections + commitments)
+        ([appliedMigrations] + registry + calendar + access + log + audit + records + imports + catalog + lists + repair + objections + commitments
+        + reports)
         .sorted { $0.order < $1.order }
 
     /// The table that records which migrations a database has had (always the first).

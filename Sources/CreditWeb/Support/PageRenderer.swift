@@ -52,6 +52,7 @@ struct PageRenderer: Sendable {
             layout["mayCheck"] = [.approver, .creditOffice, .admin].contains(principal.role)
             layout["mayRepair"] = [.entity, .department, .creditOffice].contains(principal.role)
             layout["mayCommit"] = [.entity, .department, .creditOffice].contains(principal.role)
+            layout["mayReport"] = [.entity, .creditOffice].contains(principal.role)
         }
         layout["content"] = library.render(context, withTemplate: template) ?? ""
         let html = library.render(layout, withTemplate: "layout") ?? ""

@@ -21,6 +21,7 @@ public enum Conformance {
         ("RepairStore, ObjectionStore and CaseDeadlineStore: steps and clocks", CaseDeadlineConformance.behaviours),
         ("CommitmentStore", CommitmentConformance.behaviours),
         ("VoluntaryStore", VoluntaryConformance.behaviours),
+        ("ReportStore", ReportConformance.behaviours),
         ("CreditLog", LogConformance.behaviours),
     ]
 
