@@ -36,6 +36,7 @@ SINCE_THE_RELEASE = [
     "applied: keep signed credit commitments with their versions and verification, and the commitment gate's signed answers",
     "applied: keep the credit information entities declare themselves, with its review",
     "applied: keep the special credit reports issued, each with its number, digest and signature",
+    "applied: keep the versions of the commitment item list the credit office loads",
 ]
 
 

@@ -100,6 +100,7 @@ enum PermissionTable {
         GET /api/v1/repairs/{id}/materials/{number} ·   ·      ✓    ✓    ·    ·      ✓    ·
         GET /api/v1/case-deadlines                 ·    ·      ✓    ✓    ·    ·      ·    ·
         GET /api/v1/commitments/items              ✓    ✓      ✓    ✓    ✓    ✓      ✓    ✓
+        PUT /api/v1/commitments/items              ·    ✓      ✓    ·    ·    ·      ·    ·
         GET /api/v1/commitments/eligibility        ·    ·      ·    ✓    ·    ✓      ·    ·
         POST /api/v1/commitments                   ·    ·      ·    ✓    ·    ·      ✓    ·
         GET /api/v1/commitments                    ·    ·      ✓    ✓    ·    ·      ✓    ·

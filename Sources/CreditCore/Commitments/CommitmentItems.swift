@@ -32,6 +32,12 @@ public struct CommitmentItems: Sendable, Codable, Hashable {
 
     public func item(_ code: String) -> CommitmentItem? { items.first { $0.code == code } }
 
+    /// The version in force on `day` among `versions`: the latest that took effect by then (the earliest if none has).
+    public static func inForce(_ versions: [CommitmentItems], on day: LocalDate) -> CommitmentItems {
+        let sorted = versions.sorted { $0.effectiveFrom < $1.effectiveFrom }
+        return sorted.last { $0.effectiveFrom <= day } ?? sorted.first ?? shipped
+    }
+
     /// The shipped list.
     public static let shipped: CommitmentItems = try! BundledData.decode(CommitmentItems.self, named: "2026-04-01", subdirectory: "commitments")
 

@@ -51,8 +51,11 @@ public struct GateAnswer: Sendable, Hashable, Codable {
 /// Credit commitments: signed, countersigned and logged; the 告知承诺 gate; verification and what a breach costs.
 /// Implemented by `CreditStore`.
 public protocol CommitmentStore: Sendable {
-    /// The item list in force.
-    func items() -> CommitmentItems
+    /// The item list in force today: the latest version loaded (or shipped) that has taken effect.
+    func items() async throws -> CommitmentItems
+    /// Stores a new version of the list, in force from its effective date; versions are never rewritten.
+    /// - Throws: ``CommitmentError`` `invalid_commitment_items` (every problem named), `commitment_items_version_exists`.
+    func loadItems(_ items: CommitmentItems, loadedBy: String?) async throws
     /// Whether `code` may make a commitment of `item` now, and why not; the answer is signed and kept.
     /// - Throws: ``CommitmentError`` `unknown_item`.
     func eligibility(code: CreditCode, item: String, checker: String) async throws -> GateAnswer

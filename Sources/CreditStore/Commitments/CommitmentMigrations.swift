@@ -40,5 +40,15 @@ extension Migration {
                 "CREATE INDEX voluntary_department ON voluntary_submissions (department_code, id)",
             ]
         ),
+        Migration(
+            43,
+            "keep the versions of the commitment item list the credit office loads",
+            both: [
+                """
+                CREATE TABLE commitment_item_versions (version TEXT PRIMARY KEY, effective_from TEXT NOT NULL, document TEXT NOT NULL,
+                loaded_at TEXT NOT NULL, loaded_by TEXT)
+                """
+            ]
+        ),
     ]
 }

@@ -14,7 +14,7 @@ public struct SQLCommitmentStore: CommitmentStore {
     let listings: SQLListingStore
     let listTypes: any ListTypeStore
     let signer: CheckpointSigner
-    let list: CommitmentItems
+    let shipped: CommitmentItems
 
     public init(
         database: CreditDatabase,
@@ -35,10 +35,32 @@ public struct SQLCommitmentStore: CommitmentStore {
         self.listings = listings
         self.listTypes = listTypes
         self.signer = signer
-        self.list = items
+        self.shipped = items
     }
 
-    public func items() -> CommitmentItems { list }
+    var versions: VersionedDocuments { VersionedDocuments(db: db, table: "commitment_item_versions", clock: clock) }
+
+    public func items() async throws -> CommitmentItems {
+        CommitmentItems.inForce([shipped] + (try await versions.all(CommitmentItems.self)), on: clock.today())
+    }
+
+    public func loadItems(_ items: CommitmentItems, loadedBy: String?) async throws {
+        let problems = items.problems()
+        guard problems.isEmpty else {
+            throw CommitmentError(code: "invalid_commitment_items", message: problems.joined(separator: "；"))
+        }
+        try await versions.insert(
+            items,
+            version: items.version,
+            effectiveFrom: items.effectiveFrom,
+            loadedBy: loadedBy,
+            shipped: shipped.version,
+            exists: CommitmentError(
+                code: "commitment_items_version_exists",
+                message: "承诺事项清单版本 \(items.version) 已存在，版本不可改写 / version \(items.version) exists; versions are never rewritten"
+            )
+        )
+    }
 
     static let versionKind = "commitment-version"
 
@@ -60,6 +82,7 @@ public struct SQLCommitmentStore: CommitmentStore {
     }
 
     public func eligibility(code: CreditCode, item: String, checker: String) async throws -> GateAnswer {
+        let list = try await items()
         guard let found = list.item(item) else {
             throw CommitmentError(code: "unknown_item", message: "承诺事项 \(item.prefix(60)) 不在清单中 / no commitment item \(item.prefix(60))")
         }
@@ -143,6 +166,7 @@ public struct SQLCommitmentStore: CommitmentStore {
         guard let name else {
             throw CommitmentError(code: "subject_not_found", message: "登记中没有主体 \(code.rawValue) / no registered entity \(code.rawValue)")
         }
+        let list = try await items()
         let rendered = try CommitmentPlan.render(request, items: list, subjectCode: code.rawValue, subjectName: name, today: today)
         let item = rendered.item
         let department: String
@@ -230,6 +254,7 @@ public struct SQLCommitmentStore: CommitmentStore {
         let reason = try CommitmentPlan.verification(outcome, reason: reason, on: current, departmentCode: departmentCode)
         let today = clock.today()
         var breachRecord: Int?
+        let list = try await items()
         if outcome.isBreach, let item = list.item(current.item) {
             // The record goes first, through the record path: sent again after a failure below, it is found, not doubled.
             let submission = CommitmentPlan.breachRecord(

@@ -55,7 +55,7 @@ public struct SQLReportStore: ReportStore {
             records: try await records.subjectRecords(subjectCode: code.rawValue, limit: 1000),
             listings: entries,
             commitments: try await commitments.commitments(subjectCode: code.rawValue, departmentCode: nil, limit: 500),
-            commitmentNames: Dictionary(uniqueKeysWithValues: commitments.items().items.map { ($0.code, $0.name) })
+            commitmentNames: Dictionary(uniqueKeysWithValues: try await commitments.items().items.map { ($0.code, $0.name) })
         )
         let sections = ReportPlan.sections(snapshot, from: period.from, to: period.to, today: today)
         let dataVersion = CreditReport.DataVersion(logSize: try await log.size(), checkpoint: try await log.latestCheckpoint())

@@ -10,6 +10,7 @@ struct CommitmentController: AreaRoutes {
 
     func addRoutes(api: SecuredRoutes, pages routes: SecuredRoutes) {
         api.get("commitments/items", .everyone, use: items)
+        api.on(.put, "commitments/items", .roles([.creditOffice, .admin]), use: loadItems)
         api.get("commitments/eligibility", .roles([.department, .approver]), use: eligibility)
         api.post("commitments", .roles([.entity, .department]), use: sign)
         api.get("commitments", .roles([.entity, .department, .creditOffice]), use: list)
@@ -44,7 +45,7 @@ struct CommitmentController: AreaRoutes {
     /// `GET /api/v1/commitments/items`: the list in force, each item with its template in force.
     @Sendable func items(_ request: Request, context: CreditRequestContext) async throws -> ItemsDTO {
         _ = try QueryParameters(request, allowed: [])
-        let list = dependencies.commitments.items()
+        let list = try await dependencies.commitments.items()
         let today = dependencies.clock.today()
         return ItemsDTO(
             version: list.version,
@@ -69,6 +70,25 @@ struct CommitmentController: AreaRoutes {
                 )
             }
         )
+    }
+
+    /// `PUT /api/v1/commitments/items` (the credit office): a new version of the list, in force from its effective date;
+    /// answers with the list in force now.
+    @Sendable func loadItems(_ request: Request, context: CreditRequestContext) async throws -> ItemsDTO {
+        _ = try QueryParameters(request, allowed: [])
+        let body = try await request.readBody(upTo: 4 << 20)
+        let list: CommitmentItems
+        do {
+            list = try JSONDecoder().decode(CommitmentItems.self, from: Data(body.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "请求体应为承诺事项清单的 JSON / the body must be a commitment item list")
+        }
+        do {
+            try await dependencies.commitments.loadItems(list, loadedBy: context.principal?.name)
+        } catch let error as CommitmentError {
+            throw APIError(error.code == "commitment_items_version_exists" ? .conflict : .badRequest, code: error.code, message: error.message)
+        }
+        return try await items(request, context: context)
     }
 
     /// `GET /api/v1/commitments/eligibility?code=…&item=…`: whether the entity may commit in place of proof, each

@@ -23,7 +23,7 @@ struct CommitmentPages: AreaRoutes {
     /// `POST /commitments` (an entity): signs the item's template in force with the fields of the form.
     @Sendable func sign(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let item = context.form["item"] ?? ""
-        let template = dependencies.commitments.items().item(item)?.template(on: dependencies.clock.today())
+        let template = try await dependencies.commitments.items().item(item)?.template(on: dependencies.clock.today())
         var fields: [String: String] = [:]
         for field in template?.fields ?? [] { fields[field.name] = context.form["field.\(field.name)"] ?? "" }
         do {
@@ -67,7 +67,7 @@ struct CommitmentPages: AreaRoutes {
         let isEntity = principal?.role == .entity
         let isDepartment = principal?.role == .department
         var ctx: [String: Any] = ["isEntity": isEntity, "isDepartment": isDepartment]
-        let list = dependencies.commitments.items()
+        let list = try await dependencies.commitments.items()
         if isEntity {
             ctx["items"] = list.items.compactMap { item -> [String: Any]? in
                 guard let template = item.template(on: today) else { return nil }

@@ -167,9 +167,10 @@ struct PortalController: AreaRoutes {
                 ]
             }
         // Its public commitments (主动型, 行业自律型); the others are shared among government only.
+        let itemList = try await dependencies.commitments.items()
         let commitments = try await dependencies.commitments.commitments(subjectCode: code.rawValue, departmentCode: nil, limit: 50)
             .filter(\.isPublic).map { c -> [String: Any] in
-                ["item": dependencies.commitments.items().item(c.item)?.name ?? c.item, "signedAt": BeijingTime.minute(c.signedAt), "text": c.text]
+                ["item": itemList.item(c.item)?.name ?? c.item, "signedAt": BeijingTime.minute(c.signedAt), "text": c.text]
             }
         let ctx: [String: Any] = [
             "commitments": commitments, "hasCommitments": !commitments.isEmpty,

@@ -100,6 +100,26 @@ public enum CommitmentConformance {
             )
             #expect(try await world.stores.log.verify(publicKey: nil).firstMismatch == nil, "signing and verifying are logged")
         },
+        PortBehaviour(
+            "the credit office loads a new item list: refused with its problems, in force from its effective date, never rewritten"
+        ) { world in
+            try await world.seed(1)
+            let commitments = world.stores.commitments
+            #expect(try await commitments.items().version == "2026-04-01", "the shipped list")
+            var next = CommitmentItems.shipped
+            next.version = "2027-01-01"
+            next.effectiveFrom = LocalDate("2027-01-01")!
+            next.items[0].name = "住所（经营场所）告知承诺（2027 年版）"
+            var wrong = next
+            wrong.items[0].field = "public-safety"
+            let refused = await expectError("invalid_commitment_items") { try await commitments.loadItems(wrong, loadedBy: "信用办") }
+            #expect(refused?.contains("国办发〔2020〕42号") == true)
+            try await commitments.loadItems(next, loadedBy: "信用办")
+            await expectError("commitment_items_version_exists") { try await commitments.loadItems(next, loadedBy: "信用办") }
+            #expect(try await commitments.items().version == "2026-04-01", "not in force before its date")
+            world.clock.set(LocalDate("2027-01-04")!)
+            #expect(try await commitments.items().item("business-premises")?.name == "住所（经营场所）告知承诺（2027 年版）")
+        },
         PortBehaviour("a department signs at a window on the applicant's behalf; an entry on a blacklist refuses 告知承诺") { world in
             let seeded = try await world.seed(2)
             let code = seeded[0].entity.code
