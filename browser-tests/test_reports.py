@@ -1,5 +1,6 @@
 """An entity issues its special credit report, prints it on A4, and anyone verifies it by its number; a changed copy fails."""
 import base64
+import subprocess
 
 import requests
 from selenium.webdriver.common.by import By
@@ -9,7 +10,7 @@ from test_file_upload import PASSWORD
 from test_repairs import _account
 
 
-def test_an_entity_prints_its_report_and_anyone_verifies_it(server, browser, screenshots):
+def test_an_entity_prints_its_report_and_anyone_verifies_it(server, browser, screenshots, tmp_path):
     base = server["base"]
     # An entity with a penalty in public view, so that the report has something in its first section.
     penalties = requests.get(base + "/api/v1/records", params={"category": "penalty", "size": 50}, timeout=10).json()["items"]
@@ -24,7 +25,12 @@ def test_an_entity_prints_its_report_and_anyone_verifies_it(server, browser, scr
     report = browser.find_element(By.ID, "credit-report").text
     for title in ("行政处罚信息（含简易程序）", "行政强制信息", "严重失信主体名单信息", "刑事裁判信息", "信用承诺及履约情况"):
         assert title in report
-    assert "无" in report and f"/reports/verify?number={number}" in report
+    assert "无" in report and f"{base}/reports/verify?number={number}" in report
+    # The printed code is the verification address, as a phone's reader (zbar) reads it.
+    qr = tmp_path / "qr.png"
+    browser.find_element(By.CSS_SELECTOR, "#report-qr svg").screenshot(str(qr))
+    read = subprocess.run(["zbarimg", "--raw", "-q", str(qr)], capture_output=True, text=True, timeout=60)
+    assert read.stdout.strip() == f"{base}/reports/verify?number={number}", read.stdout + read.stderr
     assert browser.find_elements(By.CSS_SELECTOR, ".report-section table"), "its penalties are listed"
     # As printed: the page in print media, and the PDF Chromium makes of it (A4).
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})

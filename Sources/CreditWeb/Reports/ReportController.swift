@@ -99,14 +99,28 @@ struct ReportController: AreaRoutes {
     /// `GET /api/v1/reports/{number}/verify` (anyone): whether it was issued here and is intact, with its summary.
     @Sendable func verify(_ request: Request, context: CreditRequestContext) async throws -> ReportVerification {
         _ = try QueryParameters(request, allowed: [])
-        return try await dependencies.reports.verify(number: context.parameters.get("number") ?? "", copy: nil)
+        return try await dependencies.reports.verify(number: try Self.number(context), copy: nil)
+    }
+
+    /// The `{number}` of the path, refused when it is not of a report number's shape (forged or mistyped).
+    static func number(_ context: CreditRequestContext) throws -> String {
+        let number = context.parameters.get("number") ?? ""
+        guard ReportPlan.isNumber(number) else {
+            throw APIError(
+                .badRequest,
+                code: "invalid_report_number",
+                message: "报告编号应为 XYBG 加 14 位数字 / a report number is XYBG and 14 digits"
+            )
+        }
+        return number
     }
 
     /// `POST /api/v1/reports/{number}/verify` with the report's JSON: whether that copy is the report unchanged.
     @Sendable func verifyCopy(_ request: Request, context: CreditRequestContext) async throws -> ReportVerification {
         _ = try QueryParameters(request, allowed: [])
+        let number = try Self.number(context)
         let copy = try await RepairController.decode(CreditReport.self, request, shape: "the report's JSON")
-        return try await dependencies.reports.verify(number: context.parameters.get("number") ?? "", copy: copy)
+        return try await dependencies.reports.verify(number: number, copy: copy)
     }
 
     static func apiError(_ error: ReportError) -> APIError {
@@ -154,7 +168,7 @@ struct ReportController: AreaRoutes {
                 to: context.form["to"],
                 issuedTo: context.principal?.name ?? ""
             )
-            return try await printed(issued, context: context)
+            return try await printed(issued, request: request, context: context)
         } catch let error as ReportError {
             return try await render(context, extra: ["problem": error.message], status: Self.apiError(error).status)
         } catch let error as APIError {
@@ -165,17 +179,26 @@ struct ReportController: AreaRoutes {
     /// `GET /reports/{number}`: the report, laid out for A4 with its verification address.
     @Sendable func printable(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
-        return try await printed(try await visible(context), context: context)
+        return try await printed(try await visible(context), request: request, context: context)
     }
 
-    func printed(_ issued: IssuedReport, context: CreditRequestContext) async throws -> Response {
+    /// The address of the verification page as the caller reached the server (a phone scanning the printed code goes
+    /// there): the forwarded scheme behind a proxy, else http.
+    static func verifyAddress(_ number: String, request: Request) -> String {
+        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
+        let host = request.head.authority ?? "localhost"
+        return "\(scheme)://\(host)/reports/verify?number=\(number)"
+    }
+
+    func printed(_ issued: IssuedReport, request: Request, context: CreditRequestContext) async throws -> Response {
         let r = issued.report
+        let address = Self.verifyAddress(r.number, request: request)
         let ctx: [String: Any] = [
             "number": r.number, "subjectName": r.subject.name, "subjectCode": r.subject.code, "from": r.period.from, "to": r.period.to,
             "issuedAt": BeijingTime.minute(r.issuedAt), "issuedTo": r.issuedTo, "basis": r.basis, "digest": issued.digest,
             "checkpoint": r.dataVersion.checkpointSize.map { "防篡改日志检查点 \($0)（\(r.dataVersion.checkpointRoot?.prefix(16) ?? "")…）" }
                 ?? "防篡改日志第 \(r.dataVersion.logSize) 条",
-            "verifyAt": "/reports/verify?number=\(r.number)",
+            "verifyAt": address, "qr": QRCode(address)?.svg(label: "核验地址 \(address)") ?? "",
             "sections": r.sections.enumerated().map { index, s -> [String: Any] in
                 [
                     "index": index + 1, "title": s.title, "none": s.none ?? "", "isEmpty": s.items.isEmpty,
