@@ -95,18 +95,19 @@ public struct SQLVoluntaryStore: VoluntaryStore {
         }
         let recordID = accepted
         let status = accept ? VoluntarySubmission.Status.accepted : .rejected
-        try await db.transaction { sql in
+        // Only a pending submission is reviewed: of two reviews at once, the second finds nothing to update.
+        let updated = try await db.transaction { sql in
             try await sql.raw(
                 """
                 UPDATE voluntary_submissions SET status = \(bind: status.rawValue), reason = \(bind: reason), reviewed_by = \(bind: by),
-                reviewed_on = \(bind: today.description), record_id = \(bind: recordID) WHERE id = \(bind: id) AND status = 'pending'
+                reviewed_on = \(bind: today.description), record_id = \(bind: recordID) WHERE id = \(bind: id) AND status = 'pending' RETURNING id
                 """
-            ).run()
+            ).all()
         }
-        guard let stored = try await submission(id: id) else { throw Self.notFound(id) }
-        guard stored.status == status, stored.reviewedBy == by else {
+        guard !updated.isEmpty else {
             throw VoluntaryError(code: "already_reviewed", message: "该申报已审核 / this submission was reviewed already")
         }
+        guard let stored = try await submission(id: id) else { throw Self.notFound(id) }
         return stored
     }
 

@@ -119,7 +119,7 @@ struct CommitmentController: AreaRoutes {
     /// applicant's behalf at a window.
     @Sendable func sign(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<CommitmentDTO> {
         _ = try QueryParameters(request, allowed: [])
-        let input = try await RepairController.decode(SignInput.self, request, shape: "{\"item\", \"templateVersion\", \"fields\"}")
+        let input = try await Requests.decode(SignInput.self, request, shape: "{\"item\", \"templateVersion\", \"fields\"}")
         let principal = context.principal
         let subject: String?
         let department: String?
@@ -226,7 +226,7 @@ struct CommitmentController: AreaRoutes {
 
     /// `GET /api/v1/commitments/{id}`: for its entity, its department and the credit office.
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> CommitmentDTO {
-        let found = try await RepairController.readable(
+        let found = try await Requests.readable(
             request,
             context,
             otherwise: APIError(.notFound, code: "commitment_not_found", message: "没有这条承诺 / no such commitment"),
@@ -248,7 +248,7 @@ struct CommitmentController: AreaRoutes {
         guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0 else {
             throw APIError(.notFound, code: "commitment_not_found", message: "没有这条承诺 / no such commitment")
         }
-        let input = try await RepairController.decode(
+        let input = try await Requests.decode(
             VerifyInput.self,
             request,
             shape: "{\"outcome\": \"fulfilled\" | \"not-fulfilled\" | \"false\", \"reason\"}"

@@ -63,7 +63,7 @@ struct VoluntaryController: AreaRoutes {
     /// `POST /api/v1/voluntary` (an entity): `{"kind", "title", "content", "department", "materials"?}` → 201, pending review.
     @Sendable func submit(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<SubmissionDTO> {
         _ = try QueryParameters(request, allowed: [])
-        let input = try await RepairController.decode(
+        let input = try await Requests.decode(
             VoluntaryInput.self,
             request,
             shape: "{\"kind\", \"title\", \"content\", \"department\", \"materials\"?}"
@@ -93,7 +93,7 @@ struct VoluntaryController: AreaRoutes {
     }
 
     func visible(_ request: Request, _ context: CreditRequestContext) async throws -> VoluntarySubmission {
-        try await RepairController.readable(
+        try await Requests.readable(
             request,
             context,
             otherwise: APIError(.notFound, code: "submission_not_found", message: "没有这条申报 / no such submission"),
@@ -109,7 +109,7 @@ struct VoluntaryController: AreaRoutes {
     /// An attachment, as a download only.
     @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
         let found = try await visible(request, context)
-        return try await RepairController.attachment(context) { try await dependencies.voluntary.material(id: found.id, number: $0) }
+        return try await Requests.attachment(context) { try await dependencies.voluntary.material(id: found.id, number: $0) }
     }
 
     struct ReviewInput: Decodable {
@@ -121,7 +121,7 @@ struct VoluntaryController: AreaRoutes {
     /// credit office; a rejection says why).
     @Sendable func review(_ request: Request, context: CreditRequestContext) async throws -> SubmissionDTO {
         _ = try QueryParameters(request, allowed: [])
-        let input = try await RepairController.decode(ReviewInput.self, request, shape: "{\"outcome\": \"accepted\" | \"rejected\", \"reason\"}")
+        let input = try await Requests.decode(ReviewInput.self, request, shape: "{\"outcome\": \"accepted\" | \"rejected\", \"reason\"}")
         guard ["accepted", "rejected"].contains(input.outcome) else {
             throw APIError(.badRequest, code: "invalid_field", message: "outcome 应为 accepted 或 rejected / outcome is accepted or rejected")
         }

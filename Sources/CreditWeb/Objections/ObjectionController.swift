@@ -104,7 +104,7 @@ struct ObjectionController: AreaRoutes {
     /// `POST /api/v1/objections`: 201 with the objection; the item shows `underObjection` from now on.
     @Sendable func file(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<ObjectionDTO> {
         _ = try QueryParameters(request, allowed: [])
-        let filing = try await RepairController.decode(
+        let filing = try await Requests.decode(
             ObjectionFiling.self,
             request,
             shape: "{\"recordId\" | \"listingId\", \"grounds\", \"onBehalfOf\"?, \"identityCheck\"?, \"materials\"?}"
@@ -147,7 +147,7 @@ struct ObjectionController: AreaRoutes {
     @Sendable func step(_ request: Request, context: CreditRequestContext) async throws -> ObjectionDTO {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visible(context)
-        let step = try await RepairController.decode(
+        let step = try await Requests.decode(
             ObjectionStep.self,
             request,
             shape: "{\"action\": \"extend\" | \"review\", \"reason\", \"approvedBy\"?}"
@@ -171,7 +171,7 @@ struct ObjectionController: AreaRoutes {
     @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visible(context)
-        return try await RepairController.attachment(context) { try await dependencies.objections.material(objectionID: found.id, number: $0) }
+        return try await Requests.attachment(context) { try await dependencies.objections.material(objectionID: found.id, number: $0) }
     }
 
     @Sendable func show(_ request: Request, context: CreditRequestContext) async throws -> ObjectionDTO {
@@ -183,7 +183,7 @@ struct ObjectionController: AreaRoutes {
     @Sendable func decide(_ request: Request, context: CreditRequestContext) async throws -> ObjectionDTO {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visible(context)
-        let input = try await RepairController.decode(
+        let input = try await Requests.decode(
             DecisionInput.self,
             request,
             shape: "{\"outcome\": \"corrected\" | \"supplemented\" | \"unpublished\" | \"delisted\" | \"upheld\", \"reason\"}"

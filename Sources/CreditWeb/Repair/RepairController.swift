@@ -104,24 +104,13 @@ struct RepairController: AreaRoutes {
         return APIError(status, code: error.code, message: error.message)
     }
 
-    /// The largest body a case accepts: its files in base64 and the rest.
-    static let bodyLimit = 64 << 20
-
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, shape: String) async throws -> T {
-        let body = try await request.readBody(upTo: bodyLimit)
-        guard let value = try? JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) else {
-            throw APIError(.badRequest, code: "invalid_json", message: "请求体应为 JSON：\(shape) / the body must be JSON: \(shape)")
-        }
-        return value
-    }
-
     /// `POST /api/v1/repairs` (an entity's account): 201 with the accepted case, or why it cannot be accepted.
     @Sendable func apply(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<RepairDTO> {
         _ = try QueryParameters(request, allowed: [])
         guard let entity = context.principal?.entityCode else {
             throw APIError(.forbidden, code: "forbidden", message: "只有主体账户可以申请信用修复 / only entity accounts apply for repair")
         }
-        let application = try await Self.decode(
+        let application = try await Requests.decode(
             RepairApplication.self,
             request,
             shape: "{\"items\": [{\"recordId\"} | {\"listingId\"}], \"commitment\": {\"accepted\": true}}"
@@ -169,7 +158,7 @@ struct RepairController: AreaRoutes {
     @Sendable func decide(_ request: Request, context: CreditRequestContext) async throws -> RepairDTO {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visibleCase(context)
-        let decision = try await Self.decode(RepairDecision.self, request, shape: "{\"outcome\": \"approved\" | \"rejected\", \"reason\"}")
+        let decision = try await Requests.decode(RepairDecision.self, request, shape: "{\"outcome\": \"approved\" | \"rejected\", \"reason\"}")
         do {
             let decided = try await dependencies.repairs.decide(
                 id: found.id,
@@ -188,7 +177,7 @@ struct RepairController: AreaRoutes {
     @Sendable func step(_ request: Request, context: CreditRequestContext) async throws -> RepairDTO {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visibleCase(context)
-        let step = try await Self.decode(
+        let step = try await Requests.decode(
             RepairStep.self,
             request,
             shape:
@@ -212,29 +201,7 @@ struct RepairController: AreaRoutes {
     @Sendable func material(_ request: Request, context: CreditRequestContext) async throws -> Response {
         _ = try QueryParameters(request, allowed: [])
         let found = try await visibleCase(context)
-        return try await Self.attachment(context) { try await dependencies.repairs.material(caseID: found.id, number: $0) }
-    }
-
-    /// The case's material `{number}` as a download — its checked type, never shown inline, never run as a page — or
-    /// `material_not_found`.
-    static func attachment(
-        _ context: CreditRequestContext,
-        _ read: (Int) async throws -> (CaseMaterial, Data)?
-    ) async throws -> Response {
-        guard let number = context.parameters.get("number").flatMap({ Int($0) }), let (material, bytes) = try await read(number) else {
-            throw APIError(.notFound, code: "material_not_found", message: "没有这份材料 / no such material")
-        }
-        let encoded = material.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "material"
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: material.mediaType,
-                .contentDisposition: "attachment; filename=\"material-\(material.number)\"; filename*=UTF-8''\(encoded)",
-                .contentSecurityPolicy: "default-src 'none'; sandbox",
-                HTTPField.Name("X-Content-SHA256")!: material.sha256,
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        )
+        return try await Requests.attachment(context) { try await dependencies.repairs.material(caseID: found.id, number: $0) }
     }
 
     /// `GET /api/v1/case-deadlines` (a department: its own; the credit office: every department): repair and objection
@@ -337,7 +304,7 @@ struct RepairController: AreaRoutes {
     /// `GET /api/v1/records/{id}/repair-notice`: the guidance notice served with the decision (两书同达), for its subject's
     /// account, its department and the credit office.
     @Sendable func notice(_ request: Request, context: CreditRequestContext) async throws -> RepairNotice {
-        let record = try await Self.readable(
+        let record = try await Requests.readable(
             request,
             context,
             otherwise: APIError(.notFound, code: "record_not_found", message: "没有这条记录 / no such record"),
@@ -356,7 +323,7 @@ struct RepairController: AreaRoutes {
     /// `GET /api/v1/listings/{id}/repair-notice`: the notice served with a list entry (两书同达) — when it may be left
     /// early and how — for the listed entity's account, the listing department and the credit office.
     @Sendable func listingNotice(_ request: Request, context: CreditRequestContext) async throws -> RepairNotice {
-        let listing = try await Self.readable(
+        let listing = try await Requests.readable(
             request,
             context,
             otherwise: APIError(.notFound, code: "listing_not_found", message: "没有这条列入 / no such listing"),
@@ -370,25 +337,6 @@ struct RepairController: AreaRoutes {
             throw APIError(.notFound, code: "no_repair_notice", message: "该列入不在有效期内或不是失信名单，无需修复 / the listing is not an adverse entry in force")
         }
         return notice
-    }
-
-    /// The item `{id}` names, for its subject's own entity account, its deciding department and the credit office;
-    /// for anyone else, as for an id that does not exist, `notFound`.
-    static func readable<Item>(
-        _ request: Request,
-        _ context: CreditRequestContext,
-        otherwise notFound: APIError,
-        fetch: (Int) async throws -> Item?,
-        owners: (Item) -> (subjectCode: String?, departmentCode: String)
-    ) async throws -> Item {
-        _ = try QueryParameters(request, allowed: [])
-        guard let id = context.parameters.get("id").flatMap({ Int($0) }), id > 0, let item = try await fetch(id) else { throw notFound }
-        let (subject, department) = owners(item)
-        switch context.principal?.role {
-        case .entity where subject == nil || subject != context.principal?.entityCode: throw notFound
-        case .department where department != context.principal?.departmentCode: throw notFound
-        default: return item
-        }
     }
 }
 

@@ -67,7 +67,7 @@ struct ReportController: AreaRoutes {
     /// `POST /api/v1/reports` `{"from", "to", "code"?}` → 201 with the report; free and unlimited for oneself.
     @Sendable func issue(_ request: Request, context: CreditRequestContext) async throws -> EditedResponse<ReportDTO> {
         _ = try QueryParameters(request, allowed: [])
-        let input = try await RepairController.decode(IssueInput.self, request, shape: "{\"from\", \"to\", \"code\"?}")
+        let input = try await Requests.decode(IssueInput.self, request, shape: "{\"from\", \"to\", \"code\"?}")
         do {
             let issued = try await dependencies.reports.issue(
                 subjectCode: try subject(context, code: input.code),
@@ -119,7 +119,7 @@ struct ReportController: AreaRoutes {
     @Sendable func verifyCopy(_ request: Request, context: CreditRequestContext) async throws -> ReportVerification {
         _ = try QueryParameters(request, allowed: [])
         let number = try Self.number(context)
-        let copy = try await RepairController.decode(CreditReport.self, request, shape: "the report's JSON")
+        let copy = try await Requests.decode(CreditReport.self, request, shape: "the report's JSON")
         return try await dependencies.reports.verify(number: number, copy: copy)
     }
 
